@@ -1,0 +1,47 @@
+# rcan: a remote socketcand CAN bus as a native SocketCAN netdev.
+#
+#   make            build rcan.ko and rcand
+#   make demo       the main job, end to end, in a QEMU guest
+#   make check      every test (host suites + guest suites), last line
+#                   "N passed, N failed, N skipped"
+#
+# KVER/KDIR choose the kernel to build for. They default to the Debian
+# kernel that linux-image-amd64 installed, never to `uname -r`.
+
+KVER ?= $(shell scripts/kver.sh)
+KDIR ?= /usr/src/linux-headers-$(KVER)
+KSFT ?= $(CURDIR)/build/kselftest
+
+# Sub-projects that exist in this tree (they arrive one by one).
+HAVE = $(wildcard $(1)/Makefile)
+
+.PHONY: all module helper tests deps check demo clean
+all: module helper
+
+module:
+	$(MAKE) -C kmod KDIR=$(KDIR)
+
+helper:
+	$(MAKE) -C helper
+
+tests: all
+	@scripts/kselftest-headers.sh >/dev/null
+	$(if $(call HAVE,tests/kernel),$(MAKE) -C tests/kernel KSFT=$(KSFT))
+	$(if $(call HAVE,tests/server),$(MAKE) -C tests/server)
+
+deps:
+	@scripts/install-deps.sh
+
+check: deps
+	@tests/run-check.sh
+
+demo: deps all tests
+	@scripts/demo.sh
+
+clean:
+	-$(MAKE) -C kmod KDIR=$(KDIR) clean
+	$(if $(call HAVE,helper),-$(MAKE) -C helper clean)
+	$(if $(call HAVE,tests/kernel),-$(MAKE) -C tests/kernel clean)
+	$(if $(call HAVE,tests/server),-$(MAKE) -C tests/server clean)
+	$(if $(call HAVE,tests/helper),-$(MAKE) -C tests/helper clean)
+	rm -rf build

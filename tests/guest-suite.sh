@@ -1,0 +1,36 @@
+#!/bin/sh
+# Runs inside the guest (scripts/vm-run): every guest test in order, each
+# one's KTAP output saved as $RCAN_OUT/ktap/NAME.ktap and its exit status
+# as NAME.rc, so the host can count the test cases. Between tests, state a
+# test left behind is removed so one failure does not cascade.
+#
+#   tests/guest-suite.sh [PATTERN]     (shell glob on the name, default all)
+set -u
+pattern=${1:-*}
+per_test_timeout=${RCAN_TEST_TIMEOUT:-900}
+mkdir -p "$RCAN_OUT/ktap"
+
+modprobe -a can can_raw can_dev vcan 2>&1
+
+for t in tests/guest/*.sh; do
+	name=$(basename "$t" .sh)
+	# shellcheck disable=SC2254
+	case "$name" in $pattern) ;; *) continue ;; esac
+	start=$(date +%s)
+	timeout -k 5 "$per_test_timeout" "$t" \
+		>"$RCAN_OUT/ktap/$name.ktap" 2>"$RCAN_OUT/ktap/$name.err"
+	rc=$?
+	echo "$rc" >"$RCAN_OUT/ktap/$name.rc"
+	echo "# $name: exit $rc in $(($(date +%s) - start)) s"
+	# Leftovers: processes started from the tree, test links, the module.
+	pkill -9 -f "$RCAN_ROOT/(helper|tests)/" 2>/dev/null
+	pkill -9 -x rcand 2>/dev/null
+	pkill -9 -x rcan-testserver 2>/dev/null
+	for ns in $(ip netns list 2>/dev/null | awk '{print $1}'); do
+		ip netns del "$ns"
+	done
+	if [ -e /sys/module/rcan ]; then
+		rmmod rcan 2>&1 || echo "# $name: rmmod rcan failed afterwards"
+	fi
+done
+exit 0
