@@ -1,0 +1,197 @@
+#!/bin/bash
+# `make lint`: the project's static checks, one KTAP test case per tool and
+# target, so a failure names what failed. Zero findings is the only pass.
+#
+#   checkpatch  checkpatch.pl --strict --no-tree on kmod/* and the uapi header
+#   sparse      the module built with C=2 (sparse on every file) and W=1
+#   clang-format --dry-run --Werror with the top .clang-format (kernel style)
+#               on kmod/ and the helper (the project has one style)
+#   cppcheck    on the helper's and the tests' C
+#   clang-tidy  on the helper's and the tests' C (checks: .clang-tidy)
+#
+#   scripts/lint.sh            exit 0 only when every case passed
+# Environment: KDIR (kernel tree for sparse, default Debian's headers),
+# LINT_OUT (logs, default build/lint). Tool outputs are kept in LINT_OUT.
+set -u
+top=$(cd "$(dirname "$0")/.." && pwd)
+cd "$top" || exit 2
+. tests/lib/ktap.sh
+
+out=${LINT_OUT:-build/lint}
+KDIR=${KDIR:-/usr/src/linux-headers-$(scripts/kver.sh)}
+tarball=${RCAN_KSRC_TARBALL:-/usr/src/linux-source-6.1.tar.xz}
+rm -rf "$out"
+mkdir -p "$out"
+
+# User-space C: every directory that holds some, and how to compile it.
+userspace_dirs="helper tests/server tests/kernel tests/helper tests/fuzz"
+# clang-format covers the kernel side and the helper (and the fuzzer, which
+# is written in the same style); the other tests are free in layout.
+format_dirs="kmod helper tests/fuzz"
+
+nl_cflags=$(pkg-config --cflags libnl-genl-3.0 2>/dev/null)
+ksft=$(scripts/kselftest-headers.sh 2>/dev/null)
+user_cflags() {
+	echo "-std=gnu11 -D_GNU_SOURCE -I include/uapi -I $1 $nl_cflags ${ksft:+-I $ksft}"
+}
+
+sources() { # DIR PATTERN...: the existing files, sorted
+	local d=$1 p
+	shift
+	for p in "$@"; do
+		ls "$d"/$p 2>/dev/null
+	done | sort
+}
+
+# case_from_log NAME LOG: pass when the log is empty, else show it.
+case_from_log() {
+	if [ -s "$2" ]; then
+		ktap_fail "$1" "$(head -n 60 "$2")
+($(wc -l <"$2") lines, all in $2)"
+	else
+		ktap_ok "$1"
+	fi
+}
+
+# ---- the checks ----
+
+# Extracted once; the tarball is 140 MB of xz.
+checkpatch_dir=build/checkpatch
+get_checkpatch() {
+	local s=linux-source-6.1/scripts
+	[ -s "$checkpatch_dir/checkpatch.pl" ] && return 0
+	mkdir -p "$checkpatch_dir"
+	tar -xJf "$tarball" -C "$checkpatch_dir" --strip-components=2 \
+		$s/checkpatch.pl $s/spelling.txt $s/const_structs.checkpatch
+}
+
+run_checkpatch() { # NAME FILE...
+	local name=$1 log=$out/$(echo "$1" | tr ' /' '__').log
+	shift
+	if ! get_checkpatch 2>"$log"; then
+		ktap_fail "$name" "cannot extract checkpatch.pl from $tarball: $(cat "$log")"
+		return
+	fi
+	# --terse: one line per finding; the summary lines are dropped so an
+	# empty log means a clean file.
+	perl "$checkpatch_dir/checkpatch.pl" --strict --no-tree --terse \
+		--show-types --no-summary --color=never -f "$@" >"$log" 2>&1
+	local rc=$?
+	if [ $rc -ne 0 ] && [ ! -s "$log" ]; then
+		echo "checkpatch.pl exited $rc without a finding" >"$log"
+	fi
+	case_from_log "$name" "$log"
+}
+
+run_sparse() {
+	local name="sparse C=2 W=1 kmod" log=$out/sparse.log
+	local copy=$out/module/kmod
+	# A copy of the module's sources, so the tree's kmod/ objects stay as
+	# they are; include/ is reachable at the same relative place.
+	rm -rf "$out/module"
+	mkdir -p "$copy"
+	cp kmod/*.c kmod/*.h kmod/Makefile "$copy"/ 2>/dev/null
+	[ -e kmod/Kbuild ] && cp kmod/Kbuild "$copy"/
+	ln -s "$top/include" "$out/module/include"
+	make -C "$copy" KDIR="$KDIR" C=2 W=1 >"$out/sparse-build.log" 2>&1
+	local rc=$?
+	# Every warning or error counts. (No filter is needed with Debian's
+	# 6.1 headers: they produce no sparse warning for this module.)
+	grep -E 'warning:|error:' "$out/sparse-build.log" >"$log"
+	if [ $rc -ne 0 ] && [ ! -s "$log" ]; then
+		tail -n 30 "$out/sparse-build.log" >"$log"
+	fi
+	case_from_log "$name" "$log"
+}
+
+run_clang_format() { # DIR
+	local name="clang-format $1" log=$out/clang-format_$(echo "$1" | tr / _).log
+	local files
+	files=$(sources "$1" '*.c' '*.h')
+	if [ -z "$files" ]; then
+		ktap_skip "$name" "no $1/*.[ch] in the tree"
+		return
+	fi
+	# shellcheck disable=SC2086
+	clang-format --style=file --dry-run --Werror $files >"$log" 2>&1
+	case_from_log "$name" "$log"
+}
+
+run_cppcheck() { # DIR
+	local name="cppcheck $1" log=$out/cppcheck_$(echo "$1" | tr / _).log
+	local files
+	files=$(sources "$1" '*.c')
+	if [ -z "$files" ]; then
+		ktap_skip "$name" "no $1/*.c in the tree"
+		return
+	fi
+	# -D_GNU_SOURCE makes cppcheck check the one configuration we build.
+	# missingIncludeSystem: cppcheck is not given libc's headers on
+	# purpose (it models libc itself); findings inside headers that are
+	# not ours (libnl, kselftest_harness.h) are not ours to fix.
+	# shellcheck disable=SC2046,SC2086
+	cppcheck --quiet --error-exitcode=1 --inline-suppr \
+		--enable=warning,style,performance,portability \
+		--std=c11 --platform=unix64 \
+		--suppress=missingIncludeSystem \
+		--suppress='*:/usr/include/*' \
+		${ksft:+--suppress="*:$ksft/*"} \
+		--template='{file}:{line}:{column}: {severity}: {message} [{id}]' \
+		$(user_cflags "$1") $files >"$log" 2>&1
+	local rc=$?
+	if [ $rc -ne 0 ] && [ ! -s "$log" ]; then
+		echo "cppcheck exited $rc without a finding" >"$log"
+	fi
+	case_from_log "$name" "$log"
+}
+
+run_clang_tidy() { # DIR
+	local name="clang-tidy $1" log=$out/clang-tidy_$(echo "$1" | tr / _).log
+	local files f
+	files=$(sources "$1" '*.c')
+	if [ -z "$files" ]; then
+		ktap_skip "$name" "no $1/*.c in the tree"
+		return
+	fi
+	: >"$log"
+	for f in $files; do
+		# shellcheck disable=SC2046
+		clang-tidy --quiet "$f" -- $(user_cflags "$1") \
+			>"$out/tidy.tmp" 2>&1 ||
+			{ grep -v -E '^[0-9]+ warnings? (and [0-9]+ errors? )?generated' \
+				"$out/tidy.tmp"; echo "clang-tidy $f: exit status non-zero"; } >>"$log"
+	done
+	rm -f "$out/tidy.tmp"
+	case_from_log "$name" "$log"
+}
+
+# ---- the plan: checkpatch x2, sparse, one case per directory per tool ----
+set -- $format_dirs
+nformat=$#
+set -- $userspace_dirs
+nuser=$#
+ktap_plan $((3 + nformat + 2 * nuser))
+
+kfiles=$(sources kmod '*.c' '*.h' Makefile Kbuild)
+if [ -n "$kfiles" ]; then
+	# shellcheck disable=SC2086
+	run_checkpatch "checkpatch kmod" $kfiles
+else
+	ktap_fail "checkpatch kmod" "no kmod/ sources"
+fi
+run_checkpatch "checkpatch include/uapi/linux/rcan.h" include/uapi/linux/rcan.h
+if [ -e kmod/Makefile ]; then
+	run_sparse
+else
+	ktap_fail "sparse C=2 W=1 kmod" "no kmod/Makefile"
+fi
+for d in $format_dirs; do
+	run_clang_format "$d"
+done
+for d in $userspace_dirs; do
+	run_cppcheck "$d"
+done
+for d in $userspace_dirs; do
+	run_clang_tidy "$d"
+done
+ktap_finish
