@@ -1,0 +1,1506 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * rcan-nlfuzz: throw random and mutated generic netlink messages at the
+ * "rcan" family for a bounded time while other threads create, attach,
+ * detach and delete links and frames flow both ways, then check that the
+ * kernel still answers a plain request.
+ *
+ *   rcan-nlfuzz [-t SECONDS] [-n MESSAGES] [-s SEED]
+ *
+ * Who sends what:
+ *   2 fuzz threads    privileged sockets: valid headers with random
+ *                     attributes, truncated attributes, wrong types, huge
+ *                     FRAMES batches, commands for links they do not own
+ *   lifecycle thread  LINK_NEW/ATTACH/SET/DETACH/DEL and socket close on
+ *                     its own links, from several sockets
+ *   injector thread   owns a link, sends FRAMES_RX batches, answers the
+ *                     FRAMES_TX it gets with TX_DONE/TX_FAIL
+ *   CAN thread        raw CAN sockets sending on every link, reading all
+ *   child process     the fuzz loop with every capability dropped
+ *   child process     unprivileged in its own user and network namespace
+ *                     (admin there): makes links and exits without cleanup
+ *
+ * Output: KTAP diagnostics ("# ...") with the number of messages sent and
+ * every distinct (command, errno, extack message) outcome reached. Exit
+ * status 0 when the kernel still serves a LINK_NEW/GET/DEL afterwards and
+ * every thread finished, 1 when it does not, 2 when fuzzing could not
+ * start (no rcan family). Raw netlink on purpose: libnl would refuse to
+ * build most of these messages.
+ */
+#include <errno.h>
+#include <grp.h>
+#include <linux/can.h>
+#include <linux/can/raw.h>
+#include <linux/genetlink.h>
+#include <linux/netlink.h>
+#include <linux/rcan.h>
+#include <net/if.h>
+#include <pthread.h>
+#include <sched.h>
+#include <signal.h>
+#include <stdarg.h>
+#include <stdbool.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/ioctl.h>
+#include <sys/socket.h>
+#include <sys/wait.h>
+#include <time.h>
+#include <unistd.h>
+
+#ifndef NETLINK_EXT_ACK
+#define NETLINK_EXT_ACK 11
+#endif
+#ifndef NETLINK_CAP_ACK
+#define NETLINK_CAP_ACK 10
+#endif
+
+#define MSG_MAX (160UL * 1024)
+#define RX_MAX (256UL * 1024)
+#define FUZZ_MAX_LINKS 64
+#define MAX_OUTCOMES 2048
+#define OUTCOME_LEN 200
+#define LINK_PREFIX "rfz"
+
+/* ---- small utilities ---- */
+
+struct rng {
+	uint64_t s;
+};
+
+static uint32_t rnd(struct rng *r)
+{
+	/* xorshift64*: fast, seedable, good enough to pick mutations */
+	r->s ^= r->s >> 12;
+	r->s ^= r->s << 25;
+	r->s ^= r->s >> 27;
+	return (uint32_t)((r->s * 0x2545F4914F6CDD1DULL) >> 32);
+}
+
+static uint32_t rnd_below(struct rng *r, uint32_t n)
+{
+	return n ? rnd(r) % n : 0;
+}
+
+static bool chance(struct rng *r, uint32_t percent)
+{
+	return rnd_below(r, 100) < percent;
+}
+
+static double now(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
+}
+
+static volatile sig_atomic_t stop;
+static double deadline;
+static unsigned long max_msgs;
+static unsigned long msgs_sent; /* atomic: __atomic_* */
+static unsigned long msgs_unanswered;
+static uint16_t family;
+
+static bool should_stop(void)
+{
+	if (stop || now() >= deadline)
+		return true;
+	return max_msgs &&
+	       __atomic_load_n(&msgs_sent, __ATOMIC_RELAXED) >= max_msgs;
+}
+
+/* ---- the set of distinct outcomes ---- */
+
+struct outcome {
+	char key[OUTCOME_LEN];
+	unsigned long count;
+};
+
+static struct outcome outcomes[MAX_OUTCOMES];
+static unsigned int n_outcomes;
+static pthread_mutex_t outcomes_lock = PTHREAD_MUTEX_INITIALIZER;
+
+static const char *const cmd_names[] = {
+	[RCAN_CMD_UNSPEC] = "UNSPEC",
+	[RCAN_CMD_LINK_NEW] = "LINK_NEW",
+	[RCAN_CMD_LINK_DEL] = "LINK_DEL",
+	[RCAN_CMD_LINK_GET] = "LINK_GET",
+	[RCAN_CMD_LINK_SET] = "LINK_SET",
+	[RCAN_CMD_LINK_ATTACH] = "LINK_ATTACH",
+	[RCAN_CMD_LINK_DETACH] = "LINK_DETACH",
+	[RCAN_CMD_FRAMES_RX] = "FRAMES_RX",
+	[RCAN_CMD_FRAMES_TX] = "FRAMES_TX",
+	[RCAN_CMD_TX_DONE] = "TX_DONE",
+	[RCAN_CMD_TX_FAIL] = "TX_FAIL",
+	[RCAN_CMD_BITTIMING] = "BITTIMING",
+};
+
+static void outcome_add_key(const char *key, unsigned long count)
+{
+	unsigned int i;
+
+	pthread_mutex_lock(&outcomes_lock);
+	for (i = 0; i < n_outcomes; i++) {
+		if (!strcmp(outcomes[i].key, key)) {
+			outcomes[i].count += count;
+			goto out;
+		}
+	}
+	if (n_outcomes < MAX_OUTCOMES) {
+		snprintf(outcomes[n_outcomes].key, OUTCOME_LEN, "%s", key);
+		outcomes[n_outcomes].count = count;
+		n_outcomes++;
+	}
+out:
+	pthread_mutex_unlock(&outcomes_lock);
+}
+
+static void outcome_add(unsigned int cmd, bool dump, int err,
+			const char *extack)
+{
+	char key[OUTCOME_LEN];
+	char name[16];
+	char msg[96];
+	size_t i;
+
+	if (cmd < sizeof(cmd_names) / sizeof(cmd_names[0]))
+		snprintf(name, sizeof(name), "%s", cmd_names[cmd]);
+	else
+		snprintf(name, sizeof(name), "cmd%u", cmd);
+	/* keep keys on one line and printable */
+	snprintf(msg, sizeof(msg), "%s", extack);
+	for (i = 0; msg[i]; i++) {
+		if (msg[i] < 0x20 || msg[i] > 0x7e)
+			msg[i] = '?';
+	}
+	snprintf(key, sizeof(key), "%s%s errno=%d (%s) extack=\"%s\"", name,
+		 dump ? "/dump" : "", err, err ? strerror(err) : "ok", msg);
+	outcome_add_key(key, 1);
+}
+
+/* ---- building messages ---- */
+
+struct msg {
+	unsigned char *buf;
+	size_t len;
+};
+
+static struct nlmsghdr *msg_hdr(struct msg *m)
+{
+	return (struct nlmsghdr *)m->buf;
+}
+
+static void msg_init(struct msg *m, uint16_t type, uint16_t flags, uint8_t cmd,
+		     uint8_t version)
+{
+	struct nlmsghdr *nlh = msg_hdr(m);
+	struct genlmsghdr *g;
+
+	memset(m->buf, 0, NLMSG_HDRLEN + GENL_HDRLEN);
+	nlh->nlmsg_type = type;
+	nlh->nlmsg_flags = flags;
+	g = (struct genlmsghdr *)(m->buf + NLMSG_HDRLEN);
+	g->cmd = cmd;
+	g->version = version;
+	m->len = NLMSG_HDRLEN + GENL_HDRLEN;
+}
+
+/* Append one attribute; NULL (and nothing written) when it does not fit. */
+static struct nlattr *msg_put(struct msg *m, uint16_t type, const void *data,
+			      size_t len)
+{
+	struct nlattr *nla;
+	size_t total = NLA_ALIGN(NLA_HDRLEN + len);
+
+	if (m->len + total > MSG_MAX || NLA_HDRLEN + len > 0xffff)
+		return NULL;
+	nla = (struct nlattr *)(m->buf + m->len);
+	nla->nla_type = type;
+	nla->nla_len = (uint16_t)(NLA_HDRLEN + len);
+	if (len)
+		memcpy(m->buf + m->len + NLA_HDRLEN, data, len);
+	memset(m->buf + m->len + NLA_HDRLEN + len, 0, total - NLA_HDRLEN - len);
+	m->len += total;
+	return nla;
+}
+
+static void put_u8(struct msg *m, uint16_t type, uint8_t v)
+{
+	msg_put(m, type, &v, sizeof(v));
+}
+
+static void put_u16(struct msg *m, uint16_t type, uint16_t v)
+{
+	msg_put(m, type, &v, sizeof(v));
+}
+
+static void put_u32(struct msg *m, uint16_t type, uint32_t v)
+{
+	msg_put(m, type, &v, sizeof(v));
+}
+
+static void put_u64(struct msg *m, uint16_t type, uint64_t v)
+{
+	msg_put(m, type, &v, sizeof(v));
+}
+
+static void put_str(struct msg *m, uint16_t type, const char *s)
+{
+	msg_put(m, type, s, strlen(s) + 1);
+}
+
+static struct nlattr *nest_start(struct msg *m, uint16_t type)
+{
+	return msg_put(m, type | NLA_F_NESTED, NULL, 0);
+}
+
+static void nest_end(struct msg *m, struct nlattr *nest)
+{
+	size_t len;
+
+	if (!nest)
+		return;
+	len = m->len - (size_t)((unsigned char *)nest - m->buf);
+	nest->nla_len = (uint16_t)(len > 0xffff ? 0xffff : len);
+}
+
+/* ---- sockets ---- */
+
+struct nlsock {
+	int fd;
+	uint32_t portid;
+	uint32_t seq;
+};
+
+/* Each thread reads its sockets one at a time, into its own buffer. */
+static __thread unsigned char rx_buf[RX_MAX];
+
+/* What came back for one request. */
+struct reply {
+	int err; /* positive errno, 0, or -1: no answer */
+	char extack[96];
+	uint32_t ifindex; /* from a LINK_NEW/LINK_GET reply */
+	uint32_t dump_ifindex[FUZZ_MAX_LINKS];
+	unsigned int n_dump;
+};
+
+static int nl_open(struct nlsock *s)
+{
+	struct sockaddr_nl sa = { .nl_family = AF_NETLINK };
+	socklen_t sl = sizeof(sa);
+	struct timeval tv = { .tv_sec = 2 };
+	int one = 1;
+	int size = 1 << 20;
+
+	s->fd = socket(AF_NETLINK, SOCK_RAW | SOCK_CLOEXEC, NETLINK_GENERIC);
+	if (s->fd < 0)
+		return -1;
+	if (bind(s->fd, (struct sockaddr *)&sa, sizeof(sa)) < 0 ||
+	    getsockname(s->fd, (struct sockaddr *)&sa, &sl) < 0) {
+		close(s->fd);
+		s->fd = -1;
+		return -1;
+	}
+	s->portid = sa.nl_pid;
+	s->seq = 1;
+	/* best effort: extack strings, short acks, big buffers, no hangs */
+	setsockopt(s->fd, SOL_NETLINK, NETLINK_EXT_ACK, &one, sizeof(one));
+	setsockopt(s->fd, SOL_NETLINK, NETLINK_CAP_ACK, &one, sizeof(one));
+	if (setsockopt(s->fd, SOL_SOCKET, SO_RCVBUFFORCE, &size, sizeof(size)))
+		setsockopt(s->fd, SOL_SOCKET, SO_RCVBUF, &size, sizeof(size));
+	if (setsockopt(s->fd, SOL_SOCKET, SO_SNDBUFFORCE, &size, sizeof(size)))
+		setsockopt(s->fd, SOL_SOCKET, SO_SNDBUF, &size, sizeof(size));
+	setsockopt(s->fd, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof(tv));
+	return 0;
+}
+
+static void nl_close(struct nlsock *s)
+{
+	if (s->fd >= 0)
+		close(s->fd);
+	s->fd = -1;
+}
+
+static void nl_free(struct nlsock *s)
+{
+	nl_close(s);
+}
+
+/* Handler for messages that are not the answer we wait for (FRAMES_TX). */
+typedef void (*stray_fn)(void *ctx, const struct nlmsghdr *nlh);
+
+static void parse_extack(const struct nlmsghdr *nlh, struct reply *r)
+{
+	const struct nlmsgerr *e = NLMSG_DATA(nlh);
+	size_t off = NLMSG_HDRLEN + sizeof(*e);
+	const unsigned char *p = (const unsigned char *)nlh;
+
+	if (!(nlh->nlmsg_flags & NLM_F_ACK_TLVS))
+		return;
+	if (!(nlh->nlmsg_flags & NLM_F_CAPPED))
+		off += e->msg.nlmsg_len - NLMSG_HDRLEN;
+	while (off + NLA_HDRLEN <= nlh->nlmsg_len) {
+		const struct nlattr *a = (const struct nlattr *)(p + off);
+
+		if (a->nla_len < NLA_HDRLEN ||
+		    off + a->nla_len > nlh->nlmsg_len)
+			break;
+		if ((a->nla_type & NLA_TYPE_MASK) == NLMSGERR_ATTR_MSG) {
+			size_t n = a->nla_len - NLA_HDRLEN;
+
+			if (n >= sizeof(r->extack))
+				n = sizeof(r->extack) - 1;
+			memcpy(r->extack, p + off + NLA_HDRLEN, n);
+			r->extack[n] = 0;
+		}
+		off += NLA_ALIGN(a->nla_len);
+	}
+}
+
+static uint32_t find_ifindex(const struct nlmsghdr *nlh)
+{
+	const unsigned char *p = (const unsigned char *)nlh;
+	size_t off = NLMSG_HDRLEN + GENL_HDRLEN;
+	uint32_t v = 0;
+
+	while (off + NLA_HDRLEN <= nlh->nlmsg_len) {
+		const struct nlattr *a = (const struct nlattr *)(p + off);
+
+		if (a->nla_len < NLA_HDRLEN ||
+		    off + a->nla_len > nlh->nlmsg_len)
+			break;
+		if ((a->nla_type & NLA_TYPE_MASK) == RCAN_ATTR_IFINDEX &&
+		    a->nla_len >= NLA_HDRLEN + sizeof(v)) {
+			memcpy(&v, p + off + NLA_HDRLEN, sizeof(v));
+			return v;
+		}
+		off += NLA_ALIGN(a->nla_len);
+	}
+	return 0;
+}
+
+/*
+ * Send m; with wait, read until its ack, error or NLMSG_DONE, passing any
+ * other message to stray. Returns -1 when the send itself failed.
+ */
+static int nl_talk(struct nlsock *s, struct msg *m, size_t send_len, bool wait,
+		   struct reply *r, stray_fn stray, void *ctx)
+{
+	struct nlmsghdr *nlh = msg_hdr(m);
+	struct sockaddr_nl to = { .nl_family = AF_NETLINK };
+	uint32_t seq = s->seq++;
+	double give_up = now() + 3;
+
+	memset(r, 0, sizeof(*r));
+	r->err = -1;
+	nlh->nlmsg_seq = seq;
+	nlh->nlmsg_pid = 0;
+	if (!nlh->nlmsg_len)
+		nlh->nlmsg_len = (uint32_t)m->len;
+	if (sendto(s->fd, m->buf, send_len, 0, (struct sockaddr *)&to,
+		   sizeof(to)) < 0) {
+		r->err = errno;
+		return -1;
+	}
+	__atomic_fetch_add(&msgs_sent, 1, __ATOMIC_RELAXED);
+	if (!wait)
+		return 0;
+	while (now() < give_up) {
+		ssize_t n = recv(s->fd, rx_buf, RX_MAX, 0);
+		const struct nlmsghdr *h;
+		size_t left;
+
+		if (n < 0) {
+			if (errno == EINTR || errno == ENOBUFS)
+				continue; /* ENOBUFS: FRAMES_TX overran us */
+			break;
+		}
+		left = (size_t)n;
+		for (h = (const struct nlmsghdr *)rx_buf; NLMSG_OK(h, left);
+		     h = NLMSG_NEXT(h, left)) {
+			if (h->nlmsg_seq != seq) {
+				if (stray)
+					stray(ctx, h);
+				continue;
+			}
+			if (h->nlmsg_type == NLMSG_ERROR) {
+				const struct nlmsgerr *e = NLMSG_DATA(h);
+
+				r->err = -e->error;
+				parse_extack(h, r);
+				return 0;
+			}
+			if (h->nlmsg_type == NLMSG_DONE) {
+				r->err = 0;
+				return 0;
+			}
+			if (h->nlmsg_type == family) {
+				r->ifindex = find_ifindex(h);
+				if (r->n_dump < FUZZ_MAX_LINKS && r->ifindex)
+					r->dump_ifindex[r->n_dump++] =
+						r->ifindex;
+			}
+		}
+	}
+	__atomic_fetch_add(&msgs_unanswered, 1, __ATOMIC_RELAXED);
+	return 0;
+}
+
+static int resolve_family(void)
+{
+	struct nlsock s = { .fd = -1 };
+	unsigned char buf[256];
+	struct msg m = { .buf = buf };
+	struct reply r;
+	int id = -1;
+	ssize_t n;
+	const struct nlmsghdr *h;
+	size_t left;
+
+	if (nl_open(&s))
+		return -1;
+	msg_init(&m, GENL_ID_CTRL, NLM_F_REQUEST, CTRL_CMD_GETFAMILY, 1);
+	put_str(&m, CTRL_ATTR_FAMILY_NAME, RCAN_GENL_NAME);
+	msg_hdr(&m)->nlmsg_len = (uint32_t)m.len;
+	if (nl_talk(&s, &m, m.len, false, &r, NULL, NULL))
+		goto out;
+	n = recv(s.fd, rx_buf, RX_MAX, 0);
+	if (n <= 0)
+		goto out;
+	left = (size_t)n;
+	for (h = (const struct nlmsghdr *)rx_buf; NLMSG_OK(h, left);
+	     h = NLMSG_NEXT(h, left)) {
+		const unsigned char *p = (const unsigned char *)h;
+		size_t off = NLMSG_HDRLEN + GENL_HDRLEN;
+
+		if (h->nlmsg_type != GENL_ID_CTRL)
+			continue;
+		while (off + NLA_HDRLEN <= h->nlmsg_len) {
+			const struct nlattr *a =
+				(const struct nlattr *)(p + off);
+			uint16_t v;
+
+			if (a->nla_len < NLA_HDRLEN)
+				break;
+			if (a->nla_type == CTRL_ATTR_FAMILY_ID) {
+				memcpy(&v, p + off + NLA_HDRLEN, sizeof(v));
+				id = v;
+			}
+			off += NLA_ALIGN(a->nla_len);
+		}
+	}
+out:
+	nl_free(&s);
+	return id;
+}
+
+/* ---- the links other threads play with ---- */
+
+static uint32_t links[FUZZ_MAX_LINKS];
+static unsigned int n_links;
+static pthread_mutex_t links_lock = PTHREAD_MUTEX_INITIALIZER;
+
+static void link_add(uint32_t ifindex)
+{
+	pthread_mutex_lock(&links_lock);
+	if (ifindex && n_links < FUZZ_MAX_LINKS)
+		links[n_links++] = ifindex;
+	pthread_mutex_unlock(&links_lock);
+}
+
+static void link_forget(uint32_t ifindex)
+{
+	unsigned int i;
+
+	pthread_mutex_lock(&links_lock);
+	for (i = 0; i < n_links; i++) {
+		if (links[i] == ifindex) {
+			links[i] = links[--n_links];
+			break;
+		}
+	}
+	pthread_mutex_unlock(&links_lock);
+}
+
+/* A link some thread made (maybe gone by now), or any number. */
+static uint32_t some_ifindex(struct rng *r)
+{
+	uint32_t v = 0;
+
+	pthread_mutex_lock(&links_lock);
+	if (n_links && !chance(r, 15))
+		v = links[rnd_below(r, n_links)];
+	pthread_mutex_unlock(&links_lock);
+	if (v)
+		return v;
+	switch (rnd_below(r, 4)) {
+	case 0:
+		return 1; /* lo: exists, not ours */
+	case 1:
+		return 0;
+	case 2:
+		return rnd(r);
+	default:
+		return 1 + rnd_below(r, 200);
+	}
+}
+
+static void set_up(uint32_t ifindex, bool up)
+{
+	struct ifreq ifr;
+	int fd = socket(AF_INET, SOCK_DGRAM | SOCK_CLOEXEC, 0);
+
+	if (fd < 0)
+		return;
+	memset(&ifr, 0, sizeof(ifr));
+	if (if_indextoname(ifindex, ifr.ifr_name) &&
+	    !ioctl(fd, SIOCGIFFLAGS, &ifr)) {
+		if (up)
+			ifr.ifr_flags |= IFF_UP;
+		else
+			ifr.ifr_flags &= ~IFF_UP;
+		ioctl(fd, SIOCSIFFLAGS, &ifr);
+	}
+	close(fd);
+}
+
+/* ---- message generators ---- */
+
+static const uint8_t fd_lens[] = { 0, 1,  2,  3,  4,  5,  6,  7,
+				   8, 12, 16, 20, 24, 32, 48, 64 };
+
+/* One RCAN_ATTR_FRAME entry: mostly valid, sometimes subtly not. */
+static void put_frame(struct msg *m, struct rng *r, bool fd_link, bool evil)
+{
+	struct nlattr *f = nest_start(m, RCAN_ATTR_FRAME);
+	uint8_t data[72];
+	uint32_t id, flags = 0;
+	size_t len;
+	unsigned int i;
+
+	if (!f)
+		return;
+	if (chance(r, 30))
+		id = (rnd(r) & CAN_EFF_MASK) | CAN_EFF_FLAG;
+	else
+		id = rnd(r) & CAN_SFF_MASK;
+	if (chance(r, 5))
+		id |= CAN_RTR_FLAG;
+	if (chance(r, 3))
+		id |= CAN_ERR_FLAG;
+	if (evil && chance(r, 20))
+		id = rnd(r);
+	put_u32(m, RCAN_FRAME_ID, id);
+	if (fd_link && chance(r, 40)) {
+		flags = RCAN_FRAME_F_FD;
+		if (chance(r, 50))
+			flags |= RCAN_FRAME_F_BRS;
+		if (chance(r, 10))
+			flags |= RCAN_FRAME_F_ESI;
+	}
+	if (evil && chance(r, 20))
+		flags = rnd(r);
+	if (flags || chance(r, 10))
+		put_u32(m, RCAN_FRAME_FLAGS, flags);
+	if (flags & RCAN_FRAME_F_FD)
+		len = fd_lens[rnd_below(r, sizeof(fd_lens))];
+	else
+		len = rnd_below(r, 9);
+	if (evil && chance(r, 20))
+		len = rnd_below(r, sizeof(data));
+	for (i = 0; i < len; i++)
+		data[i] = (uint8_t)rnd(r);
+	if ((id & CAN_RTR_FLAG) && !(evil && chance(r, 30)))
+		put_u8(m, RCAN_FRAME_LEN,
+		       (uint8_t)rnd_below(r, evil ? 256 : 9));
+	else
+		msg_put(m, RCAN_FRAME_DATA, data, len);
+	if (chance(r, 50))
+		put_u64(m, RCAN_FRAME_TSTAMP, (uint64_t)rnd(r) << 20);
+	if (evil && chance(r, 10))
+		put_u32(m, RCAN_FRAME_SEQ, rnd(r));
+	if (evil && chance(r, 10))
+		put_u16(m, RCAN_FRAME_ID, (uint16_t)rnd(r)); /* short */
+	nest_end(m, f);
+}
+
+static void put_frames(struct msg *m, struct rng *r, unsigned int n,
+		       bool fd_link, bool evil)
+{
+	struct nlattr *nest = nest_start(m, RCAN_ATTR_FRAMES);
+	unsigned int i;
+
+	for (i = 0; i < n && m->len + 128 < MSG_MAX; i++) {
+		if (evil && chance(r, 3))
+			put_u32(m, (uint16_t)rnd_below(r, 4), rnd(r));
+		else
+			put_frame(m, r, fd_link, evil);
+	}
+	nest_end(m, nest);
+}
+
+static void random_name(struct rng *r, char *name, size_t size)
+{
+	static const char chars[] = "abcxyz019%d/ .:-_";
+	size_t i, len;
+
+	switch (rnd_below(r, 5)) {
+	case 0:
+		snprintf(name, size, LINK_PREFIX "f%%d");
+		return;
+	case 1:
+		snprintf(name, size, LINK_PREFIX "f%u", rnd_below(r, 8));
+		return;
+	default:
+		len = rnd_below(r, (uint32_t)size);
+		for (i = 0; i < len; i++)
+			name[i] = chars[rnd_below(r, sizeof(chars) - 1)];
+		name[len] = 0;
+	}
+}
+
+/* An attribute of the given type with a random, often wrong, payload. */
+static void put_random_attr(struct msg *m, struct rng *r, uint16_t type)
+{
+	uint8_t data[300];
+	size_t len;
+	size_t i;
+
+	switch (rnd_below(r, 6)) {
+	case 0:
+		len = 0;
+		break;
+	case 1:
+		len = 1 + rnd_below(r, 8);
+		break;
+	case 2:
+		len = 4;
+		break;
+	case 3:
+		len = rnd_below(r, sizeof(data));
+		break;
+	case 4:
+		len = 8;
+		break;
+	default:
+		len = 2;
+	}
+	for (i = 0; i < len; i++)
+		data[i] = (uint8_t)rnd(r);
+	if (chance(r, 10))
+		type |= NLA_F_NESTED;
+	if (chance(r, 3))
+		type |= NLA_F_NET_BYTEORDER;
+	msg_put(m, type, data, len);
+}
+
+/* Plausible attributes for cmd, with random values. */
+static void put_plausible(struct msg *m, struct rng *r, uint8_t cmd)
+{
+	char name[IFNAMSIZ + 8];
+
+	switch (cmd) {
+	case RCAN_CMD_LINK_NEW:
+		if (chance(r, 80)) {
+			random_name(r, name, sizeof(name));
+			put_str(m, RCAN_ATTR_IFNAME, name);
+		}
+		if (chance(r, 50))
+			put_u32(m, RCAN_ATTR_LINK_FLAGS,
+				chance(r, 80) ? rnd_below(r, 4) : rnd(r));
+		if (chance(r, 50))
+			msg_put(m, RCAN_ATTR_ATTACH, NULL, 0);
+		if (chance(r, 30))
+			put_u32(m, RCAN_ATTR_TX_WINDOW,
+				chance(r, 70) ? rnd_below(r, 1100) : rnd(r));
+		if (chance(r, 20)) {
+			char remote[300];
+
+			memset(remote, 'r', sizeof(remote) - 1);
+			remote[rnd_below(r, sizeof(remote))] = 0;
+			put_str(m, RCAN_ATTR_REMOTE, remote);
+		}
+		break;
+	case RCAN_CMD_LINK_SET:
+		put_u32(m, RCAN_ATTR_IFINDEX, some_ifindex(r));
+		if (chance(r, 60))
+			put_u8(m, RCAN_ATTR_CONNECTED,
+			       (uint8_t)rnd_below(r, 3));
+		if (chance(r, 40)) {
+			put_u32(m, RCAN_ATTR_CAN_STATE, rnd_below(r, 8));
+			put_u16(m, RCAN_ATTR_TXERR,
+				(uint16_t)rnd_below(r, 300));
+			put_u16(m, RCAN_ATTR_RXERR,
+				(uint16_t)rnd_below(r, 300));
+		}
+		if (chance(r, 30))
+			put_str(m, RCAN_ATTR_REMOTE,
+				"can://10.0.0.5:29536/can0");
+		break;
+	case RCAN_CMD_FRAMES_RX:
+		put_u32(m, RCAN_ATTR_IFINDEX, some_ifindex(r));
+		put_frames(m, r, chance(r, 10) ? 2000 : rnd_below(r, 40),
+			   chance(r, 50), chance(r, 50));
+		break;
+	case RCAN_CMD_TX_DONE:
+	case RCAN_CMD_TX_FAIL:
+		put_u32(m, RCAN_ATTR_IFINDEX, some_ifindex(r));
+		if (chance(r, 60))
+			put_u32(m, RCAN_ATTR_SEQ,
+				rnd_below(r, 3) ? rnd_below(r, 100) : rnd(r));
+		if (chance(r, 40))
+			put_u32(m, RCAN_ATTR_COUNT,
+				rnd_below(r, 2) ? rnd_below(r, 100) : rnd(r));
+		if (cmd == RCAN_CMD_TX_FAIL && chance(r, 50))
+			put_u32(m, RCAN_ATTR_ERRNO, rnd_below(r, 200));
+		break;
+	default:
+		if (chance(r, 85))
+			put_u32(m, RCAN_ATTR_IFINDEX, some_ifindex(r));
+		break;
+	}
+}
+
+enum mutation {
+	MUT_PLAUSIBLE, /* right attributes, random values */
+	MUT_RANDOM_ATTRS, /* any attribute type, any payload */
+	MUT_WRONG_TYPES, /* known attributes with the wrong length */
+	MUT_TRUNCATE_ATTR, /* an attribute longer than the message */
+	MUT_TRUNCATE_MSG, /* nlmsg_len or the datagram cut short */
+	MUT_HUGE_FRAMES, /* FRAMES_RX with thousands of entries */
+	MUT_BAD_HEADER, /* version, flags, or a command out of range */
+	MUT_COUNT
+};
+
+/*
+ * Build one fuzz message in m. Returns the number of bytes to send, which
+ * is m->len unless the mutation cuts the datagram.
+ */
+static size_t make_fuzz(struct msg *m, struct rng *r, uint8_t *cmd_out,
+			bool *dump_out, bool *ack_out)
+{
+	enum mutation mut = (enum mutation)rnd_below(r, MUT_COUNT);
+	uint16_t flags = NLM_F_REQUEST;
+	uint8_t cmd = (uint8_t)(1 + rnd_below(r, RCAN_CMD_MAX));
+	uint8_t version = RCAN_GENL_VERSION;
+	size_t send_len;
+	unsigned int i, n;
+
+	*ack_out = !chance(r, 5);
+	if (*ack_out)
+		flags |= NLM_F_ACK;
+	*dump_out = chance(r, cmd == RCAN_CMD_LINK_GET ? 50 : 3);
+	if (*dump_out)
+		flags |= NLM_F_DUMP;
+	if (mut == MUT_BAD_HEADER) {
+		switch (rnd_below(r, 4)) {
+		case 0:
+			cmd = (uint8_t)rnd(r);
+			break;
+		case 1:
+			version = (uint8_t)rnd(r);
+			break;
+		case 2:
+			flags |= (uint16_t)(rnd(r) & 0x0f00);
+			break;
+		default:
+			cmd = 0;
+		}
+	}
+	if (mut == MUT_HUGE_FRAMES)
+		cmd = RCAN_CMD_FRAMES_RX;
+	msg_init(m, family, flags, cmd, version);
+
+	switch (mut) {
+	case MUT_RANDOM_ATTRS:
+		n = rnd_below(r, 12);
+		for (i = 0; i < n; i++)
+			put_random_attr(m, r,
+					(uint16_t)rnd_below(r,
+							    RCAN_ATTR_MAX + 4));
+		break;
+	case MUT_WRONG_TYPES:
+		put_plausible(m, r, cmd);
+		n = 1 + rnd_below(r, 4);
+		for (i = 0; i < n; i++)
+			put_random_attr(
+				m, r,
+				(uint16_t)(1 + rnd_below(r, RCAN_ATTR_MAX)));
+		break;
+	case MUT_HUGE_FRAMES:
+		put_u32(m, RCAN_ATTR_IFINDEX, some_ifindex(r));
+		put_frames(m, r, 1000 + rnd_below(r, 4000), chance(r, 50),
+			   chance(r, 30));
+		break;
+	default:
+		put_plausible(m, r, cmd);
+		break;
+	}
+	msg_hdr(m)->nlmsg_len = (uint32_t)m->len;
+	send_len = m->len;
+
+	if (mut == MUT_TRUNCATE_ATTR && m->len > NLMSG_HDRLEN + GENL_HDRLEN) {
+		/* grow the first attribute's length past the end */
+		struct nlattr *a =
+			(struct nlattr *)(m->buf + NLMSG_HDRLEN + GENL_HDRLEN);
+
+		a->nla_len = (uint16_t)(a->nla_len + 1 + rnd_below(r, 64));
+		if (chance(r, 30))
+			a->nla_len = (uint16_t)rnd_below(r, NLA_HDRLEN);
+	} else if (mut == MUT_TRUNCATE_MSG) {
+		size_t cut = rnd_below(r, (uint32_t)m->len + 1);
+
+		if (chance(r, 50))
+			msg_hdr(m)->nlmsg_len = (uint32_t)cut;
+		else
+			send_len = cut; /* header still claims the whole */
+	}
+	*cmd_out = cmd;
+	return send_len;
+}
+
+/* ---- threads ---- */
+
+struct worker {
+	pthread_t thread;
+	unsigned int id;
+	uint64_t seed;
+	bool done;
+};
+
+static void drain_stray(void *ctx, const struct nlmsghdr *nlh)
+{
+	(void)ctx;
+	(void)nlh;
+}
+
+/* The fuzz loop: also run by the unprivileged child. */
+static void fuzz_loop(uint64_t seed)
+{
+	struct rng r = { .s = seed | 1 };
+	struct nlsock socks[3] = { { .fd = -1 }, { .fd = -1 }, { .fd = -1 } };
+	struct msg m = { .buf = malloc(MSG_MAX) };
+	struct reply rep;
+	unsigned int i;
+
+	if (!m.buf)
+		return;
+	for (i = 0; i < 3; i++)
+		nl_open(&socks[i]);
+	while (!should_stop()) {
+		struct nlsock *s = &socks[rnd_below(&r, 3)];
+		uint8_t cmd;
+		bool dump, ack;
+		size_t len;
+
+		if (s->fd < 0 || chance(&r, 1)) {
+			/* closing a socket detaches whatever it owned */
+			nl_close(s);
+			if (nl_open(s))
+				continue;
+		}
+		len = make_fuzz(&m, &r, &cmd, &dump, &ack);
+		if (nl_talk(s, &m, len, ack, &rep, drain_stray, NULL) < 0) {
+			outcome_add(cmd, dump, rep.err, "(send failed)");
+			continue;
+		}
+		if (!ack)
+			continue;
+		if (rep.err < 0)
+			outcome_add(cmd, dump, 0, "(no answer)");
+		else
+			outcome_add(cmd, dump, rep.err, rep.extack);
+		if (cmd == RCAN_CMD_LINK_NEW && !rep.err && rep.ifindex) {
+			link_add(rep.ifindex);
+			set_up(rep.ifindex, true);
+		}
+	}
+	for (i = 0; i < 3; i++)
+		nl_free(&socks[i]);
+	free(m.buf);
+}
+
+static void *fuzz_thread(void *arg)
+{
+	struct worker *w = arg;
+
+	fuzz_loop(w->seed);
+	w->done = true;
+	return NULL;
+}
+
+/* Send a simple command; records its outcome; returns the reply's errno. */
+static int simple(struct nlsock *s, struct msg *m, uint8_t cmd,
+		  uint32_t ifindex, struct reply *rep)
+{
+	msg_init(m, family, NLM_F_REQUEST | NLM_F_ACK, cmd, RCAN_GENL_VERSION);
+	if (ifindex)
+		put_u32(m, RCAN_ATTR_IFINDEX, ifindex);
+	msg_hdr(m)->nlmsg_len = (uint32_t)m->len;
+	if (nl_talk(s, m, m->len, true, rep, drain_stray, NULL) < 0)
+		return rep->err;
+	outcome_add(cmd, false, rep->err < 0 ? 0 : rep->err,
+		    rep->err < 0 ? "(no answer)" : rep->extack);
+	return rep->err;
+}
+
+static uint32_t link_new(struct nlsock *s, struct msg *m, struct rng *r,
+			 const char *name, uint32_t flags, bool attach)
+{
+	struct reply rep;
+
+	msg_init(m, family, NLM_F_REQUEST | NLM_F_ACK, RCAN_CMD_LINK_NEW,
+		 RCAN_GENL_VERSION);
+	put_str(m, RCAN_ATTR_IFNAME, name);
+	put_u32(m, RCAN_ATTR_LINK_FLAGS, flags);
+	if (attach)
+		msg_put(m, RCAN_ATTR_ATTACH, NULL, 0);
+	if (chance(r, 50))
+		put_u32(m, RCAN_ATTR_TX_WINDOW, 1 + rnd_below(r, 128));
+	msg_hdr(m)->nlmsg_len = (uint32_t)m->len;
+	if (nl_talk(s, m, m->len, true, &rep, drain_stray, NULL) < 0)
+		return 0;
+	outcome_add(RCAN_CMD_LINK_NEW, false, rep.err < 0 ? 0 : rep.err,
+		    rep.err < 0 ? "(no answer)" : rep.extack);
+	return rep.err ? 0 : rep.ifindex;
+}
+
+static void set_connected(struct nlsock *s, struct msg *m, uint32_t ifindex,
+			  uint8_t up)
+{
+	struct reply rep;
+
+	msg_init(m, family, NLM_F_REQUEST | NLM_F_ACK, RCAN_CMD_LINK_SET,
+		 RCAN_GENL_VERSION);
+	put_u32(m, RCAN_ATTR_IFINDEX, ifindex);
+	put_u8(m, RCAN_ATTR_CONNECTED, up);
+	msg_hdr(m)->nlmsg_len = (uint32_t)m->len;
+	if (nl_talk(s, m, m->len, true, &rep, drain_stray, NULL) == 0)
+		outcome_add(RCAN_CMD_LINK_SET, false, rep.err < 0 ? 0 : rep.err,
+			    rep.err < 0 ? "(no answer)" : rep.extack);
+}
+
+static void *lifecycle_thread(void *arg)
+{
+	struct worker *w = arg;
+	struct rng r = { .s = w->seed | 1 };
+	struct nlsock a = { .fd = -1 }, b = { .fd = -1 };
+	struct msg m = { .buf = malloc(MSG_MAX) };
+	struct reply rep;
+	char name[IFNAMSIZ];
+	unsigned int round = 0;
+
+	if (!m.buf || nl_open(&a) || nl_open(&b))
+		goto out;
+	while (!should_stop()) {
+		uint32_t flags = rnd_below(&r, 4); /* FD, REMOVE_ON_DETACH */
+		uint32_t ifindex;
+
+		snprintf(name, sizeof(name), LINK_PREFIX "l%u", round++ % 4);
+		ifindex = link_new(&a, &m, &r, name, flags, chance(&r, 70));
+		if (!ifindex)
+			continue;
+		link_add(ifindex);
+		set_up(ifindex, true);
+		set_connected(&a, &m, ifindex, 1);
+		usleep(rnd_below(&r, 3000));
+		/* b takes over, gives up, a takes it back */
+		simple(&b, &m, RCAN_CMD_LINK_ATTACH, ifindex, &rep);
+		simple(&b, &m, RCAN_CMD_LINK_GET, ifindex, &rep);
+		if (chance(&r, 50))
+			simple(&b, &m, RCAN_CMD_LINK_DETACH, ifindex, &rep);
+		simple(&a, &m, RCAN_CMD_LINK_ATTACH, ifindex, &rep);
+		set_connected(&a, &m, ifindex, 1);
+		usleep(rnd_below(&r, 3000));
+		switch (rnd_below(&r, 3)) {
+		case 0:
+			simple(&a, &m, RCAN_CMD_LINK_DEL, ifindex, &rep);
+			break;
+		case 1:
+			/* the owner goes away: detach (and delete if flagged) */
+			nl_close(&a);
+			nl_open(&a);
+			if (!(flags & RCAN_LINK_F_REMOVE_ON_DETACH))
+				simple(&b, &m, RCAN_CMD_LINK_DEL, ifindex,
+				       &rep);
+			break;
+		default:
+			set_up(ifindex, false);
+			simple(&a, &m, RCAN_CMD_LINK_DETACH, ifindex, &rep);
+			simple(&b, &m, RCAN_CMD_LINK_DEL, ifindex, &rep);
+		}
+		link_forget(ifindex);
+	}
+out:
+	nl_free(&a);
+	nl_free(&b);
+	free(m.buf);
+	w->done = true;
+	return NULL;
+}
+
+/* The injector's view of FRAMES_TX: the sequence numbers to confirm. */
+struct tx_seen {
+	uint32_t last_seq;
+	unsigned long frames;
+};
+
+static void collect_tx(void *ctx, const struct nlmsghdr *nlh)
+{
+	struct tx_seen *t = ctx;
+	const unsigned char *p = (const unsigned char *)nlh;
+	size_t off = NLMSG_HDRLEN + GENL_HDRLEN;
+
+	if (nlh->nlmsg_type != family || nlh->nlmsg_len < off)
+		return;
+	while (off + NLA_HDRLEN <= nlh->nlmsg_len) {
+		const struct nlattr *a = (const struct nlattr *)(p + off);
+		size_t end = off + a->nla_len, foff = off + NLA_HDRLEN;
+
+		if (a->nla_len < NLA_HDRLEN || end > nlh->nlmsg_len)
+			break;
+		/* FRAMES -> FRAME -> SEQ */
+		while ((a->nla_type & NLA_TYPE_MASK) == RCAN_ATTR_FRAMES &&
+		       foff + NLA_HDRLEN <= end) {
+			const struct nlattr *f =
+				(const struct nlattr *)(p + foff);
+			size_t fend = foff + f->nla_len,
+			       soff = foff + NLA_HDRLEN;
+
+			if (f->nla_len < NLA_HDRLEN || fend > end)
+				break;
+			while (soff + NLA_HDRLEN <= fend) {
+				const struct nlattr *s =
+					(const struct nlattr *)(p + soff);
+
+				if (s->nla_len < NLA_HDRLEN ||
+				    soff + s->nla_len > fend)
+					break;
+				if ((s->nla_type & NLA_TYPE_MASK) ==
+					    RCAN_FRAME_SEQ &&
+				    s->nla_len >= NLA_HDRLEN + 4) {
+					memcpy(&t->last_seq,
+					       p + soff + NLA_HDRLEN, 4);
+					t->frames++;
+				}
+				soff += NLA_ALIGN(s->nla_len);
+			}
+			foff += NLA_ALIGN(f->nla_len);
+		}
+		off += NLA_ALIGN(a->nla_len);
+	}
+}
+
+static unsigned long injected_frames;
+static unsigned long tx_frames_seen;
+
+static void *injector_thread(void *arg)
+{
+	struct worker *w = arg;
+	struct rng r = { .s = w->seed | 1 };
+	struct nlsock s = { .fd = -1 };
+	struct msg m = { .buf = malloc(MSG_MAX) };
+	struct tx_seen tx = { 0 };
+	struct reply rep;
+	uint32_t ifindex = 0;
+	uint32_t flags = 0;
+	unsigned int i, n;
+
+	if (!m.buf || nl_open(&s))
+		goto out;
+	while (!should_stop()) {
+		if (!ifindex || chance(&r, 1)) {
+			if (ifindex) {
+				simple(&s, &m, RCAN_CMD_LINK_DEL, ifindex,
+				       &rep);
+				link_forget(ifindex);
+			}
+			flags = chance(&r, 50) ? RCAN_LINK_F_FD : 0;
+			ifindex = link_new(&s, &m, &r, LINK_PREFIX "i%d", flags,
+					   true);
+			if (!ifindex) {
+				usleep(10000);
+				continue;
+			}
+			link_add(ifindex);
+			set_up(ifindex, true);
+			set_connected(&s, &m, ifindex, 1);
+		}
+		/* frames from the "remote bus" */
+		msg_init(&m, family, NLM_F_REQUEST | NLM_F_ACK,
+			 RCAN_CMD_FRAMES_RX, RCAN_GENL_VERSION);
+		put_u32(&m, RCAN_ATTR_IFINDEX, ifindex);
+		n = 1 + rnd_below(&r, chance(&r, 5) ? 500 : 16);
+		put_frames(&m, &r, n, flags & RCAN_LINK_F_FD, false);
+		msg_hdr(&m)->nlmsg_len = (uint32_t)m.len;
+		if (nl_talk(&s, &m, m.len, true, &rep, collect_tx, &tx) == 0) {
+			outcome_add(RCAN_CMD_FRAMES_RX, false,
+				    rep.err < 0 ? 0 : rep.err,
+				    rep.err < 0 ? "(no answer)" : rep.extack);
+			if (!rep.err)
+				injected_frames += n;
+		}
+		/* confirm (or fail) what local senders queued */
+		if (tx.frames) {
+			i = rnd_below(&r, 10);
+			msg_init(&m, family, NLM_F_REQUEST | NLM_F_ACK,
+				 i < 7 ? RCAN_CMD_TX_DONE : RCAN_CMD_TX_FAIL,
+				 RCAN_GENL_VERSION);
+			put_u32(&m, RCAN_ATTR_IFINDEX, ifindex);
+			if (i < 8)
+				put_u32(&m, RCAN_ATTR_SEQ, tx.last_seq);
+			else
+				put_u32(&m, RCAN_ATTR_COUNT,
+					1 + rnd_below(&r, 8));
+			if (i >= 7)
+				put_u32(&m, RCAN_ATTR_ERRNO, ENETDOWN);
+			msg_hdr(&m)->nlmsg_len = (uint32_t)m.len;
+			if (nl_talk(&s, &m, m.len, true, &rep, collect_tx,
+				    &tx) == 0)
+				outcome_add(i < 7 ? RCAN_CMD_TX_DONE :
+						    RCAN_CMD_TX_FAIL,
+					    false, rep.err < 0 ? 0 : rep.err,
+					    rep.err < 0 ? "(no answer)" :
+							  rep.extack);
+			tx_frames_seen += tx.frames;
+			tx.frames = 0;
+		}
+	}
+	if (ifindex) {
+		simple(&s, &m, RCAN_CMD_LINK_DEL, ifindex, &rep);
+		link_forget(ifindex);
+	}
+out:
+	nl_free(&s);
+	free(m.buf);
+	w->done = true;
+	return NULL;
+}
+
+static unsigned long can_sent, can_received;
+
+static void *can_thread(void *arg)
+{
+	struct worker *w = arg;
+	struct rng r = { .s = w->seed | 1 };
+	int tx = socket(PF_CAN, SOCK_RAW | SOCK_CLOEXEC, CAN_RAW);
+	int rx = socket(PF_CAN, SOCK_RAW | SOCK_CLOEXEC | SOCK_NONBLOCK,
+			CAN_RAW);
+	struct sockaddr_can addr = { .can_family = AF_CAN };
+	int one = 1;
+
+	if (tx < 0 || rx < 0)
+		goto out;
+	setsockopt(tx, SOL_CAN_RAW, CAN_RAW_FD_FRAMES, &one, sizeof(one));
+	setsockopt(rx, SOL_CAN_RAW, CAN_RAW_FD_FRAMES, &one, sizeof(one));
+	addr.can_ifindex = 0; /* every CAN interface */
+	if (bind(rx, (struct sockaddr *)&addr, sizeof(addr)) < 0)
+		goto out;
+	while (!should_stop()) {
+		struct canfd_frame f;
+		unsigned int i, n = 1 + rnd_below(&r, 32);
+		uint32_t ifindex = 0;
+
+		pthread_mutex_lock(&links_lock);
+		if (n_links)
+			ifindex = links[rnd_below(&r, n_links)];
+		pthread_mutex_unlock(&links_lock);
+		if (!ifindex) {
+			usleep(2000);
+			continue;
+		}
+		addr.can_ifindex = (int)ifindex;
+		for (i = 0; i < n; i++) {
+			bool fd = chance(&r, 30);
+
+			memset(&f, 0, sizeof(f));
+			f.can_id = rnd(&r) & CAN_SFF_MASK;
+			f.len = (uint8_t)(fd ? fd_lens[rnd_below(
+						       &r, sizeof(fd_lens))] :
+					       rnd_below(&r, 9));
+			if (sendto(tx, &f, fd ? CANFD_MTU : CAN_MTU,
+				   MSG_DONTWAIT, (struct sockaddr *)&addr,
+				   sizeof(addr)) > 0)
+				can_sent++;
+		}
+		while (recv(rx, &f, sizeof(f), MSG_DONTWAIT) > 0)
+			can_received++;
+		usleep(rnd_below(&r, 1000));
+	}
+out:
+	if (tx >= 0)
+		close(tx);
+	if (rx >= 0)
+		close(rx);
+	w->done = true;
+	return NULL;
+}
+
+/* ---- child processes ---- */
+
+/*
+ * Run fuzz_loop in a child that gave up every capability (uid/gid
+ * nobody), optionally in its own user and network namespace, where it is
+ * an admin again. Its outcomes come back as lines on a pipe.
+ */
+static pid_t spawn_child(uint64_t seed, bool own_netns, int *pipe_out)
+{
+	int p[2];
+	pid_t pid;
+
+	if (pipe(p))
+		return -1;
+	pid = fork();
+	if (pid < 0) {
+		close(p[0]);
+		close(p[1]);
+		return -1;
+	}
+	if (pid > 0) {
+		close(p[1]);
+		*pipe_out = p[0];
+		return pid;
+	}
+	close(p[0]);
+	if (setgroups(0, NULL) || setgid(65534) || setuid(65534)) {
+		dprintf(p[1], "!setuid failed: %s\n", strerror(errno));
+		_exit(1);
+	}
+	if (own_netns && unshare(CLONE_NEWUSER | CLONE_NEWNET)) {
+		dprintf(p[1], "!unshare(user, net) failed: %s\n",
+			strerror(errno));
+		_exit(1);
+	}
+	n_outcomes = 0;
+	fuzz_loop(seed);
+	/* links made here die with the namespace: nothing is deleted */
+	for (unsigned int i = 0; i < n_outcomes; i++)
+		dprintf(p[1], "%lu %s\n", outcomes[i].count, outcomes[i].key);
+	dprintf(p[1], "=%lu\n", __atomic_load_n(&msgs_sent, __ATOMIC_RELAXED));
+	_exit(0);
+}
+
+static unsigned long child_msgs[2];
+
+static void reap_child(pid_t pid, int fd, unsigned int which, const char *who)
+{
+	char line[OUTCOME_LEN + 32];
+	FILE *f = fdopen(fd, "r");
+	int status = 0;
+
+	if (!f) {
+		close(fd);
+	} else {
+		while (fgets(line, sizeof(line), f)) {
+			char *key;
+			unsigned long count;
+
+			line[strcspn(line, "\n")] = 0;
+			if (line[0] == '!') {
+				printf("# %s: %s\n", who, line + 1);
+				continue;
+			}
+			if (line[0] == '=') {
+				child_msgs[which] = strtoul(line + 1, NULL, 10);
+				continue;
+			}
+			count = strtoul(line, &key, 10);
+			if (*key == ' ')
+				outcome_add_key(key + 1, count);
+		}
+		fclose(f);
+	}
+	waitpid(pid, &status, 0);
+}
+
+/* ---- the end: is the kernel still fine? ---- */
+
+static void cleanup_links(struct nlsock *s, struct msg *m)
+{
+	struct reply rep;
+	unsigned int i;
+
+	msg_init(m, family, NLM_F_REQUEST | NLM_F_ACK | NLM_F_DUMP,
+		 RCAN_CMD_LINK_GET, RCAN_GENL_VERSION);
+	msg_hdr(m)->nlmsg_len = (uint32_t)m->len;
+	if (nl_talk(s, m, m->len, true, &rep, NULL, NULL) < 0)
+		return;
+	{
+		struct reply del;
+		uint32_t todo[FUZZ_MAX_LINKS];
+		unsigned int n = rep.n_dump;
+
+		memcpy(todo, rep.dump_ifindex, n * sizeof(todo[0]));
+		for (i = 0; i < n; i++)
+			simple(s, m, RCAN_CMD_LINK_DEL, todo[i], &del);
+	}
+}
+
+static bool health_check(void)
+{
+	struct nlsock s = { .fd = -1 };
+	struct msg m = { .buf = malloc(MSG_MAX) };
+	struct rng r = { .s = 42 };
+	struct reply rep;
+	uint32_t ifindex;
+	bool ok = false;
+
+	if (!m.buf || nl_open(&s)) {
+		printf("# health: cannot open a netlink socket\n");
+		goto out;
+	}
+	cleanup_links(&s, &m);
+	ifindex = link_new(&s, &m, &r, LINK_PREFIX "check%d", 0, true);
+	if (!ifindex) {
+		printf("# health: LINK_NEW failed\n");
+		goto out;
+	}
+	if (simple(&s, &m, RCAN_CMD_LINK_GET, ifindex, &rep)) {
+		printf("# health: LINK_GET %u -> %d\n", ifindex, rep.err);
+		goto out;
+	}
+	if (simple(&s, &m, RCAN_CMD_LINK_DEL, ifindex, &rep)) {
+		printf("# health: LINK_DEL %u -> %d\n", ifindex, rep.err);
+		goto out;
+	}
+	cleanup_links(&s, &m);
+	ok = true;
+out:
+	nl_free(&s);
+	free(m.buf);
+	return ok;
+}
+
+static int cmp_outcome(const void *a, const void *b)
+{
+	return strcmp(((const struct outcome *)a)->key,
+		      ((const struct outcome *)b)->key);
+}
+
+static void on_signal(int sig)
+{
+	(void)sig;
+	stop = 1;
+}
+
+static void usage(const char *prog)
+{
+	fprintf(stderr, "usage: %s [-t SECONDS] [-n MESSAGES] [-s SEED]\n",
+		prog);
+	exit(2);
+}
+
+static unsigned long parse_num(const char *s, const char *prog)
+{
+	char *end;
+	unsigned long v;
+
+	errno = 0;
+	v = strtoul(s, &end, 0);
+	if (errno || end == s || *end)
+		usage(prog);
+	return v;
+}
+
+int main(int argc, char **argv)
+{
+	struct worker w[5];
+	unsigned long seconds = 10;
+	uint64_t seed = (uint64_t)time(NULL) ^ ((uint64_t)getpid() << 32);
+	pid_t kids[2];
+	int pipes[2] = { -1, -1 };
+	double start, end;
+	unsigned int i, finished = 0;
+	int fam, opt;
+	bool healthy;
+
+	while ((opt = getopt(argc, argv, "t:n:s:")) != -1) {
+		switch (opt) {
+		case 't':
+			seconds = parse_num(optarg, argv[0]);
+			break;
+		case 'n':
+			max_msgs = parse_num(optarg, argv[0]);
+			break;
+		case 's':
+			seed = parse_num(optarg, argv[0]);
+			break;
+		default:
+			usage(argv[0]);
+		}
+	}
+	setvbuf(stdout, NULL, _IOLBF, 0);
+	signal(SIGPIPE, SIG_IGN);
+	signal(SIGINT, on_signal);
+	signal(SIGTERM, on_signal);
+
+	fam = resolve_family();
+	if (fam < 0) {
+		printf("# the \"%s\" generic netlink family is not registered\n",
+		       RCAN_GENL_NAME);
+		return 2;
+	}
+	family = (uint16_t)fam;
+	msgs_sent = 0; /* the family lookup does not count */
+	printf("# seed %llu, %lu s, message limit %lu, family id %u\n",
+	       (unsigned long long)seed, seconds, max_msgs, family);
+
+	start = now();
+	deadline = start + (double)seconds;
+	kids[0] = spawn_child(seed + 101, false, &pipes[0]);
+	kids[1] = spawn_child(seed + 202, true, &pipes[1]);
+	for (i = 0; i < 5; i++) {
+		void *(*fn)(void *);
+
+		w[i].id = i;
+		w[i].seed = seed + 7919ULL * i;
+		w[i].done = false;
+		switch (i) {
+		case 0:
+		case 1:
+			fn = fuzz_thread;
+			break;
+		case 2:
+			fn = lifecycle_thread;
+			break;
+		case 3:
+			fn = injector_thread;
+			break;
+		default:
+			fn = can_thread;
+		}
+		if (pthread_create(&w[i].thread, NULL, fn, &w[i])) {
+			printf("# cannot start thread %u\n", i);
+			stop = 1;
+			return 2;
+		}
+	}
+	for (i = 0; i < 5; i++) {
+		pthread_join(w[i].thread, NULL);
+		finished += w[i].done;
+	}
+	if (kids[0] > 0)
+		reap_child(kids[0], pipes[0], 0, "unprivileged child");
+	if (kids[1] > 0)
+		reap_child(kids[1], pipes[1], 1, "user+net namespace child");
+	end = now();
+
+	healthy = health_check();
+
+	qsort(outcomes, n_outcomes, sizeof(outcomes[0]), cmp_outcome);
+	for (i = 0; i < n_outcomes; i++)
+		printf("# outcome %6lu x %s\n", outcomes[i].count,
+		       outcomes[i].key);
+	printf("# sent %lu messages in %.1f s (+%lu unprivileged, +%lu in a user namespace), %lu unanswered\n",
+	       msgs_sent, end - start, child_msgs[0], child_msgs[1],
+	       msgs_unanswered);
+	printf("# frames: %lu injected with FRAMES_RX, %lu sent on CAN sockets, %lu FRAMES_TX seen, %lu received on CAN sockets\n",
+	       injected_frames, can_sent, tx_frames_seen, can_received);
+	printf("# %u distinct (command, errno, extack) outcomes\n", n_outcomes);
+	printf("# %u of 5 threads finished; kernel %s\n", finished,
+	       healthy ? "still answers LINK_NEW/GET/DEL" : "is NOT healthy");
+	return healthy && finished == 5 ? 0 : 1;
+}
