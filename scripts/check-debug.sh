@@ -8,7 +8,8 @@
 #   scripts/check-debug.sh [GUEST_PATTERN]
 # Environment: RCAN_FUZZ_SECONDS (netlink fuzzing budget, default 300 here),
 # RCAN_GUEST_TIMEOUT (whole guest run, default 5400 s), and those of
-# scripts/debug-kernel.sh.
+# scripts/debug-kernel.sh; RCAN_KMOD_SRC (the module's sources, default
+# kmod: point it at a copy with a planted bug to see the run fail).
 set -u
 top=$(cd "$(dirname "$0")/.." && pwd)
 cd "$top" || exit 2
@@ -57,8 +58,9 @@ echo "# building rcan.ko for it and the tests"
 # paths in kmod/Makefile work the same.
 rm -rf build/debug
 mkdir -p build/debug/kmod
-cp kmod/*.c kmod/*.h kmod/Makefile build/debug/kmod/ 2>/dev/null
-[ -e kmod/Kbuild ] && cp kmod/Kbuild build/debug/kmod/
+src=${RCAN_KMOD_SRC:-kmod}
+cp "$src"/*.c "$src"/*.h "$src"/Makefile build/debug/kmod/ 2>/dev/null
+[ -e "$src"/Kbuild ] && cp "$src"/Kbuild build/debug/kmod/
 ln -s "$top/include" build/debug/include
 if make -C build/debug/kmod KDIR="$kdir/build" >"$out/build.log" 2>&1 &&
 	[ -e build/debug/kmod/rcan.ko ] &&

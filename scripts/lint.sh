@@ -11,7 +11,9 @@
 #
 #   scripts/lint.sh            exit 0 only when every case passed
 # Environment: KDIR (kernel tree for sparse, default Debian's headers),
-# LINT_OUT (logs, default build/lint). Tool outputs are kept in LINT_OUT.
+# LINT_OUT (logs, default build/lint), LINT_KMOD (the module's sources,
+# default kmod; to check by hand that a planted problem fails the lint on
+# a copy). Tool outputs are kept in LINT_OUT.
 set -u
 top=$(cd "$(dirname "$0")/.." && pwd)
 cd "$top" || exit 2
@@ -20,6 +22,7 @@ cd "$top" || exit 2
 out=${LINT_OUT:-build/lint}
 KDIR=${KDIR:-/usr/src/linux-headers-$(scripts/kver.sh)}
 tarball=${RCAN_KSRC_TARBALL:-/usr/src/linux-source-6.1.tar.xz}
+kmod=${LINT_KMOD:-kmod}
 rm -rf "$out"
 mkdir -p "$out"
 
@@ -27,7 +30,7 @@ mkdir -p "$out"
 userspace_dirs="helper tests/server tests/kernel tests/helper tests/fuzz"
 # clang-format covers the kernel side and the helper (and the fuzzer, which
 # is written in the same style); the other tests are free in layout.
-format_dirs="kmod helper tests/fuzz"
+format_dirs="$kmod helper tests/fuzz"
 
 nl_cflags=$(pkg-config --cflags libnl-genl-3.0 2>/dev/null)
 ksft=$(scripts/kselftest-headers.sh 2>/dev/null)
@@ -90,8 +93,8 @@ run_sparse() {
 	# they are; include/ is reachable at the same relative place.
 	rm -rf "$out/module"
 	mkdir -p "$copy"
-	cp kmod/*.c kmod/*.h kmod/Makefile "$copy"/ 2>/dev/null
-	[ -e kmod/Kbuild ] && cp kmod/Kbuild "$copy"/
+	cp "$kmod"/*.c "$kmod"/*.h "$kmod"/Makefile "$copy"/ 2>/dev/null
+	[ -e "$kmod"/Kbuild ] && cp "$kmod"/Kbuild "$copy"/
 	ln -s "$top/include" "$out/module/include"
 	make -C "$copy" KDIR="$KDIR" C=2 W=1 >"$out/sparse-build.log" 2>&1
 	local rc=$?
@@ -175,7 +178,7 @@ set -- $userspace_dirs
 nuser=$#
 ktap_plan $((3 + nformat + 2 * nuser))
 
-kfiles=$(sources kmod '*.c' '*.h' Makefile Kbuild)
+kfiles=$(sources "$kmod" '*.c' '*.h' Makefile Kbuild)
 if [ -n "$kfiles" ]; then
 	# shellcheck disable=SC2086
 	run_checkpatch "checkpatch kmod" $kfiles
@@ -183,7 +186,7 @@ else
 	ktap_fail "checkpatch kmod" "no kmod/ sources"
 fi
 run_checkpatch "checkpatch include/uapi/linux/rcan.h" include/uapi/linux/rcan.h
-if [ -e kmod/Makefile ]; then
+if [ -e "$kmod"/Makefile ]; then
 	run_sparse
 else
 	ktap_fail "sparse C=2 W=1 kmod" "no kmod/Makefile"
