@@ -1,0 +1,378 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * Incremental parser for the elements socketcand sends: `< word ... >`.
+ * Input may be split and coalesced at any byte. Whitespace between
+ * elements is allowed (the daemon's configuration errors end in " \n");
+ * anything else outside an element, a '<' inside one, control bytes, or
+ * an element longer than the daemon's own 8290-byte limit means the
+ * stream can no longer be trusted.
+ */
+#include <string.h>
+
+#include "proto.h"
+
+#define MAX_WORDS 72	/* frame + id + ts + 64 BCM bytes, with room */
+
+struct word {
+	const char *s;
+	size_t n;
+};
+
+void proto_init(struct proto_parser *p)
+{
+	p->len = 0;
+	p->in_elem = 0;
+	p->failed = 0;
+}
+
+static int is_space(char c)
+{
+	return c == ' ' || c == '\t' || c == '\r' || c == '\n';
+}
+
+static int hexval(char c)
+{
+	if (c >= '0' && c <= '9')
+		return c - '0';
+	if (c >= 'A' && c <= 'F')
+		return c - 'A' + 10;
+	if (c >= 'a' && c <= 'f')
+		return c - 'a' + 10;
+	return -1;
+}
+
+static int word_is(const struct word *w, const char *lit)
+{
+	size_t n = strlen(lit);
+
+	return w->n == n && memcmp(w->s, lit, n) == 0;
+}
+
+/* Up to 8 hex digits into a u32. */
+static int parse_hex32(const struct word *w, uint32_t *out)
+{
+	uint32_t v = 0;
+	size_t i;
+
+	if (w->n == 0 || w->n > 8)
+		return -1;
+	for (i = 0; i < w->n; i++) {
+		int d = hexval(w->s[i]);
+
+		if (d < 0)
+			return -1;
+		v = v << 4 | (uint32_t)d;
+	}
+	*out = v;
+	return 0;
+}
+
+static int parse_dec64(const char *s, size_t n, uint64_t *out)
+{
+	uint64_t v = 0;
+	size_t i;
+
+	if (n == 0 || n > 19)
+		return -1;
+	for (i = 0; i < n; i++) {
+		if (s[i] < '0' || s[i] > '9')
+			return -1;
+		v = v * 10 + (uint64_t)(s[i] - '0');
+	}
+	*out = v;
+	return 0;
+}
+
+/* "SEC.FRACTION" (the daemon prints %lld.%06lld) into ns since the epoch. */
+static int parse_ts(const struct word *w, uint64_t *ns)
+{
+	const char *dot = memchr(w->s, '.', w->n);
+	uint64_t sec, frac = 0;
+	size_t fn, i;
+
+	if (!dot)
+		return -1;
+	if (parse_dec64(w->s, (size_t)(dot - w->s), &sec) < 0)
+		return -1;
+	fn = w->n - (size_t)(dot - w->s) - 1;
+	if (fn == 0 || fn > 9)
+		return -1;
+	if (parse_dec64(dot + 1, fn, &frac) < 0)
+		return -1;
+	for (i = fn; i < 9; i++)
+		frac *= 10;
+	/* Seconds beyond year 2540 would overflow ns in a u64. */
+	if (sec > 18000000000ULL)
+		return -1;
+	*ns = sec * 1000000000ULL + frac;
+	return 0;
+}
+
+/* One word of 2*k hex digits into bytes, appended at ev->data[ev->len]. */
+static int parse_bytes(const struct word *w, struct proto_event *ev,
+		       size_t max)
+{
+	size_t i;
+
+	if (w->n % 2 || ev->len + w->n / 2 > max)
+		return -1;
+	for (i = 0; i < w->n; i += 2) {
+		int hi = hexval(w->s[i]), lo = hexval(w->s[i + 1]);
+
+		if (hi < 0 || lo < 0)
+			return -1;
+		ev->data[ev->len++] = (uint8_t)(hi << 4 | lo);
+	}
+	return 0;
+}
+
+/* The id's width tells SFF (up to 3 digits) from EFF (exactly 8). */
+static int parse_can_id(const struct word *w, uint32_t *id)
+{
+	uint32_t v;
+
+	if (parse_hex32(w, &v) < 0)
+		return -1;
+	if (w->n <= 3) {
+		if (v > PROTO_SFF_MASK)
+			return -1;
+		*id = v;
+		return 0;
+	}
+	if (w->n == 8 && v <= PROTO_EFF_MASK) {
+		*id = v | PROTO_EFF_FLAG;
+		return 0;
+	}
+	return -1;
+}
+
+/* < frame ID TS [HEX | HH HH ...] >: raw mode has all bytes in one word,
+ * BCM mode one word per byte; both may have no data word at all. */
+static int parse_frame(const struct word *w, size_t nw, struct proto_event *ev)
+{
+	size_t i;
+
+	if (nw < 3 || parse_can_id(&w[1], &ev->can_id) < 0 ||
+	    parse_ts(&w[2], &ev->ts_ns) < 0)
+		return -1;
+	if (nw == 4)
+		return parse_bytes(&w[3], ev, 8);
+	for (i = 3; i < nw; i++) {
+		if (w[i].n != 2 || parse_bytes(&w[i], ev, 8) < 0)
+			return -1;
+	}
+	ev->bcm_format = nw > 4;
+	return 0;
+}
+
+static int fd_len_valid(unsigned int len)
+{
+	return len <= 8 || len == 12 || len == 16 || len == 20 || len == 24 ||
+	       len == 32 || len == 48 || len == 64;
+}
+
+/* Two unmerged proposals: `< fdframe ID TS HEX >` (branch rawmode-canfd)
+ * and `< fdframe ID FLAGS TS HEX >` (PR #33); tell them apart by shape. */
+static int parse_fdframe(const struct word *w, size_t nw,
+			 struct proto_event *ev)
+{
+	size_t tsw = 2;
+	uint32_t flags = 0;
+
+	if (nw < 3 || nw > 5 || parse_can_id(&w[1], &ev->can_id) < 0)
+		return -1;
+	if (nw == 5 || (nw == 4 && !memchr(w[2].s, '.', w[2].n))) {
+		if (parse_hex32(&w[2], &flags) < 0)
+			return -1;
+		tsw = 3;
+	}
+	if (tsw >= nw || parse_ts(&w[tsw], &ev->ts_ns) < 0)
+		return -1;
+	if (tsw + 1 < nw && parse_bytes(&w[tsw + 1], ev, PROTO_DATA_MAX) < 0)
+		return -1;
+	if (tsw + 2 < nw || !fd_len_valid(ev->len))
+		return -1;
+	/* PR #33 flags: CANFD_BRS 0x01, CANFD_ESI 0x02 as in <linux/can.h> */
+	ev->fd_flags = PROTO_FD_F_FD | (flags & 1 ? PROTO_FD_F_BRS : 0) |
+		       (flags & 2 ? PROTO_FD_F_ESI : 0);
+	return 0;
+}
+
+/* `< error CLASS TS >` is an error frame; any other error is words. */
+static int is_error_frame(const struct word *w, size_t nw,
+			  struct proto_event *ev)
+{
+	uint32_t cls;
+
+	if (nw != 3 || parse_hex32(&w[1], &cls) < 0 || cls > PROTO_EFF_MASK)
+		return 0;
+	if (parse_ts(&w[2], &ev->ts_ns) < 0)
+		return 0;
+	ev->can_id = PROTO_ERR_FLAG | cls;
+	ev->len = 8;	/* CAN_ERR_DLC; the daemon sends no detail bytes */
+	return 1;
+}
+
+void proto_parse_element(const char *s, size_t n, struct proto_event *ev)
+{
+	struct word w[MAX_WORDS];
+	size_t nw = 0, i = 0;
+
+	memset(ev, 0, sizeof(*ev));
+	ev->text = s;
+	ev->text_len = n;
+
+	while (i < n) {
+		size_t start;
+
+		while (i < n && is_space(s[i]))
+			i++;
+		if (i == n)
+			break;
+		if (nw == MAX_WORDS) {
+			ev->type = PROTO_EV_GARBAGE;
+			return;
+		}
+		start = i;
+		while (i < n && !is_space(s[i]))
+			i++;
+		w[nw].s = s + start;
+		w[nw].n = i - start;
+		nw++;
+	}
+	if (nw == 0) {
+		ev->type = PROTO_EV_GARBAGE;
+		return;
+	}
+
+	if (word_is(&w[0], "frame")) {
+		ev->type = parse_frame(w, nw, ev) < 0 ? PROTO_EV_GARBAGE :
+							 PROTO_EV_FRAME;
+	} else if (word_is(&w[0], "fdframe")) {
+		ev->type = parse_fdframe(w, nw, ev) < 0 ? PROTO_EV_GARBAGE :
+							   PROTO_EV_FDFRAME;
+	} else if (word_is(&w[0], "error")) {
+		if (is_error_frame(w, nw, ev)) {
+			ev->type = PROTO_EV_ERRFRAME;
+		} else {
+			ev->type = PROTO_EV_ERROR;
+			ev->can_id = 0;
+			ev->len = 0;
+			ev->ts_ns = 0;
+		}
+	} else if (nw == 1 && word_is(&w[0], "ok")) {
+		ev->type = PROTO_EV_OK;
+	} else if (nw == 1 && word_is(&w[0], "hi")) {
+		ev->type = PROTO_EV_HI;
+	} else if (nw == 1 && word_is(&w[0], "echo")) {
+		ev->type = PROTO_EV_ECHO;
+	} else if (word_is(&w[0], "stat")) {
+		ev->type = PROTO_EV_STAT;
+		if (nw != 5)
+			ev->type = PROTO_EV_GARBAGE;
+		for (i = 1; i < nw && ev->type == PROTO_EV_STAT; i++)
+			if (parse_dec64(w[i].s, w[i].n, &ev->stat[i - 1]) < 0)
+				ev->type = PROTO_EV_GARBAGE;
+	} else {
+		ev->type = PROTO_EV_UNKNOWN;
+	}
+}
+
+static int fail(struct proto_parser *p, enum proto_ev_type t, const char *s,
+		size_t n, proto_cb cb, void *arg)
+{
+	struct proto_event ev;
+
+	memset(&ev, 0, sizeof(ev));
+	ev.type = t;
+	ev.text = s;
+	ev.text_len = n;
+	p->failed = 1;
+	p->in_elem = 0;
+	p->len = 0;
+	return cb(&ev, arg);
+}
+
+/* Inside an element: take bytes up to '>' (or all of them). Returns the
+ * bytes used, or -1 when the parser failed (the callback was called). */
+static long feed_inside(struct proto_parser *p, const char *data, size_t n,
+			proto_cb cb, void *arg, int *rc)
+{
+	const char *gt = memchr(data, '>', n);
+	size_t chunk = gt ? (size_t)(gt - data) : n;
+	size_t k;
+	struct proto_event ev;
+
+	/* The '<' and '>' count against the daemon's limit. */
+	if (p->len + chunk + 2 > PROTO_ELEM_MAX) {
+		*rc = fail(p, PROTO_EV_OVERSIZE, p->buf,
+			   p->len > 32 ? 32 : p->len, cb, arg);
+		return -1;
+	}
+	for (k = 0; k < chunk; k++) {
+		unsigned char c = (unsigned char)data[k];
+
+		if (c == '<' || c == 0x7f || (c < 0x20 && !is_space((char)c))) {
+			*rc = fail(p, PROTO_EV_GARBAGE, data + k, 1, cb, arg);
+			return -1;
+		}
+	}
+	memcpy(p->buf + p->len, data, chunk);
+	p->len += chunk;
+	if (!gt)
+		return (long)chunk;
+	p->in_elem = 0;
+	proto_parse_element(p->buf, p->len, &ev);
+	if (ev.type == PROTO_EV_GARBAGE)
+		p->failed = 1;
+	*rc = cb(&ev, arg);
+	p->len = 0;
+	return (long)chunk + 1;
+}
+
+int proto_feed(struct proto_parser *p, const char *data, size_t n,
+	       proto_cb cb, void *arg)
+{
+	size_t i = 0;
+	int rc = 0;
+
+	while (i < n && !p->failed && !rc) {
+		long used;
+
+		if (!p->in_elem) {
+			/* Between elements: only whitespace may appear. */
+			while (i < n && is_space(data[i]))
+				i++;
+			if (i == n)
+				break;
+			if (data[i] != '<')
+				return fail(p, PROTO_EV_GARBAGE, data + i,
+					    n - i > 32 ? 32 : n - i, cb, arg);
+			p->in_elem = 1;
+			p->len = 0;
+			i++;
+			continue;
+		}
+		used = feed_inside(p, data + i, n - i, cb, arg, &rc);
+		if (used < 0)
+			return rc;
+		i += (size_t)used;
+	}
+	return rc;
+}
+
+const char *proto_ev_name(enum proto_ev_type t)
+{
+	static const char *const names[] = {
+		[PROTO_EV_FRAME] = "frame",	[PROTO_EV_FDFRAME] = "fdframe",
+		[PROTO_EV_ERRFRAME] = "errframe", [PROTO_EV_ERROR] = "error",
+		[PROTO_EV_OK] = "ok",		[PROTO_EV_HI] = "hi",
+		[PROTO_EV_ECHO] = "echo",	[PROTO_EV_STAT] = "stat",
+		[PROTO_EV_UNKNOWN] = "unknown", [PROTO_EV_GARBAGE] = "garbage",
+		[PROTO_EV_OVERSIZE] = "oversize",
+	};
+
+	if ((unsigned int)t < sizeof(names) / sizeof(names[0]) && names[t])
+		return names[t];
+	return "?";
+}

@@ -1,0 +1,580 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * Unit tests of rcand's pure code: the socketcand parser and formatter,
+ * the beacon parser, remote address parsing and the backoff. KTAP output.
+ */
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "backoff.h"
+#include "beacon.h"
+#include "proto.h"
+#include "remote.h"
+
+static int failures;
+
+#define EXPECT(cond)                                                          \
+	do {                                                                  \
+		if (!(cond)) {                                                \
+			printf("# %s:%d: expected %s\n", __FILE__, __LINE__,  \
+			       #cond);                                        \
+			failures++;                                           \
+		}                                                             \
+	} while (0)
+
+/* ---- collecting parser events as one text line each ---- */
+
+struct collect {
+	char out[65536];
+	size_t len;
+	int stop_after_garbage;
+};
+
+static void addf(struct collect *c, const char *fmt, ...)
+{
+	va_list ap;
+	int n;
+
+	va_start(ap, fmt);
+	n = vsnprintf(c->out + c->len, sizeof(c->out) - c->len, fmt, ap);
+	va_end(ap);
+	if (n > 0)
+		c->len += (size_t)n;
+	if (c->len >= sizeof(c->out))
+		c->len = sizeof(c->out) - 1;
+}
+
+static int collect_cb(const struct proto_event *ev, void *arg)
+{
+	struct collect *c = arg;
+	unsigned int i;
+
+	addf(c, "%s", proto_ev_name(ev->type));
+	switch (ev->type) {
+	case PROTO_EV_FRAME:
+	case PROTO_EV_FDFRAME:
+	case PROTO_EV_ERRFRAME:
+		addf(c, " %08X %llu.%09llu %u:", ev->can_id,
+		     (unsigned long long)(ev->ts_ns / 1000000000ULL),
+		     (unsigned long long)(ev->ts_ns % 1000000000ULL), ev->len);
+		for (i = 0; i < ev->len; i++)
+			addf(c, "%02X", ev->data[i]);
+		if (ev->bcm_format)
+			addf(c, " bcm");
+		if (ev->fd_flags)
+			addf(c, " fd%X", ev->fd_flags);
+		break;
+	case PROTO_EV_ERROR:
+	case PROTO_EV_UNKNOWN:
+		addf(c, " [%.*s]", (int)ev->text_len, ev->text);
+		break;
+	case PROTO_EV_STAT:
+		addf(c, " %llu %llu %llu %llu",
+		     (unsigned long long)ev->stat[0],
+		     (unsigned long long)ev->stat[1],
+		     (unsigned long long)ev->stat[2],
+		     (unsigned long long)ev->stat[3]);
+		break;
+	default:
+		break;
+	}
+	addf(c, "\n");
+	return 0;
+}
+
+static struct proto_parser P;
+
+static const char *parse_all(const char *in, size_t n, size_t step)
+{
+	static struct collect c;
+	size_t off = 0;
+
+	memset(&c, 0, sizeof(c));
+	proto_init(&P);
+	if (!step)
+		step = n ? n : 1;
+	while (off < n) {
+		size_t k = n - off < step ? n - off : step;
+
+		proto_feed(&P, in + off, k, collect_cb, &c);
+		off += k;
+	}
+	c.out[c.len] = 0;
+	return c.out;
+}
+
+static int parses_to(const char *in, const char *want)
+{
+	const char *got = parse_all(in, strlen(in), 0);
+
+	if (strcmp(got, want)) {
+		printf("# input: %s\n# want:  %s# got:   %s", in, want, got);
+		return 0;
+	}
+	return 1;
+}
+
+/* ---- tests ---- */
+
+static void t_reference_examples(void)
+{
+	EXPECT(parses_to("< hi >", "hi\n"));
+	EXPECT(parses_to("< ok >", "ok\n"));
+	EXPECT(parses_to("< echo >", "echo\n"));
+	EXPECT(parses_to("< frame 123 1637791111.209224 1122334455667788 >",
+			 "frame 00000123 1637791111.209224000 8:1122334455667788\n"));
+	EXPECT(parses_to("< frame 000006FD 1637791111.209224 C410E32D96FF256B >",
+			 "frame 800006FD 1637791111.209224000 8:C410E32D96FF256B\n"));
+	EXPECT(parses_to("< frame 123 1637791111.209224  >",
+			 "frame 00000123 1637791111.209224000 0:\n"));
+	EXPECT(parses_to("< error 004 1637791111.209224 >",
+			 "errframe 20000004 1637791111.209224000 8:0000000000000000\n"));
+	EXPECT(parses_to("< error could not open bus >",
+			 "error [ error could not open bus ]\n"));
+	EXPECT(parses_to("< error could not start interface can0 >",
+			 "error [ error could not start interface can0 ]\n"));
+	EXPECT(parses_to("< error unknown command >",
+			 "error [ error unknown command ]\n"));
+	EXPECT(parses_to("< stat 10 2 30 4 >", "stat 10 2 30 4\n"));
+	/* Configuration failure replies end in " \n" outside the element. */
+	EXPECT(parses_to("< error configuring interface can0 > \n< ok >",
+			 "error [ error configuring interface can0 ]\nok\n"));
+	EXPECT(parses_to("< configuration operation not supported X > \n",
+			 "unknown [ configuration operation not supported X ]\n"));
+	/* BCM spacing before rawmode's ok */
+	EXPECT(parses_to("< frame 123 1795527308.481669 11 22 33  >",
+			 "frame 00000123 1795527308.481669000 3:112233 bcm\n"));
+	EXPECT(parses_to("< ok >< ok >< frame 7FF 1.000001 AA >",
+			 "ok\nok\nframe 000007FF 1.000001000 1:AA\n"));
+	EXPECT(parses_to("< frame 1FFFFFFF 0.0 00 >",
+			 "frame 9FFFFFFF 0.000000000 1:00\n"));
+	/* lower case hex is accepted */
+	EXPECT(parses_to("< frame 1ab 5.5 aabb >",
+			 "frame 000001AB 5.500000000 2:AABB\n"));
+}
+
+static void t_fd_proposals(void)
+{
+	EXPECT(parses_to("< fdframe 123 1.000002 00112233445566778899AABB >",
+			 "fdframe 00000123 1.000002000 12:00112233445566778899AABB fd1\n"));
+	EXPECT(parses_to("< fdframe 00000123 3 1.5 0011 >",
+			 "fdframe 80000123 1.500000000 2:0011 fd7\n"));
+	EXPECT(parses_to("< fdframe 123 1.0 001122334455667788 >",
+			 "garbage\n"));	/* 9 bytes is no FD length */
+}
+
+static void t_malformed_frames(void)
+{
+	static const char *const bad[] = {
+		"< frame 800 1.0 00 >",		/* SFF id out of range */
+		"< frame 0000012 1.0 00 >",	/* 7 digits */
+		"< frame 20000000 1.0 00 >",	/* EFF id out of range */
+		"< frame 123 1.0 001122334455667788 >",	/* 9 bytes */
+		"< frame 123 1.0 0 >",		/* odd digits */
+		"< frame 123 1.0 GG >",
+		"< frame 123 10 00 >",		/* no dot */
+		"< frame 123 1. 00 >",
+		"< frame 123 .1 00 >",
+		"< frame 123 >",
+		"< frame >",
+		"< frame 123 1.0 11 22 3 >",	/* BCM with a 1-digit byte */
+		"< frame 123 1.0 11 22 33 44 55 66 77 88 99 >",
+		"< stat 1 2 3 >",
+		"< stat 1 2 3 x >",
+		"<  >",
+		"<>",
+	};
+	size_t i;
+
+	for (i = 0; i < sizeof(bad) / sizeof(bad[0]); i++)
+		EXPECT(parses_to(bad[i], "garbage\n"));
+	/* An error with a valid timestamp but 2 words is a frame, 3 are not. */
+	EXPECT(parses_to("< error 004 1.0 x >", "error [ error 004 1.0 x ]\n"));
+	EXPECT(parses_to("< hi there >", "unknown [ hi there ]\n"));
+	EXPECT(parses_to("< bogus >", "unknown [ bogus ]\n"));
+}
+
+static void t_garbage_stops(void)
+{
+	EXPECT(parses_to("x< ok >", "garbage\n"));
+	EXPECT(parses_to("< ok >junk< ok >", "ok\ngarbage\n"));
+	EXPECT(parses_to("< ok < hi >", "garbage\n"));
+	EXPECT(parses_to("< o\001k >", "garbage\n"));
+	EXPECT(parses_to("< ok >\0< ok >", "ok\n"));	/* strlen stops */
+	{
+		const char in[] = "< ok >\0< ok >";
+		const char *got = parse_all(in, sizeof(in) - 1, 0);
+
+		EXPECT(strcmp(got, "ok\ngarbage\n") == 0);
+	}
+	/* after garbage, nothing more until proto_init */
+	EXPECT(parses_to("< frame 123 1.0 zz >< ok >", "garbage\n"));
+}
+
+static void t_limits(void)
+{
+	char *big = malloc(PROTO_ELEM_MAX + 16);
+	size_t n;
+	const char *got;
+
+	/* Largest element the daemon could hold: exactly PROTO_ELEM_MAX bytes */
+	memset(big, 'a', PROTO_ELEM_MAX + 8);
+	memcpy(big, "< x", 3);
+	big[PROTO_ELEM_MAX - 2] = ' ';
+	big[PROTO_ELEM_MAX - 1] = '>';
+	n = PROTO_ELEM_MAX;
+	got = parse_all(big, n, 0);
+	EXPECT(strncmp(got, "unknown [ x", 11) == 0);
+	got = parse_all(big, n, 7);
+	EXPECT(strncmp(got, "unknown [ x", 11) == 0);
+	/* one byte more is oversize, whole or in pieces */
+	memset(big, 'a', PROTO_ELEM_MAX + 8);
+	memcpy(big, "< x", 3);
+	big[PROTO_ELEM_MAX - 1] = ' ';
+	big[PROTO_ELEM_MAX] = '>';
+	got = parse_all(big, PROTO_ELEM_MAX + 1, 0);
+	EXPECT(strcmp(got, "oversize\n") == 0);
+	got = parse_all(big, PROTO_ELEM_MAX + 1, 1000);
+	EXPECT(strcmp(got, "oversize\n") == 0);
+	/* never closed: oversize once the limit is passed, with no '>' at all */
+	got = parse_all(big, PROTO_ELEM_MAX, 1);
+	EXPECT(strcmp(got, "oversize\n") == 0);
+	free(big);
+}
+
+/* Every split point of a stream of mixed elements gives the same events. */
+static void t_every_split(void)
+{
+	const char stream[] =
+		"< hi >< ok > \n< ok >< frame 123 1637791111.209224 1122334455667788 >"
+		"< frame 000006FD 1637791111.209224 C410E32D96FF256B >"
+		"< frame 123 1637791111.209224  >< error 004 1637791111.209224 >"
+		"< echo >< error unknown command >< stat 1 2 3 4 >< whatever x >"
+		"< frame 123 1795527308.481669 11 22 33  >< echo >";
+	size_t n = sizeof(stream) - 1, cut, cut2;
+	char want[4096];
+
+	snprintf(want, sizeof(want), "%s", parse_all(stream, n, 0));
+	EXPECT(strstr(want, "garbage") == NULL);
+	EXPECT(strcmp(want,
+		      "hi\nok\nok\nframe 00000123 1637791111.209224000 8:1122334455667788\n"
+		      "frame 800006FD 1637791111.209224000 8:C410E32D96FF256B\n"
+		      "frame 00000123 1637791111.209224000 0:\n"
+		      "errframe 20000004 1637791111.209224000 8:0000000000000000\n"
+		      "echo\nerror [ error unknown command ]\nstat 1 2 3 4\n"
+		      "unknown [ whatever x ]\n"
+		      "frame 00000123 1795527308.481669000 3:112233 bcm\necho\n") == 0);
+	for (cut = 0; cut <= n; cut++) {
+		struct collect c;
+
+		memset(&c, 0, sizeof(c));
+		proto_init(&P);
+		proto_feed(&P, stream, cut, collect_cb, &c);
+		proto_feed(&P, stream + cut, n - cut, collect_cb, &c);
+		c.out[c.len] = 0;
+		if (strcmp(c.out, want)) {
+			printf("# split at %zu differs\n", cut);
+			failures++;
+			break;
+		}
+	}
+	/* two cuts, sampled, and byte by byte */
+	for (cut = 1; cut < n; cut += 7) {
+		for (cut2 = cut; cut2 <= n; cut2 += 11) {
+			struct collect c;
+
+			memset(&c, 0, sizeof(c));
+			proto_init(&P);
+			proto_feed(&P, stream, cut, collect_cb, &c);
+			proto_feed(&P, stream + cut, cut2 - cut, collect_cb, &c);
+			proto_feed(&P, stream + cut2, n - cut2, collect_cb, &c);
+			c.out[c.len] = 0;
+			if (strcmp(c.out, want)) {
+				printf("# splits at %zu,%zu differ\n", cut, cut2);
+				failures++;
+				return;
+			}
+		}
+	}
+	EXPECT(strcmp(parse_all(stream, n, 1), want) == 0);
+}
+
+static int stop_cb(const struct proto_event *ev, void *arg)
+{
+	int *count = arg;
+
+	(void)ev;
+	return ++*count == 2 ? 42 : 0;
+}
+
+static void t_callback_stops(void)
+{
+	int count = 0;
+
+	proto_init(&P);
+	EXPECT(proto_feed(&P, "< ok >< ok >< ok >", 18, stop_cb, &count) == 42);
+	EXPECT(count == 2);
+}
+
+static int fmt(const struct proto_frame *f, int fd, char *out)
+{
+	int n = proto_format_send(out, PROTO_SEND_MAX, f, fd);
+
+	if (n >= 0)
+		out[n] = 0;
+	return n;
+}
+
+static void t_format_send(void)
+{
+	char out[PROTO_SEND_MAX];
+	struct proto_frame f = { .can_id = 0x123, .len = 2,
+				 .data = { 0x11, 0x22 } };
+
+	EXPECT(fmt(&f, 0, out) > 0 && !strcmp(out, "< send 123 2 11 22 >"));
+	f.can_id = 0x1AAAAAAA | PROTO_EFF_FLAG;
+	f.data[0] = 0x01;
+	f.data[1] = 0xf1;
+	EXPECT(fmt(&f, 0, out) > 0 &&
+	       !strcmp(out, "< send 1AAAAAAA 2 01 F1 >"));
+	f.can_id = 0x5 | PROTO_EFF_FLAG;
+	f.len = 0;
+	EXPECT(fmt(&f, 0, out) > 0 && !strcmp(out, "< send 00000005 0 >"));
+	f.can_id = 0x5;
+	EXPECT(fmt(&f, 0, out) > 0 && !strcmp(out, "< send 005 0 >"));
+	f.len = 8;
+	memcpy(f.data, "\x00\x01\xab\xcd\xef\x10\x80\xff", 8);
+	EXPECT(fmt(&f, 0, out) > 0 &&
+	       !strcmp(out, "< send 005 8 00 01 AB CD EF 10 80 FF >"));
+	f.can_id = 0x7FF;
+	f.len = 1;
+	EXPECT(fmt(&f, 0, out) > 0 && !strcmp(out, "< send 7FF 1 00 >"));
+	f.can_id = 0x800;
+	EXPECT(fmt(&f, 0, out) == PROTO_FMT_BAD);
+	f.can_id = 0x123 | PROTO_RTR_FLAG;
+	EXPECT(fmt(&f, 0, out) == PROTO_FMT_RTR);
+	f.can_id = 0x123 | PROTO_ERR_FLAG;
+	EXPECT(fmt(&f, 0, out) == PROTO_FMT_ERRFRAME);
+	f.can_id = 0x123;
+	f.len = 9;
+	EXPECT(fmt(&f, 0, out) == PROTO_FMT_BAD);
+	f.fd = 1;
+	f.len = 12;
+	EXPECT(fmt(&f, 0, out) == PROTO_FMT_FD);
+	memset(f.data, 0xAA, 12);
+	f.fd_flags = PROTO_FD_F_BRS >> 1;	/* BRS in the PR #33 encoding */
+	EXPECT(fmt(&f, 1, out) > 0 &&
+	       !strcmp(out, "< fdsend 123 1 12 AA AA AA AA AA AA AA AA AA AA AA AA >"));
+	f.len = 64;
+	EXPECT(fmt(&f, 1, out) > 0 && strlen(out) < PROTO_SEND_MAX);
+	f.len = 13;
+	EXPECT(fmt(&f, 1, out) == PROTO_FMT_BAD);
+	f.fd = 0;
+	f.len = 8;
+	EXPECT(proto_format_send(out, 10, &f, 0) == PROTO_FMT_SPACE);
+}
+
+/* What we format, the daemon's own frame output parses back to. */
+static void t_roundtrip(void)
+{
+	unsigned int id, len;
+	char out[PROTO_SEND_MAX], el[128];
+	struct proto_event ev;
+
+	for (id = 0; id < 0x800; id += 0x51) {
+		for (len = 0; len <= 8; len++) {
+			struct proto_frame f = { .can_id = id, .len = (uint8_t)len };
+			unsigned int i;
+			int n;
+
+			for (i = 0; i < len; i++)
+				f.data[i] = (uint8_t)(id * 7 + i);
+			if (len & 1)
+				f.can_id = (id << 18 | id) | PROTO_EFF_FLAG;
+			n = fmt(&f, 0, out);
+			EXPECT(n > 0);
+			/* server's RAW-mode rendering of the same frame */
+			if (f.can_id & PROTO_EFF_FLAG)
+				n = snprintf(el, sizeof(el), " frame %08X 1.000001 ",
+					     f.can_id & PROTO_EFF_MASK);
+			else
+				n = snprintf(el, sizeof(el), " frame %03X 1.000001 ",
+					     f.can_id);
+			for (i = 0; i < len; i++)
+				n += snprintf(el + n, sizeof(el) - (size_t)n,
+					      "%02X", f.data[i]);
+			n += snprintf(el + n, sizeof(el) - (size_t)n, " ");
+			proto_parse_element(el, (size_t)n, &ev);
+			EXPECT(ev.type == PROTO_EV_FRAME && ev.can_id == f.can_id &&
+			       ev.len == len && !memcmp(ev.data, f.data, len));
+		}
+	}
+}
+
+static void t_format_open(void)
+{
+	char out[64];
+	struct proto_bittiming bt = { 500000, 875, 125, 6, 7, 2, 1, 1 };
+
+	EXPECT(proto_format_open(out, sizeof(out), "vcan0") == 14 &&
+	       !strcmp(out, "< open vcan0 >"));
+	EXPECT(proto_format_open(out, sizeof(out), "0123456789abcdef") > 0);
+	EXPECT(proto_format_open(out, sizeof(out), "0123456789abcdefg") < 0);
+	EXPECT(proto_format_open(out, sizeof(out), "") < 0);
+	EXPECT(proto_format_open(out, sizeof(out), "a b") < 0);
+	EXPECT(proto_format_open(out, sizeof(out), "a>") < 0);
+	EXPECT(proto_format_bittiming(out, sizeof(out), "can0", &bt) > 0 &&
+	       !strcmp(out, "< can0 B 500000 875 125 6 7 2 1 1 >"));
+}
+
+static void t_remote(void)
+{
+	struct remote r;
+	char err[128], url[300];
+
+	EXPECT(remote_parse(&r, "10.0.0.5", "can0", err, sizeof(err)) == 0 &&
+	       !strcmp(r.host, "10.0.0.5") && r.port == 29536 &&
+	       !strcmp(r.bus, "can0"));
+	EXPECT(remote_parse(&r, "box:1234", "vcan0", err, sizeof(err)) == 0 &&
+	       !strcmp(r.host, "box") && r.port == 1234);
+	EXPECT(remote_parse(&r, "can://10.0.0.5:29537/can1", NULL, err,
+			    sizeof(err)) == 0 &&
+	       r.port == 29537 && !strcmp(r.bus, "can1"));
+	EXPECT(remote_parse(&r, "can://h/can1", "can1", err, sizeof(err)) == 0);
+	EXPECT(remote_parse(&r, "can://h/can1", "can2", err, sizeof(err)) < 0);
+	EXPECT(remote_parse(&r, "can://h:5", "can2", err, sizeof(err)) == 0 &&
+	       r.port == 5 && !strcmp(r.bus, "can2"));
+	EXPECT(remote_parse(&r, "can://h:5/", NULL, err, sizeof(err)) < 0);
+	EXPECT(remote_parse(&r, "[::1]:99", "can0", err, sizeof(err)) == 0 &&
+	       !strcmp(r.host, "::1") && r.port == 99);
+	EXPECT(remote_parse(&r, "fe80::1", "can0", err, sizeof(err)) == 0 &&
+	       !strcmp(r.host, "fe80::1") && r.port == 29536);
+	EXPECT(remote_format(&r, url, sizeof(url)) > 0 &&
+	       !strcmp(url, "can://[fe80::1]:29536/can0"));
+	EXPECT(remote_parse(&r, "h:0", "can0", err, sizeof(err)) < 0);
+	EXPECT(remote_parse(&r, "h:65536", "can0", err, sizeof(err)) < 0);
+	EXPECT(remote_parse(&r, "h:12x", "can0", err, sizeof(err)) < 0);
+	EXPECT(remote_parse(&r, ":12", "can0", err, sizeof(err)) < 0);
+	EXPECT(remote_parse(&r, "[::1", "can0", err, sizeof(err)) < 0);
+	EXPECT(remote_parse(&r, "h", NULL, err, sizeof(err)) < 0 &&
+	       strstr(err, "bus"));
+	EXPECT(remote_parse(&r, "h", "averyveryverylongbus", err,
+			    sizeof(err)) < 0);
+	EXPECT(remote_parse(&r, "127.0.0.1:29536", "vcan0", err, sizeof(err)) == 0);
+	EXPECT(remote_format(&r, url, sizeof(url)) > 0 &&
+	       !strcmp(url, "can://127.0.0.1:29536/vcan0"));
+}
+
+static void t_beacon(void)
+{
+	static const char real[] =
+		"<CANBeacon name=\"HOSTNAME\" type=\"SocketCAN\" description=\"socketcand\">\n"
+		"<URL>can://10.0.16.15:29536</URL><Bus name=\"can0\"/><Bus name=\"vcan0\"/></CANBeacon>";
+	struct beacon b;
+
+	EXPECT(beacon_parse(real, sizeof(real) - 1, "10.0.16.15", &b) == 0);
+	EXPECT(!strcmp(b.name, "HOSTNAME") && !strcmp(b.type, "SocketCAN") &&
+	       !strcmp(b.description, "socketcand"));
+	EXPECT(!strcmp(b.host, "10.0.16.15") && b.port == 29536 &&
+	       !b.host_from_source);
+	EXPECT(b.nbuses == 2 && !strcmp(b.buses[0], "can0") &&
+	       !strcmp(b.buses[1], "vcan0"));
+	/* a wrong announced address: the UDP source wins */
+	{
+		static const char bad[] =
+			"<CANBeacon name=\"x\" type=\"SocketCAN\" description=\"d\">\n"
+			"<URL>can://0.0.0.0:1234</URL><Bus name=\"can0\"/></CANBeacon>";
+
+		EXPECT(beacon_parse(bad, sizeof(bad) - 1, "192.168.1.9", &b) == 0 &&
+		       !strcmp(b.host, "192.168.1.9") && b.port == 1234 &&
+		       b.host_from_source);
+		EXPECT(beacon_parse(bad, sizeof(bad) - 1, NULL, &b) < 0);
+	}
+	{
+		static const char lo[] =
+			"<CANBeacon name=\"x\" type=\"SocketCAN\" description=\"d\">\n"
+			"<URL>can://127.0.0.1:29536</URL><Bus name=\"can0\"/></CANBeacon>";
+
+		EXPECT(beacon_parse(lo, sizeof(lo) - 1, "10.1.1.1", &b) == 0 &&
+		       !strcmp(b.host, "10.1.1.1"));
+		EXPECT(beacon_parse(lo, sizeof(lo) - 1, "127.0.0.1", &b) == 0 &&
+		       !strcmp(b.host, "127.0.0.1") && !b.host_from_source);
+	}
+	{
+		static const char junk[] =
+			"<CANBeacon name=\"x\">\n<URL>nonsense</URL></CANBeacon>";
+
+		EXPECT(beacon_parse(junk, sizeof(junk) - 1, "10.0.0.1", &b) == 0 &&
+		       !strcmp(b.host, "10.0.0.1") && b.nbuses == 0);
+	}
+	EXPECT(beacon_parse("<CANBeacon name=\"x\">", 20, "1.2.3.4", &b) < 0);
+	EXPECT(beacon_parse("hello", 5, "1.2.3.4", &b) < 0);
+	EXPECT(beacon_parse("<CANBeacon name=\"x\"><URL>can://1.2.3.4</URL>"
+			    "<Bus name=\"can0\"", 59, "1.2.3.4", &b) < 0);
+	EXPECT(beacon_host_usable("host.example", NULL));
+	EXPECT(!beacon_host_usable("bad host", NULL));
+	EXPECT(!beacon_host_usable("255.255.255.255", NULL));
+	EXPECT(!beacon_host_usable("224.0.0.1", NULL));
+}
+
+static void t_backoff(void)
+{
+	struct backoff b;
+	uint32_t d, i, prev = 0;
+
+	backoff_init(&b, 100, 2000);
+	for (i = 0; i < 10; i++) {
+		d = backoff_next(&b, 0);
+		EXPECT(d >= prev || d == 2000);
+		prev = d;
+	}
+	EXPECT(prev == 1500 || prev == 2000);	/* capped: 2000 - 25 % */
+	backoff_reset(&b);
+	for (i = 0; i < 1000; i++) {
+		backoff_reset(&b);
+		d = backoff_next(&b, i * 2654435761U);
+		EXPECT(d >= 75 && d <= 125);
+	}
+	backoff_init(&b, 0, 0);
+	EXPECT(backoff_next(&b, 12345) >= 1);
+}
+
+struct test {
+	const char *name;
+	void (*fn)(void);
+};
+
+static const struct test tests[] = {
+	{ "parser: every example of the protocol reference", t_reference_examples },
+	{ "parser: CAN FD proposals parsed tolerantly", t_fd_proposals },
+	{ "parser: malformed frames are garbage, unknown words are unknown", t_malformed_frames },
+	{ "parser: garbage stops the stream", t_garbage_stops },
+	{ "parser: element size limit of 8290 bytes", t_limits },
+	{ "parser: every split point of a mixed stream", t_every_split },
+	{ "parser: callback can stop parsing", t_callback_stops },
+	{ "format: send elements, id widths, refusals", t_format_send },
+	{ "format: send round-trips through the frame parser", t_roundtrip },
+	{ "format: open and bit-timing commands", t_format_open },
+	{ "remote: HOST[:PORT] BUS and can:// URLs", t_remote },
+	{ "beacon: parse, source address fallback", t_beacon },
+	{ "backoff: exponential, capped, jittered", t_backoff },
+};
+
+int main(void)
+{
+	size_t i, n = sizeof(tests) / sizeof(tests[0]);
+	int failed = 0;
+
+	printf("TAP version 13\n1..%zu\n", n);
+	for (i = 0; i < n; i++) {
+		failures = 0;
+		tests[i].fn();
+		printf("%sok %zu %s\n", failures ? "not " : "", i + 1,
+		       tests[i].name);
+		failed += failures != 0;
+	}
+	printf("# %zu passed, %d failed\n", n - (size_t)failed, failed);
+	return failed ? 1 : 0;
+}
