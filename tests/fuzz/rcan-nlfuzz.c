@@ -17,7 +17,8 @@
  *                     FRAMES_TX it gets with TX_DONE/TX_FAIL
  *   CAN thread        raw CAN sockets sending on every link, reading all
  *   child process     the fuzz loop with every capability dropped
- *   child process     unprivileged in its own user and network namespace
+ *   child process     in its own user and network namespace, without any
+ *                     capability outside it
  *                     (admin there): makes links and exits without cleanup
  *
  * Output: KTAP diagnostics ("# ...") with the number of messages sent and
@@ -392,7 +393,7 @@ static int nl_talk(struct nlsock *s, struct msg *m, size_t send_len, bool wait,
 	struct nlmsghdr *nlh = msg_hdr(m);
 	struct sockaddr_nl to = { .nl_family = AF_NETLINK };
 	uint32_t seq = s->seq++;
-	double give_up = now() + 3;
+	double give_up = now() + 2;
 
 	memset(r, 0, sizeof(*r));
 	r->err = -1;
@@ -903,6 +904,20 @@ static void fuzz_loop(uint64_t seed)
 				continue;
 		}
 		len = make_fuzz(&m, &r, &cmd, &dump, &ack);
+		/*
+		 * netlink_rcv_skb() drops a message whose length field is
+		 * shorter than a header or longer than the datagram without
+		 * an answer: do not wait for one.
+		 */
+		if (len < NLMSG_HDRLEN ||
+		    msg_hdr(&m)->nlmsg_len < NLMSG_HDRLEN ||
+		    msg_hdr(&m)->nlmsg_len > len) {
+			if (nl_talk(s, &m, len, false, &rep, NULL, NULL) == 0)
+				outcome_add(
+					cmd, dump, 0,
+					"(bad nlmsg_len: dropped unanswered)");
+			continue;
+		}
 		if (nl_talk(s, &m, len, ack, &rep, drain_stray, NULL) < 0) {
 			outcome_add(cmd, dump, rep.err, "(send failed)");
 			continue;
@@ -1001,8 +1016,15 @@ static void *lifecycle_thread(void *arg)
 
 		snprintf(name, sizeof(name), LINK_PREFIX "l%u", round++ % 4);
 		ifindex = link_new(&a, &m, &r, name, flags, chance(&r, 70));
-		if (!ifindex)
+		if (!ifindex) {
+			/* a reply lost to a full socket leaves the name taken */
+			ifindex = if_nametoindex(name);
+			if (ifindex)
+				simple(&b, &m, RCAN_CMD_LINK_DEL, ifindex,
+				       &rep);
+			usleep(1000);
 			continue;
+		}
 		link_add(ifindex);
 		set_up(ifindex, true);
 		set_connected(&a, &m, ifindex, 1);
@@ -1265,13 +1287,20 @@ static pid_t spawn_child(uint64_t seed, bool own_netns, int *pipe_out)
 		return pid;
 	}
 	close(p[0]);
-	if (setgroups(0, NULL) || setgid(65534) || setuid(65534)) {
-		dprintf(p[1], "!setuid failed: %s\n", strerror(errno));
-		_exit(1);
-	}
+	/*
+	 * Root making a user namespace keeps no capability outside it:
+	 * the child is admin of its new network namespace only, as an
+	 * unprivileged user would be (and this works whatever
+	 * kernel.unprivileged_userns_clone says).
+	 */
 	if (own_netns && unshare(CLONE_NEWUSER | CLONE_NEWNET)) {
 		dprintf(p[1], "!unshare(user, net) failed: %s\n",
 			strerror(errno));
+		_exit(1);
+	}
+	if (!own_netns &&
+	    (setgroups(0, NULL) || setgid(65534) || setuid(65534))) {
+		dprintf(p[1], "!setuid failed: %s\n", strerror(errno));
 		_exit(1);
 	}
 	n_outcomes = 0;
