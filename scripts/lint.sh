@@ -35,7 +35,8 @@ format_dirs="$kmod helper tests/fuzz"
 nl_cflags=$(pkg-config --cflags libnl-genl-3.0 2>/dev/null)
 ksft=$(scripts/kselftest-headers.sh 2>/dev/null)
 user_cppflags() { # DIR: what every user-space build here passes
-	echo "-D_GNU_SOURCE -I include/uapi -I $1 $nl_cflags ${ksft:+-I $ksft}"
+	# tests/helper builds the helper's pure files: -I helper.
+	echo "-D_GNU_SOURCE -I include/uapi -I $1 -I helper $nl_cflags ${ksft:+-I $ksft}"
 }
 
 sources() { # DIR PATTERN...: the existing files, sorted
