@@ -34,9 +34,12 @@ chroot $R /usr/sbin/ip link set lo up
 echo rcan-guest >/proc/sys/kernel/hostname
 
 O=/run/rcan-out
-chroot $R /usr/bin/env -i PATH=/usr/sbin:/usr/bin:/sbin:/bin HOME=/root \
-	TERM=dumb LANG=C.UTF-8 RCAN_OUT=$O \
-	/bin/sh $O/guest-cmd >$R$O/cmd.out 2>&1
+# The command runs at the root of its own mount namespace rather than in a
+# chroot: the kernel refuses user namespaces to chrooted processes.
+/bin/busybox unshare -m /bin/sh -c "cd $R && mount --move . / &&
+	exec chroot . /usr/bin/env -i PATH=/usr/sbin:/usr/bin:/sbin:/bin \
+	HOME=/root TERM=dumb LANG=C.UTF-8 RCAN_OUT=$O \
+	/bin/sh $O/guest-cmd" >$R$O/cmd.out 2>&1
 rc=$?
 chroot $R /bin/dmesg >$R$O/dmesg.txt 2>&1
 cat /proc/sys/kernel/tainted >$R$O/tainted
