@@ -1,0 +1,602 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * libnl-genl-3 client of the "rcan" family. See genl.h for the model:
+ * waited-for requests carry NLM_F_ACK and are matched by sequence number;
+ * everything else is dispatched to the async callback, so FRAMES_TX that
+ * arrive while a request is pending are never lost.
+ */
+#include <errno.h>
+#include <poll.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <time.h>
+
+#include <netlink/attr.h>
+#include <netlink/genl/ctrl.h>
+#include <netlink/genl/genl.h>
+#include <netlink/msg.h>
+#include <netlink/netlink.h>
+
+#include "genl.h"
+#include "log.h"
+
+#define WAIT_MS 5000
+
+/* libnl's own error codes into errno values a person can read */
+static int nlerr2errno(int nlerr)
+{
+	switch (-nlerr) {
+	case NLE_PERM:
+		return -EPERM;
+	case NLE_NOACCESS:
+		return -EACCES;
+	case NLE_NOMEM:
+		return -ENOMEM;
+	case NLE_AGAIN:
+		return -EAGAIN;
+	case NLE_OBJ_NOTFOUND:
+		return -ENOENT;
+	case NLE_NODEV:
+		return -ENODEV;
+	case NLE_INVAL:
+		return -EINVAL;
+	case NLE_MSGSIZE:
+		return -EMSGSIZE;
+	case NLE_BUSY:
+		return -EBUSY;
+	case NLE_EXIST:
+		return -EEXIST;
+	case NLE_OPNOTSUPP:
+		return -EOPNOTSUPP;
+	default:
+		return -EIO;
+	}
+}
+
+static void remember_sent(struct rnl *n, uint32_t seq, int cmd)
+{
+	unsigned int i = n->sent_pos++ % 16;
+
+	n->sent_seq[i] = seq;
+	n->sent_cmd[i] = (uint8_t)cmd;
+}
+
+static int sent_cmd(struct rnl *n, uint32_t seq)
+{
+	unsigned int i;
+
+	for (i = 0; i < 16; i++)
+		if (n->sent_seq[i] == seq)
+			return n->sent_cmd[i];
+	return 0;
+}
+
+static int valid_cb(struct nl_msg *msg, void *arg)
+{
+	struct rnl *n = arg;
+	struct nlmsghdr *nlh = nlmsg_hdr(msg);
+	struct genlmsghdr *g = nlmsg_data(nlh);
+	struct nlattr *tb[RCAN_ATTR_MAX + 1];
+	struct sockaddr_nl *src = nlmsg_get_src(msg);
+	int multicast = src && src->nl_groups;
+
+	if (nlh->nlmsg_type != n->family ||
+	    genlmsg_parse(nlh, 0, tb, RCAN_ATTR_MAX, NULL) < 0)
+		return NL_SKIP;
+	if (!multicast && n->wait_seq && nlh->nlmsg_seq == n->wait_seq) {
+		if (n->dump_cb) {
+			struct rnl_link l;
+
+			rnl_parse_link(tb, &l);
+			n->dump_cb(&l, n->dump_arg);
+		} else if (n->wait_link) {
+			rnl_parse_link(tb, n->wait_link);
+		}
+		return NL_OK;
+	}
+	if (n->on_async)
+		n->on_async(n, g->cmd, tb, 0, n->arg);
+	return NL_OK;
+}
+
+static int ack_cb(struct nl_msg *msg, void *arg)
+{
+	struct rnl *n = arg;
+
+	if (n->wait_seq && nlmsg_hdr(msg)->nlmsg_seq == n->wait_seq)
+		n->wait_done = 1;
+	return NL_OK;
+}
+
+static int err_cb(struct sockaddr_nl *nla, struct nlmsgerr *e, void *arg)
+{
+	struct rnl *n = arg;
+
+	(void)nla;
+	if (n->wait_seq && e->msg.nlmsg_seq == n->wait_seq) {
+		n->wait_err = e->error;
+		n->wait_done = 1;
+	} else if (n->on_async) {
+		n->on_async(n, sent_cmd(n, e->msg.nlmsg_seq), NULL, e->error,
+			    n->arg);
+	}
+	return NL_SKIP;
+}
+
+int rnl_open(struct rnl *n, rnl_async_cb cb, void *arg)
+{
+	int rc;
+
+	memset(n, 0, sizeof(*n));
+	n->on_async = cb;
+	n->arg = arg;
+	n->sk = nl_socket_alloc();
+	if (!n->sk)
+		return -ENOMEM;
+	rc = genl_connect(n->sk);
+	if (rc < 0) {
+		rc = nlerr2errno(rc);
+		goto fail;
+	}
+	n->family = genl_ctrl_resolve(n->sk, RCAN_GENL_NAME);
+	if (n->family < 0) {
+		rc = -ENOENT;
+		goto fail;
+	}
+	n->mcgrp = genl_ctrl_resolve_grp(n->sk, RCAN_GENL_NAME,
+					 RCAN_GENL_MCGRP_EVENTS);
+	nl_socket_disable_seq_check(n->sk);
+	nl_socket_disable_auto_ack(n->sk);
+	nl_socket_enable_msg_peek(n->sk);
+	nl_socket_modify_cb(n->sk, NL_CB_VALID, NL_CB_CUSTOM, valid_cb, n);
+	nl_socket_modify_cb(n->sk, NL_CB_ACK, NL_CB_CUSTOM, ack_cb, n);
+	nl_socket_modify_cb(n->sk, NL_CB_FINISH, NL_CB_CUSTOM, ack_cb, n);
+	nl_socket_modify_err_cb(n->sk, NL_CB_CUSTOM, err_cb, n);
+	n->portid = nl_socket_get_local_port(n->sk);
+	return 0;
+fail:
+	nl_socket_free(n->sk);
+	n->sk = NULL;
+	return rc;
+}
+
+void rnl_close(struct rnl *n)
+{
+	if (n->sk)
+		nl_socket_free(n->sk);
+	n->sk = NULL;
+}
+
+int rnl_subscribe_events(struct rnl *n)
+{
+	if (n->mcgrp < 0)
+		return -ENOENT;
+	return nlerr2errno(nl_socket_add_membership(n->sk, n->mcgrp));
+}
+
+int rnl_setup_datapath(struct rnl *n, int rcvbuf)
+{
+	int fd = nl_socket_get_fd(n->sk);
+
+	/* Beyond rmem_max needs CAP_NET_ADMIN, which rcand has anyway. */
+	if (setsockopt(fd, SOL_SOCKET, SO_RCVBUFFORCE, &rcvbuf,
+		       sizeof(rcvbuf)) < 0)
+		setsockopt(fd, SOL_SOCKET, SO_RCVBUF, &rcvbuf, sizeof(rcvbuf));
+	nl_socket_set_msg_buf_size(n->sk, 65536);
+	return nlerr2errno(nl_socket_set_nonblocking(n->sk));
+}
+
+int rnl_fd(struct rnl *n)
+{
+	return nl_socket_get_fd(n->sk);
+}
+
+int rnl_recv(struct rnl *n)
+{
+	int rc;
+
+	/* nl_recvmsgs_report returns how many messages it read; 0 when the
+	 * non-blocking socket is empty. */
+	do {
+		rc = nl_recvmsgs_report(n->sk, nl_socket_get_cb(n->sk));
+	} while (rc > 0);
+	if (rc == -NLE_AGAIN || rc == 0)
+		return 0;
+	return nlerr2errno(rc);
+}
+
+static struct nl_msg *new_msg(struct rnl *n, int cmd, int flags, size_t size)
+{
+	struct nl_msg *msg = size ? nlmsg_alloc_size(size) : nlmsg_alloc();
+
+	if (!msg)
+		return NULL;
+	if (!genlmsg_put(msg, NL_AUTO_PORT, NL_AUTO_SEQ, n->family, 0, flags,
+			 (uint8_t)cmd, RCAN_GENL_VERSION)) {
+		nlmsg_free(msg);
+		return NULL;
+	}
+	return msg;
+}
+
+/* Sends and frees msg; *seq gets its sequence number. */
+static int send_msg(struct rnl *n, struct nl_msg *msg, int cmd, uint32_t *seq)
+{
+	int rc = nl_send_auto(n->sk, msg);
+	uint32_t s = nlmsg_hdr(msg)->nlmsg_seq;
+
+	nlmsg_free(msg);
+	if (rc < 0)
+		return nlerr2errno(rc);
+	remember_sent(n, s, cmd);
+	if (seq)
+		*seq = s;
+	return 0;
+}
+
+static long now_ms(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return ts.tv_sec * 1000L + ts.tv_nsec / 1000000L;
+}
+
+static int wait_for(struct rnl *n, uint32_t seq)
+{
+	long deadline = now_ms() + WAIT_MS;
+	int rc = 0;
+
+	n->wait_seq = seq;
+	n->wait_done = 0;
+	n->wait_err = 0;
+	while (!n->wait_done) {
+		struct pollfd p = { .fd = nl_socket_get_fd(n->sk),
+				    .events = POLLIN };
+		long left = deadline - now_ms();
+
+		if (left <= 0) {
+			rc = -ETIMEDOUT;
+			break;
+		}
+		if (poll(&p, 1, (int)left) < 0 && errno != EINTR) {
+			rc = -errno;
+			break;
+		}
+		rc = nl_recvmsgs_report(n->sk, nl_socket_get_cb(n->sk));
+		if (rc < 0 && rc != -NLE_AGAIN && !n->wait_done) {
+			rc = nlerr2errno(rc);
+			break;
+		}
+		rc = 0;
+	}
+	if (n->wait_done)
+		rc = n->wait_err;
+	n->wait_seq = 0;
+	n->wait_link = NULL;
+	n->dump_cb = NULL;
+	return rc;
+}
+
+/* Send msg with an ack requested and wait; the reply goes to out. */
+static int request(struct rnl *n, struct nl_msg *msg, int cmd,
+		   struct rnl_link *out)
+{
+	uint32_t seq;
+	int rc;
+
+	if (out)
+		memset(out, 0, sizeof(*out));
+	rc = send_msg(n, msg, cmd, &seq);
+	if (rc < 0)
+		return rc;
+	n->wait_link = out;
+	return wait_for(n, seq);
+}
+
+int rnl_link_new(struct rnl *n, const char *ifname, uint32_t flags,
+		 uint32_t tx_window, int attach, struct rnl_link *out)
+{
+	struct nl_msg *msg = new_msg(n, RCAN_CMD_LINK_NEW, NLM_F_ACK, 0);
+
+	if (!msg)
+		return -ENOMEM;
+	if ((ifname && nla_put_string(msg, RCAN_ATTR_IFNAME, ifname) < 0) ||
+	    nla_put_u32(msg, RCAN_ATTR_LINK_FLAGS, flags) < 0 ||
+	    (tx_window && nla_put_u32(msg, RCAN_ATTR_TX_WINDOW, tx_window) < 0) ||
+	    (attach && nla_put_flag(msg, RCAN_ATTR_ATTACH) < 0)) {
+		nlmsg_free(msg);
+		return -EMSGSIZE;
+	}
+	return request(n, msg, RCAN_CMD_LINK_NEW, out);
+}
+
+static int ifindex_request(struct rnl *n, int cmd, uint32_t ifindex,
+			   struct rnl_link *out)
+{
+	struct nl_msg *msg = new_msg(n, cmd, NLM_F_ACK, 0);
+
+	if (!msg)
+		return -ENOMEM;
+	if (nla_put_u32(msg, RCAN_ATTR_IFINDEX, ifindex) < 0) {
+		nlmsg_free(msg);
+		return -EMSGSIZE;
+	}
+	return request(n, msg, cmd, out);
+}
+
+int rnl_link_attach(struct rnl *n, uint32_t ifindex, struct rnl_link *out)
+{
+	return ifindex_request(n, RCAN_CMD_LINK_ATTACH, ifindex, out);
+}
+
+int rnl_link_detach(struct rnl *n, uint32_t ifindex)
+{
+	return ifindex_request(n, RCAN_CMD_LINK_DETACH, ifindex, NULL);
+}
+
+int rnl_link_del(struct rnl *n, uint32_t ifindex)
+{
+	return ifindex_request(n, RCAN_CMD_LINK_DEL, ifindex, NULL);
+}
+
+int rnl_link_get(struct rnl *n, uint32_t ifindex, struct rnl_link *out)
+{
+	return ifindex_request(n, RCAN_CMD_LINK_GET, ifindex, out);
+}
+
+int rnl_link_dump(struct rnl *n,
+		  int (*cb)(const struct rnl_link *l, void *arg), void *arg)
+{
+	struct nl_msg *msg = new_msg(n, RCAN_CMD_LINK_GET, NLM_F_DUMP, 0);
+	uint32_t seq;
+	int rc;
+
+	if (!msg)
+		return -ENOMEM;
+	rc = send_msg(n, msg, RCAN_CMD_LINK_GET, &seq);
+	if (rc < 0)
+		return rc;
+	n->dump_cb = cb;
+	n->dump_arg = arg;
+	return wait_for(n, seq);
+}
+
+int rnl_link_set(struct rnl *n, uint32_t ifindex, int connected,
+		 const char *remote)
+{
+	struct nl_msg *msg = new_msg(n, RCAN_CMD_LINK_SET, 0, 0);
+
+	if (!msg)
+		return -ENOMEM;
+	if (nla_put_u32(msg, RCAN_ATTR_IFINDEX, ifindex) < 0 ||
+	    (connected >= 0 &&
+	     nla_put_u8(msg, RCAN_ATTR_CONNECTED, (uint8_t)connected) < 0) ||
+	    (remote && nla_put_string(msg, RCAN_ATTR_REMOTE, remote) < 0)) {
+		nlmsg_free(msg);
+		return -EMSGSIZE;
+	}
+	return send_msg(n, msg, RCAN_CMD_LINK_SET, NULL);
+}
+
+static int tx_confirm(struct rnl *n, int cmd, uint32_t ifindex, uint32_t seq,
+		      int err)
+{
+	struct nl_msg *msg = new_msg(n, cmd, 0, 0);
+
+	if (!msg)
+		return -ENOMEM;
+	if (nla_put_u32(msg, RCAN_ATTR_IFINDEX, ifindex) < 0 ||
+	    nla_put_u32(msg, RCAN_ATTR_SEQ, seq) < 0 ||
+	    (err && nla_put_u32(msg, RCAN_ATTR_ERRNO, (uint32_t)err) < 0)) {
+		nlmsg_free(msg);
+		return -EMSGSIZE;
+	}
+	return send_msg(n, msg, cmd, NULL);
+}
+
+int rnl_tx_done(struct rnl *n, uint32_t ifindex, uint32_t seq)
+{
+	return tx_confirm(n, RCAN_CMD_TX_DONE, ifindex, seq, 0);
+}
+
+int rnl_tx_fail(struct rnl *n, uint32_t ifindex, uint32_t seq, int err)
+{
+	return tx_confirm(n, RCAN_CMD_TX_FAIL, ifindex, seq, err);
+}
+
+static int rx_start(struct rnl *n, struct rnl_rxbatch *b, uint32_t ifindex)
+{
+	b->msg = new_msg(n, RCAN_CMD_FRAMES_RX, 0, RNL_RX_MSG_SIZE);
+	if (!b->msg)
+		return -ENOMEM;
+	b->ifindex = ifindex;
+	b->count = 0;
+	if (nla_put_u32(b->msg, RCAN_ATTR_IFINDEX, ifindex) < 0)
+		return -EMSGSIZE;
+	b->nest = nla_nest_start(b->msg, RCAN_ATTR_FRAMES);
+	return b->nest ? 0 : -EMSGSIZE;
+}
+
+static int rx_put(struct nl_msg *msg, const struct rnl_frame *f)
+{
+	struct nlattr *fr = nla_nest_start(msg, RCAN_ATTR_FRAME);
+
+	if (!fr)
+		return -1;
+	if (nla_put_u32(msg, RCAN_FRAME_ID, f->can_id) < 0 ||
+	    (f->flags && nla_put_u32(msg, RCAN_FRAME_FLAGS, f->flags) < 0) ||
+	    nla_put(msg, RCAN_FRAME_DATA, f->len, f->data) < 0 ||
+	    (f->ts_ns && nla_put_u64(msg, RCAN_FRAME_TSTAMP, f->ts_ns) < 0)) {
+		nla_nest_cancel(msg, fr);
+		return -1;
+	}
+	nla_nest_end(msg, fr);
+	return 0;
+}
+
+int rnl_rx_add(struct rnl *n, struct rnl_rxbatch *b, uint32_t ifindex,
+	       const struct rnl_frame *f)
+{
+	int rc;
+
+	if (!b->msg && (rc = rx_start(n, b, ifindex)) < 0)
+		return rc;
+	if (rx_put(b->msg, f) == 0) {
+		b->count++;
+		return 0;
+	}
+	/* full: send what we have and start another message */
+	rc = rnl_rx_flush(n, b);
+	if (rc < 0)
+		return rc;
+	if ((rc = rx_start(n, b, ifindex)) < 0)
+		return rc;
+	if (rx_put(b->msg, f) < 0)
+		return -EMSGSIZE;
+	b->count++;
+	return 0;
+}
+
+int rnl_rx_flush(struct rnl *n, struct rnl_rxbatch *b)
+{
+	struct nl_msg *msg = b->msg;
+
+	if (!msg)
+		return 0;
+	b->msg = NULL;
+	if (!b->count) {
+		nlmsg_free(msg);
+		return 0;
+	}
+	nla_nest_end(msg, b->nest);
+	b->count = 0;
+	return send_msg(n, msg, RCAN_CMD_FRAMES_RX, NULL);
+}
+
+int rnl_parse_frames(struct nlattr *frames,
+		     void (*cb)(const struct rnl_frame *f, void *arg),
+		     void *arg)
+{
+	struct nlattr *a;
+	int rem, count = 0;
+
+	nla_for_each_nested(a, frames, rem) {
+		struct nlattr *ft[RCAN_FRAME_MAX + 1];
+		struct rnl_frame f;
+
+		if (nla_type(a) != RCAN_ATTR_FRAME ||
+		    nla_parse_nested(ft, RCAN_FRAME_MAX, a, NULL) < 0 ||
+		    !ft[RCAN_FRAME_ID])
+			continue;
+		memset(&f, 0, sizeof(f));
+		f.can_id = nla_get_u32(ft[RCAN_FRAME_ID]);
+		if (ft[RCAN_FRAME_FLAGS])
+			f.flags = nla_get_u32(ft[RCAN_FRAME_FLAGS]);
+		if (ft[RCAN_FRAME_DATA]) {
+			int len = nla_len(ft[RCAN_FRAME_DATA]);
+
+			if (len > 64)
+				len = 64;
+			f.len = (uint8_t)len;
+			memcpy(f.data, nla_data(ft[RCAN_FRAME_DATA]),
+			       (size_t)len);
+		}
+		if (ft[RCAN_FRAME_LEN])
+			f.rtr_len = nla_get_u8(ft[RCAN_FRAME_LEN]);
+		if (ft[RCAN_FRAME_TSTAMP])
+			f.ts_ns = nla_get_u64(ft[RCAN_FRAME_TSTAMP]);
+		if (ft[RCAN_FRAME_SEQ])
+			f.seq = nla_get_u32(ft[RCAN_FRAME_SEQ]);
+		cb(&f, arg);
+		count++;
+	}
+	return count;
+}
+
+void rnl_parse_link(struct nlattr **tb, struct rnl_link *l)
+{
+	memset(l, 0, sizeof(*l));
+	if (tb[RCAN_ATTR_IFINDEX])
+		l->ifindex = nla_get_u32(tb[RCAN_ATTR_IFINDEX]);
+	if (tb[RCAN_ATTR_IFNAME])
+		nla_strlcpy(l->ifname, tb[RCAN_ATTR_IFNAME], sizeof(l->ifname));
+	if (tb[RCAN_ATTR_LINK_FLAGS])
+		l->flags = nla_get_u32(tb[RCAN_ATTR_LINK_FLAGS]);
+	if (tb[RCAN_ATTR_ATTACHED])
+		l->attached = nla_get_u8(tb[RCAN_ATTR_ATTACHED]);
+	if (tb[RCAN_ATTR_OWNER_PORTID])
+		l->owner_portid = nla_get_u32(tb[RCAN_ATTR_OWNER_PORTID]);
+	if (tb[RCAN_ATTR_CONNECTED])
+		l->connected = nla_get_u8(tb[RCAN_ATTR_CONNECTED]);
+	if (tb[RCAN_ATTR_CARRIER])
+		l->carrier = nla_get_u8(tb[RCAN_ATTR_CARRIER]);
+	if (tb[RCAN_ATTR_CAN_STATE]) {
+		l->has_state = 1;
+		l->can_state = nla_get_u32(tb[RCAN_ATTR_CAN_STATE]);
+	}
+	if (tb[RCAN_ATTR_TXERR])
+		l->txerr = nla_get_u16(tb[RCAN_ATTR_TXERR]);
+	if (tb[RCAN_ATTR_RXERR])
+		l->rxerr = nla_get_u16(tb[RCAN_ATTR_RXERR]);
+	if (tb[RCAN_ATTR_REMOTE])
+		nla_strlcpy(l->remote, tb[RCAN_ATTR_REMOTE], sizeof(l->remote));
+	if (tb[RCAN_ATTR_TX_WINDOW])
+		l->tx_window = nla_get_u32(tb[RCAN_ATTR_TX_WINDOW]);
+	if (tb[RCAN_ATTR_SEQ]) {
+		l->has_seq = 1;
+		l->seq = nla_get_u32(tb[RCAN_ATTR_SEQ]);
+	}
+	if (tb[RCAN_ATTR_INFLIGHT])
+		l->inflight = nla_get_u32(tb[RCAN_ATTR_INFLIGHT]);
+	if (tb[RCAN_ATTR_STATS]) {
+		struct nlattr *st[RCAN_STATS_MAX + 1];
+		int i;
+
+		if (nla_parse_nested(st, RCAN_STATS_MAX, tb[RCAN_ATTR_STATS],
+				     NULL) == 0) {
+			l->has_stats = 1;
+			for (i = 1; i <= RCAN_STATS_MAX; i++)
+				if (st[i] && i != RCAN_STATS_PAD)
+					l->stats[i] = nla_get_u64(st[i]);
+		}
+	}
+	if (tb[RCAN_ATTR_BITTIMING]) {
+		struct nlattr *bt[RCAN_BT_MAX + 1];
+		int i;
+
+		if (nla_parse_nested(bt, RCAN_BT_MAX, tb[RCAN_ATTR_BITTIMING],
+				     NULL) == 0) {
+			l->has_bt = 1;
+			for (i = 1; i <= RCAN_BT_MAX; i++)
+				if (bt[i])
+					l->bt[i] = nla_get_u32(bt[i]);
+		}
+	}
+}
+
+const char *rnl_cmd_name(int cmd)
+{
+	static const char *const names[] = {
+		[RCAN_CMD_LINK_NEW] = "LINK_NEW",
+		[RCAN_CMD_LINK_DEL] = "LINK_DEL",
+		[RCAN_CMD_LINK_GET] = "LINK_GET",
+		[RCAN_CMD_LINK_SET] = "LINK_SET",
+		[RCAN_CMD_LINK_ATTACH] = "LINK_ATTACH",
+		[RCAN_CMD_LINK_DETACH] = "LINK_DETACH",
+		[RCAN_CMD_FRAMES_RX] = "FRAMES_RX",
+		[RCAN_CMD_FRAMES_TX] = "FRAMES_TX",
+		[RCAN_CMD_TX_DONE] = "TX_DONE",
+		[RCAN_CMD_TX_FAIL] = "TX_FAIL",
+		[RCAN_CMD_BITTIMING] = "BITTIMING",
+	};
+
+	if (cmd > 0 && cmd <= RCAN_CMD_MAX && names[cmd])
+		return names[cmd];
+	return "request";
+}
+
+const char *rnl_strerror(int err)
+{
+	return strerror(err < 0 ? -err : err);
+}
