@@ -1,0 +1,135 @@
+# shellcheck shell=sh
+# Shared by tests/guest/30-rcand-*.sh (sourced): start and stop the test
+# server, rcand and candump, wait for conditions, clean up everything the
+# test started. Needs tests/lib/ktap.sh sourced first.
+RCAND=${RCAND:-helper/rcand}
+SERVER=${SERVER:-tests/server/rcan-testserver}
+T=${TMPDIR:-/tmp}/rcand-test.$$
+mkdir -p "$T"
+PIDS=""
+VCANS=""
+LOADED_RCAN=0
+
+# wait_until SECONDS CMD...: poll every 0.1 s until CMD succeeds.
+wait_until() {
+	_n=$(($1 * 10))
+	shift
+	while [ "$_n" -gt 0 ]; do
+		"$@" >/dev/null 2>&1 && return 0
+		sleep 0.1
+		_n=$((_n - 1))
+	done
+	return 1
+}
+
+# bg NAME CMD...: run CMD in the background, output in $T/NAME.log;
+# its pid goes to $T/NAME.pid and into the cleanup list.
+bg() {
+	_name=$1
+	shift
+	"$@" >"$T/$_name.log" 2>&1 &
+	echo $! >"$T/$_name.pid"
+	PIDS="$PIDS $!"
+}
+
+pid_of() {
+	cat "$T/$1.pid" 2>/dev/null
+}
+
+# stop NAME [SIGNAL]: end one background job, wait for it; its exit
+# status is in $T/NAME.rc.
+stop() {
+	_p=$(pid_of "$1")
+	[ -n "$_p" ] || return 0
+	kill "-${2:-TERM}" "$_p" 2>/dev/null
+	wait "$_p" 2>/dev/null
+	echo $? >"$T/$1.rc"
+	rm -f "$T/$1.pid"
+}
+
+alive() {
+	_p=$(pid_of "$1")
+	[ -n "$_p" ] && kill -0 "$_p" 2>/dev/null
+}
+
+add_vcan() {
+	ip link add "$1" type vcan 2>/dev/null || true
+	ip link set "$1" up
+	VCANS="$VCANS $1"
+}
+
+load_rcan() {
+	modprobe -a can can_raw can_dev vcan 2>/dev/null
+	if ! [ -e /sys/module/rcan ]; then
+		insmod kmod/rcan.ko || return 1
+		LOADED_RCAN=1
+	fi
+}
+
+cleanup() {
+	for _p in $PIDS; do
+		kill -TERM "$_p" 2>/dev/null
+	done
+	sleep 0.2
+	for _p in $PIDS; do
+		kill -KILL "$_p" 2>/dev/null
+		wait "$_p" 2>/dev/null
+	done
+	for _l in $(ip -o link show type can 2>/dev/null | awk -F': ' '{print $2}'); do
+		case "$_l" in rcant*) ip link del "$_l" 2>/dev/null ;; esac
+	done
+	for _v in $VCANS; do
+		ip link del "$_v" 2>/dev/null
+	done
+	[ "$LOADED_RCAN" = 1 ] && rmmod rcan 2>/dev/null
+	rm -rf "$T"
+}
+trap cleanup EXIT
+trap 'exit 1' INT TERM
+
+# server NAME PORT ARGS...: start a test server and wait until it listens.
+server() {
+	_name=$1
+	_port=$2
+	shift 2
+	rm -f "$T/$_name.ready"
+	bg "$_name" "$SERVER" -p "$_port" --ready-file "$T/$_name.ready" "$@"
+	wait_until 10 test -e "$T/$_name.ready"
+}
+
+# rcand_up NAME ARGS...: rcand attach in the foreground (in the
+# background of the test) until it reports the session up.
+rcand_up() {
+	_name=$1
+	shift
+	rm -f "$T/$_name.ready"
+	bg "$_name" "$RCAND" attach -f -v --ready-file "$T/$_name.ready" "$@"
+	wait_until 15 test -e "$T/$_name.ready"
+}
+
+carrier() { # IFNAME: prints 1 or 0
+	cat "/sys/class/net/$1/carrier" 2>/dev/null || echo 0
+}
+
+ifindex() {
+	cat "/sys/class/net/$1/ifindex" 2>/dev/null
+}
+
+# dump NAME IFACE[,filter] [candump options]: candump -L in the
+# background; frames end up in $T/NAME.log
+dump() {
+	_name=$1
+	shift
+	bg "$_name" candump -L "$@"
+	sleep 0.3
+}
+
+# frames NAME: the ID#DATA words of a candump -L log, in order
+frames() {
+	awk '{print $3}' "$T/$1.log"
+}
+
+show_log() { # NAME: the last lines of a log as KTAP diagnostics
+	ktap_diag "--- $1:"
+	tail -n "${2:-15}" "$T/$1.log" 2>/dev/null | sed 's/^/  /' | while IFS= read -r _l; do ktap_diag "$_l"; done
+}
