@@ -75,8 +75,9 @@ cleanup() {
 		kill -KILL "$_p" 2>/dev/null
 		wait "$_p" 2>/dev/null
 	done
-	for _l in $(ip -o link show type can 2>/dev/null | awk -F': ' '{print $2}'); do
-		case "$_l" in rcant*) ip link del "$_l" 2>/dev/null ;; esac
+	# can netdevs have no rtnl dellink: rcand detach deletes them
+	for _l in /sys/class/net/rcant*; do
+		[ -e "$_l" ] && "$RCAND" detach "${_l##*/}" 2>/dev/null
 	done
 	for _v in $VCANS; do
 		ip link del "$_v" 2>/dev/null
