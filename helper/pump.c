@@ -595,6 +595,8 @@ int pump_run(struct rcand *r)
 			break;
 		sess_on_timer(r);
 		pump_tx_fill(r);
+		/* handshake replies and heartbeats too, not only frames */
+		sess_flush_out(r);
 	}
 
 	/* clean shutdown */

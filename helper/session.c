@@ -401,12 +401,12 @@ static void on_eof(struct rcand *r)
 	switch (r->st) {
 	case S_WAIT_ECHO:
 		sess_fail(r, EXIT_BUS_REFUSED, 1,
-			  "server closed the session right after opening bus '%s' (%s): no such bus on the server",
+			  "server refused bus '%s' (%s): it closed the session right after opening it: no such bus on the server",
 			  r->o->remote.bus, r->url);
 		break;
 	case S_WAIT_OPEN_OK:
 		sess_fail(r, EXIT_BUS_REFUSED, 1,
-			  "server closed the session instead of opening bus '%s' (%s)",
+			  "server refused bus '%s' (%s): it closed the session instead of opening it",
 			  r->o->remote.bus, r->url);
 		break;
 	case S_UP:

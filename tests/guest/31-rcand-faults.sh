@@ -1,0 +1,228 @@
+#!/bin/sh
+# rcand under faults: refusals and exit codes, a server killed and
+# restarted, a stalled server, garbage and oversize elements, kill -9 of
+# rcand and a new rcand taking the link back; and the exact bytes rcand
+# writes, seen by a scripted server.
+. tests/lib/ktap.sh
+. tests/helper/guest-lib.sh
+
+PY=/usr/bin/python3
+FAKE=tests/helper/fake-socketcand.py
+ktap_plan 18
+
+# fake NAME PORT ARGS...: the scripted server, its wire log in $T/NAME.wire
+fake() {
+	_name=$1
+	_port=$2
+	shift 2
+	rm -f "$T/$_name.wire.ready"
+	bg "$_name" $PY $FAKE "$_port" "$T/$_name.wire" "$@"
+	wait_until 10 test -e "$T/$_name.wire.ready"
+}
+
+# attach_fails NAME CODE TEXT ARGS...: rcand attach exits with CODE and
+# says TEXT on stderr
+attach_fails() {
+	_name=$1
+	_code=$2
+	_text=$3
+	shift 3
+	timeout 30 "$RCAND" attach -f "$@" >"$T/$_name.log" 2>&1
+	_rc=$?
+	if [ "$_rc" = "$_code" ] && grep -q "$_text" "$T/$_name.log"; then
+		ktap_ok "$_name: exit $_code, '$_text'"
+	else
+		ktap_fail "$_name: exit $_code, '$_text'" "exit $_rc: $(cat "$T/$_name.log")"
+	fi
+}
+
+# ---- errors a person understands, with exit codes ----
+if [ -e /sys/module/rcan ]; then
+	ktap_skip "no module: exit 3" "rcan was loaded before the test"
+else
+	"$RCAND" list >"$T/nomod.log" 2>&1
+	rc=$?
+	if [ $rc = 3 ] && grep -q 'module is not loaded' "$T/nomod.log"; then
+		ktap_ok "no module: exit 3, 'module is not loaded'"
+	else
+		ktap_fail "no module: exit 3, 'module is not loaded'" "exit $rc: $(cat "$T/nomod.log")"
+	fi
+fi
+if load_rcan && add_vcan rcvcan3 && server srv 29550 -i rcvcan3; then
+	ktap_ok "module, vcan and test server start"
+else
+	ktap_fail "module, vcan and test server start"
+	show_log srv
+	ktap_finish
+fi
+
+# shellcheck disable=SC2016
+if command -v setpriv >/dev/null; then
+	timeout 30 setpriv --reuid=65534 --regid=65534 --clear-groups \
+		"$RCAND" attach -f -n rcant9 127.0.0.1:29550 rcvcan3 >"$T/noperm.log" 2>&1
+	rc=$?
+	if [ $rc = 4 ] && grep -q 'permission denied' "$T/noperm.log"; then
+		ktap_ok "no privileges: exit 4, 'permission denied'"
+	else
+		ktap_fail "no privileges: exit 4, 'permission denied'" "exit $rc: $(cat "$T/noperm.log")"
+	fi
+else
+	ktap_skip "no privileges: exit 4" "no setpriv"
+fi
+attach_fails "unknown host" 5 "unknown host 'no-such-host.invalid'" \
+	-n rcant9 no-such-host.invalid can0
+attach_fails "refused connection" 6 "Connection refused" \
+	--no-reconnect -n rcant9 127.0.0.1:29599 can0
+attach_fails "test server refuses the bus" 7 "server refused bus 'nosuchbus'" \
+	-n rcant9 127.0.0.1:29550 nosuchbus
+ktap_check "no netdev is left behind by a refused attach" \
+	test ! -e /sys/class/net/rcant9
+
+fake fkr 29560 --first refuse
+attach_fails "< error could not open bus >" 7 "server refused bus 'canx'" \
+	-n rcant9 127.0.0.1:29560 canx
+stop fkr
+fake fkv 29561 --first vanish
+attach_fails "ok, ok, then closed" 7 "no such bus on the server" \
+	-n rcant9 127.0.0.1:29561 canx
+stop fkv
+
+# ---- the bytes rcand writes ----
+fake fkw 29562
+if rcand_up rw -n rcant4 127.0.0.1:29562 rcbus; then
+	ip link set rcant4 up
+	for f in 123#1122334455667788 12345678#DEAD 123# 00000005# 7FF#01; do
+		cansend rcant4 "$f"
+	done
+	sleep 1
+	wire=$(cat "$T/fkw.wire")
+	ok=1
+	case "$wire" in "< open rcbus >< rawmode >< echo >"*) ;; *) ok=0 ;; esac
+	for e in "< send 123 8 11 22 33 44 55 66 77 88 >" "< send 12345678 2 DE AD >" \
+		"< send 123 0 >" "< send 00000005 0 >" "< send 7FF 1 01 >"; do
+		case "$wire" in *"$e"*) ;; *) ok=0 ;; esac
+	done
+	case "$wire" in *"< send 7FF 1 01 >"*"< echo >") ;; *) ok=0 ;; esac
+	if [ $ok = 1 ]; then
+		ktap_ok "wire: handshake, < send > with exact id widths, each batch closed by < echo >"
+	else
+		ktap_fail "wire: handshake, < send > with exact id widths, each batch closed by < echo >" "$wire"
+	fi
+else
+	ktap_fail "wire: handshake, < send > with exact id widths, each batch closed by < echo >"
+	show_log rw
+fi
+stop rw
+stop fkw
+
+# ---- garbage and oversize elements: logged once, reset, reconnected ----
+for mode in garbage oversize; do
+	fake "fk$mode" 29563 --first "$mode"
+	dump "d$mode" rcant4
+	rcand_up "r$mode" -n rcant4 --backoff 100:500 127.0.0.1:29563 rcbus
+	ip link set rcant4 up
+	wait_until 10 sh -c "[ \"\$(cat $T/fk$mode.wire.sessions 2>/dev/null)\" = 2 ] && [ \$(grep -c 'connected to' $T/r$mode.log) -ge 2 ]"
+	stop "d$mode"
+	if [ "$(cat "$T/fk$mode.wire.sessions")" = 2 ] &&
+		[ "$(grep -c "$([ $mode = garbage ] && echo 'garbage from' || echo 'longer than 8290')" "$T/r$mode.log")" = 1 ] &&
+		grep -q '123#11' "$T/d$mode.log"; then
+		ktap_ok "$mode: the frame before it arrives, one log line, the session is reset and back"
+	else
+		ktap_fail "$mode: the frame before it arrives, one log line, the session is reset and back" "$(cat "$T/r$mode.log")"
+	fi
+	stop "r$mode"
+	stop "fk$mode"
+done
+
+# ---- server killed and restarted, candump keeps running ----
+add_vcan rcvcan4
+server srv2 29551 -i rcvcan4
+rcand_up r2 -n rcant5 --backoff 100:1000 127.0.0.1:29551 rcvcan4
+ip link set rcant5 up
+idx=$(ifindex rcant5)
+dump keep rcant5
+stop srv2 KILL
+if wait_until 5 sh -c '[ "$(cat /sys/class/net/rcant5/carrier)" = 0 ]'; then
+	ktap_ok "server killed: carrier drops"
+else
+	ktap_fail "server killed: carrier drops"
+fi
+# a restarted daemon may not bind at once (no SO_REUSEADDR): keep trying
+i=0
+while ! server srv2 29551 -i rcvcan4 && [ $i -lt 8 ]; do
+	stop srv2
+	sleep 10
+	i=$((i + 1))
+done
+wait_until 20 sh -c '[ "$(cat /sys/class/net/rcant5/carrier)" = 1 ]'
+cansend rcvcan4 321#BEEF
+wait_until 5 grep -q '321#BEEF' "$T/keep.log"
+if [ "$(carrier rcant5)" = 1 ] && [ "$(ifindex rcant5)" = "$idx" ] &&
+	alive keep && grep -q '321#BEEF' "$T/keep.log"; then
+	ktap_ok "server restarted: same netdev and ifindex, the running candump gets new frames"
+else
+	ktap_fail "server restarted: same netdev and ifindex, the running candump gets new frames" "carrier $(carrier rcant5), ifindex $idx -> $(ifindex rcant5)"
+	show_log r2
+fi
+stop r2
+
+# ---- stalled server: the heartbeat finds out ----
+rcand_up r3 -n rcant5 --heartbeat 300 --timeout 1500 --backoff 100:500 \
+	127.0.0.1:29551 rcvcan4
+sp=$(pid_of srv2)
+stopped="$sp $(pgrep -P "$sp" 2>/dev/null)"
+# shellcheck disable=SC2086
+kill -STOP $stopped
+t0=$(date +%s)
+wait_until 6 grep -q 'declaring it dead' "$T/r3.log"
+dead=$?
+wait_until 3 sh -c '[ "$(cat /sys/class/net/rcant5/carrier)" = 0 ]'
+c0=$(carrier rcant5)
+# shellcheck disable=SC2086
+kill -CONT $stopped
+if [ $dead = 0 ] && [ "$c0" = 0 ]; then
+	ktap_ok "stalled server: declared dead by the heartbeat within $(($(date +%s) - t0)) s, carrier off"
+else
+	ktap_fail "stalled server: declared dead by the heartbeat, carrier off" "$(tail -n 5 "$T/r3.log")"
+fi
+if wait_until 15 sh -c '[ "$(cat /sys/class/net/rcant5/carrier)" = 1 ]'; then
+	ktap_ok "stalled server: reconnected once it runs again"
+else
+	ktap_fail "stalled server: reconnected once it runs again"
+	show_log r3
+fi
+
+# ---- kill -9 of rcand, a new rcand takes the link back ----
+stop r3 KILL
+wait_until 3 sh -c '[ "$(cat /sys/class/net/rcant5/carrier)" = 0 ]'
+c0=$(carrier rcant5)
+if rcand_up r4 -n rcant5 127.0.0.1:29551 rcvcan4 &&
+	grep -q 'took back rcant5' "$T/r4.log"; then
+	dump back rcvcan4
+	cansend rcant5 654#01020304
+	cansend rcvcan4 655#05
+	wait_until 5 grep -q '654#01020304' "$T/back.log"
+	wait_until 5 grep -q '655#05' "$T/keep.log"
+	stop back
+	if [ "$c0" = 0 ] && [ "$(ifindex rcant5)" = "$idx" ] &&
+		grep -q '654#01020304' "$T/back.log" && grep -q '655#05' "$T/keep.log"; then
+		ktap_ok "kill -9: carrier off, a new rcand takes the same netdev back, traffic both ways"
+	else
+		ktap_fail "kill -9: carrier off, a new rcand takes the same netdev back, traffic both ways" "carrier after kill $c0"
+	fi
+else
+	ktap_fail "kill -9: carrier off, a new rcand takes the same netdev back, traffic both ways"
+	show_log r4
+fi
+
+# ---- a bitrate change without --bittiming is ignored, with a reason ----
+ip link set rcant5 down
+if ip link set rcant5 type can bitrate 500000 2>"$T/br.log" &&
+	wait_until 3 grep -q 'bitrate 500000 ignored' "$T/r4.log"; then
+	ktap_ok "bitrate change: rcand says why it ignores it"
+else
+	ktap_fail "bitrate change: rcand says why it ignores it" "$(cat "$T/br.log"; tail -n 3 "$T/r4.log")"
+fi
+stop r4
+stop keep
+ktap_finish
