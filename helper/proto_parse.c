@@ -303,19 +303,23 @@ static long feed_inside(struct proto_parser *p, const char *data, size_t n,
 	size_t k;
 	struct proto_event ev;
 
-	/* The '<' and '>' count against the daemon's limit. */
-	if (p->len + chunk + 2 > PROTO_ELEM_MAX) {
-		*rc = fail(p, PROTO_EV_OVERSIZE, p->buf,
-			   p->len > 32 ? 32 : p->len, cb, arg);
-		return -1;
-	}
-	for (k = 0; k < chunk; k++) {
+	/* The '<' and '>' count against the daemon's limit. Bytes are
+	 * checked up to the limit first, so the verdict does not depend on
+	 * how the input was split. */
+	size_t room = PROTO_ELEM_MAX - 2 - p->len;
+
+	for (k = 0; k < chunk && k < room; k++) {
 		unsigned char c = (unsigned char)data[k];
 
 		if (c == '<' || c == 0x7f || (c < 0x20 && !is_space((char)c))) {
 			*rc = fail(p, PROTO_EV_GARBAGE, data + k, 1, cb, arg);
 			return -1;
 		}
+	}
+	if (chunk > room) {
+		*rc = fail(p, PROTO_EV_OVERSIZE, p->buf,
+			   p->len > 32 ? 32 : p->len, cb, arg);
+		return -1;
 	}
 	memcpy(p->buf + p->len, data, chunk);
 	p->len += chunk;

@@ -2,8 +2,9 @@
 /*
  * libFuzzer target for the socketcand parser. The input is fed in pieces
  * whose sizes come from the first byte, so splits are fuzzed too; every
- * event must be self-consistent, and a frame must survive a trip through
- * the formatter.
+ * event must be self-consistent, a frame must survive a trip through the
+ * formatter, and the events must not depend on how the input was split
+ * (compared with feeding it whole).
  */
 #include <stdint.h>
 #include <stdlib.h>
@@ -13,9 +14,31 @@
 
 static struct proto_parser parser;
 
+static void mix(uint64_t *h, const void *p, size_t n)
+{
+	const unsigned char *b = p;
+
+	while (n--)
+		*h = (*h ^ *b++) * 0x100000001b3ULL;
+}
+
+/* Everything about an event that must not depend on the split. */
+static void digest(uint64_t *h, const struct proto_event *ev)
+{
+	mix(h, &ev->type, sizeof(ev->type));
+	if (ev->type == PROTO_EV_GARBAGE || ev->type == PROTO_EV_OVERSIZE)
+		return;
+	mix(h, &ev->can_id, sizeof(ev->can_id));
+	mix(h, &ev->len, sizeof(ev->len));
+	mix(h, &ev->ts_ns, sizeof(ev->ts_ns));
+	mix(h, ev->data, ev->len);
+	mix(h, ev->stat, sizeof(ev->stat));
+	mix(h, ev->text, ev->text_len);
+}
+
 static int check(const struct proto_event *ev, void *arg)
 {
-	(void)arg;
+	digest(arg, ev);
 	switch (ev->type) {
 	case PROTO_EV_FRAME:
 	case PROTO_EV_ERRFRAME:
@@ -49,6 +72,7 @@ static int check(const struct proto_event *ev, void *arg)
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
 	size_t step, off = 0;
+	uint64_t split = 14695981039346656037ULL, whole = split;
 
 	if (size == 0)
 		return 0;
@@ -59,8 +83,12 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	while (off < size) {
 		size_t n = size - off < step ? size - off : step;
 
-		proto_feed(&parser, (const char *)data + off, n, check, NULL);
+		proto_feed(&parser, (const char *)data + off, n, check, &split);
 		off += n;
 	}
+	proto_init(&parser);
+	proto_feed(&parser, (const char *)data, size, check, &whole);
+	if (split != whole)
+		abort();
 	return 0;
 }

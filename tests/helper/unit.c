@@ -241,6 +241,11 @@ static void t_limits(void)
 	/* never closed: oversize once the limit is passed, with no '>' at all */
 	got = parse_all(big, PROTO_ELEM_MAX, 1);
 	EXPECT(strcmp(got, "oversize\n") == 0);
+	/* a bad byte before the limit is garbage however the input is split */
+	big[100] = '<';
+	EXPECT(strcmp(parse_all(big, PROTO_ELEM_MAX + 1, 0), "garbage\n") == 0);
+	EXPECT(strcmp(parse_all(big, PROTO_ELEM_MAX + 1, 50), "garbage\n") == 0);
+	EXPECT(strcmp(parse_all(big, PROTO_ELEM_MAX + 1, 1), "garbage\n") == 0);
 	free(big);
 }
 
