@@ -6,8 +6,8 @@
 #include <stdint.h>
 
 struct backoff {
-	uint32_t min_ms, max_ms;	/* first delay, cap */
-	uint32_t cur_ms;		/* the next delay before jitter */
+	uint32_t min_ms, max_ms; /* first delay, cap */
+	uint32_t cur_ms; /* the next delay before jitter */
 };
 
 void backoff_init(struct backoff *b, uint32_t min_ms, uint32_t max_ms);

@@ -14,11 +14,11 @@ struct beacon {
 	char name[64];
 	char type[32];
 	char description[128];
-	char url[160];		/* as announced */
-	char url_host[64];	/* host part of the URL */
+	char url[160]; /* as announced */
+	char url_host[64]; /* host part of the URL */
 	unsigned int port;
-	char host[64];		/* the address to use (URL or UDP source) */
-	int host_from_source;	/* the URL's address was unusable */
+	char host[64]; /* the address to use (URL or UDP source) */
+	int host_from_source; /* the URL's address was unusable */
 	unsigned int nbuses;
 	char buses[BEACON_MAX_BUSES][17];
 };

@@ -20,7 +20,7 @@
 #include "log.h"
 #include "rcand.h"
 
-static struct rcand R;	/* big (queues, buffers): not on the stack */
+static struct rcand R; /* big (queues, buffers): not on the stack */
 
 static void attach_usage(FILE *f)
 {
@@ -68,6 +68,25 @@ static int parse_u32(const char *s, uint32_t *out, const char *what)
 	return 0;
 }
 
+/* --backoff MIN:MAX */
+static int parse_backoff(const char *s, struct attach_opts *o)
+{
+	char *end;
+	unsigned long lo, hi;
+
+	errno = 0;
+	lo = strtoul(s, &end, 10);
+	if (errno || end == s || *end != ':' || lo == 0 || lo > 3600000)
+		return -1;
+	s = end + 1;
+	hi = strtoul(s, &end, 10);
+	if (errno || end == s || *end || hi < lo || hi > 3600000)
+		return -1;
+	o->backoff_min_ms = (uint32_t)lo;
+	o->backoff_max_ms = (uint32_t)hi;
+	return 0;
+}
+
 /* --discover: the first server announcing BUS (or any bus). */
 static int discover_target(struct attach_opts *o, const char *bus,
 			   uint32_t wait_ms)
@@ -77,7 +96,8 @@ static int discover_target(struct attach_opts *o, const char *bus,
 	int fd = beacon_listen(BEACON_PORT);
 
 	if (fd < 0) {
-		fprintf(stderr, "rcand: cannot listen for beacons on UDP %d: %s\n",
+		fprintf(stderr,
+			"rcand: cannot listen for beacons on UDP %d: %s\n",
 			BEACON_PORT, strerror(errno));
 		return EXIT_FAIL;
 	}
@@ -108,7 +128,8 @@ static int discover_target(struct attach_opts *o, const char *bus,
 		}
 	}
 	close(fd);
-	fprintf(stderr, "rcand: no socketcand server%s%s%s announced itself within %u ms\n",
+	fprintf(stderr,
+		"rcand: no socketcand server%s%s%s announced itself within %u ms\n",
 		bus ? " with bus '" : "", bus ? bus : "", bus ? "'" : "",
 		wait_ms);
 	return EXIT_CONNECT;
@@ -126,9 +147,11 @@ static int nl_exit_code(int err)
 static void nl_error(const char *what, int err)
 {
 	if (err == -ENOENT)
-		fprintf(stderr, "rcand: the rcan kernel module is not loaded (modprobe rcan)\n");
+		fprintf(stderr,
+			"rcand: the rcan kernel module is not loaded (modprobe rcan)\n");
 	else if (err == -EPERM || err == -EACCES)
-		fprintf(stderr, "rcand: %s: permission denied (CAP_NET_ADMIN is needed; run as root)\n",
+		fprintf(stderr,
+			"rcand: %s: permission denied (CAP_NET_ADMIN is needed; run as root)\n",
 			what);
 	else
 		fprintf(stderr, "rcand: %s: %s\n", what, rnl_strerror(err));
@@ -166,7 +189,8 @@ static int setup_link(struct rcand *r)
 		if (idx) {
 			rc = rnl_link_get(&r->nl, idx, &r->link);
 			if (rc < 0) {
-				fprintf(stderr, "rcand: %s exists and is not an rcan netdev (%s)\n",
+				fprintf(stderr,
+					"rcand: %s exists and is not an rcan netdev (%s)\n",
 					name, rnl_strerror(rc));
 				return EXIT_FAIL;
 			}
@@ -185,7 +209,8 @@ static int setup_link(struct rcand *r)
 	if (idx) {
 		rc = rnl_link_attach(&r->nl, idx, &r->link);
 		if (rc == -EBUSY) {
-			fprintf(stderr, "rcand: %s is in use by another rcand\n",
+			fprintf(stderr,
+				"rcand: %s is in use by another rcand\n",
 				r->link.ifname[0] ? r->link.ifname : name);
 			return EXIT_FAIL;
 		}
@@ -215,8 +240,9 @@ static int setup_link(struct rcand *r)
 		r->last_seq = r->done_seq = r->link.seq - 1;
 	}
 	if (o->fd && taken && !(r->link.flags & RCAN_LINK_F_FD))
-		log_warn("%s was created without --fd; it stays a classic CAN netdev",
-			 r->ifname);
+		log_warn(
+			"%s was created without --fd; it stays a classic CAN netdev",
+			r->ifname);
 	log_info("%s %s (ifindex %u) for %s", taken ? "took back" : "created",
 		 r->ifname, r->ifindex, r->url);
 	return 0;
@@ -298,9 +324,21 @@ static void teardown(struct rcand *r, int code)
 
 int cmd_attach(int argc, char **argv)
 {
-	enum { O_FD = 256, O_KEEP, O_REMOVE, O_NORECONNECT, O_TCPTUNE,
-	       O_TXRATE, O_TXWIN, O_BT, O_HB, O_TIMEOUT, O_BACKOFF,
-	       O_DISCOVER, O_READY };
+	enum {
+		O_FD = 256,
+		O_KEEP,
+		O_REMOVE,
+		O_NORECONNECT,
+		O_TCPTUNE,
+		O_TXRATE,
+		O_TXWIN,
+		O_BT,
+		O_HB,
+		O_TIMEOUT,
+		O_BACKOFF,
+		O_DISCOVER,
+		O_READY
+	};
 	static const struct option opts[] = {
 		{ "name", required_argument, NULL, 'n' },
 		{ "fd", no_argument, NULL, O_FD },
@@ -339,7 +377,8 @@ int cmd_attach(int argc, char **argv)
 		switch (c) {
 		case 'n':
 			if (strlen(optarg) >= IF_NAMESIZE) {
-				fprintf(stderr, "rcand: interface name '%s' too long\n",
+				fprintf(stderr,
+					"rcand: interface name '%s' too long\n",
 					optarg);
 				return EXIT_USAGE;
 			}
@@ -365,8 +404,10 @@ int cmd_attach(int argc, char **argv)
 				return EXIT_USAGE;
 			break;
 		case O_TXWIN:
-			if (parse_u32(optarg, &o.tx_window, "--tx-window") < 0 ||
-			    o.tx_window < 1 || o.tx_window > RCAN_TX_WINDOW_MAX) {
+			if (parse_u32(optarg, &o.tx_window, "--tx-window") <
+				    0 ||
+			    o.tx_window < 1 ||
+			    o.tx_window > RCAN_TX_WINDOW_MAX) {
 				fprintf(stderr, "rcand: --tx-window is 1..%d\n",
 					RCAN_TX_WINDOW_MAX);
 				return EXIT_USAGE;
@@ -376,7 +417,8 @@ int cmd_attach(int argc, char **argv)
 			o.bittiming = 1;
 			break;
 		case O_HB:
-			if (parse_u32(optarg, &o.heartbeat_ms, "--heartbeat") < 0 ||
+			if (parse_u32(optarg, &o.heartbeat_ms, "--heartbeat") <
+				    0 ||
 			    !o.heartbeat_ms)
 				return EXIT_USAGE;
 			break;
@@ -386,10 +428,9 @@ int cmd_attach(int argc, char **argv)
 				return EXIT_USAGE;
 			break;
 		case O_BACKOFF:
-			if (sscanf(optarg, "%u:%u", &o.backoff_min_ms,
-				   &o.backoff_max_ms) != 2 || !o.backoff_min_ms ||
-			    o.backoff_max_ms < o.backoff_min_ms) {
-				fprintf(stderr, "rcand: --backoff wants MIN:MAX in ms\n");
+			if (parse_backoff(optarg, &o) < 0) {
+				fprintf(stderr,
+					"rcand: --backoff wants MIN:MAX in ms\n");
 				return EXIT_USAGE;
 			}
 			break;
@@ -419,7 +460,8 @@ int cmd_attach(int argc, char **argv)
 	}
 	log_init("rcand", verbose);
 	if (o.heartbeat_ms >= o.timeout_ms) {
-		fprintf(stderr, "rcand: --heartbeat must be shorter than --timeout\n");
+		fprintf(stderr,
+			"rcand: --heartbeat must be shorter than --timeout\n");
 		return EXIT_USAGE;
 	}
 	if (discover) {

@@ -34,7 +34,8 @@ int cmd_discover(int argc, char **argv)
 		case 't':
 			ms = strtol(optarg, NULL, 10);
 			if (ms <= 0) {
-				fprintf(stderr, "rcand: bad time '%s'\n", optarg);
+				fprintf(stderr, "rcand: bad time '%s'\n",
+					optarg);
 				return EXIT_USAGE;
 			}
 			break;
@@ -78,7 +79,8 @@ int cmd_discover(int argc, char **argv)
 			continue;
 		for (i = 0; i < nseen; i++)
 			if (!strcmp(seen[i].name, b.name) &&
-			    !strcmp(seen[i].host, b.host) && seen[i].port == b.port)
+			    !strcmp(seen[i].host, b.host) &&
+			    seen[i].port == b.port)
 				dup = 1;
 		if (dup || nseen == MAX_SERVERS)
 			continue;
@@ -103,7 +105,9 @@ int cmd_discover(int argc, char **argv)
 		} else {
 			printf("%s (%s) at %s:%u%s, buses:", b.name,
 			       b.description, b.host, b.port,
-			       b.host_from_source ? " (announced address unusable: from the beacon's source)" : "");
+			       b.host_from_source ?
+				       " (announced address unusable: from the beacon's source)" :
+				       "");
 			for (i = 0; i < b.nbuses; i++)
 				printf(" %s", b.buses[i]);
 			printf("\n");

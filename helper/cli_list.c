@@ -59,7 +59,8 @@ static int print_link(const struct rnl_link *l, void *arg)
 		       l->connected ? "true" : "false",
 		       l->carrier ? "true" : "false",
 		       l->flags & RCAN_LINK_F_FD ? "true" : "false",
-		       l->flags & RCAN_LINK_F_REMOVE_ON_DETACH ? "true" : "false");
+		       l->flags & RCAN_LINK_F_REMOVE_ON_DETACH ? "true" :
+								 "false");
 		printf(", \"can_state\": ");
 		json_str(stdout, can_state_name(l));
 		printf(", \"txerr\": %u, \"rxerr\": %u, \"tx_window\": %u, \"inflight\": %u",
@@ -76,7 +77,8 @@ static int print_link(const struct rnl_link *l, void *arg)
 			       (unsigned long long)s[RCAN_STATS_TX_ERRORS]);
 		printf("}");
 	} else {
-		printf("%s: %s\n", l->ifname, l->remote[0] ? l->remote : "(no remote)");
+		printf("%s: %s\n", l->ifname,
+		       l->remote[0] ? l->remote : "(no remote)");
 		printf("  session %s, carrier %s, state %s, window %u, in flight %u%s\n",
 		       session_name(l), l->carrier ? "on" : "off",
 		       can_state_name(l), l->tx_window, l->inflight,
@@ -101,11 +103,13 @@ static int open_or_explain(struct rnl *n)
 	int rc = rnl_open(n, NULL, NULL);
 
 	if (rc == -ENOENT) {
-		fprintf(stderr, "rcand: the rcan kernel module is not loaded (modprobe rcan)\n");
+		fprintf(stderr,
+			"rcand: the rcan kernel module is not loaded (modprobe rcan)\n");
 		return EXIT_NOMODULE;
 	}
 	if (rc < 0) {
-		fprintf(stderr, "rcand: generic netlink: %s\n", rnl_strerror(rc));
+		fprintf(stderr, "rcand: generic netlink: %s\n",
+			rnl_strerror(rc));
 		return EXIT_FAIL;
 	}
 	return 0;
@@ -160,7 +164,8 @@ int cmd_list(int argc, char **argv)
 	if (rc < 0) {
 		fprintf(stderr, "rcand: %s: %s\n",
 			optind < argc ? argv[optind] : "listing links",
-			rc == -ENODEV ? "no such rcan device" : rnl_strerror(rc));
+			rc == -ENODEV ? "no such rcan device" :
+					rnl_strerror(rc));
 		return rc == -EPERM ? EXIT_PERM : EXIT_FAIL;
 	}
 	return EXIT_OK;
@@ -174,8 +179,8 @@ int cmd_detach(int argc, char **argv)
 	int rc;
 
 	if (argc != 2 || argv[1][0] == '-') {
-		if (argc == 2 && (!strcmp(argv[1], "-h") ||
-				  !strcmp(argv[1], "--help"))) {
+		if (argc == 2 &&
+		    (!strcmp(argv[1], "-h") || !strcmp(argv[1], "--help"))) {
 			printf("Usage: rcand detach IFNAME\n"
 			       "Delete an rcan netdev; the rcand serving it exits.\n");
 			return EXIT_OK;
@@ -190,7 +195,8 @@ int cmd_detach(int argc, char **argv)
 	rc = idx ? rnl_link_del(&n, idx) : -ENODEV;
 	rnl_close(&n);
 	if (rc == -EPERM || rc == -EACCES) {
-		fprintf(stderr, "rcand: %s: permission denied (CAP_NET_ADMIN is needed)\n",
+		fprintf(stderr,
+			"rcand: %s: permission denied (CAP_NET_ADMIN is needed)\n",
 			argv[1]);
 		return EXIT_PERM;
 	}

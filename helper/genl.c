@@ -303,7 +303,8 @@ int rnl_link_new(struct rnl *n, const char *ifname, uint32_t flags,
 		return -ENOMEM;
 	if ((ifname && nla_put_string(msg, RCAN_ATTR_IFNAME, ifname) < 0) ||
 	    nla_put_u32(msg, RCAN_ATTR_LINK_FLAGS, flags) < 0 ||
-	    (tx_window && nla_put_u32(msg, RCAN_ATTR_TX_WINDOW, tx_window) < 0) ||
+	    (tx_window &&
+	     nla_put_u32(msg, RCAN_ATTR_TX_WINDOW, tx_window) < 0) ||
 	    (attach && nla_put_flag(msg, RCAN_ATTR_ATTACH) < 0)) {
 		nlmsg_free(msg);
 		return -EMSGSIZE;
@@ -345,8 +346,8 @@ int rnl_link_get(struct rnl *n, uint32_t ifindex, struct rnl_link *out)
 	return ifindex_request(n, RCAN_CMD_LINK_GET, ifindex, out);
 }
 
-int rnl_link_dump(struct rnl *n,
-		  int (*cb)(const struct rnl_link *l, void *arg), void *arg)
+int rnl_link_dump(struct rnl *n, int (*cb)(const struct rnl_link *l, void *arg),
+		  void *arg)
 {
 	struct nl_msg *msg = new_msg(n, RCAN_CMD_LINK_GET, NLM_F_DUMP, 0);
 	uint32_t seq;

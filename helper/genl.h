@@ -43,9 +43,9 @@ struct rnl_link {
 /* One frame in or out of the kernel. */
 struct rnl_frame {
 	uint32_t can_id;
-	uint32_t flags;		/* RCAN_FRAME_F_* */
+	uint32_t flags; /* RCAN_FRAME_F_* */
 	uint8_t len;
-	uint8_t rtr_len;	/* RTR: the requested length */
+	uint8_t rtr_len; /* RTR: the requested length */
 	uint8_t data[64];
 	uint64_t ts_ns;
 	uint32_t seq;
@@ -95,8 +95,8 @@ int rnl_link_attach(struct rnl *n, uint32_t ifindex, struct rnl_link *out);
 int rnl_link_detach(struct rnl *n, uint32_t ifindex);
 int rnl_link_del(struct rnl *n, uint32_t ifindex);
 int rnl_link_get(struct rnl *n, uint32_t ifindex, struct rnl_link *out);
-int rnl_link_dump(struct rnl *n,
-		  int (*cb)(const struct rnl_link *l, void *arg), void *arg);
+int rnl_link_dump(struct rnl *n, int (*cb)(const struct rnl_link *l, void *arg),
+		  void *arg);
 /* No ack is waited for; connected < 0 leaves it out, remote may be NULL. */
 int rnl_link_set(struct rnl *n, uint32_t ifindex, int connected,
 		 const char *remote);

@@ -18,17 +18,17 @@
 #define PROTO_DATA_MAX 64
 
 enum proto_ev_type {
-	PROTO_EV_FRAME,		/* < frame ID SEC.USEC HEX > (or BCM spacing) */
-	PROTO_EV_FDFRAME,	/* < fdframe ... > from the unmerged FD branches */
-	PROTO_EV_ERRFRAME,	/* < error CLASS SEC.USEC > */
-	PROTO_EV_ERROR,		/* < error WORDS... >: a protocol error */
-	PROTO_EV_OK,		/* < ok > */
-	PROTO_EV_HI,		/* < hi > */
-	PROTO_EV_ECHO,		/* < echo > */
-	PROTO_EV_STAT,		/* < stat RXB RXP TXB TXP > */
-	PROTO_EV_UNKNOWN,	/* a well-formed element we do not know */
-	PROTO_EV_GARBAGE,	/* bytes that are no element, or a malformed one */
-	PROTO_EV_OVERSIZE,	/* an element longer than PROTO_ELEM_MAX */
+	PROTO_EV_FRAME, /* < frame ID SEC.USEC HEX > (or BCM spacing) */
+	PROTO_EV_FDFRAME, /* < fdframe ... > from the unmerged FD branches */
+	PROTO_EV_ERRFRAME, /* < error CLASS SEC.USEC > */
+	PROTO_EV_ERROR, /* < error WORDS... >: a protocol error */
+	PROTO_EV_OK, /* < ok > */
+	PROTO_EV_HI, /* < hi > */
+	PROTO_EV_ECHO, /* < echo > */
+	PROTO_EV_STAT, /* < stat RXB RXP TXB TXP > */
+	PROTO_EV_UNKNOWN, /* a well-formed element we do not know */
+	PROTO_EV_GARBAGE, /* bytes that are no element, or a malformed one */
+	PROTO_EV_OVERSIZE, /* an element longer than PROTO_ELEM_MAX */
 };
 
 /* Values of proto_event.can_id use the SocketCAN flag bits. */
@@ -39,18 +39,18 @@ enum proto_ev_type {
 #define PROTO_EFF_MASK 0x1FFFFFFFU
 
 /* proto_event.fd_flags, the same bits as RCAN_FRAME_F_* */
-#define PROTO_FD_F_FD  (1U << 0)
+#define PROTO_FD_F_FD (1U << 0)
 #define PROTO_FD_F_BRS (1U << 1)
 #define PROTO_FD_F_ESI (1U << 2)
 
 struct proto_event {
 	enum proto_ev_type type;
-	uint32_t can_id;	/* FRAME, FDFRAME, ERRFRAME */
-	uint8_t len;		/* payload length */
-	uint8_t bcm_format;	/* FRAME: bytes were space separated */
-	uint32_t fd_flags;	/* FDFRAME */
-	uint64_t ts_ns;		/* the server's receive time, ns since epoch */
-	uint64_t stat[4];	/* STAT */
+	uint32_t can_id; /* FRAME, FDFRAME, ERRFRAME */
+	uint8_t len; /* payload length */
+	uint8_t bcm_format; /* FRAME: bytes were space separated */
+	uint32_t fd_flags; /* FDFRAME */
+	uint64_t ts_ns; /* the server's receive time, ns since epoch */
+	uint64_t stat[4]; /* STAT */
 	uint8_t data[PROTO_DATA_MAX];
 	/* ERROR, UNKNOWN, GARBAGE: the element text between < and > (or the
 	 * offending bytes), not NUL terminated, valid during the callback. */
@@ -62,9 +62,9 @@ struct proto_event {
 typedef int (*proto_cb)(const struct proto_event *ev, void *arg);
 
 struct proto_parser {
-	size_t len;		/* bytes of the current element held in buf */
-	int in_elem;		/* a '<' has been seen, no '>' yet */
-	int failed;		/* GARBAGE/OVERSIZE reported; input ignored */
+	size_t len; /* bytes of the current element held in buf */
+	int in_elem; /* a '<' has been seen, no '>' yet */
+	int failed; /* GARBAGE/OVERSIZE reported; input ignored */
 	char buf[PROTO_ELEM_MAX];
 };
 
@@ -77,18 +77,18 @@ void proto_init(struct proto_parser *p);
  * the caller should reset the connection.
  * Returns the value of the callback that stopped it, or 0.
  */
-int proto_feed(struct proto_parser *p, const char *data, size_t n,
-	       proto_cb cb, void *arg);
+int proto_feed(struct proto_parser *p, const char *data, size_t n, proto_cb cb,
+	       void *arg);
 
 /* Parse one element's inner text (between '<' and '>'), for tests. */
 void proto_parse_element(const char *s, size_t n, struct proto_event *ev);
 
 /* Frame to send, SocketCAN style. */
 struct proto_frame {
-	uint32_t can_id;	/* with PROTO_EFF_FLAG/RTR/ERR */
+	uint32_t can_id; /* with PROTO_EFF_FLAG/RTR/ERR */
 	uint8_t len;
-	uint8_t fd;		/* a CAN FD frame */
-	uint8_t fd_flags;	/* PROTO_FD_F_BRS/ESI */
+	uint8_t fd; /* a CAN FD frame */
+	uint8_t fd_flags; /* PROTO_FD_F_BRS/ESI */
 	uint8_t data[PROTO_DATA_MAX];
 };
 
@@ -97,11 +97,11 @@ struct proto_frame {
 #define PROTO_SEND_MAX 256
 
 enum proto_fmt_err {
-	PROTO_FMT_RTR = -1,	/* no syntax for remote requests */
-	PROTO_FMT_FD = -2,	/* CAN FD frame, FD not enabled */
+	PROTO_FMT_RTR = -1, /* no syntax for remote requests */
+	PROTO_FMT_FD = -2, /* CAN FD frame, FD not enabled */
 	PROTO_FMT_ERRFRAME = -3,
-	PROTO_FMT_BAD = -4,	/* invalid length or id */
-	PROTO_FMT_SPACE = -5,	/* buffer too small */
+	PROTO_FMT_BAD = -4, /* invalid length or id */
+	PROTO_FMT_SPACE = -5, /* buffer too small */
 };
 
 /*

@@ -42,7 +42,7 @@ int proto_format_send(char *buf, size_t size, const struct proto_frame *f,
 
 	n = snprintf(tmp, sizeof(tmp), eff ? "< %s %08X" : "< %s %03X", verb,
 		     id);
-	if (f->fd)	/* PR #33: FLAGS with CANFD_BRS 1, CANFD_ESI 2 */
+	if (f->fd) /* PR #33: FLAGS with CANFD_BRS 1, CANFD_ESI 2 */
 		n += snprintf(tmp + n, sizeof(tmp) - (size_t)n, " %X",
 			      f->fd_flags & 3);
 	n += snprintf(tmp + n, sizeof(tmp) - (size_t)n, " %u", f->len);

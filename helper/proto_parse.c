@@ -11,7 +11,7 @@
 
 #include "proto.h"
 
-#define MAX_WORDS 72	/* frame + id + ts + 64 BCM bytes, with room */
+#define MAX_WORDS 72 /* frame + id + ts + 64 BCM bytes, with room */
 
 struct word {
 	const char *s;
@@ -109,8 +109,7 @@ static int parse_ts(const struct word *w, uint64_t *ns)
 }
 
 /* One word of 2*k hex digits into bytes, appended at ev->data[ev->len]. */
-static int parse_bytes(const struct word *w, struct proto_event *ev,
-		       size_t max)
+static int parse_bytes(const struct word *w, struct proto_event *ev, size_t max)
 {
 	size_t i;
 
@@ -209,7 +208,7 @@ static int is_error_frame(const struct word *w, size_t nw,
 	if (parse_ts(&w[2], &ev->ts_ns) < 0)
 		return 0;
 	ev->can_id = PROTO_ERR_FLAG | cls;
-	ev->len = 8;	/* CAN_ERR_DLC; the daemon sends no detail bytes */
+	ev->len = 8; /* CAN_ERR_DLC; the daemon sends no detail bytes */
 	return 1;
 }
 
@@ -247,10 +246,10 @@ void proto_parse_element(const char *s, size_t n, struct proto_event *ev)
 
 	if (word_is(&w[0], "frame")) {
 		ev->type = parse_frame(w, nw, ev) < 0 ? PROTO_EV_GARBAGE :
-							 PROTO_EV_FRAME;
+							PROTO_EV_FRAME;
 	} else if (word_is(&w[0], "fdframe")) {
 		ev->type = parse_fdframe(w, nw, ev) < 0 ? PROTO_EV_GARBAGE :
-							   PROTO_EV_FDFRAME;
+							  PROTO_EV_FDFRAME;
 	} else if (word_is(&w[0], "error")) {
 		if (is_error_frame(w, nw, ev)) {
 			ev->type = PROTO_EV_ERRFRAME;
@@ -334,8 +333,8 @@ static long feed_inside(struct proto_parser *p, const char *data, size_t n,
 	return (long)chunk + 1;
 }
 
-int proto_feed(struct proto_parser *p, const char *data, size_t n,
-	       proto_cb cb, void *arg)
+int proto_feed(struct proto_parser *p, const char *data, size_t n, proto_cb cb,
+	       void *arg)
 {
 	size_t i = 0;
 	int rc = 0;
@@ -368,11 +367,16 @@ int proto_feed(struct proto_parser *p, const char *data, size_t n,
 const char *proto_ev_name(enum proto_ev_type t)
 {
 	static const char *const names[] = {
-		[PROTO_EV_FRAME] = "frame",	[PROTO_EV_FDFRAME] = "fdframe",
-		[PROTO_EV_ERRFRAME] = "errframe", [PROTO_EV_ERROR] = "error",
-		[PROTO_EV_OK] = "ok",		[PROTO_EV_HI] = "hi",
-		[PROTO_EV_ECHO] = "echo",	[PROTO_EV_STAT] = "stat",
-		[PROTO_EV_UNKNOWN] = "unknown", [PROTO_EV_GARBAGE] = "garbage",
+		[PROTO_EV_FRAME] = "frame",
+		[PROTO_EV_FDFRAME] = "fdframe",
+		[PROTO_EV_ERRFRAME] = "errframe",
+		[PROTO_EV_ERROR] = "error",
+		[PROTO_EV_OK] = "ok",
+		[PROTO_EV_HI] = "hi",
+		[PROTO_EV_ECHO] = "echo",
+		[PROTO_EV_STAT] = "stat",
+		[PROTO_EV_UNKNOWN] = "unknown",
+		[PROTO_EV_GARBAGE] = "garbage",
 		[PROTO_EV_OVERSIZE] = "oversize",
 	};
 

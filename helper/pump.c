@@ -217,15 +217,18 @@ static int fmt_err_errno(int fmt)
 static void log_refused(struct rcand *r, int fmt, uint32_t can_id)
 {
 	if (fmt == PROTO_FMT_RTR && !r->logged_rtr++)
-		log_warn("%s: RTR frames cannot be sent over socketcand; failing them (first: id %X)",
-			 r->ifname, can_id & PROTO_EFF_MASK);
+		log_warn(
+			"%s: RTR frames cannot be sent over socketcand; failing them (first: id %X)",
+			r->ifname, can_id & PROTO_EFF_MASK);
 	else if (fmt == PROTO_FMT_FD && !r->logged_fd++)
-		log_warn("%s: CAN FD frames need --fd and an FD-capable server; failing them",
-			 r->ifname);
+		log_warn(
+			"%s: CAN FD frames need --fd and an FD-capable server; failing them",
+			r->ifname);
 	else if ((fmt == PROTO_FMT_BAD || fmt == PROTO_FMT_ERRFRAME) &&
 		 !r->logged_fd++)
-		log_warn("%s: invalid frame from the kernel (id %X); failing it",
-			 r->ifname, can_id);
+		log_warn(
+			"%s: invalid frame from the kernel (id %X); failing it",
+			r->ifname, can_id);
 }
 
 /* --tx-rate: a token bucket, burst of a tenth of a second (1..64). */
@@ -271,7 +274,8 @@ void pump_tx_fill(struct rcand *r)
 
 		/* room for this send, the closing echo, and two ring slots */
 		if (r->out_len - r->out_off > OUT_HIGH_WATER ||
-		    r->out_len + PROTO_SEND_MAX + PROTO_ECHO_LEN > OUTBUF_SIZE ||
+		    r->out_len + PROTO_SEND_MAX + PROTO_ECHO_LEN >
+			    OUTBUF_SIZE ||
 		    r->comp_len + 2 >= COMP_SIZE)
 			break;
 		n = proto_format_send(buf, sizeof(buf), &e->f, r->o->fd);
@@ -313,11 +317,9 @@ static void on_kernel_frame(const struct rnl_frame *f, void *arg)
 	e->seq = f->seq;
 	e->f.can_id = f->can_id;
 	e->f.len = f->len > 64 ? 64 : f->len;
-	if (f->can_id & PROTO_RTR_FLAG)
-		e->f.len = f->rtr_len;
 	e->f.fd = !!(f->flags & RCAN_FRAME_F_FD);
-	e->f.fd_flags = (f->flags & RCAN_FRAME_F_BRS ? 1 : 0) |
-			(f->flags & RCAN_FRAME_F_ESI ? 2 : 0);
+	e->f.fd_flags = ((f->flags & RCAN_FRAME_F_BRS) ? 1 : 0) |
+			((f->flags & RCAN_FRAME_F_ESI) ? 2 : 0);
 	memcpy(e->f.data, f->data, e->f.len);
 }
 
@@ -336,8 +338,9 @@ void pump_rx_frame(struct rcand *r, const struct proto_event *ev)
 	if (ev->type == PROTO_EV_FDFRAME) {
 		if (!(r->link.flags & RCAN_LINK_F_FD)) {
 			if (!r->logged_rxfd++)
-				log_warn("%s: dropping CAN FD frames from the server: the netdev is not FD (use --fd)",
-					 r->ifname);
+				log_warn(
+					"%s: dropping CAN FD frames from the server: the netdev is not FD (use --fd)",
+					r->ifname);
 			r->rx_dropped++;
 			return;
 		}
@@ -416,10 +419,11 @@ void pump_session_down(struct rcand *r)
 	rc = rnl_link_set(&r->nl, r->ifindex, 0, NULL);
 	if (rc < 0)
 		log_err("%s: LINK_SET: %s", r->ifname, rnl_strerror(rc));
-	log_info("%s: disconnected from %s (rx %llu, tx %llu, tx failed %llu frames so far)",
-		 r->ifname, r->url, (unsigned long long)r->rx_frames,
-		 (unsigned long long)r->tx_frames,
-		 (unsigned long long)r->tx_failed);
+	log_info(
+		"%s: disconnected from %s (rx %llu, tx %llu, tx failed %llu frames so far)",
+		r->ifname, r->url, (unsigned long long)r->rx_frames,
+		(unsigned long long)r->tx_frames,
+		(unsigned long long)r->tx_failed);
 }
 
 /* ---- netlink ---- */
@@ -441,8 +445,9 @@ static void on_bittiming(struct rcand *r, struct nlattr **tb)
 	r->bt.brp = l.bt[RCAN_BT_BRP];
 	r->have_bt = 1;
 	if (!r->o->bittiming) {
-		log_warn("%s: bitrate %u ignored: rcand forwards bit timing to the server only with --bittiming",
-			 r->ifname, r->bt.bitrate);
+		log_warn(
+			"%s: bitrate %u ignored: rcand forwards bit timing to the server only with --bittiming",
+			r->ifname, r->bt.bitrate);
 		return;
 	}
 	log_info("%s: bitrate %u: reconnecting to set it on the server's %s",
@@ -489,8 +494,9 @@ void pump_on_netlink(struct rnl *n, int cmd, struct nlattr **tb, int err,
 	case RCAN_CMD_LINK_ATTACH:
 		if (tb[RCAN_ATTR_OWNER_PORTID] &&
 		    nla_get_u32(tb[RCAN_ATTR_OWNER_PORTID]) != r->nl.portid) {
-			log_info("%s: another rcand took the link over; exiting",
-				 r->ifname);
+			log_info(
+				"%s: another rcand took the link over; exiting",
+				r->ifname);
 			r->taken_over = 1;
 			r->quit = EXIT_OK + 1;
 		}

@@ -13,41 +13,41 @@
 /* Exit codes (documented in rcand.8). */
 enum {
 	EXIT_OK = 0,
-	EXIT_FAIL = 1,		/* anything else */
+	EXIT_FAIL = 1, /* anything else */
 	EXIT_USAGE = 2,
-	EXIT_NOMODULE = 3,	/* rcan.ko not loaded */
-	EXIT_PERM = 4,		/* no CAP_NET_ADMIN */
+	EXIT_NOMODULE = 3, /* rcan.ko not loaded */
+	EXIT_PERM = 4, /* no CAP_NET_ADMIN */
 	EXIT_UNKNOWN_HOST = 5,
-	EXIT_CONNECT = 6,	/* connection refused / unreachable / timeout */
-	EXIT_BUS_REFUSED = 7,	/* the server refused the bus */
-	EXIT_PROTOCOL = 8,	/* the server spoke something else */
+	EXIT_CONNECT = 6, /* connection refused / unreachable / timeout */
+	EXIT_BUS_REFUSED = 7, /* the server refused the bus */
+	EXIT_PROTOCOL = 8, /* the server spoke something else */
 };
 
 struct attach_opts {
 	struct remote remote;
-	const char *ifname;		/* NULL: "can%d" */
-	int fd;				/* --fd */
-	int remove;			/* --remove (else --keep) */
-	int reconnect;			/* off with --no-reconnect */
-	int tcp_tune;			/* --tcp-tune */
-	uint32_t tx_rate;		/* --tx-rate, frames/s, 0 = unpaced */
+	const char *ifname; /* NULL: "can%d" */
+	int fd; /* --fd */
+	int remove; /* --remove (else --keep) */
+	int reconnect; /* off with --no-reconnect */
+	int tcp_tune; /* --tcp-tune */
+	uint32_t tx_rate; /* --tx-rate, frames/s, 0 = unpaced */
 	int foreground;
-	int bittiming;			/* --bittiming: forward bitrate changes */
-	uint32_t heartbeat_ms;		/* --heartbeat */
-	uint32_t timeout_ms;		/* --timeout: silence that kills */
+	int bittiming; /* --bittiming: forward bitrate changes */
+	uint32_t heartbeat_ms; /* --heartbeat */
+	uint32_t timeout_ms; /* --timeout: silence that kills */
 	uint32_t backoff_min_ms, backoff_max_ms;
-	uint32_t tx_window;		/* --tx-window, 0 = kernel default */
-	const char *ready_file;		/* --ready-file: written once up */
+	uint32_t tx_window; /* --tx-window, 0 = kernel default */
+	const char *ready_file; /* --ready-file: written once up */
 };
 
 enum sess_state {
-	S_IDLE,		/* no socket; waiting for the reconnect timer */
-	S_CONNECTING,	/* non-blocking connect() in progress */
+	S_IDLE, /* no socket; waiting for the reconnect timer */
+	S_CONNECTING, /* non-blocking connect() in progress */
 	S_WAIT_HI,
-	S_WAIT_BT_OK,	/* bit-timing command sent */
+	S_WAIT_BT_OK, /* bit-timing command sent */
 	S_WAIT_OPEN_OK,
 	S_WAIT_RAW_OK,
-	S_WAIT_ECHO,	/* the echo proves the bus really opened */
+	S_WAIT_ECHO, /* the echo proves the bus really opened */
 	S_UP,
 };
 
@@ -59,8 +59,8 @@ struct txent {
 
 /* In-order completions to report to the kernel. */
 enum comp_kind {
-	C_ECHO,		/* awaits an < echo >; then TX_DONE up to seq if has_seq */
-	C_FAIL,		/* TX_FAIL up to seq, at once when it reaches the head */
+	C_ECHO, /* awaits an < echo >; then TX_DONE up to seq if has_seq */
+	C_FAIL, /* TX_FAIL up to seq, at once when it reaches the head */
 };
 
 struct comp {
@@ -72,30 +72,30 @@ struct comp {
 	uint32_t seq;
 };
 
-#define TXQ_SIZE 2048		/* > RCAN_TX_WINDOW_MAX */
+#define TXQ_SIZE 2048 /* > RCAN_TX_WINDOW_MAX */
 #define COMP_SIZE 4096
 #define OUTBUF_SIZE 65536
-#define OUT_HIGH_WATER 16384	/* stop formatting frames above this */
+#define OUT_HIGH_WATER 16384 /* stop formatting frames above this */
 
 struct rcand {
 	struct attach_opts *o;
 	char url[RCAN_REMOTE_MAX];
-	struct rnl nl;			/* owner socket: data path + events */
+	struct rnl nl; /* owner socket: data path + events */
 	struct rnl_link link;
 	uint32_t ifindex;
 	char ifname[IF_NAMESIZE];
 	int epfd, sigfd;
-	int quit;			/* exit requested; value = exit code+1 */
+	int quit; /* exit requested; value = exit code+1 */
 
 	/* session */
 	enum sess_state st;
 	int fd;
-	int want_out;			/* EPOLLOUT registered */
-	long st_since;			/* ms: when the state was entered */
-	long last_rx;			/* ms: last byte from the server */
+	int want_out; /* EPOLLOUT registered */
+	long st_since; /* ms: when the state was entered */
+	long last_rx; /* ms: last byte from the server */
 	long up_since;
 	long retry_at;
-	int first_attempt;		/* no session has come up yet */
+	int first_attempt; /* no session has come up yet */
 	int ever_up;
 	int rx_seen_since_up;
 	struct backoff bo;
@@ -110,9 +110,9 @@ struct rcand {
 	struct comp comp[COMP_SIZE];
 	unsigned int comp_head, comp_len;
 	int have_last_seq;
-	uint32_t last_seq;		/* newest seq received from the kernel */
+	uint32_t last_seq; /* newest seq received from the kernel */
 	int have_done_seq;
-	uint32_t done_seq;		/* newest seq confirmed/failed */
+	uint32_t done_seq; /* newest seq confirmed/failed */
 	double tokens;
 	long tokens_at;
 
@@ -127,11 +127,11 @@ struct rcand {
 	uint64_t rx_frames, tx_frames, tx_failed, rx_dropped;
 	int logged_rtr, logged_fd, logged_rxfd, logged_unknown;
 	int ready_reported;
-	int ready_fd;			/* daemonizing: report to the parent */
-	int taken_over;			/* another owner has the link now */
-	int created;			/* this rcand made the netdev */
-	int link_gone;			/* the netdev was deleted */
-	uint32_t batch_n, batch_last;	/* the < send > batch being built */
+	int ready_fd; /* daemonizing: report to the parent */
+	int taken_over; /* another owner has the link now */
+	int created; /* this rcand made the netdev */
+	int link_gone; /* the netdev was deleted */
+	uint32_t batch_n, batch_last; /* the < send > batch being built */
 };
 
 long now_ms(void);

@@ -74,9 +74,10 @@ int remote_parse(struct remote *r, const char *target, const char *bus,
 		hp[n] = 0;
 		if (slash && slash[1]) {
 			if (bus && strcmp(bus, slash + 1)) {
-				snprintf(err, errsz,
-					 "two bus names: '%s' in the URL and '%s'",
-					 slash + 1, bus);
+				snprintf(
+					err, errsz,
+					"two bus names: '%s' in the URL and '%s'",
+					slash + 1, bus);
 				return -1;
 			}
 			bus = slash + 1;
@@ -97,9 +98,10 @@ int remote_parse(struct remote *r, const char *target, const char *bus,
 		return -1;
 	}
 	if (!proto_valid_bus(bus)) {
-		snprintf(err, errsz,
-			 "bad bus name '%s': 1 to %d characters, no spaces or <>",
-			 bus, PROTO_BUS_MAX);
+		snprintf(
+			err, errsz,
+			"bad bus name '%s': 1 to %d characters, no spaces or <>",
+			bus, PROTO_BUS_MAX);
 		return -1;
 	}
 	strcpy(r->bus, bus);

@@ -9,7 +9,7 @@
 #define REMOTE_HOST_MAX 256
 
 struct remote {
-	char host[REMOTE_HOST_MAX];	/* without IPv6 brackets */
+	char host[REMOTE_HOST_MAX]; /* without IPv6 brackets */
 	unsigned int port;
 	char bus[17];
 };

@@ -25,7 +25,7 @@
 
 #define EP_TCP 3
 #define READ_CHUNK 65536
-#define SESSION_STABLE_MS 5000	/* up this long: the backoff starts over */
+#define SESSION_STABLE_MS 5000 /* up this long: the backoff starts over */
 
 static const char *const state_names[] = {
 	[S_IDLE] = "idle",
@@ -62,7 +62,8 @@ void sess_update_epoll(struct rcand *r)
  * ends rcand; so does any error with --no-reconnect.
  */
 static void sess_fail(struct rcand *r, int exit_code, int permanent,
-		      const char *fmt, ...) __attribute__((format(printf, 4, 5)));
+		      const char *fmt, ...)
+	__attribute__((format(printf, 4, 5)));
 
 static void sess_fail(struct rcand *r, int exit_code, int permanent,
 		      const char *fmt, ...)
@@ -252,8 +253,9 @@ static void on_hi(struct rcand *r)
 		n = proto_format_bittiming(buf, sizeof(buf), r->o->remote.bus,
 					   &r->bt);
 		if (n > 0) {
-			log_info("%s: setting bit timing on the server's %s: bitrate %u",
-				 r->ifname, r->o->remote.bus, r->bt.bitrate);
+			log_info(
+				"%s: setting bit timing on the server's %s: bitrate %u",
+				r->ifname, r->o->remote.bus, r->bt.bitrate);
 			sess_append(r, buf, (size_t)n);
 			set_state(r, S_WAIT_BT_OK);
 			return;
@@ -335,8 +337,9 @@ static int on_element(const struct proto_event *ev, void *arg)
 		break;
 	case PROTO_EV_ERROR:
 		if (r->st == S_WAIT_BT_OK) {
-			log_warn("%s: the server refused the bit timing ('%.*s'); connecting without it",
-				 r->ifname, t, ev->text);
+			log_warn(
+				"%s: the server refused the bit timing ('%.*s'); connecting without it",
+				r->ifname, t, ev->text);
 			r->have_bt = 0;
 			sess_fail(r, EXIT_PROTOCOL, 0, "bit timing refused");
 			return 1;
@@ -361,8 +364,9 @@ static int on_element(const struct proto_event *ev, void *arg)
 		return 0;
 	case PROTO_EV_UNKNOWN:
 		if (r->st == S_WAIT_BT_OK) {
-			log_warn("%s: the server cannot set the bit timing ('%.*s'); connecting without it",
-				 r->ifname, t, ev->text);
+			log_warn(
+				"%s: the server cannot set the bit timing ('%.*s'); connecting without it",
+				r->ifname, t, ev->text);
 			r->have_bt = 0;
 			sess_fail(r, EXIT_PROTOCOL, 0, "bit timing refused");
 			return 1;
@@ -400,14 +404,16 @@ static void on_eof(struct rcand *r)
 {
 	switch (r->st) {
 	case S_WAIT_ECHO:
-		sess_fail(r, EXIT_BUS_REFUSED, 1,
-			  "server refused bus '%s' (%s): it closed the session right after opening it: no such bus on the server",
-			  r->o->remote.bus, r->url);
+		sess_fail(
+			r, EXIT_BUS_REFUSED, 1,
+			"server refused bus '%s' (%s): it closed the session right after opening it: no such bus on the server",
+			r->o->remote.bus, r->url);
 		break;
 	case S_WAIT_OPEN_OK:
-		sess_fail(r, EXIT_BUS_REFUSED, 1,
-			  "server refused bus '%s' (%s): it closed the session instead of opening it",
-			  r->o->remote.bus, r->url);
+		sess_fail(
+			r, EXIT_BUS_REFUSED, 1,
+			"server refused bus '%s' (%s): it closed the session instead of opening it",
+			r->o->remote.bus, r->url);
 		break;
 	case S_UP:
 		sess_fail(r, EXIT_FAIL, 0, "server %s closed the session",
@@ -488,9 +494,10 @@ void sess_on_timer(struct rcand *r)
 	case S_UP:
 		silence = now - r->last_rx;
 		if (silence >= (long)r->o->timeout_ms) {
-			sess_fail(r, EXIT_FAIL, 0,
-				  "server %s silent for %ld ms: declaring it dead",
-				  r->url, silence);
+			sess_fail(
+				r, EXIT_FAIL, 0,
+				"server %s silent for %ld ms: declaring it dead",
+				r->url, silence);
 			return;
 		}
 		if (silence >= (long)r->o->heartbeat_ms && !r->hb_outstanding) {
@@ -500,11 +507,11 @@ void sess_on_timer(struct rcand *r)
 		return;
 	default:
 		if (now - r->st_since >= (long)r->o->timeout_ms)
-			sess_fail(r, r->st == S_CONNECTING ? EXIT_CONNECT :
-							    EXIT_PROTOCOL,
+			sess_fail(r,
+				  r->st == S_CONNECTING ? EXIT_CONNECT :
+							  EXIT_PROTOCOL,
 				  0, "%s: timed out after %u ms while %s",
-				  r->url, r->o->timeout_ms,
-				  state_names[r->st]);
+				  r->url, r->o->timeout_ms, state_names[r->st]);
 		return;
 	}
 }

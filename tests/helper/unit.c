@@ -29,7 +29,6 @@ static int failures;
 struct collect {
 	char out[65536];
 	size_t len;
-	int stop_after_garbage;
 };
 
 static void addf(struct collect *c, const char *fmt, ...)
