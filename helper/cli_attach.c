@@ -207,7 +207,13 @@ static int setup_link(struct rcand *r)
 			idx = fa.found.ifindex;
 	}
 	if (idx) {
-		rc = rnl_link_attach(&r->nl, idx, &r->link);
+		/* An owner killed a moment ago may still hold it briefly. */
+		for (int tries = 0; tries < 20; tries++) {
+			rc = rnl_link_attach(&r->nl, idx, &r->link);
+			if (rc != -EBUSY)
+				break;
+			usleep(100000);
+		}
 		if (rc == -EBUSY) {
 			fprintf(stderr,
 				"rcand: %s is in use by another rcand\n",
