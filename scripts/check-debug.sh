@@ -61,7 +61,9 @@ mkdir -p build/debug/kmod
 src=${RCAN_KMOD_SRC:-kmod}
 cp "$src"/*.c "$src"/*.h "$src"/Makefile build/debug/kmod/ 2>/dev/null
 [ -e "$src"/Kbuild ] && cp "$src"/Kbuild build/debug/kmod/
-ln -s "$top/include" build/debug/include
+for f in include VERSION scripts; do
+	ln -s "$top/$f" build/debug/$f
+done
 if make -C build/debug/kmod KDIR="$kdir/build" >"$out/build.log" 2>&1 &&
 	[ -e build/debug/kmod/rcan.ko ] &&
 	make -s tests >>"$out/build.log" 2>&1; then

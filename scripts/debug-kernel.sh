@@ -97,5 +97,9 @@ start=$(date +%s)
 	tail -n 30 "$log" >&2
 	exit 1
 }
+# Builds for other configs are stale now (each is ~2 GB): keep this one.
+for old in "$cache"/6.1-*; do
+	[ "$old" = "$dir" ] || rm -rf "$old"
+done
 echo "debug-kernel: built in $(cat "$dir/build-seconds") s" >&2
 echo "$dir"

@@ -91,12 +91,14 @@ run_sparse() {
 	local name="sparse C=2 W=1 kmod" log=$out/sparse.log
 	local copy=$out/module/kmod
 	# A copy of the module's sources, so the tree's kmod/ objects stay as
-	# they are; include/ is reachable at the same relative place.
+	# they are; include/, VERSION and scripts/ are reachable at the same relative place.
 	rm -rf "$out/module"
 	mkdir -p "$copy"
 	cp "$kmod"/*.c "$kmod"/*.h "$kmod"/Makefile "$copy"/ 2>/dev/null
 	[ -e "$kmod"/Kbuild ] && cp "$kmod"/Kbuild "$copy"/
-	ln -s "$top/include" "$out/module/include"
+	for f in include VERSION scripts; do
+		ln -s "$top/$f" "$out/module/$f"
+	done
 	make -C "$copy" KDIR="$KDIR" C=2 W=1 >"$out/sparse-build.log" 2>&1
 	local rc=$?
 	# Every warning or error counts. (No filter is needed with Debian's

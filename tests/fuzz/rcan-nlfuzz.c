@@ -103,7 +103,9 @@ static double deadline;
 static unsigned long max_msgs;
 static unsigned long msgs_sent; /* atomic: __atomic_* */
 static unsigned long msgs_unanswered;
+static unsigned long bitrates_set;
 static uint16_t family;
+static uint32_t events_group; /* 0: the family announced none */
 
 static bool should_stop(void)
 {
@@ -450,6 +452,40 @@ static int nl_talk(struct nlsock *s, struct msg *m, size_t send_len, bool wait,
 	return 0;
 }
 
+/* CTRL_ATTR_MCAST_GROUPS: a nest of nests of NAME and ID. */
+static void find_events_group(const unsigned char *p, size_t len)
+{
+	size_t off = NLA_HDRLEN;
+
+	while (off + NLA_HDRLEN <= len) {
+		const struct nlattr *g = (const struct nlattr *)(p + off);
+		size_t goff = off + NLA_HDRLEN, gend = off + g->nla_len;
+		const char *name = NULL;
+		uint32_t id = 0;
+
+		if (g->nla_len < NLA_HDRLEN || gend > len)
+			return;
+		while (goff + NLA_HDRLEN <= gend) {
+			const struct nlattr *a =
+				(const struct nlattr *)(p + goff);
+
+			if (a->nla_len < NLA_HDRLEN || goff + a->nla_len > gend)
+				break;
+			if (a->nla_type == CTRL_ATTR_MCAST_GRP_NAME)
+				name = (const char *)(p + goff + NLA_HDRLEN);
+			if (a->nla_type == CTRL_ATTR_MCAST_GRP_ID &&
+			    a->nla_len >= NLA_HDRLEN + sizeof(id))
+				memcpy(&id, p + goff + NLA_HDRLEN, sizeof(id));
+			goff += NLA_ALIGN(a->nla_len);
+		}
+		if (name && id &&
+		    !strncmp(name, RCAN_GENL_MCGRP_EVENTS,
+			     sizeof(RCAN_GENL_MCGRP_EVENTS)))
+			events_group = id;
+		off += NLA_ALIGN(g->nla_len);
+	}
+}
+
 static int resolve_family(void)
 {
 	struct nlsock s = { .fd = -1 };
@@ -490,6 +526,9 @@ static int resolve_family(void)
 				memcpy(&v, p + off + NLA_HDRLEN, sizeof(v));
 				id = v;
 			}
+			if ((a->nla_type & NLA_TYPE_MASK) ==
+			    CTRL_ATTR_MCAST_GROUPS)
+				find_events_group(p + off, a->nla_len);
 			off += NLA_ALIGN(a->nla_len);
 		}
 	}
@@ -1010,6 +1049,10 @@ static void *lifecycle_thread(void *arg)
 
 	if (!m.buf || nl_open(&a) || nl_open(&b))
 		goto out;
+	/* b listens to the events, and reads them only now and then */
+	if (events_group)
+		setsockopt(b.fd, SOL_NETLINK, NETLINK_ADD_MEMBERSHIP,
+			   &events_group, sizeof(events_group));
 	while (!should_stop()) {
 		uint32_t flags = rnd_below(&r, 4); /* FD, REMOVE_ON_DETACH */
 		uint32_t ifindex;
@@ -1026,6 +1069,18 @@ static void *lifecycle_thread(void *arg)
 			continue;
 		}
 		link_add(ifindex);
+		if (chance(&r, 30)) {
+			/* announced to the helper as a BITTIMING event */
+			char cmd[96];
+
+			snprintf(
+				cmd, sizeof(cmd),
+				"ip link set %s type can bitrate %u >/dev/null 2>&1",
+				name, chance(&r, 50) ? 500000U : 125000U);
+			if (system(cmd) == 0)
+				__atomic_fetch_add(&bitrates_set, 1,
+						   __ATOMIC_RELAXED);
+		}
 		set_up(ifindex, true);
 		set_connected(&a, &m, ifindex, 1);
 		usleep(rnd_below(&r, 3000));
@@ -1528,6 +1583,8 @@ int main(int argc, char **argv)
 	       msgs_unanswered);
 	printf("# frames: %lu injected with FRAMES_RX, %lu sent on CAN sockets, %lu FRAMES_TX seen, %lu received on CAN sockets\n",
 	       injected_frames, can_sent, tx_frames_seen, can_received);
+	printf("# events group %s; %lu bit rates set with ip link\n",
+	       events_group ? "joined" : "not announced", bitrates_set);
 	printf("# %u distinct (command, errno, extack) outcomes\n", n_outcomes);
 	printf("# %u of 5 threads finished; kernel %s\n", finished,
 	       healthy ? "still answers LINK_NEW/GET/DEL" : "is NOT healthy");
