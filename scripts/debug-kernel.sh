@@ -97,9 +97,12 @@ start=$(date +%s)
 	tail -n 30 "$log" >&2
 	exit 1
 }
-# Builds for other configs are stale now (each is ~2 GB): keep this one.
+# Builds for other configs are stale now (~450 MB each): keep this one.
 for old in "$cache"/6.1-*; do
-	[ "$old" = "$dir" ] || rm -rf "$old"
+	case "$old" in
+	"$dir" | "$dir.log") ;;
+	*) rm -rf "$old" ;;
+	esac
 done
 echo "debug-kernel: built in $(cat "$dir/build-seconds") s" >&2
 echo "$dir"
