@@ -1,0 +1,539 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * The "rcan" generic netlink family: the helper's only way in. Every
+ * attribute has a policy and every command is validated strictly; every
+ * rejection says why in an extack message. Changing commands need
+ * CAP_NET_ADMIN in the socket's network namespace (GENL_UNS_ADMIN_PERM);
+ * the data path additionally needs to be the link's owner.
+ */
+#include <linux/can/netlink.h>
+#include <linux/rtnetlink.h>
+#include <net/genetlink.h>
+#include <net/sock.h>
+
+#include "rcan_priv.h"
+
+const struct nla_policy rcan_frame_policy[RCAN_FRAME_MAX + 1] = {
+	[RCAN_FRAME_ID] = { .type = NLA_U32 },
+	[RCAN_FRAME_FLAGS] = NLA_POLICY_MASK(NLA_U32, RCAN_FRAME_F_ALL),
+	[RCAN_FRAME_DATA] = { .type = NLA_BINARY, .len = CANFD_MAX_DLEN },
+	[RCAN_FRAME_LEN] = { .type = NLA_U8 },
+	[RCAN_FRAME_TSTAMP] = { .type = NLA_U64 },
+	[RCAN_FRAME_SEQ] = { .type = NLA_U32 },
+};
+
+static const struct nla_policy rcan_policy[RCAN_ATTR_MAX + 1] = {
+	[RCAN_ATTR_IFINDEX] = { .type = NLA_U32 },
+	[RCAN_ATTR_IFNAME] = { .type = NLA_NUL_STRING, .len = IFNAMSIZ - 1 },
+	[RCAN_ATTR_LINK_FLAGS] = NLA_POLICY_MASK(NLA_U32, RCAN_LINK_F_ALL),
+	[RCAN_ATTR_ATTACH] = { .type = NLA_FLAG },
+	[RCAN_ATTR_CONNECTED] = NLA_POLICY_MAX(NLA_U8, 1),
+	[RCAN_ATTR_CAN_STATE] = NLA_POLICY_MAX(NLA_U32, CAN_STATE_BUS_OFF),
+	[RCAN_ATTR_TXERR] = { .type = NLA_U16 },
+	[RCAN_ATTR_RXERR] = { .type = NLA_U16 },
+	[RCAN_ATTR_REMOTE] = { .type = NLA_NUL_STRING,
+			       .len = RCAN_REMOTE_MAX - 1 },
+	[RCAN_ATTR_TX_WINDOW] = NLA_POLICY_RANGE(NLA_U32, 1, RCAN_TX_WINDOW_MAX),
+	[RCAN_ATTR_SEQ] = { .type = NLA_U32 },
+	[RCAN_ATTR_COUNT] = NLA_POLICY_RANGE(NLA_U32, 1, RCAN_TX_WINDOW_MAX),
+	[RCAN_ATTR_ERRNO] = { .type = NLA_U32 },
+	[RCAN_ATTR_FRAMES] = NLA_POLICY_NESTED_ARRAY(rcan_frame_policy),
+};
+
+/* Notifications are sent only while the family is registered. */
+static bool rcan_genl_live;
+
+enum rcan_mcgrp { RCAN_MCGRP_EVENTS_ID };
+
+static const struct genl_multicast_group rcan_mcgrps[] = {
+	[RCAN_MCGRP_EVENTS_ID] = { .name = RCAN_GENL_MCGRP_EVENTS,
+				   .flags = GENL_UNS_ADMIN_PERM },
+};
+
+/* Look the link up by RCAN_ATTR_IFINDEX in the caller's namespace. */
+static struct net_device *rcan_get_dev(struct genl_info *info)
+{
+	struct nlattr *attr = info->attrs[RCAN_ATTR_IFINDEX];
+	struct net_device *dev;
+
+	if (!attr) {
+		NL_SET_ERR_MSG(info->extack, "RCAN_ATTR_IFINDEX is missing");
+		return ERR_PTR(-EINVAL);
+	}
+	dev = dev_get_by_index(genl_info_net(info), nla_get_u32(attr));
+	if (!dev) {
+		NL_SET_ERR_MSG_ATTR(info->extack, attr, "no such interface");
+		return ERR_PTR(-ENODEV);
+	}
+	if (!rcan_is_link(dev)) {
+		dev_put(dev);
+		NL_SET_ERR_MSG_ATTR(info->extack, attr,
+				    "interface is not an rcan link");
+		return ERR_PTR(-ENODEV);
+	}
+	return dev;
+}
+
+static bool rcan_is_owner(struct rcan_link *link, struct genl_info *info)
+{
+	bool owner;
+
+	spin_lock_bh(&link->tx_lock);
+	owner = link->owner_portid && link->owner_portid == info->snd_portid &&
+		net_eq(link->owner_net, genl_info_net(info));
+	spin_unlock_bh(&link->tx_lock);
+	return owner;
+}
+
+/* The data path and state reports belong to the owner alone. */
+static struct net_device *rcan_get_owned_dev(struct genl_info *info)
+{
+	struct net_device *dev = rcan_get_dev(info);
+
+	if (IS_ERR(dev))
+		return dev;
+	if (!rcan_is_owner(rcan_link(dev), info)) {
+		dev_put(dev);
+		NL_SET_ERR_MSG(info->extack,
+			       "the calling socket does not own this link");
+		return ERR_PTR(-EPERM);
+	}
+	return dev;
+}
+
+static int rcan_fill_stats(struct sk_buff *skb, struct net_device *dev)
+{
+	const struct net_device_stats *st = &dev->stats;
+	struct nlattr *nest = nla_nest_start(skb, RCAN_ATTR_STATS);
+
+	if (!nest ||
+	    nla_put_u64_64bit(skb, RCAN_STATS_RX_PACKETS, st->rx_packets,
+			      RCAN_STATS_PAD) ||
+	    nla_put_u64_64bit(skb, RCAN_STATS_RX_BYTES, st->rx_bytes,
+			      RCAN_STATS_PAD) ||
+	    nla_put_u64_64bit(skb, RCAN_STATS_RX_DROPPED, st->rx_dropped,
+			      RCAN_STATS_PAD) ||
+	    nla_put_u64_64bit(skb, RCAN_STATS_RX_ERRORS, st->rx_errors,
+			      RCAN_STATS_PAD) ||
+	    nla_put_u64_64bit(skb, RCAN_STATS_TX_PACKETS, st->tx_packets,
+			      RCAN_STATS_PAD) ||
+	    nla_put_u64_64bit(skb, RCAN_STATS_TX_BYTES, st->tx_bytes,
+			      RCAN_STATS_PAD) ||
+	    nla_put_u64_64bit(skb, RCAN_STATS_TX_DROPPED, st->tx_dropped,
+			      RCAN_STATS_PAD) ||
+	    nla_put_u64_64bit(skb, RCAN_STATS_TX_ERRORS, st->tx_errors,
+			      RCAN_STATS_PAD))
+		return -EMSGSIZE;
+	nla_nest_end(skb, nest);
+	return 0;
+}
+
+static int rcan_fill_link(struct sk_buff *skb, struct net_device *dev,
+			  u32 portid, u32 seq, int flags, u8 cmd)
+{
+	struct rcan_link *link = rcan_link(dev);
+	u32 owner, inflight, next;
+	bool connected;
+	void *hdr;
+
+	spin_lock_bh(&link->tx_lock);
+	owner = link->owner_portid;
+	connected = link->connected;
+	inflight = rcan_tx_inflight(link);
+	next = link->tx_next;
+	spin_unlock_bh(&link->tx_lock);
+
+	hdr = genlmsg_put(skb, portid, seq, &rcan_genl_family, flags, cmd);
+	if (!hdr)
+		return -EMSGSIZE;
+	if (nla_put_u32(skb, RCAN_ATTR_IFINDEX, dev->ifindex) ||
+	    nla_put_string(skb, RCAN_ATTR_IFNAME, dev->name) ||
+	    nla_put_u32(skb, RCAN_ATTR_LINK_FLAGS, link->flags) ||
+	    nla_put_u8(skb, RCAN_ATTR_ATTACHED, !!owner) ||
+	    nla_put_u32(skb, RCAN_ATTR_OWNER_PORTID, owner) ||
+	    nla_put_u8(skb, RCAN_ATTR_CONNECTED, connected) ||
+	    nla_put_u8(skb, RCAN_ATTR_CARRIER, netif_carrier_ok(dev)) ||
+	    nla_put_u32(skb, RCAN_ATTR_CAN_STATE, link->can.state) ||
+	    nla_put_u16(skb, RCAN_ATTR_TXERR, READ_ONCE(link->txerr)) ||
+	    nla_put_u16(skb, RCAN_ATTR_RXERR, READ_ONCE(link->rxerr)) ||
+	    nla_put_u32(skb, RCAN_ATTR_TX_WINDOW, link->window) ||
+	    nla_put_u32(skb, RCAN_ATTR_INFLIGHT, inflight) ||
+	    nla_put_u32(skb, RCAN_ATTR_SEQ, next) ||
+	    rcan_fill_stats(skb, dev))
+		goto cancel;
+	genlmsg_end(skb, hdr);
+	return 0;
+cancel:
+	genlmsg_cancel(skb, hdr);
+	return -EMSGSIZE;
+}
+
+static int rcan_reply_link(struct genl_info *info, struct net_device *dev,
+			   u8 cmd)
+{
+	struct sk_buff *msg = genlmsg_new(NLMSG_GOODSIZE, GFP_KERNEL);
+
+	if (!msg)
+		return -ENOMEM;
+	if (rcan_fill_link(msg, dev, info->snd_portid, info->snd_seq, 0, cmd)) {
+		nlmsg_free(msg);
+		return -EMSGSIZE;
+	}
+	return genlmsg_reply(msg, info);
+}
+
+void rcan_notify_link(struct net_device *dev, u8 cmd)
+{
+	struct sk_buff *msg;
+
+	if (!READ_ONCE(rcan_genl_live))
+		return;
+	msg = genlmsg_new(NLMSG_GOODSIZE, GFP_ATOMIC);
+	if (!msg)
+		return;
+	if (rcan_fill_link(msg, dev, 0, 0, 0, cmd)) {
+		nlmsg_free(msg);
+		return;
+	}
+	genlmsg_multicast_netns(&rcan_genl_family, dev_net(dev), msg, 0,
+				RCAN_MCGRP_EVENTS_ID, GFP_ATOMIC);
+}
+
+void rcan_notify_bittiming(struct net_device *dev)
+{
+	const struct can_bittiming *bt = &rcan_link(dev)->can.bittiming;
+	struct nlattr *nest;
+	struct sk_buff *msg;
+	void *hdr;
+
+	if (!READ_ONCE(rcan_genl_live))
+		return;
+	msg = genlmsg_new(NLMSG_GOODSIZE, GFP_KERNEL);
+	if (!msg)
+		return;
+	hdr = genlmsg_put(msg, 0, 0, &rcan_genl_family, 0, RCAN_CMD_BITTIMING);
+	if (!hdr)
+		goto free;
+	if (nla_put_u32(msg, RCAN_ATTR_IFINDEX, dev->ifindex) ||
+	    nla_put_string(msg, RCAN_ATTR_IFNAME, dev->name))
+		goto free;
+	nest = nla_nest_start(msg, RCAN_ATTR_BITTIMING);
+	if (!nest ||
+	    nla_put_u32(msg, RCAN_BT_BITRATE, bt->bitrate) ||
+	    nla_put_u32(msg, RCAN_BT_SAMPLE_POINT, bt->sample_point) ||
+	    nla_put_u32(msg, RCAN_BT_TQ, bt->tq) ||
+	    nla_put_u32(msg, RCAN_BT_PROP_SEG, bt->prop_seg) ||
+	    nla_put_u32(msg, RCAN_BT_PHASE_SEG1, bt->phase_seg1) ||
+	    nla_put_u32(msg, RCAN_BT_PHASE_SEG2, bt->phase_seg2) ||
+	    nla_put_u32(msg, RCAN_BT_SJW, bt->sjw) ||
+	    nla_put_u32(msg, RCAN_BT_BRP, bt->brp))
+		goto free;
+	nla_nest_end(msg, nest);
+	genlmsg_end(msg, hdr);
+	genlmsg_multicast_netns(&rcan_genl_family, dev_net(dev), msg, 0,
+				RCAN_MCGRP_EVENTS_ID, GFP_KERNEL);
+	return;
+free:
+	nlmsg_free(msg);
+}
+
+static int rcan_cmd_link_new(struct sk_buff *skb, struct genl_info *info)
+{
+	struct nlattr **a = info->attrs;
+	const char *name = a[RCAN_ATTR_IFNAME] ? nla_data(a[RCAN_ATTR_IFNAME]) :
+						  NULL;
+	u32 flags = a[RCAN_ATTR_LINK_FLAGS] ?
+		    nla_get_u32(a[RCAN_ATTR_LINK_FLAGS]) : 0;
+	u32 window = a[RCAN_ATTR_TX_WINDOW] ?
+		     nla_get_u32(a[RCAN_ATTR_TX_WINDOW]) :
+		     RCAN_TX_WINDOW_DEFAULT;
+	struct net_device *dev;
+	int err;
+
+	if (name && !dev_valid_name(name) && !strchr(name, '%')) {
+		NL_SET_ERR_MSG_ATTR(info->extack, a[RCAN_ATTR_IFNAME],
+				    "invalid interface name");
+		return -EINVAL;
+	}
+	dev = rcan_link_create(genl_info_net(info), name, flags, window,
+			       info->extack);
+	if (IS_ERR(dev))
+		return PTR_ERR(dev);
+	dev_hold(dev);
+	rcan_notify_link(dev, RCAN_CMD_LINK_NEW);
+	if (nla_get_flag(a[RCAN_ATTR_ATTACH])) {
+		err = rcan_attach(rcan_link(dev), genl_info_net(info),
+				  info->snd_portid, info->extack);
+		if (err)
+			goto out;
+	}
+	err = rcan_reply_link(info, dev, RCAN_CMD_LINK_NEW);
+out:
+	dev_put(dev);
+	return err;
+}
+
+static int rcan_cmd_link_del(struct sk_buff *skb, struct genl_info *info)
+{
+	struct net_device *dev = rcan_get_dev(info);
+
+	if (IS_ERR(dev))
+		return PTR_ERR(dev);
+	rtnl_lock();
+	if (dev->reg_state == NETREG_REGISTERED)
+		unregister_netdevice(dev);
+	rtnl_unlock();
+	dev_put(dev);
+	return 0;
+}
+
+static int rcan_cmd_link_get(struct sk_buff *skb, struct genl_info *info)
+{
+	struct net_device *dev = rcan_get_dev(info);
+	int err;
+
+	if (IS_ERR(dev))
+		return PTR_ERR(dev);
+	err = rcan_reply_link(info, dev, RCAN_CMD_LINK_GET);
+	dev_put(dev);
+	return err;
+}
+
+static int rcan_dump_links(struct sk_buff *skb, struct netlink_callback *cb)
+{
+	struct net *net = sock_net(skb->sk);
+	struct rcan_link *link;
+	long idx = 0, start = cb->args[0];
+	int err = 0;
+
+	spin_lock_bh(&rcan_links_lock);
+	list_for_each_entry(link, &rcan_links, node) {
+		if (!net_eq(dev_net(link->dev), net))
+			continue;
+		if (idx++ < start)
+			continue;
+		err = rcan_fill_link(skb, link->dev, NETLINK_CB(cb->skb).portid,
+				     cb->nlh->nlmsg_seq, NLM_F_MULTI,
+				     RCAN_CMD_LINK_GET);
+		if (err) {
+			idx--;
+			break;
+		}
+	}
+	spin_unlock_bh(&rcan_links_lock);
+	cb->args[0] = idx;
+	/* A full skb ends this part of the dump; the next one resumes. */
+	return skb->len;
+}
+
+static int rcan_cmd_link_set(struct sk_buff *skb, struct genl_info *info)
+{
+	struct nlattr **a = info->attrs;
+	struct net_device *dev = rcan_get_owned_dev(info);
+	struct rcan_link *link;
+	int err = 0;
+
+	if (IS_ERR(dev))
+		return PTR_ERR(dev);
+	link = rcan_link(dev);
+	if ((a[RCAN_ATTR_TXERR] || a[RCAN_ATTR_RXERR]) &&
+	    !a[RCAN_ATTR_CAN_STATE]) {
+		NL_SET_ERR_MSG(info->extack,
+			       "error counters go with RCAN_ATTR_CAN_STATE");
+		err = -EINVAL;
+		goto out;
+	}
+	if (a[RCAN_ATTR_REMOTE]) {
+		const char *remote = nla_data(a[RCAN_ATTR_REMOTE]);
+
+		err = dev_set_alias(dev, remote, strlen(remote));
+		if (err < 0)
+			goto out;
+		err = 0;
+	}
+	if (a[RCAN_ATTR_CONNECTED]) {
+		spin_lock_bh(&link->tx_lock);
+		link->connected = nla_get_u8(a[RCAN_ATTR_CONNECTED]);
+		spin_unlock_bh(&link->tx_lock);
+		rcan_update_carrier(link);
+	}
+	if (a[RCAN_ATTR_CAN_STATE]) {
+		u16 txerr = a[RCAN_ATTR_TXERR] ?
+			    nla_get_u16(a[RCAN_ATTR_TXERR]) : 0;
+		u16 rxerr = a[RCAN_ATTR_RXERR] ?
+			    nla_get_u16(a[RCAN_ATTR_RXERR]) : 0;
+
+		err = rcan_set_can_state(link, nla_get_u32(a[RCAN_ATTR_CAN_STATE]),
+					 txerr, rxerr);
+	}
+out:
+	dev_put(dev);
+	return err;
+}
+
+static int rcan_cmd_link_attach(struct sk_buff *skb, struct genl_info *info)
+{
+	struct net_device *dev = rcan_get_dev(info);
+	int err;
+
+	if (IS_ERR(dev))
+		return PTR_ERR(dev);
+	err = rcan_attach(rcan_link(dev), genl_info_net(info),
+			  info->snd_portid, info->extack);
+	if (!err)
+		err = rcan_reply_link(info, dev, RCAN_CMD_LINK_ATTACH);
+	dev_put(dev);
+	return err;
+}
+
+/* Any admin may detach a link (rcand detach), not only its owner. */
+static int rcan_cmd_link_detach(struct sk_buff *skb, struct genl_info *info)
+{
+	struct net_device *dev = rcan_get_dev(info);
+	int err;
+
+	if (IS_ERR(dev))
+		return PTR_ERR(dev);
+	err = rcan_detach(rcan_link(dev), genl_info_net(info),
+			  info->snd_portid);
+	if (err)
+		NL_SET_ERR_MSG(info->extack, "link is not attached");
+	dev_put(dev);
+	return err;
+}
+
+static int rcan_cmd_frames_rx(struct sk_buff *skb, struct genl_info *info)
+{
+	struct net_device *dev;
+	int err;
+
+	if (!info->attrs[RCAN_ATTR_FRAMES]) {
+		NL_SET_ERR_MSG(info->extack, "RCAN_ATTR_FRAMES is missing");
+		return -EINVAL;
+	}
+	dev = rcan_get_owned_dev(info);
+	if (IS_ERR(dev))
+		return PTR_ERR(dev);
+	err = rcan_rx_frames(rcan_link(dev), info->attrs[RCAN_ATTR_FRAMES],
+			     info->extack);
+	dev_put(dev);
+	return err;
+}
+
+static int rcan_tx_verdict(struct genl_info *info, bool ok)
+{
+	struct nlattr **a = info->attrs;
+	struct net_device *dev;
+	struct rcan_link *link;
+	u32 upto;
+	int ret;
+
+	if (!a[RCAN_ATTR_SEQ] == !a[RCAN_ATTR_COUNT]) {
+		NL_SET_ERR_MSG(info->extack,
+			       "give exactly one of RCAN_ATTR_SEQ and RCAN_ATTR_COUNT");
+		return -EINVAL;
+	}
+	dev = rcan_get_owned_dev(info);
+	if (IS_ERR(dev))
+		return PTR_ERR(dev);
+	link = rcan_link(dev);
+	if (a[RCAN_ATTR_SEQ])
+		upto = nla_get_u32(a[RCAN_ATTR_SEQ]);
+	else
+		upto = rcan_tx_seq_after_count(link,
+					       nla_get_u32(a[RCAN_ATTR_COUNT]));
+	ret = rcan_tx_complete(link, upto, ok,
+			       a[RCAN_ATTR_ERRNO] ?
+			       nla_get_u32(a[RCAN_ATTR_ERRNO]) : 0);
+	if (ret == -ERANGE)
+		NL_SET_ERR_MSG(info->extack,
+			       "no frame with this sequence number is in flight");
+	dev_put(dev);
+	return ret < 0 ? ret : 0;
+}
+
+static int rcan_cmd_tx_done(struct sk_buff *skb, struct genl_info *info)
+{
+	return rcan_tx_verdict(info, true);
+}
+
+static int rcan_cmd_tx_fail(struct sk_buff *skb, struct genl_info *info)
+{
+	return rcan_tx_verdict(info, false);
+}
+
+static const struct genl_small_ops rcan_ops[] = {
+	{
+		.cmd = RCAN_CMD_LINK_NEW,
+		.doit = rcan_cmd_link_new,
+		.flags = GENL_UNS_ADMIN_PERM,
+	},
+	{
+		.cmd = RCAN_CMD_LINK_DEL,
+		.doit = rcan_cmd_link_del,
+		.flags = GENL_UNS_ADMIN_PERM,
+	},
+	{
+		.cmd = RCAN_CMD_LINK_GET,
+		.doit = rcan_cmd_link_get,
+		.dumpit = rcan_dump_links,
+	},
+	{
+		.cmd = RCAN_CMD_LINK_SET,
+		.doit = rcan_cmd_link_set,
+		.flags = GENL_UNS_ADMIN_PERM,
+	},
+	{
+		.cmd = RCAN_CMD_LINK_ATTACH,
+		.doit = rcan_cmd_link_attach,
+		.flags = GENL_UNS_ADMIN_PERM,
+	},
+	{
+		.cmd = RCAN_CMD_LINK_DETACH,
+		.doit = rcan_cmd_link_detach,
+		.flags = GENL_UNS_ADMIN_PERM,
+	},
+	{
+		.cmd = RCAN_CMD_FRAMES_RX,
+		.doit = rcan_cmd_frames_rx,
+		.flags = GENL_UNS_ADMIN_PERM,
+	},
+	{
+		.cmd = RCAN_CMD_TX_DONE,
+		.doit = rcan_cmd_tx_done,
+		.flags = GENL_UNS_ADMIN_PERM,
+	},
+	{
+		.cmd = RCAN_CMD_TX_FAIL,
+		.doit = rcan_cmd_tx_fail,
+		.flags = GENL_UNS_ADMIN_PERM,
+	},
+};
+
+struct genl_family rcan_genl_family __ro_after_init = {
+	.name = RCAN_GENL_NAME,
+	.version = RCAN_GENL_VERSION,
+	.maxattr = RCAN_ATTR_MAX,
+	.policy = rcan_policy,
+	.netnsok = true,
+	.module = THIS_MODULE,
+	.small_ops = rcan_ops,
+	.n_small_ops = ARRAY_SIZE(rcan_ops),
+	.mcgrps = rcan_mcgrps,
+	.n_mcgrps = ARRAY_SIZE(rcan_mcgrps),
+};
+
+int rcan_genl_init(void)
+{
+	int err = genl_register_family(&rcan_genl_family);
+
+	if (!err)
+		WRITE_ONCE(rcan_genl_live, true);
+	return err;
+}
+
+void rcan_genl_exit(void)
+{
+	WRITE_ONCE(rcan_genl_live, false);
+	genl_unregister_family(&rcan_genl_family);
+}

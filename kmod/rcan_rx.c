@@ -1,0 +1,202 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * Receive path: frames the helper saw on the remote bus, many per
+ * RCAN_CMD_FRAMES_RX message. A batch is checked whole before any of it
+ * is delivered, so a bad message never leaves half its frames behind.
+ */
+#include <linux/can/skb.h>
+#include <net/genetlink.h>
+
+#include "rcan_priv.h"
+
+extern const struct nla_policy rcan_frame_policy[RCAN_FRAME_MAX + 1];
+
+static bool rcan_valid_fd_len(u32 len)
+{
+	return len == can_fd_dlc2len(can_fd_len2dlc(len));
+}
+
+static int rcan_rx_check(struct rcan_link *link, struct nlattr **tb,
+			 const struct nlattr *frame,
+			 struct netlink_ext_ack *extack)
+{
+	u32 flags = tb[RCAN_FRAME_FLAGS] ? nla_get_u32(tb[RCAN_FRAME_FLAGS]) : 0;
+	bool fd = flags & RCAN_FRAME_F_FD;
+	u32 id, len;
+
+	if (!tb[RCAN_FRAME_ID]) {
+		NL_SET_ERR_MSG_ATTR(extack, frame, "frame without RCAN_FRAME_ID");
+		return -EINVAL;
+	}
+	id = nla_get_u32(tb[RCAN_FRAME_ID]);
+	len = tb[RCAN_FRAME_DATA] ? nla_len(tb[RCAN_FRAME_DATA]) : 0;
+
+	if (id & CAN_EFF_FLAG) {
+		if ((id & ~CAN_EFF_FLAG & ~CAN_RTR_FLAG & ~CAN_ERR_FLAG) >
+		    CAN_EFF_MASK)
+			goto bad_id;
+	} else if (!(id & CAN_ERR_FLAG) &&
+		   (id & ~CAN_RTR_FLAG) > CAN_SFF_MASK) {
+		goto bad_id;
+	}
+	if ((id & CAN_ERR_FLAG) && (id & (CAN_RTR_FLAG | CAN_EFF_FLAG))) {
+		NL_SET_ERR_MSG_ATTR(extack, tb[RCAN_FRAME_ID],
+				    "error frame with RTR or EFF flag");
+		return -EINVAL;
+	}
+	if ((id & CAN_ERR_FLAG) && (id & ~CAN_ERR_FLAG) > CAN_ERR_MASK)
+		goto bad_id;
+
+	if (fd && !(link->flags & RCAN_LINK_F_FD)) {
+		NL_SET_ERR_MSG_ATTR(extack, tb[RCAN_FRAME_FLAGS],
+				    "CAN FD frame on a classic link");
+		return -EOPNOTSUPP;
+	}
+	if (!fd && (flags & (RCAN_FRAME_F_BRS | RCAN_FRAME_F_ESI))) {
+		NL_SET_ERR_MSG_ATTR(extack, tb[RCAN_FRAME_FLAGS],
+				    "BRS/ESI flags on a classic frame");
+		return -EINVAL;
+	}
+	if (id & CAN_RTR_FLAG) {
+		if (fd || tb[RCAN_FRAME_DATA]) {
+			NL_SET_ERR_MSG_ATTR(extack, frame,
+					    "RTR frame with data or FD flag");
+			return -EINVAL;
+		}
+		if (tb[RCAN_FRAME_LEN] &&
+		    nla_get_u8(tb[RCAN_FRAME_LEN]) > CAN_MAX_DLEN) {
+			NL_SET_ERR_MSG_ATTR(extack, tb[RCAN_FRAME_LEN],
+					    "RTR length above 8");
+			return -EINVAL;
+		}
+		return 0;
+	}
+	if (tb[RCAN_FRAME_LEN]) {
+		NL_SET_ERR_MSG_ATTR(extack, tb[RCAN_FRAME_LEN],
+				    "RCAN_FRAME_LEN is for RTR frames only");
+		return -EINVAL;
+	}
+	if (!fd && len > CAN_MAX_DLEN) {
+		NL_SET_ERR_MSG_ATTR(extack, tb[RCAN_FRAME_DATA],
+				    "classic frame longer than 8 bytes");
+		return -EMSGSIZE;
+	}
+	if (fd && !rcan_valid_fd_len(len)) {
+		NL_SET_ERR_MSG_ATTR(extack, tb[RCAN_FRAME_DATA],
+				    "not a valid CAN FD length");
+		return -EINVAL;
+	}
+	return 0;
+
+bad_id:
+	NL_SET_ERR_MSG_ATTR(extack, tb[RCAN_FRAME_ID], "CAN id out of range");
+	return -EINVAL;
+}
+
+static struct sk_buff *rcan_rx_skb(struct rcan_link *link, struct nlattr **tb,
+				   unsigned int *bytes)
+{
+	struct net_device *dev = link->dev;
+	u32 flags = tb[RCAN_FRAME_FLAGS] ? nla_get_u32(tb[RCAN_FRAME_FLAGS]) : 0;
+	u32 id = nla_get_u32(tb[RCAN_FRAME_ID]);
+	const struct nlattr *data = tb[RCAN_FRAME_DATA];
+	u32 len = data ? nla_len(data) : 0;
+	struct canfd_frame *cfd;
+	struct can_frame *cf;
+	struct sk_buff *skb;
+
+	*bytes = 0;
+	if (id & CAN_ERR_FLAG) {
+		skb = alloc_can_err_skb(dev, &cf);
+		if (!skb)
+			return NULL;
+		cf->can_id |= id & CAN_ERR_MASK;
+		if (data)
+			nla_memcpy(cf->data, data, CAN_ERR_DLC);
+	} else if (flags & RCAN_FRAME_F_FD) {
+		skb = alloc_canfd_skb(dev, &cfd);
+		if (!skb)
+			return NULL;
+		cfd->can_id = id;
+		cfd->len = len;
+		if (flags & RCAN_FRAME_F_BRS)
+			cfd->flags |= CANFD_BRS;
+		if (flags & RCAN_FRAME_F_ESI)
+			cfd->flags |= CANFD_ESI;
+		if (data)
+			nla_memcpy(cfd->data, data, len);
+		*bytes = len;
+	} else {
+		skb = alloc_can_skb(dev, &cf);
+		if (!skb)
+			return NULL;
+		cf->can_id = id;
+		if (id & CAN_RTR_FLAG) {
+			cf->len = tb[RCAN_FRAME_LEN] ?
+				  nla_get_u8(tb[RCAN_FRAME_LEN]) : 0;
+		} else {
+			cf->len = len;
+			if (data)
+				nla_memcpy(cf->data, data, len);
+			*bytes = len;
+		}
+	}
+	if (tb[RCAN_FRAME_TSTAMP])
+		skb_hwtstamps(skb)->hwtstamp =
+			ns_to_ktime(nla_get_u64(tb[RCAN_FRAME_TSTAMP]));
+	return skb;
+}
+
+int rcan_rx_frames(struct rcan_link *link, const struct nlattr *frames,
+		   struct netlink_ext_ack *extack)
+{
+	struct nlattr *tb[RCAN_FRAME_MAX + 1];
+	struct net_device *dev = link->dev;
+	const struct nlattr *f;
+	int rem, err, n = 0;
+
+	nla_for_each_nested(f, frames, rem) {
+		err = nla_parse_nested(tb, RCAN_FRAME_MAX, f, rcan_frame_policy,
+				       extack);
+		if (!err)
+			err = rcan_rx_check(link, tb, f, extack);
+		if (err)
+			return err;
+		n++;
+	}
+	if (!n) {
+		NL_SET_ERR_MSG_ATTR(extack, frames, "no frames in RCAN_ATTR_FRAMES");
+		return -EINVAL;
+	}
+
+	nla_for_each_nested(f, frames, rem) {
+		struct sk_buff *skb;
+		unsigned int bytes;
+		bool err_frame;
+
+		if (nla_parse_nested(tb, RCAN_FRAME_MAX, f, rcan_frame_policy,
+				     NULL))
+			continue;	/* cannot happen: checked above */
+		skb = rcan_rx_skb(link, tb, &bytes);
+		if (!skb) {
+			dev->stats.rx_dropped++;
+			continue;
+		}
+		err_frame = nla_get_u32(tb[RCAN_FRAME_ID]) & CAN_ERR_FLAG;
+		/* Receiving in process context: netif_rx() runs the softirq
+		 * when it re-enables BHs, so the backlog never overflows.
+		 */
+		if (rcan_netif_rx(skb) != NET_RX_SUCCESS) {
+			dev->stats.rx_dropped++;
+			continue;
+		}
+		/* Like the CAN drivers since 5.19: error frames the driver
+		 * generates are not counted as received traffic.
+		 */
+		if (!err_frame) {
+			dev->stats.rx_packets++;
+			dev->stats.rx_bytes += bytes;
+		}
+	}
+	return 0;
+}
