@@ -29,7 +29,9 @@ if [ -w "$leaks" ]; then
 	echo clear >"$leaks"
 fi
 
-"$RCAN_ROOT/tests/guest-suite.sh" "$pattern"
+# Relative, like tests/run-check.sh: the suite pkills "$RCAN_ROOT/tests/..."
+# command lines between tests, which would include an absolute self.
+tests/guest-suite.sh "$pattern"
 
 k=$RCAN_OUT/ktap/zz-kmemleak.ktap
 {
