@@ -171,40 +171,65 @@ int cmd_list(int argc, char **argv)
 	return EXIT_OK;
 }
 
-/* Delete the netdev; its rcand sees the LINK_DEL event and exits. */
+/*
+ * Take the netdev away from its rcand, which sees the event and exits; the
+ * netdev stays unless it was made with --remove. --delete removes it.
+ */
 int cmd_detach(int argc, char **argv)
 {
+	static const char usage[] =
+		"Usage: rcand detach [--delete] IFNAME\n"
+		"Stop the rcand serving IFNAME; the netdev stays (unless it was\n"
+		"attached with --remove). With --delete, remove the netdev.\n";
+	const char *ifname = NULL;
+	int del = 0, i, rc;
 	struct rnl n;
 	unsigned int idx;
-	int rc;
 
-	if (argc != 2 || argv[1][0] == '-') {
-		if (argc == 2 &&
-		    (!strcmp(argv[1], "-h") || !strcmp(argv[1], "--help"))) {
-			printf("Usage: rcand detach IFNAME\n"
-			       "Delete an rcan netdev; the rcand serving it exits.\n");
+	for (i = 1; i < argc; i++) {
+		if (!strcmp(argv[i], "--delete") || !strcmp(argv[i], "-d")) {
+			del = 1;
+		} else if (!strcmp(argv[i], "-h") ||
+			   !strcmp(argv[i], "--help")) {
+			fputs(usage, stdout);
 			return EXIT_OK;
+		} else if (argv[i][0] == '-' || ifname) {
+			fputs(usage, stderr);
+			return EXIT_USAGE;
+		} else {
+			ifname = argv[i];
 		}
-		fprintf(stderr, "Usage: rcand detach IFNAME\n");
+	}
+	if (!ifname) {
+		fputs(usage, stderr);
 		return EXIT_USAGE;
 	}
 	rc = open_or_explain(&n);
 	if (rc)
 		return rc;
-	idx = if_nametoindex(argv[1]);
-	rc = idx ? rnl_link_del(&n, idx) : -ENODEV;
+	idx = if_nametoindex(ifname);
+	if (!idx)
+		rc = -ENODEV;
+	else if (del)
+		rc = rnl_link_del(&n, idx);
+	else
+		rc = rnl_link_detach(&n, idx);
 	rnl_close(&n);
 	if (rc == -EPERM || rc == -EACCES) {
 		fprintf(stderr,
 			"rcand: %s: permission denied (CAP_NET_ADMIN is needed)\n",
-			argv[1]);
+			ifname);
 		return EXIT_PERM;
 	}
+	if (rc == -ENOTCONN) {
+		fprintf(stderr, "rcand: %s: no rcand is attached to it\n",
+			ifname);
+		return EXIT_FAIL;
+	}
 	if (rc < 0) {
-		fprintf(stderr, "rcand: %s: %s\n", argv[1],
-			rc == -ENODEV || rc == -EOPNOTSUPP ?
-				"no such rcan device" :
-				rnl_strerror(rc));
+		fprintf(stderr, "rcand: %s: %s\n", ifname,
+			rc == -ENODEV ? "no such rcan device" :
+					rnl_strerror(rc));
 		return EXIT_FAIL;
 	}
 	return EXIT_OK;

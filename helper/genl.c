@@ -7,6 +7,7 @@
  */
 #include <errno.h>
 #include <poll.h>
+#include <stdio.h>
 #include <string.h>
 #include <sys/socket.h>
 #include <time.h>
@@ -25,6 +26,8 @@
 /* libnl's own error codes into errno values a person can read */
 static int nlerr2errno(int nlerr)
 {
+	if (nlerr >= 0)
+		return 0;
 	switch (-nlerr) {
 	case NLE_PERM:
 		return -EPERM;
@@ -169,9 +172,18 @@ void rnl_close(struct rnl *n)
 
 int rnl_subscribe_events(struct rnl *n)
 {
-	if (n->mcgrp < 0)
+	int rc;
+
+	if (n->mcgrp < 0) {
+		log_debug("no multicast group \"%s\": %s",
+			  RCAN_GENL_MCGRP_EVENTS, nl_geterror(n->mcgrp));
 		return -ENOENT;
-	return nlerr2errno(nl_socket_add_membership(n->sk, n->mcgrp));
+	}
+	rc = nl_socket_add_membership(n->sk, n->mcgrp);
+	if (rc < 0)
+		log_debug("joining multicast group %d: %s (errno %d)", n->mcgrp,
+			  nl_geterror(rc), errno);
+	return nlerr2errno(rc);
 }
 
 int rnl_setup_datapath(struct rnl *n, int rcvbuf)
@@ -515,6 +527,25 @@ int rnl_parse_frames(struct nlattr *frames,
 	return count;
 }
 
+/* The remote URL is the netdev's ifalias; replies without
+ * RCAN_ATTR_REMOTE (rcan.ko 0.1 sends none) still show it. */
+static void read_ifalias(const char *ifname, char *buf, size_t size)
+{
+	char path[64];
+	FILE *f;
+	size_t n;
+
+	snprintf(path, sizeof(path), "/sys/class/net/%s/ifalias", ifname);
+	f = fopen(path, "re");
+	if (!f)
+		return;
+	n = fread(buf, 1, size - 1, f);
+	fclose(f);
+	while (n && (buf[n - 1] == '\n' || buf[n - 1] == ' '))
+		n--;
+	buf[n] = 0;
+}
+
 void rnl_parse_link(struct nlattr **tb, struct rnl_link *l)
 {
 	memset(l, 0, sizeof(*l));
@@ -562,6 +593,8 @@ void rnl_parse_link(struct nlattr **tb, struct rnl_link *l)
 					l->stats[i] = nla_get_u64(st[i]);
 		}
 	}
+	if (!l->remote[0] && l->ifname[0])
+		read_ifalias(l->ifname, l->remote, sizeof(l->remote));
 	if (tb[RCAN_ATTR_BITTIMING]) {
 		struct nlattr *bt[RCAN_BT_MAX + 1];
 		int i;

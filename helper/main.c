@@ -24,7 +24,7 @@ static void usage(FILE *f)
 		"  attach [OPTIONS] --discover [BUS]\n"
 		"  list [--json] [IFNAME]             rcan netdevs, remotes, states, counters\n"
 		"  status                             the same as list\n"
-		"  detach IFNAME                      delete an rcan netdev\n"
+		"  detach [--delete] IFNAME           stop its rcand [and delete it]\n"
 		"  help, --help                       this text\n"
 		"  version, --version\n"
 		"\n"

@@ -501,6 +501,17 @@ void pump_on_netlink(struct rnl *n, int cmd, struct nlattr **tb, int err,
 			r->quit = EXIT_OK + 1;
 		}
 		break;
+	case RCAN_CMD_LINK_DETACH:
+		/* `rcand detach` from elsewhere: the link is no longer ours */
+		if (!r->quit &&
+		    (!tb[RCAN_ATTR_OWNER_PORTID] ||
+		     nla_get_u32(tb[RCAN_ATTR_OWNER_PORTID]) != r->nl.portid)) {
+			log_info("%s was detached from rcand; exiting",
+				 r->ifname);
+			r->taken_over = 1;
+			r->quit = EXIT_OK + 1;
+		}
+		break;
 	case RCAN_CMD_BITTIMING:
 		on_bittiming(r, tb);
 		break;

@@ -77,7 +77,7 @@ cleanup() {
 	done
 	# can netdevs have no rtnl dellink: rcand detach deletes them
 	for _l in /sys/class/net/rcant*; do
-		[ -e "$_l" ] && "$RCAND" detach "${_l##*/}" 2>/dev/null
+		[ -e "$_l" ] && "$RCAND" detach --delete "${_l##*/}" 2>/dev/null
 	done
 	for _v in $VCANS; do
 		ip link del "$_v" 2>/dev/null
