@@ -2,32 +2,35 @@
 /*
  * Every kernel-version difference rcan.ko depends on, in one place.
  *
- * Built and tested on Debian 12's 6.1. Guarded APIs, checked against the
- * sources of later kernels:
- * - netif_rx(): callable from any context since 5.18; before that process
- *   context had to use netif_rx_ni().
- * - CAN_BITRATE_UNKNOWN / CAN_BITRATE_UNSET: 5.19 (slcan); defined here
- *   for older kernels with the same values.
- * - can_dev_dropped_skb(): 6.1 (listen-only check added on top of
- *   can_dropped_invalid_skb(), which 6.2+ no longer exports for drivers).
- * - genl_family.resv_start_op (6.1) is left at 0: every op is validated
- *   strictly, which is also what older kernels do for a new family.
- * - genl_info_dump(): 6.6 wraps genl_dumpit_info(); rcan uses only
- *   genl_info_net()/info->extack in doit and cb->args in dumpit, which
- *   are unchanged.
- * - netif_napi_add() and dev_set_alias() are not affected.
+ * Built and tested on Debian 12's 6.1. Kernel APIs rcan uses whose shape
+ * changed, checked against later sources (torvalds/linux):
+ * - can_put_echo_skb()/__can_get_echo_skb()/can_free_echo_skb(): the
+ *   frame_len arguments exist since 5.12 (rcan passes 0/NULL); unchanged
+ *   through 6.x.
+ * - can_dev_dropped_skb(): since 6.1 (listen-only check on top of
+ *   can_dropped_invalid_skb()); older kernels get the plain check.
+ * - CAN_BITRATE_UNSET/CAN_BITRATE_UNKNOWN: since 5.19 (slcan).
+ * - ethtool get_ts_info: struct ethtool_ts_info became
+ *   struct kernel_ethtool_ts_info in 6.11.
+ * - NETIF_F_NETNS_LOCAL became the netdev->netns_local bit in 6.12.
+ * - genl_small_ops, genl_info_net(), genlmsg_multicast_netns(),
+ *   dev_get_alias()/dev_set_alias(), netif_receive_skb(): unchanged
+ *   since 5.10. (genl_info_dump() of 6.6 is not needed: the dump keeps
+ *   its position in cb->args.)
+ * - netif_rx(): rcan delivers with netif_receive_skb() under
+ *   local_bh_disable() instead, so the netif_rx_ni() removal in 5.18
+ *   does not matter.
  */
 #ifndef RCAN_COMPAT_H
 #define RCAN_COMPAT_H
 
 #include <linux/version.h>
+#include <linux/ethtool.h>
 #include <linux/netdevice.h>
 #include <linux/can/dev.h>
 
-#if LINUX_VERSION_CODE < KERNEL_VERSION(5, 18, 0)
-#define rcan_netif_rx(skb) netif_rx_ni(skb)
-#else
-#define rcan_netif_rx(skb) netif_rx(skb)
+#if LINUX_VERSION_CODE < KERNEL_VERSION(5, 12, 0)
+#error "rcan needs Linux 5.12 or later (CAN echo skb frame_len API)"
 #endif
 
 #ifndef CAN_BITRATE_UNKNOWN
@@ -38,5 +41,20 @@
 #if LINUX_VERSION_CODE < KERNEL_VERSION(6, 1, 0)
 #define can_dev_dropped_skb(dev, skb) can_dropped_invalid_skb(dev, skb)
 #endif
+
+#if LINUX_VERSION_CODE < KERNEL_VERSION(6, 11, 0)
+typedef struct ethtool_ts_info rcan_ethtool_ts_info;
+#else
+typedef struct kernel_ethtool_ts_info rcan_ethtool_ts_info;
+#endif
+
+static inline void rcan_set_netns_local(struct net_device *dev)
+{
+#if LINUX_VERSION_CODE < KERNEL_VERSION(6, 12, 0)
+	dev->features |= NETIF_F_NETNS_LOCAL;
+#else
+	dev->netns_local = true;
+#endif
+}
 
 #endif /* RCAN_COMPAT_H */

@@ -17,7 +17,7 @@ const struct nla_policy rcan_frame_policy[RCAN_FRAME_MAX + 1] = {
 	[RCAN_FRAME_ID] = { .type = NLA_U32 },
 	[RCAN_FRAME_FLAGS] = NLA_POLICY_MASK(NLA_U32, RCAN_FRAME_F_ALL),
 	[RCAN_FRAME_DATA] = { .type = NLA_BINARY, .len = CANFD_MAX_DLEN },
-	[RCAN_FRAME_LEN] = { .type = NLA_U8 },
+	[RCAN_FRAME_LEN] = NLA_POLICY_MAX(NLA_U8, CAN_MAX_DLEN),
 	[RCAN_FRAME_TSTAMP] = { .type = NLA_U64 },
 	[RCAN_FRAME_SEQ] = { .type = NLA_U32 },
 };
@@ -36,7 +36,7 @@ static const struct nla_policy rcan_policy[RCAN_ATTR_MAX + 1] = {
 	[RCAN_ATTR_TX_WINDOW] = NLA_POLICY_RANGE(NLA_U32, 1, RCAN_TX_WINDOW_MAX),
 	[RCAN_ATTR_SEQ] = { .type = NLA_U32 },
 	[RCAN_ATTR_COUNT] = NLA_POLICY_RANGE(NLA_U32, 1, RCAN_TX_WINDOW_MAX),
-	[RCAN_ATTR_ERRNO] = { .type = NLA_U32 },
+	[RCAN_ATTR_ERRNO] = NLA_POLICY_MAX(NLA_U32, MAX_ERRNO),
 	[RCAN_ATTR_FRAMES] = NLA_POLICY_NESTED_ARRAY(rcan_frame_policy),
 };
 
@@ -46,8 +46,8 @@ static bool rcan_genl_live;
 enum rcan_mcgrp { RCAN_MCGRP_EVENTS_ID };
 
 static const struct genl_multicast_group rcan_mcgrps[] = {
-	[RCAN_MCGRP_EVENTS_ID] = { .name = RCAN_GENL_MCGRP_EVENTS,
-				   .flags = GENL_UNS_ADMIN_PERM },
+	/* Open to all, like LINK_GET: events say nothing GET does not. */
+	[RCAN_MCGRP_EVENTS_ID] = { .name = RCAN_GENL_MCGRP_EVENTS },
 };
 
 /* Look the link up by RCAN_ATTR_IFINDEX in the caller's namespace. */
@@ -79,8 +79,8 @@ static bool rcan_is_owner(struct rcan_link *link, struct genl_info *info)
 	bool owner;
 
 	spin_lock_bh(&link->tx_lock);
-	owner = link->owner_portid && link->owner_portid == info->snd_portid &&
-		net_eq(link->owner_net, genl_info_net(info));
+	owner = rcan_is_owner_locked(link, genl_info_net(info),
+				     info->snd_portid);
 	spin_unlock_bh(&link->tx_lock);
 	return owner;
 }
@@ -128,10 +128,43 @@ static int rcan_fill_stats(struct sk_buff *skb, struct net_device *dev)
 	return 0;
 }
 
+static int rcan_fill_bittiming(struct sk_buff *msg,
+			       const struct can_bittiming *bt)
+{
+	struct nlattr *nest = nla_nest_start(msg, RCAN_ATTR_BITTIMING);
+
+	if (!nest || nla_put_u32(msg, RCAN_BT_BITRATE, bt->bitrate) ||
+	    nla_put_u32(msg, RCAN_BT_SAMPLE_POINT, bt->sample_point) ||
+	    nla_put_u32(msg, RCAN_BT_TQ, bt->tq) ||
+	    nla_put_u32(msg, RCAN_BT_PROP_SEG, bt->prop_seg) ||
+	    nla_put_u32(msg, RCAN_BT_PHASE_SEG1, bt->phase_seg1) ||
+	    nla_put_u32(msg, RCAN_BT_PHASE_SEG2, bt->phase_seg2) ||
+	    nla_put_u32(msg, RCAN_BT_SJW, bt->sjw) ||
+	    nla_put_u32(msg, RCAN_BT_BRP, bt->brp))
+		return -EMSGSIZE;
+	nla_nest_end(msg, nest);
+	return 0;
+}
+
+/* dev_get_alias() is not exported: read the ifalias as it does. */
+static int rcan_fill_remote(struct sk_buff *msg, struct net_device *dev)
+{
+	const struct dev_ifalias *alias;
+	int err = 0;
+
+	rcu_read_lock();
+	alias = rcu_dereference(dev->ifalias);
+	if (alias)
+		err = nla_put_string(msg, RCAN_ATTR_REMOTE, alias->ifalias);
+	rcu_read_unlock();
+	return err;
+}
+
 static int rcan_fill_link(struct sk_buff *skb, struct net_device *dev,
 			  u32 portid, u32 seq, int flags, u8 cmd)
 {
 	struct rcan_link *link = rcan_link(dev);
+	const struct can_bittiming *bt = &link->can.bittiming;
 	u32 owner, inflight, next;
 	bool connected;
 	void *hdr;
@@ -160,6 +193,11 @@ static int rcan_fill_link(struct sk_buff *skb, struct net_device *dev,
 	    nla_put_u32(skb, RCAN_ATTR_INFLIGHT, inflight) ||
 	    nla_put_u32(skb, RCAN_ATTR_SEQ, next) ||
 	    rcan_fill_stats(skb, dev))
+		goto cancel;
+	if (rcan_fill_remote(skb, dev))
+		goto cancel;
+	if (bt->bitrate && bt->bitrate != CAN_BITRATE_UNKNOWN &&
+	    rcan_fill_bittiming(skb, bt))
 		goto cancel;
 	genlmsg_end(skb, hdr);
 	return 0;
@@ -202,7 +240,6 @@ void rcan_notify_link(struct net_device *dev, u8 cmd)
 void rcan_notify_bittiming(struct net_device *dev)
 {
 	const struct can_bittiming *bt = &rcan_link(dev)->can.bittiming;
-	struct nlattr *nest;
 	struct sk_buff *msg;
 	void *hdr;
 
@@ -217,24 +254,23 @@ void rcan_notify_bittiming(struct net_device *dev)
 	if (nla_put_u32(msg, RCAN_ATTR_IFINDEX, dev->ifindex) ||
 	    nla_put_string(msg, RCAN_ATTR_IFNAME, dev->name))
 		goto free;
-	nest = nla_nest_start(msg, RCAN_ATTR_BITTIMING);
-	if (!nest ||
-	    nla_put_u32(msg, RCAN_BT_BITRATE, bt->bitrate) ||
-	    nla_put_u32(msg, RCAN_BT_SAMPLE_POINT, bt->sample_point) ||
-	    nla_put_u32(msg, RCAN_BT_TQ, bt->tq) ||
-	    nla_put_u32(msg, RCAN_BT_PROP_SEG, bt->prop_seg) ||
-	    nla_put_u32(msg, RCAN_BT_PHASE_SEG1, bt->phase_seg1) ||
-	    nla_put_u32(msg, RCAN_BT_PHASE_SEG2, bt->phase_seg2) ||
-	    nla_put_u32(msg, RCAN_BT_SJW, bt->sjw) ||
-	    nla_put_u32(msg, RCAN_BT_BRP, bt->brp))
+	if (rcan_fill_bittiming(msg, bt))
 		goto free;
-	nla_nest_end(msg, nest);
 	genlmsg_end(msg, hdr);
 	genlmsg_multicast_netns(&rcan_genl_family, dev_net(dev), msg, 0,
 				RCAN_MCGRP_EVENTS_ID, GFP_KERNEL);
 	return;
 free:
 	nlmsg_free(msg);
+}
+
+/* The remote's URL becomes the ifalias: "ip link" shows where it leads. */
+static int rcan_set_remote(struct net_device *dev, const struct nlattr *attr)
+{
+	const char *remote = nla_data(attr);
+	int err = dev_set_alias(dev, remote, strlen(remote));
+
+	return err < 0 ? err : 0;
 }
 
 static int rcan_cmd_link_new(struct sk_buff *skb, struct genl_info *info)
@@ -260,12 +296,15 @@ static int rcan_cmd_link_new(struct sk_buff *skb, struct genl_info *info)
 	if (IS_ERR(dev))
 		return PTR_ERR(dev);
 	dev_hold(dev);
+	if (a[RCAN_ATTR_REMOTE])
+		rcan_set_remote(dev, a[RCAN_ATTR_REMOTE]);
 	rcan_notify_link(dev, RCAN_CMD_LINK_NEW);
 	if (nla_get_flag(a[RCAN_ATTR_ATTACH])) {
 		err = rcan_attach(rcan_link(dev), genl_info_net(info),
 				  info->snd_portid, info->extack);
 		if (err)
 			goto out;
+		rcan_notify_link(dev, RCAN_CMD_LINK_ATTACH);
 	}
 	err = rcan_reply_link(info, dev, RCAN_CMD_LINK_NEW);
 out:
@@ -282,8 +321,9 @@ static int rcan_cmd_link_del(struct sk_buff *skb, struct genl_info *info)
 	rtnl_lock();
 	if (dev->reg_state == NETREG_REGISTERED)
 		unregister_netdevice(dev);
-	rtnl_unlock();
+	/* Before rtnl_unlock(): it waits for the last reference to go. */
 	dev_put(dev);
+	rtnl_unlock();
 	return 0;
 }
 
@@ -329,42 +369,37 @@ static int rcan_dump_links(struct sk_buff *skb, struct netlink_callback *cb)
 static int rcan_cmd_link_set(struct sk_buff *skb, struct genl_info *info)
 {
 	struct nlattr **a = info->attrs;
-	struct net_device *dev = rcan_get_owned_dev(info);
+	struct net_device *dev;
 	struct rcan_link *link;
 	int err = 0;
 
-	if (IS_ERR(dev))
-		return PTR_ERR(dev);
-	link = rcan_link(dev);
 	if ((a[RCAN_ATTR_TXERR] || a[RCAN_ATTR_RXERR]) &&
 	    !a[RCAN_ATTR_CAN_STATE]) {
 		NL_SET_ERR_MSG(info->extack,
 			       "error counters go with RCAN_ATTR_CAN_STATE");
-		err = -EINVAL;
-		goto out;
+		return -EINVAL;
 	}
+	dev = rcan_get_owned_dev(info);
+	if (IS_ERR(dev))
+		return PTR_ERR(dev);
+	link = rcan_link(dev);
 	if (a[RCAN_ATTR_REMOTE]) {
-		const char *remote = nla_data(a[RCAN_ATTR_REMOTE]);
-
-		err = dev_set_alias(dev, remote, strlen(remote));
-		if (err < 0)
+		err = rcan_set_remote(dev, a[RCAN_ATTR_REMOTE]);
+		if (err)
 			goto out;
-		err = 0;
 	}
-	if (a[RCAN_ATTR_CONNECTED]) {
-		spin_lock_bh(&link->tx_lock);
-		link->connected = nla_get_u8(a[RCAN_ATTR_CONNECTED]);
-		spin_unlock_bh(&link->tx_lock);
-		rcan_update_carrier(link);
-	}
+	if (a[RCAN_ATTR_CONNECTED])
+		rcan_set_connected(link, nla_get_u8(a[RCAN_ATTR_CONNECTED]));
 	if (a[RCAN_ATTR_CAN_STATE]) {
 		u16 txerr = a[RCAN_ATTR_TXERR] ?
 			    nla_get_u16(a[RCAN_ATTR_TXERR]) : 0;
 		u16 rxerr = a[RCAN_ATTR_RXERR] ?
 			    nla_get_u16(a[RCAN_ATTR_RXERR]) : 0;
 
-		err = rcan_set_can_state(link, nla_get_u32(a[RCAN_ATTR_CAN_STATE]),
-					 txerr, rxerr);
+		rtnl_lock();
+		rcan_set_can_state(link, nla_get_u32(a[RCAN_ATTR_CAN_STATE]),
+				   txerr, rxerr);
+		rtnl_unlock();
 	}
 out:
 	dev_put(dev);
@@ -380,8 +415,10 @@ static int rcan_cmd_link_attach(struct sk_buff *skb, struct genl_info *info)
 		return PTR_ERR(dev);
 	err = rcan_attach(rcan_link(dev), genl_info_net(info),
 			  info->snd_portid, info->extack);
-	if (!err)
+	if (!err) {
+		rcan_notify_link(dev, RCAN_CMD_LINK_ATTACH);
 		err = rcan_reply_link(info, dev, RCAN_CMD_LINK_ATTACH);
+	}
 	dev_put(dev);
 	return err;
 }
@@ -395,9 +432,7 @@ static int rcan_cmd_link_detach(struct sk_buff *skb, struct genl_info *info)
 	if (IS_ERR(dev))
 		return PTR_ERR(dev);
 	err = rcan_detach(rcan_link(dev), genl_info_net(info),
-			  info->snd_portid);
-	if (err)
-		NL_SET_ERR_MSG(info->extack, "link is not attached");
+			  info->snd_portid, info->extack);
 	dev_put(dev);
 	return err;
 }
@@ -423,9 +458,8 @@ static int rcan_cmd_frames_rx(struct sk_buff *skb, struct genl_info *info)
 static int rcan_tx_verdict(struct genl_info *info, bool ok)
 {
 	struct nlattr **a = info->attrs;
+	bool by_count = a[RCAN_ATTR_COUNT];
 	struct net_device *dev;
-	struct rcan_link *link;
-	u32 upto;
 	int ret;
 
 	if (!a[RCAN_ATTR_SEQ] == !a[RCAN_ATTR_COUNT]) {
@@ -436,18 +470,13 @@ static int rcan_tx_verdict(struct genl_info *info, bool ok)
 	dev = rcan_get_owned_dev(info);
 	if (IS_ERR(dev))
 		return PTR_ERR(dev);
-	link = rcan_link(dev);
-	if (a[RCAN_ATTR_SEQ])
-		upto = nla_get_u32(a[RCAN_ATTR_SEQ]);
-	else
-		upto = rcan_tx_seq_after_count(link,
-					       nla_get_u32(a[RCAN_ATTR_COUNT]));
-	ret = rcan_tx_complete(link, upto, ok,
+	ret = rcan_tx_complete(rcan_link(dev), by_count,
+			       nla_get_u32(a[by_count ? RCAN_ATTR_COUNT :
+							RCAN_ATTR_SEQ]),
+			       ok,
 			       a[RCAN_ATTR_ERRNO] ?
-			       nla_get_u32(a[RCAN_ATTR_ERRNO]) : 0);
-	if (ret == -ERANGE)
-		NL_SET_ERR_MSG(info->extack,
-			       "no frame with this sequence number is in flight");
+			       nla_get_u32(a[RCAN_ATTR_ERRNO]) : 0,
+			       info->extack);
 	dev_put(dev);
 	return ret < 0 ? ret : 0;
 }

@@ -1,30 +1,26 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * The CAN network device: creation, open/stop, carrier, CAN state, bit
- * timing and ethtool. Like vcan it has no hardware; unlike vcan it has a
- * far side (the helper) that decides when a frame has really been sent.
+ * The canX netdev: a CAN device built with the CAN device helpers, so that
+ * "ip -details link show" reports its state, bit timing and counters, and
+ * "ip link set canX type can bitrate N" works. The remote bus's bit rate
+ * belongs to the remote: the netdev comes up without one, and a bit rate
+ * set here is only passed on to the helper as an event.
  */
 #include <linux/can/skb.h>
 #include <linux/ethtool.h>
+#include <linux/net_tstamp.h>
 #include <linux/rtnetlink.h>
-#include <linux/slab.h>
 
 #include "rcan_priv.h"
 
-DEFINE_SPINLOCK(rcan_links_lock);
-LIST_HEAD(rcan_links);
+/* A nominal clock and generous limits: any usual bit rate computes. */
+#define RCAN_CLOCK_HZ 80000000
 
-/*
- * The remote controller's timing is the remote's business. These
- * constants only let "ip link set canX type can bitrate N" compute a
- * plausible timing to announce to the helper (an SJA1000-like core on an
- * 80 MHz clock covers every common bitrate).
- */
 static const struct can_bittiming_const rcan_bittiming_const = {
 	.name = RCAN_DRV_NAME,
-	.tseg1_min = 1,
+	.tseg1_min = 2,
 	.tseg1_max = 256,
-	.tseg2_min = 1,
+	.tseg2_min = 2,
 	.tseg2_max = 128,
 	.sjw_max = 128,
 	.brp_min = 1,
@@ -44,58 +40,48 @@ static const struct can_bittiming_const rcan_data_bittiming_const = {
 	.brp_inc = 1,
 };
 
-#define RCAN_CLOCK_HZ 80000000
+bool rcan_is_link(const struct net_device *dev);
 
-static const struct net_device_ops rcan_netdev_ops;
-
-bool rcan_is_link(const struct net_device *dev)
+/* Frames can go to the remote: owned, connected, not bus-off. */
+bool rcan_tx_ready_locked(const struct rcan_link *link)
 {
-	return dev->netdev_ops == &rcan_netdev_ops;
+	return !link->dead && link->owner_portid && link->connected &&
+	       link->can.state != CAN_STATE_BUS_OFF;
 }
 
-/* Carrier: a helper is attached, its session is up, and not bus-off. */
-void rcan_update_carrier(struct rcan_link *link)
+/*
+ * Carrier and queue follow the link's state. Losing the carrier fails the
+ * frames in flight: their verdict can no longer come.
+ */
+void rcan_update_carrier_locked(struct rcan_link *link)
 {
 	struct net_device *dev = link->dev;
-	bool on;
 
-	spin_lock_bh(&link->tx_lock);
-	on = link->owner_portid && link->connected &&
-	     link->can.state != CAN_STATE_BUS_OFF;
-	if (!on)
-		rcan_tx_fail_all_locked(link, -ENOTCONN);
-	spin_unlock_bh(&link->tx_lock);
-
-	if (on && !netif_carrier_ok(dev)) {
-		netif_carrier_on(dev);
-		netif_wake_queue(dev);
-	} else if (!on && netif_carrier_ok(dev)) {
+	if (!rcan_tx_ready_locked(link)) {
 		netif_stop_queue(dev);
+		rcan_tx_fail_all_locked(link);
 		netif_carrier_off(dev);
+		return;
 	}
+	netif_carrier_on(dev);
+	if (netif_running(dev) && rcan_tx_inflight(link) < link->window)
+		netif_wake_queue(dev);
 }
 
 static int rcan_open(struct net_device *dev)
 {
 	struct rcan_link *link = rcan_link(dev);
-	int err;
 
-	/* No bitrate configured is fine: the remote bus has its own. */
-	if (link->can.bittiming.bitrate == CAN_BITRATE_UNSET)
-		link->can.bittiming.bitrate = CAN_BITRATE_UNKNOWN;
-	if ((link->can.ctrlmode & CAN_CTRLMODE_FD) &&
-	    link->can.data_bittiming.bitrate == CAN_BITRATE_UNSET)
-		link->can.data_bittiming.bitrate = CAN_BITRATE_UNKNOWN;
-	err = open_candev(dev);
-	if (err)
-		return err;
-	link->can.state = CAN_STATE_ERROR_ACTIVE;
-	/* open_candev() switched the carrier on; it follows the helper. */
-	netif_carrier_off(dev);
-	rcan_update_carrier(link);
-	netif_start_queue(dev);
-	if (!netif_carrier_ok(dev))
+	/*
+	 * No open_candev(): it insists on a local bit rate, and the bit rate
+	 * is the remote's. The CAN state is the one the helper reported.
+	 */
+	spin_lock_bh(&link->tx_lock);
+	if (rcan_tx_ready_locked(link))
+		netif_start_queue(dev);
+	else
 		netif_stop_queue(dev);
+	spin_unlock_bh(&link->tx_lock);
 	return 0;
 }
 
@@ -103,16 +89,11 @@ static int rcan_stop(struct net_device *dev)
 {
 	struct rcan_link *link = rcan_link(dev);
 
-	netif_stop_queue(dev);
 	spin_lock_bh(&link->tx_lock);
-	rcan_tx_fail_all_locked(link, -ENETDOWN);
+	netif_stop_queue(dev);
+	/* Like close_candev(): what is not confirmed by now never will be. */
+	rcan_tx_fail_all_locked(link);
 	spin_unlock_bh(&link->tx_lock);
-	close_candev(dev);
-	link->can.state = CAN_STATE_STOPPED;
-	if (link->can.bittiming.bitrate == CAN_BITRATE_UNKNOWN)
-		link->can.bittiming.bitrate = CAN_BITRATE_UNSET;
-	if (link->can.data_bittiming.bitrate == CAN_BITRATE_UNKNOWN)
-		link->can.data_bittiming.bitrate = CAN_BITRATE_UNSET;
 	return 0;
 }
 
@@ -126,46 +107,93 @@ static int rcan_init(struct net_device *dev)
 	return 0;
 }
 
+/* Called under rtnl by every way a link goes: LINK_DEL, owner gone with
+ * RCAN_LINK_F_REMOVE_ON_DETACH, its namespace deleted, module unload.
+ */
 static void rcan_uninit(struct net_device *dev)
 {
 	struct rcan_link *link = rcan_link(dev);
 
+	spin_lock_bh(&link->tx_lock);
+	link->dead = true;
+	link->owner_portid = 0;
+	link->owner_net = NULL;
+	rcan_update_carrier_locked(link);
+	spin_unlock_bh(&link->tx_lock);
+
 	spin_lock_bh(&rcan_links_lock);
 	list_del_init(&link->node);
 	spin_unlock_bh(&rcan_links_lock);
-	spin_lock_bh(&link->tx_lock);
-	link->owner_portid = 0;
-	rcan_tx_fail_all_locked(link, -ENODEV);
-	spin_unlock_bh(&link->tx_lock);
-	rcan_notify_link(dev, RCAN_CMD_LINK_DEL);
+
+	if (dev->reg_state != NETREG_UNINITIALIZED)
+		rcan_notify_link(dev, RCAN_CMD_LINK_DEL);
 }
 
 static const struct net_device_ops rcan_netdev_ops = {
 	.ndo_init = rcan_init,
+	.ndo_uninit = rcan_uninit,
 	.ndo_open = rcan_open,
 	.ndo_stop = rcan_stop,
-	.ndo_uninit = rcan_uninit,
 	.ndo_start_xmit = rcan_start_xmit,
 	.ndo_change_mtu = can_change_mtu,
 };
+
+bool rcan_is_link(const struct net_device *dev)
+{
+	return dev->netdev_ops == &rcan_netdev_ops;
+}
+
+/* A referenced rcan netdev by ifindex in @net, or NULL. */
+struct net_device *rcan_dev_get(struct net *net, u32 ifindex)
+{
+	struct net_device *dev;
+
+	if (!ifindex || ifindex > INT_MAX)
+		return NULL;
+	dev = dev_get_by_index(net, ifindex);
+	if (dev && !rcan_is_link(dev)) {
+		dev_put(dev);
+		dev = NULL;
+	}
+	return dev;
+}
 
 static void rcan_get_drvinfo(struct net_device *dev,
 			     struct ethtool_drvinfo *info)
 {
 	strscpy(info->driver, RCAN_DRV_NAME, sizeof(info->driver));
 	strscpy(info->version, RCAN_VERSION, sizeof(info->version));
-	strscpy(info->bus_info, "socketcand", sizeof(info->bus_info));
+	strscpy(info->bus_info, "genetlink", sizeof(info->bus_info));
+}
+
+/* Received frames carry the remote's timestamp as a hardware timestamp. */
+static int rcan_get_ts_info(struct net_device *dev, rcan_ethtool_ts_info *info)
+{
+	info->so_timestamping = SOF_TIMESTAMPING_TX_SOFTWARE |
+				SOF_TIMESTAMPING_RX_SOFTWARE |
+				SOF_TIMESTAMPING_SOFTWARE |
+				SOF_TIMESTAMPING_RX_HARDWARE |
+				SOF_TIMESTAMPING_RAW_HARDWARE;
+	info->phc_index = -1;
+	info->tx_types = BIT(HWTSTAMP_TX_OFF);
+	info->rx_filters = BIT(HWTSTAMP_FILTER_ALL);
+	return 0;
 }
 
 static const struct ethtool_ops rcan_ethtool_ops = {
 	.get_drvinfo = rcan_get_drvinfo,
-	.get_ts_info = can_ethtool_op_get_ts_info_hwts,
+	.get_ts_info = rcan_get_ts_info,
 };
 
+/* "ip link set canX type can bitrate N": tell the helper. */
 static int rcan_set_bittiming(struct net_device *dev)
 {
-	/* Only announced: the helper may pass it on to the server. */
 	rcan_notify_bittiming(dev);
+	return 0;
+}
+
+static int rcan_set_data_bittiming(struct net_device *dev)
+{
 	return 0;
 }
 
@@ -179,76 +207,34 @@ static int rcan_get_berr_counter(const struct net_device *dev,
 	return 0;
 }
 
-/* The helper reports the remote controller's state: tell local sockets. */
-int rcan_set_can_state(struct rcan_link *link, u32 state, u16 txerr,
-		       u16 rxerr)
-{
-	struct net_device *dev = link->dev;
-	enum can_state new = state;
-	struct can_frame *cf;
-	struct sk_buff *skb;
-
-	WRITE_ONCE(link->txerr, txerr);
-	WRITE_ONCE(link->rxerr, rxerr);
-	if (new == link->can.state)
-		return 0;
-	if (new == CAN_STATE_BUS_OFF) {
-		link->can.state = CAN_STATE_BUS_OFF;
-		link->can.can_stats.bus_off++;
-		skb = alloc_can_err_skb(dev, &cf);
-		if (skb) {
-			cf->can_id |= CAN_ERR_BUSOFF;
-			rcan_netif_rx(skb);
-		}
-		rcan_update_carrier(link);
-		return 0;
-	}
-	skb = alloc_can_err_skb(dev, &cf);
-	can_change_state(dev, skb ? cf : NULL, new, new);
-	if (skb) {
-		cf->can_id |= CAN_ERR_CNT;
-		cf->data[6] = min_t(u16, txerr, 255);
-		cf->data[7] = min_t(u16, rxerr, 255);
-		rcan_netif_rx(skb);
-	}
-	rcan_update_carrier(link);
-	return 0;
-}
-
 static void rcan_detach_work(struct work_struct *work)
 {
 	struct rcan_link *link = container_of(work, struct rcan_link,
 					      detach_work);
 	struct net_device *dev = link->dev;
+	bool remove;
 
 	rtnl_lock();
-	if (dev->reg_state == NETREG_REGISTERED) {
-		rcan_update_carrier(link);
+	spin_lock_bh(&link->tx_lock);
+	remove = !link->dead && !link->owner_portid &&
+		 (link->flags & RCAN_LINK_F_REMOVE_ON_DETACH);
+	spin_unlock_bh(&link->tx_lock);
+	if (!link->dead)
 		rcan_notify_link(dev, RCAN_CMD_LINK_DETACH);
-		if ((link->flags & RCAN_LINK_F_REMOVE_ON_DETACH) &&
-		    !READ_ONCE(link->owner_portid))
-			unregister_netdevice(dev);
-	}
-	rtnl_unlock();
+	if (remove)
+		unregister_netdevice(dev);
+	/* Before rtnl_unlock(): it waits for the last reference. */
 	dev_put(dev);
+	rtnl_unlock();
 }
 
-/* Freed with the netdev (needs_free_netdev), after the last reference. */
-static void rcan_priv_destructor(struct net_device *dev)
+static void rcan_destructor(struct net_device *dev)
 {
-	struct rcan_link *link = netdev_priv(dev);
+	struct rcan_link *link = rcan_link(dev);
 
-	kfree(link->slots);
-	link->slots = NULL;
+	mutex_destroy(&link->rx_mutex);
 }
 
-/*
- * Links are created with the CAN device helpers, so they carry the "can"
- * rtnl_link_ops: "ip link set canX type can bitrate N" and "ip -details
- * link show" work as on hardware. They are deleted through rcan's own
- * netlink family; "ip link del" is refused by the CAN core, as for any
- * CAN controller.
- */
 struct net_device *rcan_link_create(struct net *net, const char *name,
 				    u32 flags, u32 window,
 				    struct netlink_ext_ack *extack)
@@ -260,48 +246,90 @@ struct net_device *rcan_link_create(struct net *net, const char *name,
 	dev = alloc_candev(sizeof(*link), window);
 	if (!dev)
 		return ERR_PTR(-ENOMEM);
-	link = netdev_priv(dev);
-	link->slots = kcalloc(window, sizeof(*link->slots), GFP_KERNEL);
-	if (!link->slots) {
-		free_candev(dev);
-		return ERR_PTR(-ENOMEM);
-	}
-	dev->netdev_ops = &rcan_netdev_ops;
-	dev->ethtool_ops = &rcan_ethtool_ops;
-	dev->needs_free_netdev = true;
-	dev->priv_destructor = rcan_priv_destructor;
 	dev_net_set(dev, net);
-	strscpy(dev->name, name && *name ? name : "can%d", IFNAMSIZ);
+	link = netdev_priv(dev);
 	link->dev = dev;
 	link->flags = flags;
 	link->window = window;
-	spin_lock_init(&link->tx_lock);
 	INIT_LIST_HEAD(&link->node);
+	mutex_init(&link->rx_mutex);
+	spin_lock_init(&link->tx_lock);
 	INIT_WORK(&link->detach_work, rcan_detach_work);
+
+	dev->netdev_ops = &rcan_netdev_ops;
+	dev->ethtool_ops = &rcan_ethtool_ops;
+	dev->flags |= IFF_ECHO; /* local echo on the helper's confirmation */
+	/* The owner is found in the link's namespace: the link stays there. */
+	rcan_set_netns_local(dev);
+	dev->needs_free_netdev = true;
+	dev->priv_destructor = rcan_destructor;
 
 	link->can.clock.freq = RCAN_CLOCK_HZ;
 	link->can.bittiming_const = &rcan_bittiming_const;
 	link->can.do_set_bittiming = rcan_set_bittiming;
 	link->can.do_get_berr_counter = rcan_get_berr_counter;
-	link->can.state = CAN_STATE_STOPPED;
+	link->can.state = CAN_STATE_ERROR_ACTIVE;
 	if (flags & RCAN_LINK_F_FD) {
-		/* FD is fixed: CAN_CTRLMODE_FD is not in ctrlmode_supported. */
-		link->can.ctrlmode = CAN_CTRLMODE_FD;
 		link->can.data_bittiming_const = &rcan_data_bittiming_const;
-		link->can.do_set_data_bittiming = rcan_set_bittiming;
-		dev->mtu = CANFD_MTU;
+		link->can.do_set_data_bittiming = rcan_set_data_bittiming;
+		err = can_set_static_ctrlmode(dev, CAN_CTRLMODE_FD);
+		if (err)
+			goto free;
 	}
 
+	strscpy(dev->name, name ? name : "can%d", IFNAMSIZ);
 	err = register_candev(dev);
 	if (err) {
 		if (err == -EEXIST)
-			NL_SET_ERR_MSG(extack, "an interface with this name exists");
-		else
-			NL_SET_ERR_MSG(extack, "cannot register the interface");
-		/* Never registered: free by hand, the destructor will not run. */
-		kfree(link->slots);
-		free_candev(dev);
-		return ERR_PTR(err);
+			NL_SET_ERR_MSG(extack, "interface name already in use");
+		else if (err == -EINVAL)
+			NL_SET_ERR_MSG(extack, "invalid interface name");
+		else if (err == -ENFILE)
+			NL_SET_ERR_MSG(extack, "no free name for the template");
+		goto free;
 	}
 	return dev;
+
+free:
+	free_candev(dev);
+	return ERR_PTR(err);
+}
+
+/*
+ * The helper's report of the remote controller's state. A change becomes
+ * an error frame with the counters, as a hardware driver sends one from
+ * its error interrupt; bus-off takes the carrier away until the remote
+ * recovers. Called under rtnl, which also serialises open and stop.
+ */
+void rcan_set_can_state(struct rcan_link *link, u32 state, u16 txerr,
+			u16 rxerr)
+{
+	struct net_device *dev = link->dev;
+	enum can_state tx_state, rx_state;
+	struct can_frame *cf;
+	struct sk_buff *skb;
+
+	ASSERT_RTNL();
+	WRITE_ONCE(link->txerr, txerr);
+	WRITE_ONCE(link->rxerr, rxerr);
+	if (state == link->can.state)
+		return;
+
+	skb = alloc_can_err_skb(dev, &cf);
+	tx_state = txerr >= rxerr ? state : CAN_STATE_ERROR_ACTIVE;
+	rx_state = txerr <= rxerr ? state : CAN_STATE_ERROR_ACTIVE;
+	spin_lock_bh(&link->tx_lock);
+	can_change_state(dev, cf, tx_state, rx_state);
+	if (state == CAN_STATE_BUS_OFF)
+		link->can.can_stats.bus_off++;
+	else if (state == CAN_STATE_ERROR_ACTIVE && cf)
+		cf->can_id |= CAN_ERR_RESTARTED;
+	rcan_update_carrier_locked(link);
+	spin_unlock_bh(&link->tx_lock);
+	if (!skb)
+		return;
+	cf->can_id |= CAN_ERR_CNT;
+	cf->data[6] = txerr > 255 ? 255 : txerr;
+	cf->data[7] = rxerr > 255 ? 255 : rxerr;
+	rcan_rx_deliver(skb);
 }

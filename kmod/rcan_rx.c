@@ -9,8 +9,6 @@
 
 #include "rcan_priv.h"
 
-extern const struct nla_policy rcan_frame_policy[RCAN_FRAME_MAX + 1];
-
 static bool rcan_valid_fd_len(u32 len)
 {
 	return len == can_fd_dlc2len(can_fd_len2dlc(len));
@@ -24,6 +22,11 @@ static int rcan_rx_check(struct rcan_link *link, struct nlattr **tb,
 	bool fd = flags & RCAN_FRAME_F_FD;
 	u32 id, len;
 
+	if (nla_type(frame) != RCAN_ATTR_FRAME) {
+		NL_SET_ERR_MSG_ATTR(extack, frame,
+				    "RCAN_ATTR_FRAMES holds RCAN_ATTR_FRAME only");
+		return -EINVAL;
+	}
 	if (!tb[RCAN_FRAME_ID]) {
 		NL_SET_ERR_MSG_ATTR(extack, frame, "frame without RCAN_FRAME_ID");
 		return -EINVAL;
@@ -46,6 +49,19 @@ static int rcan_rx_check(struct rcan_link *link, struct nlattr **tb,
 	}
 	if ((id & CAN_ERR_FLAG) && (id & ~CAN_ERR_FLAG) > CAN_ERR_MASK)
 		goto bad_id;
+	if (id & CAN_ERR_FLAG) {
+		if (flags || tb[RCAN_FRAME_LEN]) {
+			NL_SET_ERR_MSG_ATTR(extack, frame,
+					    "error frame with FD flags or RTR length");
+			return -EINVAL;
+		}
+		if (len > CAN_ERR_DLC) {
+			NL_SET_ERR_MSG_ATTR(extack, tb[RCAN_FRAME_DATA],
+					    "error frame longer than 8 bytes");
+			return -EMSGSIZE;
+		}
+		return 0;
+	}
 
 	if (fd && !(link->flags & RCAN_LINK_F_FD)) {
 		NL_SET_ERR_MSG_ATTR(extack, tb[RCAN_FRAME_FLAGS],
@@ -67,7 +83,7 @@ static int rcan_rx_check(struct rcan_link *link, struct nlattr **tb,
 		    nla_get_u8(tb[RCAN_FRAME_LEN]) > CAN_MAX_DLEN) {
 			NL_SET_ERR_MSG_ATTR(extack, tb[RCAN_FRAME_LEN],
 					    "RTR length above 8");
-			return -EINVAL;
+			return -EMSGSIZE;
 		}
 		return 0;
 	}
@@ -147,6 +163,19 @@ static struct sk_buff *rcan_rx_skb(struct rcan_link *link, struct nlattr **tb,
 	return skb;
 }
 
+/*
+ * Up the stack from process context. netif_receive_skb() delivers at once
+ * instead of queueing on the per-CPU backlog (netif_rx()), so a large
+ * batch can neither overflow netdev_max_backlog nor be reordered; the
+ * receive handlers expect BHs off, as in NAPI.
+ */
+void rcan_rx_deliver(struct sk_buff *skb)
+{
+	local_bh_disable();
+	netif_receive_skb(skb);
+	local_bh_enable();
+}
+
 int rcan_rx_frames(struct rcan_link *link, const struct nlattr *frames,
 		   struct netlink_ext_ack *extack)
 {
@@ -155,6 +184,7 @@ int rcan_rx_frames(struct rcan_link *link, const struct nlattr *frames,
 	const struct nlattr *f;
 	int rem, err, n = 0;
 
+	/* All or nothing: the whole batch is checked before any delivery. */
 	nla_for_each_nested(f, frames, rem) {
 		err = nla_parse_nested(tb, RCAN_FRAME_MAX, f, rcan_frame_policy,
 				       extack);
@@ -169,6 +199,13 @@ int rcan_rx_frames(struct rcan_link *link, const struct nlattr *frames,
 		return -EINVAL;
 	}
 
+	mutex_lock(&link->rx_mutex);
+	if (!netif_running(dev)) {
+		/* A controller that is down hears nothing on its bus. */
+		dev->stats.rx_dropped += n;
+		mutex_unlock(&link->rx_mutex);
+		return 0;
+	}
 	nla_for_each_nested(f, frames, rem) {
 		struct sk_buff *skb;
 		unsigned int bytes;
@@ -176,27 +213,23 @@ int rcan_rx_frames(struct rcan_link *link, const struct nlattr *frames,
 
 		if (nla_parse_nested(tb, RCAN_FRAME_MAX, f, rcan_frame_policy,
 				     NULL))
-			continue;	/* cannot happen: checked above */
+			continue; /* cannot happen: checked above */
 		skb = rcan_rx_skb(link, tb, &bytes);
 		if (!skb) {
 			dev->stats.rx_dropped++;
 			continue;
 		}
 		err_frame = nla_get_u32(tb[RCAN_FRAME_ID]) & CAN_ERR_FLAG;
-		/* Receiving in process context: netif_rx() runs the softirq
-		 * when it re-enables BHs, so the backlog never overflows.
-		 */
-		if (rcan_netif_rx(skb) != NET_RX_SUCCESS) {
-			dev->stats.rx_dropped++;
-			continue;
-		}
-		/* Like the CAN drivers since 5.19: error frames the driver
+		/*
+		 * Like the CAN drivers since 5.19: error frames the driver
 		 * generates are not counted as received traffic.
 		 */
 		if (!err_frame) {
 			dev->stats.rx_packets++;
 			dev->stats.rx_bytes += bytes;
 		}
+		rcan_rx_deliver(skb);
 	}
+	mutex_unlock(&link->rx_mutex);
 	return 0;
 }

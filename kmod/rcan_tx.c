@@ -1,32 +1,33 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * Transmit path: frames local programs send go to the owning helper as
- * RCAN_CMD_FRAMES_TX messages, and stay in the echo slots until the
- * helper confirms (echo to local sockets, tx_packets) or fails them
- * (freed, tx_dropped). This is what a hardware driver does between
- * ndo_start_xmit and its TX-complete interrupt.
+ * RCAN_CMD_FRAMES_TX messages and wait in the echo slots until the helper
+ * confirms them (echo to local sockets, tx_packets/tx_bytes) or fails them
+ * (freed, tx_dropped + tx_errors). This is what a hardware driver does
+ * between ndo_start_xmit and its TX-complete interrupt.
+ *
+ * Sequence numbers are u32, per link, handed out in order; frame SEQ sits
+ * in echo slot SEQ % window. At most window frames are unconfirmed; the
+ * queue stops there and wakes when the helper confirms or fails some.
  */
 #include <linux/can/skb.h>
 #include <net/genetlink.h>
 
 #include "rcan_priv.h"
 
-/* Echo releases per lock hold: stays below netdev_max_backlog (1000). */
-#define RCAN_ECHO_BATCH 256
-
 static bool rcan_seq_before(u32 a, u32 b)
 {
 	return (s32)(a - b) < 0;
 }
 
-u32 rcan_tx_inflight(struct rcan_link *link)
+u32 rcan_tx_inflight(const struct rcan_link *link)
 {
 	return link->tx_next - link->tx_oldest;
 }
 
-static struct rcan_slot *rcan_slot(struct rcan_link *link, u32 seq)
+static unsigned int rcan_slot(const struct rcan_link *link, u32 seq)
 {
-	return &link->slots[seq % link->window];
+	return seq % link->window;
 }
 
 static int rcan_tx_msg_start(struct rcan_link *link)
@@ -54,10 +55,10 @@ nospace:
 	return -EMSGSIZE;
 }
 
-static int rcan_tx_put_frame(struct sk_buff *msg, struct sk_buff *skb,
+static int rcan_tx_put_frame(struct sk_buff *msg, const struct sk_buff *skb,
 			     u32 seq)
 {
-	struct canfd_frame *cfd = (struct canfd_frame *)skb->data;
+	const struct canfd_frame *cfd = (const struct canfd_frame *)skb->data;
 	struct nlattr *nest;
 	u32 flags = 0;
 
@@ -88,40 +89,48 @@ cancel:
 	return -EMSGSIZE;
 }
 
-/* Drop the frames of a message that never reached the helper. */
+/* Free and count frames that will never be confirmed. */
 static void rcan_tx_fail_range_locked(struct rcan_link *link, u32 first,
-				      u32 count)
+				      u32 count, bool error)
 {
 	struct net_device *dev = link->dev;
 	u32 seq;
 
 	for (seq = first; seq != first + count; seq++) {
-		struct rcan_slot *slot = rcan_slot(link, seq);
+		unsigned int idx = rcan_slot(link, seq);
 
-		if (!slot->live)
+		if (!link->can.echo_skb[idx])
 			continue;
-		can_free_echo_skb(dev, seq % link->window, NULL);
-		slot->live = false;
+		can_free_echo_skb(dev, idx, NULL);
 		dev->stats.tx_dropped++;
+		if (error)
+			dev->stats.tx_errors++;
 	}
 	/* Failed frames at the head no longer count against the window. */
 	while (link->tx_oldest != link->tx_next &&
-	       !rcan_slot(link, link->tx_oldest)->live)
+	       !link->can.echo_skb[rcan_slot(link, link->tx_oldest)])
 		link->tx_oldest++;
 }
 
-void rcan_tx_drop_msg_locked(struct rcan_link *link)
+/* Fail every frame in flight (owner gone, remote down, link down). */
+void rcan_tx_fail_all_locked(struct rcan_link *link)
 {
-	if (!link->tx_msg)
-		return;
-	nlmsg_free(link->tx_msg);
-	link->tx_msg = NULL;
+	u32 n = rcan_tx_inflight(link);
+
+	if (link->tx_msg) {
+		nlmsg_free(link->tx_msg);
+		link->tx_msg = NULL;
+	}
+	if (n)
+		netdev_dbg(link->dev, "%u frames in flight failed\n", n);
+	rcan_tx_fail_range_locked(link, link->tx_oldest, n, false);
+	link->tx_oldest = link->tx_next;
 }
 
 /*
- * Send the message under construction to the owner. Called with tx_lock
- * held, so the owner's socket (and with it its namespace) cannot go away
- * meanwhile: the release notifier takes tx_lock before it forgets it.
+ * Send the message under construction to the owner. tx_lock is held, so
+ * the owner cannot be forgotten meanwhile (the release notifier takes
+ * tx_lock), and its socket pins its namespace.
  */
 static void rcan_tx_flush_locked(struct rcan_link *link)
 {
@@ -139,56 +148,51 @@ static void rcan_tx_flush_locked(struct rcan_link *link)
 		return;
 	if (err == -ECONNREFUSED) {
 		/* The owner's socket is gone; the notifier may not know yet. */
+		netdev_dbg(link->dev, "owner socket gone, detaching\n");
 		rcan_detach_locked(link);
 		return;
 	}
-	/* The helper's receive buffer is full: these frames are lost. */
+	/* The helper's receive buffer is full: these frames cannot go. */
 	net_warn_ratelimited("%s: helper not reading (%d), %u frames dropped\n",
 			     link->dev->name, err, n);
-	rcan_tx_fail_range_locked(link, link->tx_next - n, n);
+	rcan_tx_fail_range_locked(link, link->tx_next - n, n, true);
 }
 
 netdev_tx_t rcan_start_xmit(struct sk_buff *skb, struct net_device *dev)
 {
 	struct rcan_link *link = rcan_link(dev);
-	struct canfd_frame *cfd = (struct canfd_frame *)skb->data;
-	u32 seq, idx;
-	u8 len;
+	u32 seq;
 
 	if (can_dev_dropped_skb(dev, skb))
 		return NETDEV_TX_OK;
 
 	spin_lock(&link->tx_lock);
-	if (!link->owner_portid || !link->connected) {
-		/* Carrier is off; the queue was stopped, this one raced. */
-		dev->stats.tx_dropped++;
-		spin_unlock(&link->tx_lock);
-		kfree_skb(skb);
-		return NETDEV_TX_OK;
+	if (!rcan_tx_ready_locked(link)) {
+		/* Carrier is off and the queue stopped: this one raced. */
+		netif_stop_queue(dev);
+		goto drop;
 	}
 	if (rcan_tx_inflight(link) >= link->window) {
+		/* Cannot happen: the queue stops at the window. */
 		netif_stop_queue(dev);
 		spin_unlock(&link->tx_lock);
 		return NETDEV_TX_BUSY;
 	}
 
 	seq = link->tx_next;
-	len = (cfd->can_id & CAN_RTR_FLAG) ? 0 : cfd->len;
 	if (!link->tx_msg && rcan_tx_msg_start(link))
 		goto drop;
 	if (rcan_tx_put_frame(link->tx_msg, skb, seq)) {
 		/* Full: send what we have and start a new message. */
 		rcan_tx_flush_locked(link);
-		if (!link->owner_portid || rcan_tx_msg_start(link) ||
-		    rcan_tx_put_frame(link->tx_msg, skb, seq))
+		if (!rcan_tx_ready_locked(link) || rcan_tx_msg_start(link))
+			goto drop;
+		if (rcan_tx_put_frame(link->tx_msg, skb, seq))
 			goto drop;
 	}
 	link->tx_msg_frames++;
 	link->tx_next++;
-	idx = seq % link->window;
-	link->slots[idx].len = len;
-	link->slots[idx].live = true;
-	can_put_echo_skb(skb, dev, idx, 0);
+	can_put_echo_skb(skb, dev, rcan_slot(link, seq), 0);
 
 	if (rcan_tx_inflight(link) >= link->window)
 		netif_stop_queue(dev);
@@ -204,78 +208,93 @@ drop:
 	return NETDEV_TX_OK;
 }
 
-/* Fail every frame in flight (owner gone, remote disconnected). */
-void rcan_tx_fail_all_locked(struct rcan_link *link, int why)
+/*
+ * What __can_get_echo_skb() does (it is not exported to modules in 6.1):
+ * take the looped-back copy out of its slot for delivery after tx_lock
+ * is dropped, with netif_receive_skb() rather than can_get_echo_skb()'s
+ * netif_rx(), so a whole window of echoes cannot overflow the backlog.
+ */
+static struct sk_buff *rcan_take_echo_skb(struct rcan_link *link,
+					  unsigned int idx, unsigned int *len)
 {
-	u32 n = rcan_tx_inflight(link);
+	struct sk_buff *skb = link->can.echo_skb[idx];
 
-	rcan_tx_drop_msg_locked(link);
-	if (n)
-		netdev_dbg(link->dev, "%u frames in flight failed (%d)\n", n,
-			   why);
-	rcan_tx_fail_range_locked(link, link->tx_oldest, n);
-	link->tx_oldest = link->tx_next;
-}
-
-u32 rcan_tx_seq_after_count(struct rcan_link *link, u32 count)
-{
-	u32 upto;
-
-	spin_lock_bh(&link->tx_lock);
-	upto = link->tx_oldest + count - 1;
-	spin_unlock_bh(&link->tx_lock);
-	return upto;
+	link->can.echo_skb[idx] = NULL;
+	if (skb_shinfo(skb)->tx_flags & SKBTX_IN_PROGRESS)
+		skb_tstamp_tx(skb, skb_hwtstamps(skb));
+	*len = can_skb_get_data_len(skb);
+	if (skb->pkt_type != PACKET_LOOPBACK) {
+		dev_consume_skb_any(skb);
+		return NULL;
+	}
+	skb->pkt_type = PACKET_BROADCAST;
+	return skb;
 }
 
 /*
- * The helper's verdict on every frame up to and including @upto: echo
- * and count them (@ok), or free and count them as dropped. Returns how
- * many frames it settled, or a negative errno when @upto was never sent.
+ * The helper's verdict on the oldest frames: every frame up to and
+ * including SEQ (@by_count false, @arg the SEQ) or the @arg oldest ones.
+ * Confirmed frames are echoed and counted, failed ones freed and counted
+ * as dropped and errors. A SEQ older than the oldest frame in flight is
+ * a late verdict on frames already settled (failed on detach): a no-op.
  */
-int rcan_tx_complete(struct rcan_link *link, u32 upto, bool ok, int why)
+int rcan_tx_complete(struct rcan_link *link, bool by_count, u32 arg, bool ok,
+		     int why, struct netlink_ext_ack *extack)
 {
 	struct net_device *dev = link->dev;
-	unsigned int done = 0, batch = 0;
+	struct sk_buff_head echoes;
+	struct sk_buff *skb;
+	unsigned int done = 0;
+	u32 upto;
 
+	__skb_queue_head_init(&echoes);
 	spin_lock_bh(&link->tx_lock);
-	if (!rcan_seq_before(upto, link->tx_next)) {
-		spin_unlock_bh(&link->tx_lock);
-		return -ERANGE;
-	}
-	while (!rcan_seq_before(upto, link->tx_oldest) &&
-	       link->tx_oldest != link->tx_next) {
-		u32 idx = link->tx_oldest % link->window;
-		struct rcan_slot *slot = &link->slots[idx];
-
-		if (slot->live) {
-			if (ok) {
-				/* 0 when local echo is off: count the slot's. */
-				unsigned int len = can_get_echo_skb(dev, idx, NULL);
-
-				dev->stats.tx_packets++;
-				dev->stats.tx_bytes += len ?: slot->len;
-			} else {
-				can_free_echo_skb(dev, idx, NULL);
-				dev->stats.tx_dropped++;
-				dev->stats.tx_errors++;
-			}
-			slot->live = false;
-			done++;
-		}
-		link->tx_oldest++;
-		if (ok && ++batch == RCAN_ECHO_BATCH) {
-			/* Let the backlog drain the echoes queued so far. */
+	if (by_count) {
+		if (arg > rcan_tx_inflight(link)) {
 			spin_unlock_bh(&link->tx_lock);
-			batch = 0;
-			spin_lock_bh(&link->tx_lock);
+			NL_SET_ERR_MSG(extack, "fewer frames are in flight");
+			return -ERANGE;
+		}
+		upto = link->tx_oldest + arg - 1;
+	} else {
+		upto = arg;
+		if (!rcan_seq_before(upto, link->tx_next)) {
+			spin_unlock_bh(&link->tx_lock);
+			NL_SET_ERR_MSG(extack,
+				       "no frame with this sequence number was sent");
+			return -ERANGE;
 		}
 	}
-	if (!ok && done)
-		net_dbg_ratelimited("%s: helper failed %u frames (%d)\n",
-				    dev->name, done, why);
-	if (link->owner_portid && link->connected &&
+	while (link->tx_oldest != link->tx_next &&
+	       !rcan_seq_before(upto, link->tx_oldest)) {
+		unsigned int idx = rcan_slot(link, link->tx_oldest);
+		unsigned int len;
+
+		link->tx_oldest++;
+		if (!link->can.echo_skb[idx])
+			continue;
+		done++;
+		if (!ok) {
+			can_free_echo_skb(dev, idx, NULL);
+			dev->stats.tx_dropped++;
+			dev->stats.tx_errors++;
+			continue;
+		}
+		skb = rcan_take_echo_skb(link, idx, &len);
+		dev->stats.tx_packets++;
+		dev->stats.tx_bytes += len;
+		if (skb)
+			__skb_queue_tail(&echoes, skb);
+	}
+	if (rcan_tx_ready_locked(link) && netif_running(dev) &&
 	    rcan_tx_inflight(link) < link->window)
 		netif_wake_queue(dev);
 	spin_unlock_bh(&link->tx_lock);
+
+	if (!ok && done)
+		netdev_dbg(dev, "helper failed %u frames (%d)\n", done, why);
+	/* Echoes go up after the lock: a receiver may transmit (can-gw). */
+	while ((skb = __skb_dequeue(&echoes)))
+		rcan_rx_deliver(skb);
 	return done;
 }
