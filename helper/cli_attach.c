@@ -254,6 +254,31 @@ static int setup_link(struct rcand *r)
 	return 0;
 }
 
+/*
+ * Create or take back the netdev, once: when the first session is up, or
+ * when the first attempt failed in a way that will be retried. A bus the
+ * server refuses, or a host that does not exist, leaves no netdev behind.
+ * Returns 0 or an exit code.
+ */
+int attach_link(struct rcand *r)
+{
+	int rc;
+
+	if (r->ifindex)
+		return 0;
+	rc = setup_link(r);
+	if (rc)
+		return rc;
+	rc = rnl_subscribe_events(&r->nl);
+	if (rc < 0)
+		log_warn("no rcan events (bitrate changes, deletion): %s",
+			 rnl_strerror(rc));
+	rc = rnl_setup_datapath(&r->nl, 8 << 20);
+	if (rc < 0)
+		log_warn("netlink socket setup: %s", rnl_strerror(rc));
+	return 0;
+}
+
 /* Fork; the parent waits for the first session's outcome and exits with
  * it, so `rcand attach` in a script fails visibly on a refused bus. */
 static int daemonize(struct rcand *r)
@@ -268,13 +293,19 @@ static int daemonize(struct rcand *r)
 	if (pid < 0)
 		return -1;
 	if (pid > 0) {
+		char name[IF_NAMESIZE + 1];
+		ssize_t n;
+
 		close(p[1]);
 		if (read(p[0], &code, 1) != 1) {
 			waitpid(pid, &status, WNOHANG);
 			exit(EXIT_FAIL);
 		}
-		if (code == 0)
-			printf("%s\n", r->ifname);
+		n = read(p[0], name, IF_NAMESIZE);
+		if (code == 0 && n > 0) {
+			name[n] = 0;
+			printf("%s\n", name);
+		}
 		exit(code);
 	}
 	close(p[0]);
@@ -305,11 +336,12 @@ static void teardown(struct rcand *r, int code)
 		if (was_up)
 			pump_session_down(r);
 	}
-	if (r->link_gone || r->taken_over)
+	if (!r->ifindex || r->link_gone || r->taken_over)
 		return;
 	pump_fail_all(r, ENOTCONN);
-	/* a netdev made for a bus that never came up is no use to anyone */
-	if (r->o->remove || (r->created && !r->ever_up && code)) {
+	/* --remove on a netdev made without the remove-on-detach flag
+	 * (taken back): delete it; with the flag, detaching removes it. */
+	if (r->o->remove && !(r->link.flags & RCAN_LINK_F_REMOVE_ON_DETACH)) {
 		rc = rnl_link_del(&r->nl, r->ifindex);
 		if (rc < 0)
 			log_err("%s: deleting the netdev: %s", r->ifname,
@@ -323,8 +355,10 @@ static void teardown(struct rcand *r, int code)
 			log_err("%s: detaching: %s", r->ifname,
 				rnl_strerror(rc));
 		else
-			log_info("%s detached, left in place (exit %d)",
-				 r->ifname, code);
+			log_info("%s detached%s (exit %d)", r->ifname,
+				 r->o->remove ? " and removed" :
+						", left in place",
+				 code);
 	}
 }
 
@@ -506,17 +540,6 @@ int cmd_attach(int argc, char **argv)
 		nl_error("generic netlink", rc);
 		return nl_exit_code(rc);
 	}
-	rc = setup_link(r);
-	if (rc) {
-		rnl_close(&r->nl);
-		return rc;
-	}
-	rc = rnl_subscribe_events(&r->nl);
-	if (rc < 0)
-		log_warn("no rcan events (bitrate changes, deletion): %s",
-			 rnl_strerror(rc));
-	rnl_setup_datapath(&r->nl, 8 << 20);
-
 	if (!o.foreground && daemonize(r) < 0) {
 		fprintf(stderr, "rcand: fork: %s\n", strerror(errno));
 		return EXIT_FAIL;

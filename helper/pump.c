@@ -330,6 +330,8 @@ void pump_rx_frame(struct rcand *r, const struct proto_event *ev)
 	struct rnl_frame f;
 	int rc;
 
+	if (!r->ifindex)
+		return; /* before the netdev exists (handshake) */
 	memset(&f, 0, sizeof(f));
 	f.can_id = ev->can_id;
 	f.len = ev->len;
@@ -388,7 +390,8 @@ void pump_report_ready(struct rcand *r, int code)
 		return;
 	r->ready_reported = 1;
 	if (r->ready_fd >= 0) {
-		if (write(r->ready_fd, &c, 1) < 0)
+		if (write(r->ready_fd, &c, 1) < 0 ||
+		    write(r->ready_fd, r->ifname, strlen(r->ifname)) < 0)
 			log_debug("ready pipe: %s", strerror(errno));
 		close(r->ready_fd);
 		r->ready_fd = -1;
@@ -487,7 +490,8 @@ void pump_on_netlink(struct rnl *n, int cmd, struct nlattr **tb, int err,
 					 r);
 		break;
 	case RCAN_CMD_LINK_DEL:
-		log_info("%s was deleted; exiting", r->ifname);
+		if (!r->quit)
+			log_info("%s was deleted; exiting", r->ifname);
 		r->link_gone = 1;
 		r->quit = EXIT_OK + 1;
 		break;

@@ -163,5 +163,6 @@ void pump_on_netlink(struct rnl *n, int cmd, struct nlattr **tb, int err,
 
 /* cli_attach.c */
 int cmd_attach(int argc, char **argv);
+int attach_link(struct rcand *r);
 
 #endif

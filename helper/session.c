@@ -108,8 +108,16 @@ void sess_close(struct rcand *r, const char *why, int exit_code)
 	r->retry_at = now_ms() + delay;
 	if (why)
 		log_warn("%s; reconnecting in %u ms", why, delay);
-	if (r->first_attempt)
+	if (r->first_attempt) {
+		/* retrying: the netdev exists meanwhile */
+		int rc = attach_link(r);
+
+		if (rc) {
+			r->quit = rc + 1;
+			return;
+		}
 		pump_report_ready(r, 0);
+	}
 	r->first_attempt = 0;
 }
 
@@ -192,7 +200,9 @@ void sess_start_connect(struct rcand *r)
 	snprintf(port, sizeof(port), "%u", r->o->remote.port);
 	rc = getaddrinfo(r->o->remote.host, port, &hints, &ai);
 	if (rc) {
-		int perm = rc == EAI_NONAME || rc == EAI_FAIL;
+		/* on the first attempt any lookup failure is final: a typo
+		 * should not look like a server that is down */
+		int perm = rc != EAI_MEMORY;
 
 		if (rc == EAI_SYSTEM)
 			sess_fail(r, EXIT_UNKNOWN_HOST, 0,
@@ -324,6 +334,12 @@ static int on_element(const struct proto_event *ev, void *arg)
 		break;
 	case PROTO_EV_ECHO:
 		if (r->st == S_WAIT_ECHO) {
+			int rc = attach_link(r);
+
+			if (rc) {
+				sess_close(r, NULL, rc);
+				return 1;
+			}
 			set_state(r, S_UP);
 			r->up_since = now_ms();
 			r->first_attempt = 0;
