@@ -316,8 +316,12 @@ static long feed_inside(struct proto_parser *p, const char *data, size_t n,
 		}
 	}
 	if (chunk > room) {
-		*rc = fail(p, PROTO_EV_OVERSIZE, p->buf,
-			   p->len > 32 ? 32 : p->len, cb, arg);
+		/* show the element's start, wherever it is */
+		if (p->len)
+			*rc = fail(p, PROTO_EV_OVERSIZE, p->buf,
+				   p->len > 32 ? 32 : p->len, cb, arg);
+		else
+			*rc = fail(p, PROTO_EV_OVERSIZE, data, 32, cb, arg);
 		return -1;
 	}
 	memcpy(p->buf + p->len, data, chunk);

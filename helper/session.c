@@ -457,6 +457,13 @@ static void on_readable(struct rcand *r)
 				continue;
 			if (errno == EAGAIN || errno == EWOULDBLOCK)
 				return;
+			/* A daemon that closes right after the handshake
+			 * resets the connection our echo ran into. */
+			if (errno == ECONNRESET && r->st >= S_WAIT_OPEN_OK &&
+			    r->st < S_UP) {
+				on_eof(r);
+				return;
+			}
 			sess_fail(r, EXIT_FAIL, 0, "read from %s failed: %s",
 				  r->url, strerror(errno));
 			return;

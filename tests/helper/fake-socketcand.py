@@ -7,8 +7,8 @@ sends, and misbehaves on the first session on purpose.
 
 MODE for the first session, after the handshake:
   normal     nothing special
-  garbage    a frame, then bytes that are no element
-  oversize   a frame, then an element longer than 8290 bytes
+  garbage    after the first echo: a frame, then bytes that are no element
+  oversize   after the first echo: a frame, then an element over 8290 bytes
   refuse     answer < open > with < error could not open bus > and close
   vanish     answer < ok > < ok > and close (an allowed bus that does not exist)
   stall      stop answering (but keep the connection open)
@@ -74,14 +74,16 @@ def talk(conn, mode, buf):
             raw = True
             for fr in FRAMES:
                 conn.sendall(fr.encode())
+            if mode == "stall":
+                time.sleep(3600)
+        elif w[0] == "echo" and raw:
+            conn.sendall(b"< echo >")
+            # misbehave once the client has its session up
             if mode == "garbage":
                 conn.sendall(b"< frame 123 1.000001 11 >this is no element< ok >")
             elif mode == "oversize":
                 conn.sendall(b"< frame 123 1.000001 11 >< " + b"A" * 9000 + b" >")
-            elif mode == "stall":
-                time.sleep(3600)
-        elif w[0] == "echo" and raw:
-            conn.sendall(b"< echo >")
+            mode = "normal"
 
 
 def main():
