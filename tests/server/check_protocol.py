@@ -1,0 +1,443 @@
+#!/usr/bin/python3
+"""Scripted socketcand client: checks a server's bytes against what the real
+daemon (0.6.1) sends, and the test server's fault options. Prints KTAP.
+
+  check_protocol.py [--server CMD] [--bus vcan0] [--port 29600] [--daemon]
+
+With --server (default: tests/server/rcan-testserver), a fresh server is
+started for each group of checks (faults need their own). With --daemon, the
+checks run against an already running server on --port (e.g. the real
+socketcand) and the fault checks are left out. The bus must be an up vcan.
+"""
+import argparse
+import os
+import re
+import socket
+import struct
+import subprocess
+import sys
+import tempfile
+import time
+
+CAN_EFF_FLAG = 0x80000000
+CAN_RTR_FLAG = 0x40000000
+CAN_ERR_FLAG = 0x20000000
+FMT = "=IB3x8s"
+TS = r"\d+\.\d{6}"
+
+results = []
+
+
+def case(name, ok, diag=""):
+    results.append((name, bool(ok), diag))
+
+
+class Client:
+    def __init__(self, port, timeout=3.0):
+        self.s = socket.create_connection(("127.0.0.1", port), timeout=timeout)
+        self.buf = b""
+
+    def send(self, data):
+        self.s.sendall(data.encode() if isinstance(data, str) else data)
+
+    def element(self, timeout=3.0):
+        """The next whole element, or None on EOF/timeout."""
+        end = time.monotonic() + timeout
+        while True:
+            m = re.match(rb"\s*(<[^<>]*>)", self.buf)
+            if m:
+                self.buf = self.buf[m.end():]
+                return m.group(1).decode()
+            left = end - time.monotonic()
+            if left <= 0:
+                return None
+            self.s.settimeout(left)
+            try:
+                chunk = self.s.recv(65536)
+            except socket.timeout:
+                return None
+            except OSError:
+                return None
+            if not chunk:
+                return None
+            self.buf += chunk
+
+    def raw(self, timeout=2.0):
+        """Everything that arrives until a pause, as bytes."""
+        self.s.settimeout(timeout)
+        data = self.buf
+        self.buf = b""
+        try:
+            while True:
+                chunk = self.s.recv(65536)
+                if not chunk:
+                    break
+                data += chunk
+                self.s.settimeout(0.3)
+        except socket.timeout:
+            pass
+        return data
+
+    def closed(self, timeout=3.0):
+        self.s.settimeout(timeout)
+        try:
+            while True:
+                if not self.s.recv(65536):
+                    return True
+        except socket.timeout:
+            return False
+        except OSError:
+            return True
+
+    def handshake(self, bus):
+        hi = self.element()
+        self.send("< open %s >" % bus)
+        ok1 = self.element()
+        self.send("< rawmode >")
+        ok2 = self.element()
+        return hi, ok1, ok2
+
+    def close(self):
+        self.s.close()
+
+
+def can_socket(bus, err_mask=0):
+    s = socket.socket(socket.AF_CAN, socket.SOCK_RAW, socket.CAN_RAW)
+    if err_mask:
+        s.setsockopt(socket.SOL_CAN_RAW, socket.CAN_RAW_ERR_FILTER,
+                     struct.pack("=I", err_mask))
+    s.bind((bus,))
+    s.settimeout(3)
+    return s
+
+
+def can_send(bus, can_id, data=b"", dlc=None):
+    s = can_socket(bus)
+    s.send(struct.pack(FMT, can_id, len(data) if dlc is None else dlc,
+                       data.ljust(8, b"\0")))
+    s.close()
+
+
+def can_recv(s):
+    try:
+        cid, dlc, data = struct.unpack(FMT, s.recv(16))
+        return cid, data[:dlc]
+    except socket.timeout:
+        return None
+
+
+class Server:
+    def __init__(self, cmd, bus, port, *args):
+        self.tmp = tempfile.mkdtemp()
+        self.ready = os.path.join(self.tmp, "ready")
+        self.stats = os.path.join(self.tmp, "stats")
+        argv = cmd + ["-i", bus, "-p", str(port), "--ready-file", self.ready,
+                      "--stats", self.stats] + list(args)
+        self.p = subprocess.Popen(argv)
+        for _ in range(100):
+            if os.path.exists(self.ready):
+                break
+            time.sleep(0.05)
+
+    def snapshot(self):
+        self.p.send_signal(10)
+        time.sleep(0.5)
+        with open(self.stats) as f:
+            return f.read()
+
+    def stop(self):
+        self.p.terminate()
+        self.p.wait(5)
+
+
+def frame_checks(port, bus):
+    c = Client(port)
+    hi, ok1, ok2 = c.handshake(bus)
+    case("handshake: < hi >, then < ok > to open and to rawmode",
+         (hi, ok1, ok2) == ("< hi >", "< ok >", "< ok >"), (hi, ok1, ok2))
+    time.sleep(0.2)
+    can_send(bus, 0x123, bytes.fromhex("1122334455667788"))
+    e = c.element()
+    case("SFF 8-byte frame: 3 hex digits, one hex string",
+         e and re.fullmatch(r"< frame 123 %s 1122334455667788 >" % TS, e), e)
+    can_send(bus, 0x6FD | CAN_EFF_FLAG, bytes.fromhex("C410E32D96FF256B"))
+    e = c.element()
+    case("EFF frame: 8 hex digits",
+         e and re.fullmatch(r"< frame 000006FD %s C410E32D96FF256B >" % TS, e), e)
+    can_send(bus, 0x123, b"")
+    e = c.element()
+    case("zero-length frame: two spaces before >",
+         e and re.fullmatch(r"< frame 123 %s  >" % TS, e), e)
+    can_send(bus, 0x7FF | CAN_RTR_FLAG, b"", dlc=2)
+    can_send(bus, 0x001, b"\x42")
+    e = c.element()
+    case("RTR frames are not forwarded",
+         e and re.fullmatch(r"< frame 001 %s 42 >" % TS, e), e)
+
+    rx = can_socket(bus)
+    c.send("< send 123 2 11 22 >< send 1AAAAAAA 2 1 f1 >< echo >")
+    e = c.element()
+    f1, f2 = can_recv(rx), can_recv(rx)
+    case("send: SFF and EFF (8-char id) reach the bus, echo answered after",
+         e == "< echo >" and f1 == (0x123, b"\x11\x22") and
+         f2 == (0x1AAAAAAA | CAN_EFF_FLAG, b"\x01\xf1"), (e, f1, f2))
+    c.send("< send 12x 1 11 >< send 123 9 1 2 3 4 5 6 7 8 9 >< echo >")
+    e = c.element()
+    case("malformed send: ignored, no reply, session stays",
+         e == "< echo >" and can_recv_none(rx), e)
+    rx.close()
+    c.send("< frobnicate >")
+    e = c.element()
+    c.send("< echo >")
+    case("unknown command: < error unknown command >, session stays",
+         e == "< error unknown command >" and c.element() == "< echo >", e)
+    c.send("< rawmode >")
+    e = c.element()
+    case("asking for the current mode: < error unknown command >",
+         e == "< error unknown command >", e)
+    c.send("< controlmode >< statistics 200 >")
+    e1, e2 = c.element(), c.element()
+    case("control mode: < ok >, then < stat RXB RXP TXB TXP >",
+         e1 == "< ok >" and e2 and re.fullmatch(r"< stat \d+ \d+ \d+ \d+ >", e2),
+         (e1, e2))
+    c.send("< statistics 0 >< echo >")
+    e = c.element()
+    while e and e.startswith("< stat"):
+        e = c.element()
+    case("< echo > answered in control mode", e == "< echo >", e)
+    c.close()
+
+    c = Client(port)
+    c.element()
+    c.send("< open nosuchbus >")
+    e = c.element()
+    case("unknown bus: < error could not open bus >, then close",
+         e == "< error could not open bus >" and c.closed(), e)
+    c = Client(port)
+    c.element()
+    c.send("< echo >")
+    e = c.element()
+    case("anything but open before open: could not open bus, close",
+         e == "< error could not open bus >" and c.closed(), e)
+    c = Client(port)
+    c.element()
+    c.send("< open %s >" % bus)
+    c.element()
+    c.send("< rawmode >")
+    c.element()
+    c.send("< send 12")
+    case("a read holding only a fragment closes the session", c.closed())
+
+
+def can_recv_none(s):
+    s.settimeout(0.5)
+    got = can_recv(s)
+    s.settimeout(3)
+    return got is None
+
+
+def error_checks(port, bus):
+    c = Client(port)
+    c.handshake(bus)
+    time.sleep(0.2)
+    s = socket.socket(socket.AF_CAN, socket.SOCK_RAW, socket.CAN_RAW)
+    s.bind((bus,))
+    s.send(struct.pack(FMT, CAN_ERR_FLAG | 0x004, 8, bytes(8)))
+    s.close()
+    e = c.element()
+    case("error frame with -e: < error 004 SEC.USEC >",
+         e and re.fullmatch(r"< error 004 %s >" % TS, e), e)
+    c.close()
+
+
+def beacon_check(cmd, bus, port):
+    u = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
+    u.bind(("127.0.0.1", 0))
+    u.settimeout(3)
+    bport = u.getsockname()[1]
+    srv = Server(cmd, bus, port, "--beacon-dest", "127.0.0.1", "--beacon-port",
+                 str(bport), "--beacon-interval", "200", "--name", "benchbox",
+                 "--beacon-url-host", "192.0.2.7")
+    try:
+        data, _ = u.recvfrom(2048)
+        want = ('<CANBeacon name="benchbox" type="SocketCAN" description="socketcand">\n'
+                '<URL>can://192.0.2.7:%d</URL><Bus name="%s"/></CANBeacon>' % (port, bus))
+        case("beacon: the daemon's exact XML, no trailing newline",
+             data.decode() == want, repr(data))
+        t0 = time.monotonic()
+        u.recvfrom(2048)
+        u.recvfrom(2048)
+        dt = time.monotonic() - t0
+        case("beacon: sent every --beacon-interval", 0.2 < dt < 5.0, dt)
+    except socket.timeout:
+        case("beacon: the daemon's exact XML, no trailing newline", False, "none")
+        case("beacon: sent every --beacon-interval", False, "none")
+    srv.stop()
+
+
+def fault_checks(cmd, bus, port):
+    def with_server(args, fn):
+        srv = Server(cmd, bus, port, "--no-beacon", *args)
+        try:
+            return fn(srv)
+        finally:
+            srv.stop()
+
+    def close_after_frames(srv):
+        c = Client(port)
+        c.handshake(bus)
+        time.sleep(0.2)
+        for i in range(5):
+            can_send(bus, 0x100 + i, b"\x01")
+        got = [c.element() for _ in range(4)]
+        return got[:3] == [x for x in got[:3] if x and x.startswith("< frame 10")] \
+            and got[3] is None
+    case("fault close-after-frames=3: three frames, then close",
+         with_server(["--fault", "close-after-frames=3"], close_after_frames))
+
+    def refuse(srv):
+        c = Client(port)
+        c.element()
+        c.send("< open %s >" % bus)
+        return c.element() == "< error could not open bus >" and c.closed()
+    case("fault refuse-bus: a served bus is refused",
+         with_server(["--fault", "refuse-bus=" + bus], refuse))
+
+    def stream_fault(pattern):
+        def fn(srv):
+            c = Client(port)
+            c.handshake(bus)
+            time.sleep(0.2)
+            can_send(bus, 0x321, b"\x99")
+            data = c.raw()
+            return re.search(pattern, data, re.S) is not None
+        return fn
+    case("fault garbage: bytes outside any element",
+         with_server(["--fault", "garbage"],
+                     stream_fault(rb"this is no element\n< frame 321 ")))
+    case("fault unterminated: an element without its >",
+         with_server(["--fault", "unterminated"],
+                     stream_fault(rb"< frame 123 1\.000000 11< frame 321")))
+    case("fault oversize: an element longer than 8290 bytes",
+         with_server(["--fault", "oversize"],
+                     stream_fault(rb"< frame A{9000} >< frame 321")))
+
+    def split(srv):
+        c = Client(port)
+        hi = c.s.recv(100)
+        c.send("< open %s >" % bus)
+        return hi == b"< h"
+    case("fault split=3: elements in 3-byte writes",
+         with_server(["--fault", "split=3"], split))
+
+    def coalesce(srv):
+        c = Client(port)
+        c.handshake(bus)
+        time.sleep(0.2)
+        s = can_socket(bus)
+        for i in range(5):
+            s.send(struct.pack(FMT, 0x200 + i, 1, bytes(8)))
+        s.close()
+        c.s.settimeout(3)
+        data = c.s.recv(65536)
+        return data.count(b"< frame") == 5
+    case("fault coalesce=5: five frames in one write",
+         with_server(["--fault", "coalesce=5"], coalesce))
+
+    def slow(srv):
+        t0 = time.monotonic()
+        c = Client(port)
+        hi = c.element(5)
+        return hi == "< hi >" and time.monotonic() - t0 >= 0.45
+    case("fault slow-handshake=500: replies come late",
+         with_server(["--fault", "slow-handshake=500"], slow))
+
+    def enobufs(srv):
+        c = Client(port)
+        c.handshake(bus)
+        c.send("< send 100 0 >< send 101 0 >< send 102 0 >")
+        return c.closed()
+    case("fault enobufs-after=2: the third send closes the session",
+         with_server(["--fault", "enobufs-after=2"], enobufs))
+
+    def stall(srv):
+        c = Client(port)
+        c.handshake(bus)
+        time.sleep(0.1)
+        t0 = time.monotonic()
+        c.send("< echo >")
+        e = c.element(5)
+        return e == "< echo >" and time.monotonic() - t0 >= 0.7
+    case("fault stall=0:1000: nothing answered for a second",
+         with_server(["--fault", "stall=0:1000"], stall))
+
+    def close_ms(srv):
+        c = Client(port)
+        c.handshake(bus)
+        t0 = time.monotonic()
+        return c.closed(5) and 0.4 <= time.monotonic() - t0 < 4
+    case("fault close-after-ms=500: closed after half a second",
+         with_server(["--fault", "close-after-ms=500"], close_ms))
+
+    def first_only(srv):
+        c = Client(port)
+        c.element()
+        c.send("< open %s >" % bus)
+        first = c.element()
+        c2 = Client(port)
+        hi, ok1, ok2 = c2.handshake(bus)
+        return first == "< error could not open bus >" and ok2 == "< ok >"
+    case("--fault-sessions 1: only the first session misbehaves",
+         with_server(["--fault", "refuse-bus=" + bus, "--fault-sessions", "1"],
+                     first_only))
+
+    def counts(srv):
+        c1, c2 = Client(port), Client(port)
+        c1.handshake(bus)
+        c2.handshake(bus)
+        time.sleep(0.2)
+        can_send(bus, 0x555, b"\x55")
+        both = c1.element(), c2.element()
+        c1.send("< send 111 1 01 >< send 112 1 02 >< echo >")
+        c1.element()
+        snap = srv.snapshot()
+        ok = all(e and e.startswith("< frame 555") for e in both)
+        return ok and re.search(r"sends_written=2 echoes=1", snap) is not None
+    case("two clients at once; --stats counts sends and echoes",
+         with_server([], counts))
+
+
+def main():
+    ap = argparse.ArgumentParser()
+    ap.add_argument("--server", default="tests/server/rcan-testserver")
+    ap.add_argument("--bus", default="vcan0")
+    ap.add_argument("--port", type=int, default=29600)
+    ap.add_argument("--daemon", action="store_true")
+    a = ap.parse_args()
+    cmd = a.server.split()
+    if a.daemon:
+        frame_checks(a.port, a.bus)
+    else:
+        srv = Server(cmd, a.bus, a.port, "--no-beacon")
+        try:
+            frame_checks(a.port, a.bus)
+        finally:
+            srv.stop()
+        srv = Server(cmd, a.bus, a.port, "--no-beacon", "-e", "0xffffffff")
+        try:
+            error_checks(a.port, a.bus)
+        finally:
+            srv.stop()
+        beacon_check(cmd, a.bus, a.port)
+        fault_checks(cmd, a.bus, a.port)
+    print("TAP version 13")
+    print("1..%d" % len(results))
+    for i, (name, ok, diag) in enumerate(results, 1):
+        if not ok:
+            print("# %s" % (diag,))
+        print("%s %d %s" % ("ok" if ok else "not ok", i, name))
+    return 0 if all(ok for _, ok, _ in results) else 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())

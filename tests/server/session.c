@@ -1,0 +1,497 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * One client, as the daemon serves it: a process of its own, strictly
+ * sequential, states NO_BUS -> BCM -> RAW/CONTROL. Faults bend exactly
+ * one behaviour each, so a test can tell what its client survived.
+ */
+#include "server.h"
+
+#include <errno.h>
+#include <linux/can.h>
+#include <linux/can/raw.h>
+#include <net/if.h>
+#include <poll.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <sys/time.h>
+#include <time.h>
+#include <unistd.h>
+
+enum mode { NO_BUS, BCM, RAW, CONTROL };
+
+struct session {
+	int fd, can;
+	enum mode mode;
+	char bus[BUS_NAME_MAX + 1];
+	char in[READER_MAX];
+	size_t inlen;
+	char *out;		/* elements waiting to be written */
+	size_t outlen, outcap;
+	long held;		/* frames held back for the coalesce fault */
+	bool faulty;
+	long long raw_since_ms;
+	bool stalled_once;
+	long stat_ms;
+	long long next_stat_ms;
+	struct session_stats st;
+};
+
+static volatile sig_atomic_t snapshot_wanted;
+
+static void on_usr1(int sig)
+{
+	(void)sig;
+	snapshot_wanted = 1;
+}
+
+static long long now_ms(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return ts.tv_sec * 1000LL + ts.tv_nsec / 1000000;
+}
+
+static void sleep_ms(long ms)
+{
+	struct timespec ts = { ms / 1000, (ms % 1000) * 1000000L };
+
+	while (nanosleep(&ts, &ts) && errno == EINTR)
+		;
+}
+
+static int write_all(struct session *s, const char *buf, size_t len)
+{
+	while (len) {
+		ssize_t n = write(s->fd, buf, len);
+
+		if (n < 0) {
+			if (errno == EINTR)
+				continue;
+			return -1;
+		}
+		s->st.bytes_out += (uint64_t)n;
+		buf += n;
+		len -= (size_t)n;
+	}
+	return 0;
+}
+
+/* Send what is queued; the split fault chops it into tiny writes. */
+static int flush_out(struct session *s)
+{
+	int err = 0;
+
+	if (!s->outlen)
+		return 0;
+	if (s->faulty && cfg.faults.split > 0) {
+		for (size_t off = 0; off < s->outlen && !err;
+		     off += (size_t)cfg.faults.split) {
+			size_t n = s->outlen - off;
+
+			if (n > (size_t)cfg.faults.split)
+				n = (size_t)cfg.faults.split;
+			err = write_all(s, s->out + off, n);
+			usleep(300);
+		}
+	} else {
+		err = write_all(s, s->out, s->outlen);
+	}
+	s->outlen = 0;
+	s->held = 0;
+	return err;
+}
+
+static void queue(struct session *s, const char *buf, size_t len)
+{
+	if (s->outlen + len > s->outcap) {
+		size_t cap = (s->outcap ? s->outcap : 65536);
+
+		while (cap < s->outlen + len)
+			cap *= 2;
+		s->out = realloc(s->out, cap);
+		if (!s->out)
+			exit(3);
+		s->outcap = cap;
+	}
+	memcpy(s->out + s->outlen, buf, len);
+	s->outlen += len;
+}
+
+static int reply(struct session *s, const char *text)
+{
+	queue(s, text, strlen(text));
+	return flush_out(s);
+}
+
+static void end(struct session *s, const char *why)
+{
+	flush_out(s);
+	s->st.end = why;
+	stats_write(&s->st, "end");
+	logmsg("session %ld ends: %s", s->st.index, why);
+	exit(0);
+}
+
+static bool bus_allowed(const char *name)
+{
+	for (int i = 0; i < cfg.nbuses; i++)
+		if (!strcmp(cfg.buses[i], name))
+			return true;
+	return false;
+}
+
+static int open_can(struct session *s)
+{
+	struct sockaddr_can addr = { .can_family = AF_CAN };
+	can_err_mask_t err_mask = cfg.err_mask;
+	int one = 1, rcvbuf = 1 << 20;
+
+	s->can = socket(PF_CAN, SOCK_RAW | SOCK_CLOEXEC, CAN_RAW);
+	if (s->can < 0)
+		return -1;
+	addr.can_ifindex = (int)if_nametoindex(s->bus);
+	if (!addr.can_ifindex)
+		goto fail;
+	setsockopt(s->can, SOL_SOCKET, SO_TIMESTAMP, &one, sizeof(one));
+	setsockopt(s->can, SOL_SOCKET, SO_RCVBUF, &rcvbuf, sizeof(rcvbuf));
+	if (err_mask)
+		setsockopt(s->can, SOL_CAN_RAW, CAN_RAW_ERR_FILTER, &err_mask,
+			   sizeof(err_mask));
+	if (bind(s->can, (struct sockaddr *)&addr, sizeof(addr)) < 0)
+		goto fail;
+	return 0;
+fail:
+	close(s->can);
+	s->can = -1;
+	return -1;
+}
+
+/* "< send ID DLC B0 ... >": malformed ones are logged and ignored. */
+static void do_send(struct session *s, char **w, int n)
+{
+	struct can_frame f = { 0 };
+	unsigned long id, dlc, b;
+	char *e;
+
+	s->st.sends_received++;
+	if (n < 3)
+		goto bad;
+	id = strtoul(w[1], &e, 16);
+	if (*e || !*w[1])
+		goto bad;
+	dlc = strtoul(w[2], &e, 10);
+	if (*e || dlc > 8 || (unsigned long)(n - 3) != dlc)
+		goto bad;
+	for (unsigned long i = 0; i < dlc; i++) {
+		b = strtoul(w[3 + i], &e, 16);
+		if (*e || b > 0xff)
+			goto bad;
+		f.data[i] = (uint8_t)b;
+	}
+	/* Extended iff the id text is 8 characters, like the daemon. */
+	f.can_id = (canid_t)id;
+	if (strlen(w[1]) == 8)
+		f.can_id |= CAN_EFF_FLAG;
+	f.len = (uint8_t)dlc;
+	if (s->faulty && cfg.faults.enobufs_after > 0 &&
+	    s->st.sends_written >= (uint64_t)cfg.faults.enobufs_after)
+		end(s, "enobufs-fault");
+	if (write(s->can, &f, sizeof(f)) != sizeof(f))
+		end(s, "can-write-failed");
+	s->st.sends_written++;
+	return;
+bad:
+	s->st.malformed++;
+	logmsg("malformed send ignored");
+}
+
+static void start_raw(struct session *s)
+{
+	s->mode = RAW;
+	s->raw_since_ms = now_ms();
+	if (!s->faulty)
+		return;
+	if (cfg.faults.garbage)
+		queue(s, "this is no element\n", 19);
+	if (cfg.faults.unterminated)
+		queue(s, "< frame 123 1.000000 11", 23);
+	if (cfg.faults.oversize) {
+		queue(s, "< frame ", 8);
+		for (int i = 0; i < 9000; i++)
+			queue(s, "A", 1);
+		queue(s, " >", 2);
+	}
+}
+
+static void handle_element(struct session *s, char *text)
+{
+	char *w[80];
+	int n = 0;
+
+	for (char *t = strtok(text, " "); t && n < 80; t = strtok(NULL, " "))
+		w[n++] = t;
+	if (!n)
+		return;
+	if (s->faulty && cfg.faults.slow_handshake_ms && s->mode != RAW)
+		sleep_ms(cfg.faults.slow_handshake_ms);
+
+	if (s->mode == NO_BUS) {
+		if (!strcmp(w[0], "open") && n == 2) {
+			snprintf(s->bus, sizeof(s->bus), "%s", w[1]);
+			if (strlen(w[1]) > BUS_NAME_MAX || !bus_allowed(s->bus) ||
+			    (s->faulty && !strcmp(cfg.faults.refuse_bus, s->bus)) ||
+			    open_can(s)) {
+				reply(s, "< error could not open bus >");
+				end(s, "could-not-open-bus");
+			}
+			s->mode = BCM;
+			reply(s, "< ok >");
+			return;
+		}
+		if (n >= 2 && cfg.bittiming && bus_allowed(w[0]) &&
+		    ((!strcmp(w[1], "B") && n == 10) ||
+		     (!strcmp(w[1], "C") && n == 5))) {
+			logmsg("bus configuration for %s accepted", w[0]);
+			reply(s, "< ok >");
+			return;
+		}
+		/* Anything else is taken as a bus configuration command. */
+		reply(s, "< error could not open bus >");
+		end(s, "could-not-open-bus");
+	}
+
+	if (!strcmp(w[0], "echo") && n == 1 && s->mode != NO_BUS) {
+		s->st.echoes++;
+		reply(s, "< echo >");
+		return;
+	}
+	if (n == 1 && (!strcmp(w[0], "rawmode") || !strcmp(w[0], "bcmmode") ||
+		       !strcmp(w[0], "controlmode") ||
+		       !strcmp(w[0], "isotpmode"))) {
+		enum mode want = w[0][0] == 'r' ? RAW :
+				 w[0][0] == 'c' ? CONTROL : BCM;
+
+		if (want == s->mode) {
+			reply(s, "< error unknown command >");
+			return;
+		}
+		s->mode = want;
+		reply(s, "< ok >");
+		if (want == RAW)
+			start_raw(s);
+		return;
+	}
+	if (s->mode == RAW && !strcmp(w[0], "send")) {
+		do_send(s, w, n);
+		return;
+	}
+	if (s->mode == CONTROL && !strcmp(w[0], "statistics") && n == 2) {
+		s->stat_ms = strtol(w[1], NULL, 10);
+		s->next_stat_ms = now_ms() + s->stat_ms;
+		return;
+	}
+	reply(s, "< error unknown command >");
+}
+
+/*
+ * The daemon's reader: bytes before the first '<' are dropped; a read
+ * that leaves no complete element and no '>' at all ends the session.
+ */
+static void handle_input(struct session *s)
+{
+	ssize_t n = read(s->fd, s->in + s->inlen, sizeof(s->in) - s->inlen);
+	char *start, *close;
+	bool any = false;
+
+	if (n <= 0)
+		end(s, n == 0 ? "client-closed" : "read-error");
+	s->st.bytes_in += (uint64_t)n;
+	s->inlen += (size_t)n;
+	for (;;) {
+		start = memchr(s->in, '<', s->inlen);
+		if (!start) {
+			s->inlen = 0;
+			break;
+		}
+		close = memchr(start, '>', s->inlen - (size_t)(start - s->in));
+		if (!close)
+			break;
+		*close = '\0';
+		any = true;
+		handle_element(s, start + 1);
+		s->inlen -= (size_t)(close + 1 - s->in);
+		memmove(s->in, close + 1, s->inlen);
+	}
+	if (!any && s->inlen && !memchr(s->in, '>', s->inlen))
+		end(s, "fragment-read");
+	if (s->inlen == sizeof(s->in))
+		end(s, "reader-full");
+}
+
+static void format_frame(struct session *s, const struct can_frame *f,
+			 const struct timeval *tv)
+{
+	static const char hex[] = "0123456789ABCDEF";
+	char buf[128];
+	int len;
+
+	if (f->can_id & CAN_ERR_FLAG) {
+		len = snprintf(buf, sizeof(buf), "< error %03X %lld.%06lld >",
+			       f->can_id & CAN_EFF_MASK, (long long)tv->tv_sec,
+			       (long long)tv->tv_usec);
+	} else {
+		if (f->can_id & CAN_EFF_FLAG)
+			len = snprintf(buf, sizeof(buf), "< frame %08X %lld.%06lld ",
+				       f->can_id & CAN_EFF_MASK,
+				       (long long)tv->tv_sec,
+				       (long long)tv->tv_usec);
+		else
+			len = snprintf(buf, sizeof(buf), "< frame %03X %lld.%06lld ",
+				       f->can_id & CAN_SFF_MASK,
+				       (long long)tv->tv_sec,
+				       (long long)tv->tv_usec);
+		for (int i = 0; i < f->len && i < 8; i++) {
+			buf[len++] = hex[f->data[i] >> 4];
+			buf[len++] = hex[f->data[i] & 15];
+		}
+		buf[len++] = ' ';
+		buf[len++] = '>';
+	}
+	queue(s, buf, (size_t)len);
+}
+
+#define BATCH 64
+
+static void handle_can(struct session *s)
+{
+	struct can_frame frames[BATCH];
+	char ctrl[BATCH][CMSG_SPACE(sizeof(struct timeval))];
+	struct mmsghdr msgs[BATCH];
+	struct iovec iov[BATCH];
+	int n;
+
+	memset(msgs, 0, sizeof(msgs));
+	for (int i = 0; i < BATCH; i++) {
+		iov[i].iov_base = &frames[i];
+		iov[i].iov_len = sizeof(frames[i]);
+		msgs[i].msg_hdr.msg_iov = &iov[i];
+		msgs[i].msg_hdr.msg_iovlen = 1;
+		msgs[i].msg_hdr.msg_control = ctrl[i];
+		msgs[i].msg_hdr.msg_controllen = sizeof(ctrl[i]);
+	}
+	n = recvmmsg(s->can, msgs, BATCH, MSG_DONTWAIT, NULL);
+	if (n <= 0)
+		return;
+	for (int i = 0; i < n; i++) {
+		struct timeval tv = { 0 };
+		struct cmsghdr *c;
+
+		if (msgs[i].msg_len != sizeof(struct can_frame))
+			continue;
+		for (c = CMSG_FIRSTHDR(&msgs[i].msg_hdr); c;
+		     c = CMSG_NXTHDR(&msgs[i].msg_hdr, c))
+			if (c->cmsg_level == SOL_SOCKET &&
+			    c->cmsg_type == SO_TIMESTAMP)
+				memcpy(&tv, CMSG_DATA(c), sizeof(tv));
+		if (s->mode != RAW)
+			continue;
+		/* The daemon forwards no RTR frames. */
+		if (frames[i].can_id & CAN_RTR_FLAG)
+			continue;
+		format_frame(s, &frames[i], &tv);
+		s->st.frames_to_client++;
+		s->held++;
+		if (s->faulty && cfg.faults.close_after_frames > 0 &&
+		    s->st.frames_to_client >=
+			    (uint64_t)cfg.faults.close_after_frames)
+			end(s, "close-after-frames");
+	}
+	if (s->faulty && cfg.faults.coalesce > 1 &&
+	    s->held < cfg.faults.coalesce)
+		return;
+	if (flush_out(s))
+		end(s, "write-error");
+}
+
+/* "< stat RXB RXP TXB TXP >" from /proc/net/dev, as the daemon does. */
+static void send_stat(struct session *s)
+{
+	unsigned long long v[16] = { 0 };
+	char line[512], name[64], buf[160];
+	FILE *f = fopen("/proc/net/dev", "r");
+
+	if (!f)
+		return;
+	while (fgets(line, sizeof(line), f)) {
+		char *colon = strchr(line, ':');
+
+		if (!colon)
+			continue;
+		*colon = ' ';
+		if (sscanf(line, " %63s %llu %llu %*u %*u %*u %*u %*u %*u %llu %llu",
+			   name, &v[0], &v[1], &v[2], &v[3]) == 5 &&
+		    !strcmp(name, s->bus))
+			break;
+	}
+	fclose(f);
+	snprintf(buf, sizeof(buf), "< stat %llu %llu %llu %llu >", v[0], v[1],
+		 v[2], v[3]);
+	reply(s, buf);
+}
+
+int session_run(int fd, long index, bool faulty)
+{
+	struct session s = { .fd = fd, .can = -1, .faulty = faulty };
+
+	s.st.index = index;
+	signal(SIGUSR1, on_usr1);
+	if (faulty && cfg.faults.slow_handshake_ms)
+		sleep_ms(cfg.faults.slow_handshake_ms);
+	if (reply(&s, "< hi >"))
+		end(&s, "write-error");
+
+	for (;;) {
+		struct pollfd p[2] = { { fd, POLLIN, 0 }, { s.can, POLLIN, 0 } };
+		long long now = now_ms();
+		int timeout = 50, ready;
+
+		if (snapshot_wanted) {
+			snapshot_wanted = 0;
+			stats_write(&s.st, "snapshot");
+		}
+		if (s.mode == RAW && faulty) {
+			long long since = now - s.raw_since_ms;
+
+			if (cfg.faults.close_after_ms &&
+			    since >= cfg.faults.close_after_ms)
+				end(&s, "close-after-ms");
+			if (cfg.faults.stall_ms && !s.stalled_once &&
+			    since >= cfg.faults.stall_start_ms) {
+				s.stalled_once = true;
+				logmsg("stalling for %ld ms", cfg.faults.stall_ms);
+				sleep_ms(cfg.faults.stall_ms);
+			}
+		}
+		if (s.mode == CONTROL && s.stat_ms > 0 && now >= s.next_stat_ms) {
+			s.next_stat_ms = now + s.stat_ms;
+			send_stat(&s);
+		}
+		ready = poll(p, s.can >= 0 ? 2 : 1, timeout);
+		if (ready < 0) {
+			if (errno == EINTR)
+				continue;
+			end(&s, "poll-error");
+		}
+		/* Coalescing holds frames only while more keep coming. */
+		if (!ready && s.held && flush_out(&s))
+			end(&s, "write-error");
+		if (p[0].revents & (POLLIN | POLLHUP | POLLERR))
+			handle_input(&s);
+		if (s.can >= 0 && (p[1].revents & POLLIN))
+			handle_can(&s);
+	}
+}
