@@ -12,6 +12,7 @@ MODE for the first session, after the handshake:
   refuse     answer < open > with < error could not open bus > and close
   vanish     answer < ok > < ok > and close (an allowed bus that does not exist)
   stall      stop answering (but keep the connection open)
+  burst:N    after the first echo: N sequenced EFF frames (see canseq.py)
 Every later session is normal. --frame elements are sent to each session
 once it is in raw mode. The count of sessions is written to WIRELOG.sessions.
 """
@@ -83,7 +84,22 @@ def talk(conn, mode, buf):
                 conn.sendall(b"< frame 123 1.000001 11 >this is no element< ok >")
             elif mode == "oversize":
                 conn.sendall(b"< frame 123 1.000001 11 >< " + b"A" * 9000 + b" >")
+            elif mode.startswith("burst:"):
+                burst(conn, int(mode[6:]))
             mode = "normal"
+
+
+def burst(conn, count):
+    """count sequenced frames as canseq.py check expects them, RAW format."""
+    chunk = []
+    for i in range(count):
+        chunk.append("< frame %08X 1700000000.%06d %08X%08X >" % (
+            0x1000000 + i % 0x100, i % 1000000, i, ~i & 0xFFFFFFFF))
+        if len(chunk) == 200:
+            conn.sendall("".join(chunk).encode())
+            chunk = []
+    if chunk:
+        conn.sendall("".join(chunk).encode())
 
 
 def main():
