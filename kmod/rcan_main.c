@@ -7,6 +7,7 @@
  */
 #include <linux/module.h>
 #include <linux/rtnetlink.h>
+#include <net/net_namespace.h>
 
 #include "rcan_priv.h"
 
@@ -14,21 +15,39 @@ struct workqueue_struct *rcan_wq;
 DEFINE_SPINLOCK(rcan_links_lock);
 LIST_HEAD(rcan_links);
 
-/* Unload: every link in every namespace goes, helpers attached or not. */
-static void rcan_remove_all_links(void)
+/*
+ * Links are namespace-local (the owner finds them in its namespace), and
+ * the CAN core's dellink is a no-op: when a namespace dies its links must
+ * be unregistered here, before the core's default_device_exit_batch()
+ * looks for leftovers. A pernet "device" op registered after the core's
+ * runs before it. Unregistering the op at unload removes the links of
+ * every namespace, init_net included.
+ */
+static void __net_exit rcan_net_exit_batch(struct list_head *net_list)
 {
 	struct rcan_link *link;
+	struct net *net;
 	LIST_HEAD(kill);
 
 	rtnl_lock();
 	spin_lock_bh(&rcan_links_lock);
-	list_for_each_entry(link, &rcan_links, node)
-		unregister_netdevice_queue(link->dev, &kill);
+	list_for_each_entry(link, &rcan_links, node) {
+		list_for_each_entry(net, net_list, exit_list) {
+			if (net_eq(dev_net(link->dev), net)) {
+				unregister_netdevice_queue(link->dev, &kill);
+				break;
+			}
+		}
+	}
 	spin_unlock_bh(&rcan_links_lock);
 	/* ndo_uninit takes each link off rcan_links. */
 	unregister_netdevice_many(&kill);
 	rtnl_unlock();
 }
+
+static struct pernet_operations rcan_net_ops = {
+	.exit_batch = rcan_net_exit_batch,
+};
 
 static int __init rcan_module_init(void)
 {
@@ -37,9 +56,12 @@ static int __init rcan_module_init(void)
 	rcan_wq = alloc_workqueue("rcan", 0, 0);
 	if (!rcan_wq)
 		return -ENOMEM;
-	err = rcan_netlink_notifier_register();
+	err = register_pernet_device(&rcan_net_ops);
 	if (err)
 		goto err_wq;
+	err = rcan_netlink_notifier_register();
+	if (err)
+		goto err_pernet;
 	err = rcan_genl_init();
 	if (err)
 		goto err_notifier;
@@ -49,6 +71,8 @@ static int __init rcan_module_init(void)
 
 err_notifier:
 	rcan_netlink_notifier_unregister();
+err_pernet:
+	unregister_pernet_device(&rcan_net_ops);
 err_wq:
 	destroy_workqueue(rcan_wq);
 	return err;
@@ -58,13 +82,14 @@ static void __exit rcan_module_exit(void)
 {
 	/*
 	 * The family first: it waits for commands in progress, and no new
-	 * link or owner can appear after it. Then the links (their
-	 * in-flight frames are failed, their owners forgotten), then the
-	 * detach work, which may still hold device references.
+	 * link or owner can appear after it. Then the links of every
+	 * namespace (their in-flight frames are failed, their owners
+	 * forgotten), then the detach work, which may still hold device
+	 * references.
 	 */
 	rcan_genl_exit();
 	rcan_netlink_notifier_unregister();
-	rcan_remove_all_links();
+	unregister_pernet_device(&rcan_net_ops);
 	destroy_workqueue(rcan_wq);
 }
 

@@ -1,0 +1,14 @@
+#!/bin/sh
+# rcan.ko's generic netlink ABI on its own (tests/kernel/rcan_abi_test):
+# life cycle, namespaces, EPERM, malformed messages. KTAP from the harness.
+cd "${RCAN_ROOT:-.}" || exit 1
+modprobe -a can can_raw can_dev >&2 || exit 1
+loaded=
+if ! [ -e /sys/module/rcan ]; then
+	insmod kmod/rcan.ko >&2 || exit 1
+	loaded=1
+fi
+tests/kernel/rcan_abi_test
+rc=$?
+[ -n "$loaded" ] && rmmod rcan >&2
+exit $rc

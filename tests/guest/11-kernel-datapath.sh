@@ -1,0 +1,14 @@
+#!/bin/sh
+# rcan.ko's data path on its own (tests/kernel/rcan_datapath_test):
+# RX, TX, echo, TX window, carrier, owner loss, CAN state. KTAP.
+cd "${RCAN_ROOT:-.}" || exit 1
+modprobe -a can can_raw can_dev >&2 || exit 1
+loaded=
+if ! [ -e /sys/module/rcan ]; then
+	insmod kmod/rcan.ko >&2 || exit 1
+	loaded=1
+fi
+tests/kernel/rcan_datapath_test
+rc=$?
+[ -n "$loaded" ] && rmmod rcan >&2
+exit $rc

@@ -1,0 +1,122 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * rcan_traffic LINKS SECONDS: make LINKS attached, connected links and keep
+ * frames flowing both ways on all of them (FRAMES_RX in, CAN_RAW out,
+ * FRAMES_TX confirmed with TX_DONE) for SECONDS or until killed, while the
+ * caller does something nasty such as rmmod rcan. It never gives up on an
+ * error: the family, the links and the sockets may vanish under it.
+ * Prints "ready" on stdout once traffic flows. Exit 0 unless setup fails.
+ */
+#include <fcntl.h>
+#include <time.h>
+
+#include "rcan_nl.h"
+
+#define MAXL 16
+
+static void drain_and_confirm(struct rnl *n)
+{
+	static char buf[RNL_BUF * 4];
+	static struct rmsg m;
+	ssize_t len;
+
+	while ((len = recv(n->fd, buf, sizeof(buf), MSG_DONTWAIT)) > 0) {
+		struct nlmsghdr *nlh;
+
+		for (nlh = (struct nlmsghdr *)buf; NLMSG_OK(nlh, len);
+		     nlh = NLMSG_NEXT(nlh, len)) {
+			struct rframe f[128];
+			const struct nlattr *tb[RCAN_ATTR_MAX + 1];
+			int cnt, alen;
+			const struct nlattr *a;
+
+			if (nlh->nlmsg_type != n->family)
+				continue;
+			cnt = rnl_parse_tx(nlh, f, 128);
+			if (!cnt)
+				continue;
+			a = rnl_genl_attrs(nlh, &alen);
+			rnl_parse(a, alen, tb, RCAN_ATTR_MAX);
+			if (!tb[RCAN_ATTR_IFINDEX])
+				continue;
+			rmsg_init(&m, n->family, RCAN_CMD_TX_DONE, 0);
+			rmsg_u32(&m, RCAN_ATTR_IFINDEX,
+				 rnl_u32(tb[RCAN_ATTR_IFINDEX]));
+			rmsg_u32(&m, RCAN_ATTR_SEQ, f[cnt - 1].seq);
+			rnl_send(n, &m);
+		}
+	}
+}
+
+int main(int argc, char **argv)
+{
+	int nlinks = argc > 1 ? atoi(argv[1]) : 4;
+	int secs = argc > 2 ? atoi(argv[2]) : 30;
+	uint32_t ifindex[MAXL];
+	int can[MAXL], i;
+	struct rnl n;
+	time_t end;
+	uint32_t k = 0;
+
+	if (nlinks < 1 || nlinks > MAXL)
+		nlinks = 4;
+	if (rnl_open(&n)) {
+		fprintf(stderr, "rcan_traffic: no rcan family\n");
+		return 1;
+	}
+	for (i = 0; i < nlinks; i++) {
+		struct rlink l;
+
+		if (rnl_link_new(&n, "rttr%d", i % 2 ? RCAN_LINK_F_FD : 0, 32,
+				 true, &l) ||
+		    if_set_up(l.ifname, true) ||
+		    rnl_set_connected(&n, l.ifindex, 1)) {
+			fprintf(stderr, "rcan_traffic: setup failed\n");
+			return 1;
+		}
+		ifindex[i] = l.ifindex;
+		can[i] = can_open(l.ifindex, false);
+	}
+	fcntl(n.fd, F_SETFL, O_NONBLOCK);
+	printf("ready\n");
+	fflush(stdout);
+	end = time(NULL) + secs;
+	while (time(NULL) < end) {
+		for (i = 0; i < nlinks; i++) {
+			static struct rmsg m;
+			struct rframe f = { .id = k & 0x7ff, .len = 8 };
+			struct nlattr *nest;
+			int j;
+
+			if (can[i] >= 0) {
+				struct can_frame cf = { .can_id = k & 0x7ff,
+							.len = 4 };
+
+				if (write(can[i], &cf, sizeof(cf)) < 0 &&
+				    errno == ENODEV) {
+					close(can[i]);
+					can[i] = -1;
+				}
+			}
+			rmsg_init(&m, n.family, RCAN_CMD_FRAMES_RX, 0);
+			rmsg_u32(&m, RCAN_ATTR_IFINDEX, ifindex[i]);
+			nest = rmsg_nest(&m, RCAN_ATTR_FRAMES);
+			for (j = 0; j < 16; j++) {
+				memcpy(f.data, &k, sizeof(k));
+				rmsg_frame(&m, &f);
+				k++;
+			}
+			rmsg_nest_end(&m, nest);
+			rnl_send(&n, &m);
+			if (can[i] >= 0) {
+				struct can_frame cf;
+
+				while (read(can[i], &cf, sizeof(cf)) > 0)
+					;
+			}
+		}
+		drain_and_confirm(&n);
+		usleep(1000);
+	}
+	return 0;
+}
