@@ -42,10 +42,11 @@
 #define can_dev_dropped_skb(dev, skb) can_dropped_invalid_skb(dev, skb)
 #endif
 
+/* Used as "struct rcan_ethtool_ts_info". */
 #if LINUX_VERSION_CODE < KERNEL_VERSION(6, 11, 0)
-typedef struct ethtool_ts_info rcan_ethtool_ts_info;
+#define rcan_ethtool_ts_info ethtool_ts_info
 #else
-typedef struct kernel_ethtool_ts_info rcan_ethtool_ts_info;
+#define rcan_ethtool_ts_info kernel_ethtool_ts_info
 #endif
 
 static inline void rcan_set_netns_local(struct net_device *dev)

@@ -33,7 +33,8 @@ static const struct nla_policy rcan_policy[RCAN_ATTR_MAX + 1] = {
 	[RCAN_ATTR_RXERR] = { .type = NLA_U16 },
 	[RCAN_ATTR_REMOTE] = { .type = NLA_NUL_STRING,
 			       .len = RCAN_REMOTE_MAX - 1 },
-	[RCAN_ATTR_TX_WINDOW] = NLA_POLICY_RANGE(NLA_U32, 1, RCAN_TX_WINDOW_MAX),
+	[RCAN_ATTR_TX_WINDOW] =
+		NLA_POLICY_RANGE(NLA_U32, 1, RCAN_TX_WINDOW_MAX),
 	[RCAN_ATTR_SEQ] = { .type = NLA_U32 },
 	[RCAN_ATTR_COUNT] = NLA_POLICY_RANGE(NLA_U32, 1, RCAN_TX_WINDOW_MAX),
 	[RCAN_ATTR_ERRNO] = NLA_POLICY_MAX(NLA_U32, MAX_ERRNO),
@@ -191,8 +192,7 @@ static int rcan_fill_link(struct sk_buff *skb, struct net_device *dev,
 	    nla_put_u16(skb, RCAN_ATTR_RXERR, READ_ONCE(link->rxerr)) ||
 	    nla_put_u32(skb, RCAN_ATTR_TX_WINDOW, link->window) ||
 	    nla_put_u32(skb, RCAN_ATTR_INFLIGHT, inflight) ||
-	    nla_put_u32(skb, RCAN_ATTR_SEQ, next) ||
-	    rcan_fill_stats(skb, dev))
+	    nla_put_u32(skb, RCAN_ATTR_SEQ, next) || rcan_fill_stats(skb, dev))
 		goto cancel;
 	if (rcan_fill_remote(skb, dev))
 		goto cancel;
@@ -277,12 +277,13 @@ static int rcan_cmd_link_new(struct sk_buff *skb, struct genl_info *info)
 {
 	struct nlattr **a = info->attrs;
 	const char *name = a[RCAN_ATTR_IFNAME] ? nla_data(a[RCAN_ATTR_IFNAME]) :
-						  NULL;
+						 NULL;
 	u32 flags = a[RCAN_ATTR_LINK_FLAGS] ?
-		    nla_get_u32(a[RCAN_ATTR_LINK_FLAGS]) : 0;
+			    nla_get_u32(a[RCAN_ATTR_LINK_FLAGS]) :
+			    0;
 	u32 window = a[RCAN_ATTR_TX_WINDOW] ?
-		     nla_get_u32(a[RCAN_ATTR_TX_WINDOW]) :
-		     RCAN_TX_WINDOW_DEFAULT;
+			     nla_get_u32(a[RCAN_ATTR_TX_WINDOW]) :
+			     RCAN_TX_WINDOW_DEFAULT;
 	struct net_device *dev;
 	int err;
 
@@ -392,9 +393,11 @@ static int rcan_cmd_link_set(struct sk_buff *skb, struct genl_info *info)
 		rcan_set_connected(link, nla_get_u8(a[RCAN_ATTR_CONNECTED]));
 	if (a[RCAN_ATTR_CAN_STATE]) {
 		u16 txerr = a[RCAN_ATTR_TXERR] ?
-			    nla_get_u16(a[RCAN_ATTR_TXERR]) : 0;
+				    nla_get_u16(a[RCAN_ATTR_TXERR]) :
+				    0;
 		u16 rxerr = a[RCAN_ATTR_RXERR] ?
-			    nla_get_u16(a[RCAN_ATTR_RXERR]) : 0;
+				    nla_get_u16(a[RCAN_ATTR_RXERR]) :
+				    0;
 
 		rtnl_lock();
 		rcan_set_can_state(link, nla_get_u32(a[RCAN_ATTR_CAN_STATE]),
@@ -413,8 +416,8 @@ static int rcan_cmd_link_attach(struct sk_buff *skb, struct genl_info *info)
 
 	if (IS_ERR(dev))
 		return PTR_ERR(dev);
-	err = rcan_attach(rcan_link(dev), genl_info_net(info),
-			  info->snd_portid, info->extack);
+	err = rcan_attach(rcan_link(dev), genl_info_net(info), info->snd_portid,
+			  info->extack);
 	if (!err) {
 		rcan_notify_link(dev, RCAN_CMD_LINK_ATTACH);
 		err = rcan_reply_link(info, dev, RCAN_CMD_LINK_ATTACH);
@@ -431,8 +434,8 @@ static int rcan_cmd_link_detach(struct sk_buff *skb, struct genl_info *info)
 
 	if (IS_ERR(dev))
 		return PTR_ERR(dev);
-	err = rcan_detach(rcan_link(dev), genl_info_net(info),
-			  info->snd_portid, info->extack);
+	err = rcan_detach(rcan_link(dev), genl_info_net(info), info->snd_portid,
+			  info->extack);
 	dev_put(dev);
 	return err;
 }
@@ -460,22 +463,19 @@ static int rcan_tx_verdict(struct genl_info *info, bool ok)
 	struct nlattr **a = info->attrs;
 	bool by_count = a[RCAN_ATTR_COUNT];
 	struct net_device *dev;
+	u32 arg, why;
 	int ret;
 
 	if (!a[RCAN_ATTR_SEQ] == !a[RCAN_ATTR_COUNT]) {
-		NL_SET_ERR_MSG(info->extack,
-			       "give exactly one of RCAN_ATTR_SEQ and RCAN_ATTR_COUNT");
+		NL_SET_ERR_MSG(info->extack, "need one of SEQ and COUNT");
 		return -EINVAL;
 	}
 	dev = rcan_get_owned_dev(info);
 	if (IS_ERR(dev))
 		return PTR_ERR(dev);
-	ret = rcan_tx_complete(rcan_link(dev), by_count,
-			       nla_get_u32(a[by_count ? RCAN_ATTR_COUNT :
-							RCAN_ATTR_SEQ]),
-			       ok,
-			       a[RCAN_ATTR_ERRNO] ?
-			       nla_get_u32(a[RCAN_ATTR_ERRNO]) : 0,
+	arg = nla_get_u32(a[by_count ? RCAN_ATTR_COUNT : RCAN_ATTR_SEQ]);
+	why = a[RCAN_ATTR_ERRNO] ? nla_get_u32(a[RCAN_ATTR_ERRNO]) : 0;
+	ret = rcan_tx_complete(rcan_link(dev), by_count, arg, ok, why,
 			       info->extack);
 	dev_put(dev);
 	return ret < 0 ? ret : 0;

@@ -40,8 +40,6 @@ static const struct can_bittiming_const rcan_data_bittiming_const = {
 	.brp_inc = 1,
 };
 
-bool rcan_is_link(const struct net_device *dev);
-
 /* Frames can go to the remote: owned, connected, not bus-off. */
 bool rcan_tx_ready_locked(const struct rcan_link *link)
 {
@@ -167,13 +165,13 @@ static void rcan_get_drvinfo(struct net_device *dev,
 }
 
 /* Received frames carry the remote's timestamp as a hardware timestamp. */
-static int rcan_get_ts_info(struct net_device *dev, rcan_ethtool_ts_info *info)
+static int rcan_get_ts_info(struct net_device *dev,
+			    struct rcan_ethtool_ts_info *info)
 {
-	info->so_timestamping = SOF_TIMESTAMPING_TX_SOFTWARE |
-				SOF_TIMESTAMPING_RX_SOFTWARE |
-				SOF_TIMESTAMPING_SOFTWARE |
-				SOF_TIMESTAMPING_RX_HARDWARE |
-				SOF_TIMESTAMPING_RAW_HARDWARE;
+	info->so_timestamping =
+		SOF_TIMESTAMPING_TX_SOFTWARE | SOF_TIMESTAMPING_RX_SOFTWARE |
+		SOF_TIMESTAMPING_SOFTWARE | SOF_TIMESTAMPING_RX_HARDWARE |
+		SOF_TIMESTAMPING_RAW_HARDWARE;
 	info->phc_index = -1;
 	info->tx_types = BIT(HWTSTAMP_TX_OFF);
 	info->rx_filters = BIT(HWTSTAMP_FILTER_ALL);
@@ -209,8 +207,8 @@ static int rcan_get_berr_counter(const struct net_device *dev,
 
 static void rcan_detach_work(struct work_struct *work)
 {
-	struct rcan_link *link = container_of(work, struct rcan_link,
-					      detach_work);
+	struct rcan_link *link =
+		container_of(work, struct rcan_link, detach_work);
 	struct net_device *dev = link->dev;
 	bool remove;
 
@@ -301,8 +299,7 @@ free:
  * its error interrupt; bus-off takes the carrier away until the remote
  * recovers. Called under rtnl, which also serialises open and stop.
  */
-void rcan_set_can_state(struct rcan_link *link, u32 state, u16 txerr,
-			u16 rxerr)
+void rcan_set_can_state(struct rcan_link *link, u32 state, u16 txerr, u16 rxerr)
 {
 	struct net_device *dev = link->dev;
 	enum can_state tx_state, rx_state;

@@ -18,17 +18,18 @@ static int rcan_rx_check(struct rcan_link *link, struct nlattr **tb,
 			 const struct nlattr *frame,
 			 struct netlink_ext_ack *extack)
 {
-	u32 flags = tb[RCAN_FRAME_FLAGS] ? nla_get_u32(tb[RCAN_FRAME_FLAGS]) : 0;
+	u32 flags = tb[RCAN_FRAME_FLAGS] ? nla_get_u32(tb[RCAN_FRAME_FLAGS]) :
+					   0;
 	bool fd = flags & RCAN_FRAME_F_FD;
 	u32 id, len;
 
 	if (nla_type(frame) != RCAN_ATTR_FRAME) {
-		NL_SET_ERR_MSG_ATTR(extack, frame,
-				    "RCAN_ATTR_FRAMES holds RCAN_ATTR_FRAME only");
+		NL_SET_ERR_MSG_ATTR(extack, frame, "not an RCAN_ATTR_FRAME");
 		return -EINVAL;
 	}
 	if (!tb[RCAN_FRAME_ID]) {
-		NL_SET_ERR_MSG_ATTR(extack, frame, "frame without RCAN_FRAME_ID");
+		NL_SET_ERR_MSG_ATTR(extack, frame,
+				    "frame without RCAN_FRAME_ID");
 		return -EINVAL;
 	}
 	id = nla_get_u32(tb[RCAN_FRAME_ID]);
@@ -52,7 +53,7 @@ static int rcan_rx_check(struct rcan_link *link, struct nlattr **tb,
 	if (id & CAN_ERR_FLAG) {
 		if (flags || tb[RCAN_FRAME_LEN]) {
 			NL_SET_ERR_MSG_ATTR(extack, frame,
-					    "error frame with FD flags or RTR length");
+					    "error frame with flags or length");
 			return -EINVAL;
 		}
 		if (len > CAN_ERR_DLC) {
@@ -113,7 +114,8 @@ static struct sk_buff *rcan_rx_skb(struct rcan_link *link, struct nlattr **tb,
 				   unsigned int *bytes)
 {
 	struct net_device *dev = link->dev;
-	u32 flags = tb[RCAN_FRAME_FLAGS] ? nla_get_u32(tb[RCAN_FRAME_FLAGS]) : 0;
+	u32 flags = tb[RCAN_FRAME_FLAGS] ? nla_get_u32(tb[RCAN_FRAME_FLAGS]) :
+					   0;
 	u32 id = nla_get_u32(tb[RCAN_FRAME_ID]);
 	const struct nlattr *data = tb[RCAN_FRAME_DATA];
 	u32 len = data ? nla_len(data) : 0;
@@ -149,7 +151,8 @@ static struct sk_buff *rcan_rx_skb(struct rcan_link *link, struct nlattr **tb,
 		cf->can_id = id;
 		if (id & CAN_RTR_FLAG) {
 			cf->len = tb[RCAN_FRAME_LEN] ?
-				  nla_get_u8(tb[RCAN_FRAME_LEN]) : 0;
+					  nla_get_u8(tb[RCAN_FRAME_LEN]) :
+					  0;
 		} else {
 			cf->len = len;
 			if (data)
@@ -195,7 +198,8 @@ int rcan_rx_frames(struct rcan_link *link, const struct nlattr *frames,
 		n++;
 	}
 	if (!n) {
-		NL_SET_ERR_MSG_ATTR(extack, frames, "no frames in RCAN_ATTR_FRAMES");
+		NL_SET_ERR_MSG_ATTR(extack, frames,
+				    "no frames in RCAN_ATTR_FRAMES");
 		return -EINVAL;
 	}
 

@@ -260,8 +260,7 @@ int rcan_tx_complete(struct rcan_link *link, bool by_count, u32 arg, bool ok,
 		upto = arg;
 		if (!rcan_seq_before(upto, link->tx_next)) {
 			spin_unlock_bh(&link->tx_lock);
-			NL_SET_ERR_MSG(extack,
-				       "no frame with this sequence number was sent");
+			NL_SET_ERR_MSG(extack, "sequence number not sent yet");
 			return -ERANGE;
 		}
 	}

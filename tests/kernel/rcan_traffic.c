@@ -50,8 +50,8 @@ static void drain_and_confirm(struct rnl *n)
 
 int main(int argc, char **argv)
 {
-	int nlinks = argc > 1 ? atoi(argv[1]) : 4;
-	int secs = argc > 2 ? atoi(argv[2]) : 30;
+	int nlinks = argc > 1 ? (int)strtol(argv[1], NULL, 10) : 4;
+	int secs = argc > 2 ? (int)strtol(argv[2], NULL, 10) : 30;
 	uint32_t ifindex[MAXL];
 	int can[MAXL], i;
 	struct rnl n;
