@@ -4,6 +4,10 @@
 #   make demo       the main job, end to end, in a QEMU guest
 #   make check      every test (host suites + guest suites), last line
 #                   "N passed, N failed, N skipped"
+#   make lint       checkpatch, sparse, W=1, clang-format, cppcheck, clang-tidy
+#   make check-debug  the guest suites on a KASAN/lockdep/kmemleak kernel
+#   make bench      throughput, loss, CPU and latency of the whole path
+#   make install / uninstall, dkms-install / dkms-uninstall   (mk/install.mk)
 #
 # KVER/KDIR choose the kernel to build for. They default to the Debian
 # kernel that linux-image-amd64 installed, never to `uname -r`.
@@ -15,7 +19,7 @@ KSFT ?= $(CURDIR)/build/kselftest
 # Sub-projects that exist in this tree (they arrive one by one).
 HAVE = $(wildcard $(1)/Makefile)
 
-.PHONY: all module helper tests deps check demo clean
+.PHONY: all module helper tests deps check demo lint check-debug bench clean
 all: module helper
 
 module:
@@ -28,6 +32,7 @@ tests: all
 	@scripts/kselftest-headers.sh >/dev/null
 	$(if $(call HAVE,tests/kernel),$(MAKE) -C tests/kernel KSFT=$(KSFT))
 	$(if $(call HAVE,tests/server),$(MAKE) -C tests/server)
+	$(if $(call HAVE,tests/fuzz),$(MAKE) -C tests/fuzz)
 
 deps:
 	@scripts/install-deps.sh
@@ -35,8 +40,21 @@ deps:
 check: deps
 	@tests/run-check.sh
 
-demo: deps all tests
+demo: deps
+	@$(MAKE) -s all tests
 	@scripts/demo.sh
+
+lint: deps
+	@scripts/lint.sh
+
+check-debug: deps
+	@scripts/check-debug.sh
+
+bench: deps
+	@$(MAKE) -s all tests
+	@scripts/bench.sh
+
+-include mk/install.mk
 
 clean:
 	-$(MAKE) -C kmod KDIR=$(KDIR) clean
@@ -44,4 +62,5 @@ clean:
 	$(if $(call HAVE,tests/kernel),-$(MAKE) -C tests/kernel clean)
 	$(if $(call HAVE,tests/server),-$(MAKE) -C tests/server clean)
 	$(if $(call HAVE,tests/helper),-$(MAKE) -C tests/helper clean)
+	$(if $(call HAVE,tests/fuzz),-$(MAKE) -C tests/fuzz clean)
 	rm -rf build
