@@ -12,15 +12,6 @@
  * Nothing is called with tx_lock held that could transmit on the link
  * again: echoes and error frames are delivered after it is dropped.
  */
-/*
- * COORDINATION NOTE (remove before release): two sessions were given
- * issue 3 at the same time and both wrote into kmod/. Session "B" (started
- * 15:58) merged both versions at 16:10 into this tree (rcan_link.c holds
- * attach/detach/notifier, rcan_main.c only init/exit) and commits it.
- * Other session: please do not overwrite these files wholesale; B keeps
- * kmod/ and tests/kernel/. If you are still running, take the guest
- * wrappers tests/guest/1x-kernel-*.sh only after checking git log.
- */
 #ifndef RCAN_PRIV_H
 #define RCAN_PRIV_H
 
