@@ -287,11 +287,28 @@ static int text_is(const struct proto_event *ev, const char *s)
 	return len - i == n && memcmp(t + i, s, n) == 0;
 }
 
+/* Element text fit for one log line: no control bytes, bounded. */
+static const char *printable(const struct proto_event *ev, char *buf,
+			     size_t size)
+{
+	size_t i, n = ev->text_len < size - 1 ? ev->text_len : size - 1;
+
+	for (i = 0; i < n; i++) {
+		unsigned char c = (unsigned char)ev->text[i];
+
+		buf[i] = c < 0x20 || c >= 0x7f ? '.' : (char)c;
+	}
+	buf[n] = 0;
+	return buf;
+}
+
 /* Handle one parsed element; non-zero stops parsing (session closed). */
 static int on_element(const struct proto_event *ev, void *arg)
 {
 	struct rcand *r = arg;
-	int t = (int)ev->text_len > 200 ? 200 : (int)ev->text_len;
+	char tbuf[201];
+	const char *text = printable(ev, tbuf, sizeof(tbuf));
+	int t = (int)strlen(text);
 
 	switch (ev->type) {
 	case PROTO_EV_GARBAGE:
@@ -301,7 +318,7 @@ static int on_element(const struct proto_event *ev, void *arg)
 			  ev->type == PROTO_EV_OVERSIZE ?
 				  "element longer than 8290 bytes" :
 				  "garbage",
-			  r->url, t, ev->text);
+			  r->url, t, text);
 		return 1;
 	case PROTO_EV_FRAME:
 	case PROTO_EV_ERRFRAME:
@@ -355,7 +372,7 @@ static int on_element(const struct proto_event *ev, void *arg)
 		if (r->st == S_WAIT_BT_OK) {
 			log_warn(
 				"%s: the server refused the bit timing ('%.*s'); connecting without it",
-				r->ifname, t, ev->text);
+				r->ifname, t, text);
 			r->have_bt = 0;
 			sess_fail(r, EXIT_PROTOCOL, 0, "bit timing refused");
 			return 1;
@@ -370,31 +387,31 @@ static int on_element(const struct proto_event *ev, void *arg)
 		if (r->st != S_UP) {
 			sess_fail(r, EXIT_PROTOCOL, 0,
 				  "server error while %s: '%.*s'",
-				  state_names[r->st], t, ev->text);
+				  state_names[r->st], t, text);
 			return 1;
 		}
-		log_warn("%s: server says '%.*s'", r->ifname, t, ev->text);
+		log_warn("%s: server says '%.*s'", r->ifname, t, text);
 		return 0;
 	case PROTO_EV_STAT:
-		log_debug("stat %.*s", t, ev->text);
+		log_debug("stat %.*s", t, text);
 		return 0;
 	case PROTO_EV_UNKNOWN:
 		if (r->st == S_WAIT_BT_OK) {
 			log_warn(
 				"%s: the server cannot set the bit timing ('%.*s'); connecting without it",
-				r->ifname, t, ev->text);
+				r->ifname, t, text);
 			r->have_bt = 0;
 			sess_fail(r, EXIT_PROTOCOL, 0, "bit timing refused");
 			return 1;
 		}
 		if (r->logged_unknown++ < 3)
 			log_warn("%s: ignoring unknown element '<%.*s>'",
-				 r->ifname, t, ev->text);
+				 r->ifname, t, text);
 		return 0;
 	}
 	if (r->logged_unknown++ < 3)
 		log_warn("%s: ignoring unexpected '<%.*s>' while %s", r->ifname,
-			 t, ev->text, state_names[r->st]);
+			 t, text, state_names[r->st]);
 	return 0;
 }
 

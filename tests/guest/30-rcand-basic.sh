@@ -11,7 +11,7 @@ ktap_plan 16
 
 setup() {
 	load_rcan && add_vcan rcvcan0 &&
-		server srv 29536 -i rcvcan0 -e 0x1FFFFFFF
+		server srv 29536 -i rcvcan0 -e 0x1FFFFFFF --no-beacon
 }
 if ! setup; then
 	ktap_fail "module, vcan and test server start"

@@ -4,13 +4,13 @@
 . tests/helper/guest-lib.sh
 
 PY=/usr/bin/python3
-BDEST=${RCAND_BEACON_DEST:-127.255.255.255}
+BDEST=${RCAND_BEACON_DEST:-127.0.0.1}
 ktap_plan 6
 
 setup() {
 	load_rcan && add_vcan rcvcan1 && add_vcan rcvcan2 &&
-		server srva 29540 -i rcvcan1 --beacon-interval 300 --beacon-dest "$BDEST" &&
-		server srvb 29541 -i rcvcan2 --beacon-interval 300 --beacon-dest "$BDEST"
+		server srva 29540 -i rcvcan1 --name srva --beacon-interval 300 --beacon-dest "$BDEST" &&
+		server srvb 29541 -i rcvcan2 --name srvb --beacon-interval 300 --beacon-dest "$BDEST"
 }
 if setup; then
 	ktap_ok "two test servers announce themselves"
@@ -21,8 +21,8 @@ else
 fi
 
 $RCAND discover -t 1500 >"$T/disc.txt" 2>&1
-if grep -q ':29540, buses: rcvcan1' "$T/disc.txt" &&
-	grep -q ':29541, buses: rcvcan2' "$T/disc.txt" &&
+if grep -q '^srva (.*) at 127.0.0.1:29540, buses: rcvcan1$' "$T/disc.txt" &&
+	grep -q '^srvb (.*) at 127.0.0.1:29541, buses: rcvcan2$' "$T/disc.txt" &&
 	[ "$(wc -l <"$T/disc.txt")" -eq 2 ]; then
 	ktap_ok "discover lists both servers once each, with their buses"
 else
@@ -36,6 +36,7 @@ d = json.load(open(sys.argv[1]))
 ports = sorted(s["port"] for s in d)
 buses = sorted(b for s in d for b in s["buses"])
 ok = ports == [29540, 29541] and buses == ["rcvcan1", "rcvcan2"] and \
+    sorted(s["name"] for s in d) == ["srva", "srvb"] and \
     all(s["host"] == "127.0.0.1" and s["url"].startswith("can://") for s in d)
 sys.exit(0 if ok else 1)
 PYEOF
@@ -44,7 +45,7 @@ ktap_check "discover --json is valid JSON with host, port, url and buses" \
 
 # a server announcing an unusable address: the beacon's source is used
 stop srvb
-server srvc 29542 -i rcvcan2 --beacon-interval 300 --beacon-dest "$BDEST" \
+server srvc 29542 -i rcvcan2 --name srvc --beacon-interval 300 --beacon-dest "$BDEST" \
 	--beacon-url-host 0.0.0.0
 $RCAND discover -t 1500 >"$T/disc2.txt" 2>&1
 if grep -q '127.0.0.1:29542.*from the beacon.s source' "$T/disc2.txt"; then
