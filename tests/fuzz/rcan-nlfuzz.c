@@ -5,7 +5,11 @@
  * detach and delete links and frames flow both ways, then check that the
  * kernel still answers a plain request.
  *
- *   rcan-nlfuzz [-t SECONDS] [-n MESSAGES] [-s SEED]
+ *   rcan-nlfuzz [-t SECONDS] [-n MESSAGES] [-s SEED] [-g GRACE] [-w PARTS]
+ *     -g  seconds after the deadline before a still-blocked thread counts
+ *         as a wedged kernel (60)
+ *     -w  comma-separated subset of fuzz,lifecycle,injector,can,unpriv,
+ *         userns (all), to narrow a finding down
  *
  * Who sends what:
  *   2 fuzz threads    privileged sockets: valid headers with random
@@ -29,6 +33,7 @@
  * build most of these messages.
  */
 #include <errno.h>
+#include <fcntl.h>
 #include <grp.h>
 #include <linux/can.h>
 #include <linux/can/raw.h>
@@ -982,7 +987,7 @@ static void *fuzz_thread(void *arg)
 	struct worker *w = arg;
 
 	fuzz_loop(w->seed);
-	w->done = true;
+	__atomic_store_n(&w->done, true, __ATOMIC_RELEASE);
 	return NULL;
 }
 
@@ -1115,7 +1120,7 @@ out:
 	nl_free(&a);
 	nl_free(&b);
 	free(m.buf);
-	w->done = true;
+	__atomic_store_n(&w->done, true, __ATOMIC_RELEASE);
 	return NULL;
 }
 
@@ -1253,7 +1258,7 @@ static void *injector_thread(void *arg)
 out:
 	nl_free(&s);
 	free(m.buf);
-	w->done = true;
+	__atomic_store_n(&w->done, true, __ATOMIC_RELEASE);
 	return NULL;
 }
 
@@ -1312,7 +1317,7 @@ out:
 		close(tx);
 	if (rx >= 0)
 		close(rx);
-	w->done = true;
+	__atomic_store_n(&w->done, true, __ATOMIC_RELEASE);
 	return NULL;
 }
 
@@ -1369,35 +1374,60 @@ static pid_t spawn_child(uint64_t seed, bool own_netns, int *pipe_out)
 
 static unsigned long child_msgs[2];
 
-static void reap_child(pid_t pid, int fd, unsigned int which, const char *who)
+/* A child's report, read while it runs so a full pipe never blocks it. */
+struct kid {
+	pid_t pid;
+	int fd;
+	char *buf;
+	size_t len;
+	bool eof, exited;
+};
+
+#define KID_BUF (1024 * 1024UL)
+
+static void kid_poll(struct kid *k)
 {
-	char line[OUTCOME_LEN + 32];
-	FILE *f = fdopen(fd, "r");
-	int status = 0;
+	ssize_t n;
+	int status;
 
-	if (!f) {
-		close(fd);
-	} else {
-		while (fgets(line, sizeof(line), f)) {
-			char *key;
-			unsigned long count;
-
-			line[strcspn(line, "\n")] = 0;
-			if (line[0] == '!') {
-				printf("# %s: %s\n", who, line + 1);
-				continue;
-			}
-			if (line[0] == '=') {
-				child_msgs[which] = strtoul(line + 1, NULL, 10);
-				continue;
-			}
-			count = strtoul(line, &key, 10);
-			if (*key == ' ')
-				outcome_add_key(key + 1, count);
+	while (k->fd >= 0 && !k->eof && k->len < KID_BUF - 1) {
+		n = read(k->fd, k->buf + k->len, KID_BUF - 1 - k->len);
+		if (n > 0) {
+			k->len += (size_t)n;
+			continue;
 		}
-		fclose(f);
+		if (n == 0)
+			k->eof = true;
+		break;
 	}
-	waitpid(pid, &status, 0);
+	if (k->pid > 0 && !k->exited && waitpid(k->pid, &status, WNOHANG) > 0)
+		k->exited = true;
+}
+
+static void kid_report(struct kid *k, unsigned int which, const char *who)
+{
+	char *line, *next, *key;
+	unsigned long count;
+
+	if (!k->buf)
+		return;
+	k->buf[k->len] = 0;
+	for (line = k->buf; line && *line; line = next) {
+		next = strchr(line, '\n');
+		if (next)
+			*next++ = 0;
+		if (line[0] == '!') {
+			printf("# %s: %s\n", who, line + 1);
+			continue;
+		}
+		if (line[0] == '=') {
+			child_msgs[which] = strtoul(line + 1, NULL, 10);
+			continue;
+		}
+		count = strtoul(line, &key, 10);
+		if (*key == ' ')
+			outcome_add_key(key + 1, count);
+	}
 }
 
 /* ---- the end: is the kernel still fine? ---- */
@@ -1472,7 +1502,8 @@ static void on_signal(int sig)
 
 static void usage(const char *prog)
 {
-	fprintf(stderr, "usage: %s [-t SECONDS] [-n MESSAGES] [-s SEED]\n",
+	fprintf(stderr,
+		"usage: %s [-t SECONDS] [-n MESSAGES] [-s SEED] [-g GRACE] [-w PARTS]\n",
 		prog);
 	exit(2);
 }
@@ -1489,19 +1520,66 @@ static unsigned long parse_num(const char *s, const char *prog)
 	return v;
 }
 
+enum { W_FUZZ1, W_FUZZ2, W_LIFECYCLE, W_INJECTOR, W_CAN, N_WORKERS };
+
+static void *(*const worker_fn[N_WORKERS])(void *) = {
+	fuzz_thread, fuzz_thread, lifecycle_thread, injector_thread, can_thread,
+};
+
+/* -w: which parts run, to narrow a problem down to the fewest. */
+static bool want_part(const char *list, const char *part)
+{
+	size_t n = strlen(part);
+	const char *p = list;
+
+	if (!list)
+		return true;
+	while ((p = strstr(p, part))) {
+		if ((p == list || p[-1] == ',') && (p[n] == ',' || !p[n]))
+			return true;
+		p += n;
+	}
+	return false;
+}
+
+static void print_summary(double secs, unsigned int finished,
+			  unsigned int workers, const char *health)
+{
+	unsigned int i;
+
+	pthread_mutex_lock(&outcomes_lock);
+	qsort(outcomes, n_outcomes, sizeof(outcomes[0]), cmp_outcome);
+	for (i = 0; i < n_outcomes; i++)
+		printf("# outcome %6lu x %s\n", outcomes[i].count,
+		       outcomes[i].key);
+	printf("# sent %lu messages in %.1f s (+%lu unprivileged, +%lu in a user namespace), %lu unanswered\n",
+	       __atomic_load_n(&msgs_sent, __ATOMIC_RELAXED), secs,
+	       child_msgs[0], child_msgs[1], msgs_unanswered);
+	printf("# frames: %lu injected with FRAMES_RX, %lu sent on CAN sockets, %lu FRAMES_TX seen, %lu received on CAN sockets\n",
+	       injected_frames, can_sent, tx_frames_seen, can_received);
+	printf("# events group %s; %lu bit rates set with ip link\n",
+	       events_group ? "joined" : "not announced", bitrates_set);
+	printf("# %u distinct (command, errno, extack) outcomes\n", n_outcomes);
+	printf("# %u of %u threads finished; kernel %s\n", finished, workers,
+	       health);
+	pthread_mutex_unlock(&outcomes_lock);
+}
+
 int main(int argc, char **argv)
 {
-	struct worker w[5];
-	unsigned long seconds = 10;
+	struct worker w[N_WORKERS];
+	bool run[N_WORKERS];
+	struct kid kids[2] = { { .pid = -1, .fd = -1 },
+			       { .pid = -1, .fd = -1 } };
+	unsigned long seconds = 10, grace = 60;
 	uint64_t seed = (uint64_t)time(NULL) ^ ((uint64_t)getpid() << 32);
-	pid_t kids[2];
-	int pipes[2] = { -1, -1 };
-	double start, end;
-	unsigned int i, finished = 0;
+	const char *parts = NULL;
+	double start;
+	unsigned int i, workers = 0, finished;
 	int fam, opt;
-	bool healthy;
+	bool healthy, kids_done;
 
-	while ((opt = getopt(argc, argv, "t:n:s:")) != -1) {
+	while ((opt = getopt(argc, argv, "t:n:s:w:g:")) != -1) {
 		switch (opt) {
 		case 't':
 			seconds = parse_num(optarg, argv[0]);
@@ -1511,6 +1589,12 @@ int main(int argc, char **argv)
 			break;
 		case 's':
 			seed = parse_num(optarg, argv[0]);
+			break;
+		case 'w':
+			parts = optarg;
+			break;
+		case 'g':
+			grace = parse_num(optarg, argv[0]);
 			break;
 		default:
 			usage(argv[0]);
@@ -1529,64 +1613,89 @@ int main(int argc, char **argv)
 	}
 	family = (uint16_t)fam;
 	msgs_sent = 0; /* the family lookup does not count */
-	printf("# seed %llu, %lu s, message limit %lu, family id %u\n",
-	       (unsigned long long)seed, seconds, max_msgs, family);
+	printf("# seed %llu, %lu s, message limit %lu, family id %u, parts %s\n",
+	       (unsigned long long)seed, seconds, max_msgs, family,
+	       parts ? parts : "all");
 
 	start = now();
 	deadline = start + (double)seconds;
-	kids[0] = spawn_child(seed + 101, false, &pipes[0]);
-	kids[1] = spawn_child(seed + 202, true, &pipes[1]);
-	for (i = 0; i < 5; i++) {
-		void *(*fn)(void *);
+	/* children first: fork before there are threads */
+	for (i = 0; i < 2; i++) {
+		if (!want_part(parts, i ? "userns" : "unpriv"))
+			continue;
+		kids[i].buf = malloc(KID_BUF);
+		if (kids[i].buf)
+			kids[i].pid = spawn_child(seed + 101ULL * (i + 1),
+						  i == 1, &kids[i].fd);
+		if (kids[i].fd >= 0)
+			fcntl(kids[i].fd, F_SETFL, O_NONBLOCK);
+	}
+	for (i = 0; i < N_WORKERS; i++) {
+		static const char *const names[N_WORKERS] = {
+			"fuzz", "fuzz", "lifecycle", "injector", "can",
+		};
 
 		w[i].id = i;
 		w[i].seed = seed + 7919ULL * i;
 		w[i].done = false;
-		switch (i) {
-		case 0:
-		case 1:
-			fn = fuzz_thread;
-			break;
-		case 2:
-			fn = lifecycle_thread;
-			break;
-		case 3:
-			fn = injector_thread;
-			break;
-		default:
-			fn = can_thread;
-		}
-		if (pthread_create(&w[i].thread, NULL, fn, &w[i])) {
+		run[i] = want_part(parts, names[i]);
+		if (!run[i])
+			continue;
+		if (pthread_create(&w[i].thread, NULL, worker_fn[i], &w[i])) {
 			printf("# cannot start thread %u\n", i);
 			stop = 1;
+			free(kids[0].buf);
+			free(kids[1].buf);
 			return 2;
 		}
+		workers++;
 	}
-	for (i = 0; i < 5; i++) {
-		pthread_join(w[i].thread, NULL);
-		finished += w[i].done;
+
+	/*
+	 * Watchdog: a thread still inside the kernel long after the deadline
+	 * means the kernel is wedged (a lock or a reference never released);
+	 * say so and leave instead of hanging the whole test run.
+	 */
+	for (;;) {
+		finished = 0;
+		for (i = 0; i < N_WORKERS; i++)
+			finished += run[i] && __atomic_load_n(&w[i].done,
+							      __ATOMIC_ACQUIRE);
+		kids_done = true;
+		for (i = 0; i < 2; i++) {
+			kid_poll(&kids[i]);
+			if (kids[i].pid > 0 &&
+			    (!kids[i].exited || !kids[i].eof))
+				kids_done = false;
+		}
+		if (finished == workers && kids_done)
+			break;
+		if (now() > deadline + (double)grace) {
+			printf("# %u of %u threads%s still blocked %lu s after the deadline: the kernel is wedged\n",
+			       workers - finished, workers,
+			       kids_done ? "" : " (or a child)", grace);
+			for (i = 0; i < 2; i++)
+				kid_report(&kids[i], i,
+					   i ? "user+net namespace child" :
+					       "unprivileged child");
+			print_summary(now() - start, finished, workers,
+				      "is NOT healthy (wedged)");
+			fflush(stdout);
+			_exit(1);
+		}
+		usleep(100000);
 	}
-	if (kids[0] > 0)
-		reap_child(kids[0], pipes[0], 0, "unprivileged child");
-	if (kids[1] > 0)
-		reap_child(kids[1], pipes[1], 1, "user+net namespace child");
-	end = now();
+	for (i = 0; i < N_WORKERS; i++)
+		if (run[i])
+			pthread_join(w[i].thread, NULL);
+	kid_report(&kids[0], 0, "unprivileged child");
+	kid_report(&kids[1], 1, "user+net namespace child");
+	free(kids[0].buf);
+	free(kids[1].buf);
 
 	healthy = health_check();
-
-	qsort(outcomes, n_outcomes, sizeof(outcomes[0]), cmp_outcome);
-	for (i = 0; i < n_outcomes; i++)
-		printf("# outcome %6lu x %s\n", outcomes[i].count,
-		       outcomes[i].key);
-	printf("# sent %lu messages in %.1f s (+%lu unprivileged, +%lu in a user namespace), %lu unanswered\n",
-	       msgs_sent, end - start, child_msgs[0], child_msgs[1],
-	       msgs_unanswered);
-	printf("# frames: %lu injected with FRAMES_RX, %lu sent on CAN sockets, %lu FRAMES_TX seen, %lu received on CAN sockets\n",
-	       injected_frames, can_sent, tx_frames_seen, can_received);
-	printf("# events group %s; %lu bit rates set with ip link\n",
-	       events_group ? "joined" : "not announced", bitrates_set);
-	printf("# %u distinct (command, errno, extack) outcomes\n", n_outcomes);
-	printf("# %u of 5 threads finished; kernel %s\n", finished,
-	       healthy ? "still answers LINK_NEW/GET/DEL" : "is NOT healthy");
-	return healthy && finished == 5 ? 0 : 1;
+	print_summary(now() - start, finished, workers,
+		      healthy ? "still answers LINK_NEW/GET/DEL" :
+				"is NOT healthy");
+	return healthy && finished == workers ? 0 : 1;
 }
