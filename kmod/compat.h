@@ -11,8 +11,11 @@
  *   can_dropped_invalid_skb()); older kernels get the plain check.
  * - CAN_BITRATE_UNSET/CAN_BITRATE_UNKNOWN: since 5.19 (slcan).
  * - ethtool get_ts_info: struct ethtool_ts_info became
- *   struct kernel_ethtool_ts_info in 6.11.
- * - NETIF_F_NETNS_LOCAL became the netdev->netns_local bit in 6.12.
+ *   struct kernel_ethtool_ts_info in 6.10.
+ * - NETIF_F_NETNS_LOCAL became the netdev->netns_local bit in 6.12, renamed
+ *   netdev->netns_immutable in 6.15.
+ * - can_priv.data_bittiming_const/do_set_data_bittiming moved into
+ *   can_priv.fd in 6.16.
  * - genl_small_ops, genl_info_net(), genlmsg_multicast_netns(),
  *   dev_get_alias()/dev_set_alias(), netif_receive_skb(): unchanged
  *   since 5.10. (genl_info_dump() of 6.6 is not needed: the dump keeps
@@ -43,7 +46,7 @@
 #endif
 
 /* Used as "struct rcan_ethtool_ts_info". */
-#if LINUX_VERSION_CODE < KERNEL_VERSION(6, 11, 0)
+#if LINUX_VERSION_CODE < KERNEL_VERSION(6, 10, 0)
 #define rcan_ethtool_ts_info ethtool_ts_info
 #else
 #define rcan_ethtool_ts_info kernel_ethtool_ts_info
@@ -53,8 +56,24 @@ static inline void rcan_set_netns_local(struct net_device *dev)
 {
 #if LINUX_VERSION_CODE < KERNEL_VERSION(6, 12, 0)
 	dev->features |= NETIF_F_NETNS_LOCAL;
-#else
+#elif LINUX_VERSION_CODE < KERNEL_VERSION(6, 15, 0)
 	dev->netns_local = true;
+#else
+	dev->netns_immutable = true;
+#endif
+}
+
+static inline void
+rcan_set_data_bittiming_ops(struct can_priv *priv,
+			    const struct can_bittiming_const *btc,
+			    int (*set)(struct net_device *dev))
+{
+#if LINUX_VERSION_CODE < KERNEL_VERSION(6, 16, 0)
+	priv->data_bittiming_const = btc;
+	priv->do_set_data_bittiming = set;
+#else
+	priv->fd.data_bittiming_const = btc;
+	priv->fd.do_set_data_bittiming = set;
 #endif
 }
 

@@ -268,8 +268,9 @@ struct net_device *rcan_link_create(struct net *net, const char *name,
 	link->can.do_get_berr_counter = rcan_get_berr_counter;
 	link->can.state = CAN_STATE_ERROR_ACTIVE;
 	if (flags & RCAN_LINK_F_FD) {
-		link->can.data_bittiming_const = &rcan_data_bittiming_const;
-		link->can.do_set_data_bittiming = rcan_set_data_bittiming;
+		rcan_set_data_bittiming_ops(&link->can,
+					    &rcan_data_bittiming_const,
+					    rcan_set_data_bittiming);
 		err = can_set_static_ctrlmode(dev, CAN_CTRLMODE_FD);
 		if (err)
 			goto free;
