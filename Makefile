@@ -33,6 +33,7 @@ tests: all
 	$(if $(call HAVE,tests/kernel),$(MAKE) -C tests/kernel KSFT=$(KSFT))
 	$(if $(call HAVE,tests/server),$(MAKE) -C tests/server)
 	$(if $(call HAVE,tests/fuzz),$(MAKE) -C tests/fuzz)
+	$(MAKE) -C bench
 
 deps:
 	@scripts/install-deps.sh
@@ -63,4 +64,5 @@ clean:
 	$(if $(call HAVE,tests/server),-$(MAKE) -C tests/server clean)
 	$(if $(call HAVE,tests/helper),-$(MAKE) -C tests/helper clean)
 	$(if $(call HAVE,tests/fuzz),-$(MAKE) -C tests/fuzz clean)
+	-$(MAKE) -C bench clean
 	rm -rf build

@@ -1,0 +1,226 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * canbench: offer CAN frames on one interface at a given rate and count,
+ * on another, what arrives: delivered, lost, out of order, one-way
+ * latency. Each frame carries its sequence number and its send time
+ * (CLOCK_MONOTONIC, shared by every interface of one machine).
+ *
+ *   canbench -t TXIF -r RXIF [-n COUNT] [-R FRAMES_PER_S] [-w WAIT_MS]
+ *   canbench -e IF [-n COUNT] [-R FRAMES_PER_S]     own-echo round trip
+ *
+ * -R 0 sends flat out with blocking writes, so flow control (a stopped
+ * queue, ENOBUFS from a full qdisc) paces the sender; ENOBUFS is waited
+ * out and counted, never skipped. Prints one JSON object.
+ */
+#include <errno.h>
+#include <linux/can.h>
+#include <linux/can/raw.h>
+#include <net/if.h>
+#include <poll.h>
+#include <pthread.h>
+#include <stdbool.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <time.h>
+#include <unistd.h>
+
+struct opts {
+	const char *tx, *rx;
+	long count, rate, wait_ms;
+	bool echo;
+};
+
+struct rx_result {
+	long delivered, lost, out_of_order, dups;
+	uint32_t *lat_us;	/* per delivered frame */
+	double first_s, last_s;
+};
+
+static uint64_t now_ns(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (uint64_t)ts.tv_sec * 1000000000ULL + (uint64_t)ts.tv_nsec;
+}
+
+static int can_open(const char *ifname, bool own)
+{
+	struct sockaddr_can a = { .can_family = AF_CAN };
+	int s = socket(PF_CAN, SOCK_RAW, CAN_RAW), one = 1, buf = 4 << 20;
+
+	a.can_ifindex = (int)if_nametoindex(ifname);
+	if (s < 0 || !a.can_ifindex) {
+		fprintf(stderr, "canbench: no interface %s\n", ifname);
+		exit(2);
+	}
+	setsockopt(s, SOL_SOCKET, SO_RCVBUFFORCE, &buf, sizeof(buf));
+	if (own)
+		setsockopt(s, SOL_CAN_RAW, CAN_RAW_RECV_OWN_MSGS, &one, sizeof(one));
+	if (bind(s, (struct sockaddr *)&a, sizeof(a)) < 0) {
+		perror("canbench: bind");
+		exit(2);
+	}
+	return s;
+}
+
+static struct opts o = { .count = 10000, .rate = 1000, .wait_ms = 2000 };
+static struct rx_result res;
+static int rx_sock;
+static volatile int sending_done;
+
+/* Receive until every frame came or nothing came for wait_ms. */
+static void *rx_thread(void *arg)
+{
+	char *seen = calloc((size_t)o.count, 1);
+	uint64_t last_rx = now_ns();
+	long expect = 0;
+
+	(void)arg;
+	for (;;) {
+		struct pollfd p = { rx_sock, POLLIN, 0 };
+		struct can_frame f;
+
+		if (res.delivered + res.dups >= o.count)
+			break;
+		if (poll(&p, 1, 100) <= 0) {
+			if (sending_done &&
+			    now_ns() - last_rx > (uint64_t)o.wait_ms * 1000000ULL)
+				break;
+			continue;
+		}
+		if (read(rx_sock, &f, sizeof(f)) != sizeof(f) || f.len != 8)
+			continue;
+		uint64_t t = now_ns();
+		uint32_t seq, sent_us;
+
+		memcpy(&seq, f.data, 4);
+		memcpy(&sent_us, f.data + 4, 4);
+		if (seq >= (uint32_t)o.count)
+			continue;
+		last_rx = t;
+		if (seen[seq]) {
+			res.dups++;
+			continue;
+		}
+		seen[seq] = 1;
+		/* A gap is loss (counted at the end); older than one already
+		 * seen is reordering.
+		 */
+		if ((long)seq < expect)
+			res.out_of_order++;
+		else
+			expect = (long)seq + 1;
+		res.lat_us[res.delivered++] = (uint32_t)(t / 1000) - sent_us;
+		if (res.delivered == 1)
+			res.first_s = (double)t / 1e9;
+		res.last_s = (double)t / 1e9;
+	}
+	res.lost = o.count - res.delivered;
+	free(seen);
+	return NULL;
+}
+
+static int cmp_u32(const void *a, const void *b)
+{
+	uint32_t x = *(const uint32_t *)a, y = *(const uint32_t *)b;
+
+	return x < y ? -1 : x > y;
+}
+
+static uint32_t pct(uint32_t *v, long n, double p)
+{
+	if (n <= 0)
+		return 0;
+	return v[(long)((double)(n - 1) * p)];
+}
+
+/* Send COUNT frames at RATE; returns ENOBUFS retries. */
+static long send_all(int s)
+{
+	uint64_t start = now_ns();
+	long retries = 0;
+
+	for (long i = 0; i < o.count; i++) {
+		struct can_frame f = { .can_id = 0x100 + (canid_t)(i & 0xff), .len = 8 };
+		uint32_t seq = (uint32_t)i, us;
+
+		if (o.rate > 0) {
+			uint64_t due = start + (uint64_t)i * 1000000000ULL / (uint64_t)o.rate;
+			uint64_t now = now_ns();
+
+			if (due > now) {
+				struct timespec ts = { 0, (long)(due - now) };
+
+				nanosleep(&ts, NULL);
+			}
+		}
+		us = (uint32_t)(now_ns() / 1000);
+		memcpy(f.data, &seq, 4);
+		memcpy(f.data + 4, &us, 4);
+		while (write(s, &f, sizeof(f)) != sizeof(f)) {
+			if (errno != ENOBUFS && errno != EAGAIN) {
+				perror("canbench: write");
+				exit(2);
+			}
+			retries++;
+			usleep(200);
+		}
+	}
+	return retries;
+}
+
+static void print_result(const char *mode, long retries, double send_s)
+{
+	double span = res.last_s - res.first_s;
+
+	qsort(res.lat_us, (size_t)res.delivered, sizeof(uint32_t), cmp_u32);
+	printf("{\"mode\":\"%s\",\"offered\":%ld,\"rate\":%ld,\"delivered\":%ld,"
+	       "\"lost\":%ld,\"out_of_order\":%ld,\"duplicates\":%ld,"
+	       "\"delivered_per_s\":%.0f,\"send_s\":%.3f,\"enobufs_retries\":%ld,"
+	       "\"lat_p50_us\":%u,\"lat_p99_us\":%u,\"lat_max_us\":%u}\n",
+	       mode, o.count, o.rate, res.delivered, res.lost, res.out_of_order,
+	       res.dups, span > 0 ? (double)(res.delivered - 1) / span : 0.0,
+	       send_s, retries, pct(res.lat_us, res.delivered, 0.5),
+	       pct(res.lat_us, res.delivered, 0.99),
+	       pct(res.lat_us, res.delivered, 1.0));
+}
+
+int main(int argc, char **argv)
+{
+	pthread_t th;
+	long retries;
+	uint64_t t0;
+	int c, tx;
+
+	while ((c = getopt(argc, argv, "t:r:n:R:w:e:")) != -1) {
+		switch (c) {
+		case 't': o.tx = optarg; break;
+		case 'r': o.rx = optarg; break;
+		case 'e': o.tx = o.rx = optarg; o.echo = true; break;
+		case 'n': o.count = atol(optarg); break;
+		case 'R': o.rate = atol(optarg); break;
+		case 'w': o.wait_ms = atol(optarg); break;
+		default:
+			fprintf(stderr, "usage: canbench -t TXIF -r RXIF | -e IF [-n N] [-R RATE] [-w MS]\n");
+			return 2;
+		}
+	}
+	if (!o.tx || !o.rx || o.count <= 0)
+		return 2;
+	res.lat_us = calloc((size_t)o.count, sizeof(uint32_t));
+	/* Echo mode: the sender's own socket sees its frames come back. */
+	tx = can_open(o.tx, o.echo);
+	rx_sock = o.echo ? tx : can_open(o.rx, false);
+	pthread_create(&th, NULL, rx_thread, NULL);
+	t0 = now_ns();
+	retries = send_all(tx);
+	sending_done = 1;
+	pthread_join(th, NULL);
+	print_result(o.echo ? "echo" : "path", retries,
+		     (double)(now_ns() - t0) / 1e9);
+	return 0;
+}
