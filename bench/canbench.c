@@ -131,7 +131,7 @@ static int cmp_u32(const void *a, const void *b)
 	return x < y ? -1 : x > y;
 }
 
-static uint32_t pct(uint32_t *v, long n, double p)
+static uint32_t pct(const uint32_t *v, long n, double p)
 {
 	if (n <= 0)
 		return 0;
@@ -189,6 +189,18 @@ static void print_result(const char *mode, long retries, double send_s)
 	       pct(res.lat_us, res.delivered, 1.0));
 }
 
+static long num(const char *s)
+{
+	char *end;
+	long v = strtol(s, &end, 10);
+
+	if (end == s || *end || v < 0) {
+		fprintf(stderr, "canbench: bad number '%s'\n", s);
+		exit(2);
+	}
+	return v;
+}
+
 int main(int argc, char **argv)
 {
 	pthread_t th;
@@ -201,9 +213,9 @@ int main(int argc, char **argv)
 		case 't': o.tx = optarg; break;
 		case 'r': o.rx = optarg; break;
 		case 'e': o.tx = o.rx = optarg; o.echo = true; break;
-		case 'n': o.count = atol(optarg); break;
-		case 'R': o.rate = atol(optarg); break;
-		case 'w': o.wait_ms = atol(optarg); break;
+		case 'n': o.count = num(optarg); break;
+		case 'R': o.rate = num(optarg); break;
+		case 'w': o.wait_ms = num(optarg); break;
 		default:
 			fprintf(stderr, "usage: canbench -t TXIF -r RXIF | -e IF [-n N] [-R RATE] [-w MS]\n");
 			return 2;

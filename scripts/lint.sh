@@ -27,7 +27,7 @@ rm -rf "$out"
 mkdir -p "$out"
 
 # User-space C: every directory that holds some, and how to compile it.
-userspace_dirs="helper tests/server tests/kernel tests/helper tests/fuzz"
+userspace_dirs="helper tests/server tests/kernel tests/helper tests/fuzz bench"
 # clang-format covers the kernel side and the helper (and the fuzzer, which
 # is written in the same style); the other tests are free in layout.
 format_dirs="$kmod helper tests/fuzz"

@@ -53,6 +53,21 @@ static void usage(FILE *f)
 	      "  coalesce=N slow-handshake=MS enobufs-after=N\n", f);
 }
 
+/* A whole non-negative number, or exit: a typo must not become 0. */
+static long num(const char *s, const char *what)
+{
+	char *end;
+	long v;
+
+	errno = 0;
+	v = strtol(s, &end, 0);
+	if (errno || end == s || *end || v < 0) {
+		fprintf(stderr, "rcan-testserver: bad number '%s' for %s\n", s, what);
+		exit(2);
+	}
+	return v;
+}
+
 static int parse_fault(const char *spec)
 {
 	struct faults *ft = &cfg.faults;
@@ -62,12 +77,18 @@ static int parse_fault(const char *spec)
 
 #define KEY(k) (klen == strlen(k) && !strncmp(spec, k, klen))
 	if (KEY("close-after-frames"))
-		ft->close_after_frames = atol(v);
+		ft->close_after_frames = num(v, "close-after-frames");
 	else if (KEY("close-after-ms"))
-		ft->close_after_ms = atol(v);
+		ft->close_after_ms = num(v, "close-after-ms");
 	else if (KEY("stall")) {
-		if (sscanf(v, "%ld:%ld", &ft->stall_start_ms, &ft->stall_ms) != 2)
+		char start[32];
+		const char *colon = strchr(v, ':');
+
+		if (!colon || (size_t)(colon - v) >= sizeof(start))
 			return -1;
+		snprintf(start, sizeof(start), "%.*s", (int)(colon - v), v);
+		ft->stall_start_ms = num(start, "stall start");
+		ft->stall_ms = num(colon + 1, "stall duration");
 	} else if (KEY("refuse-bus"))
 		snprintf(ft->refuse_bus, sizeof(ft->refuse_bus), "%s", v);
 	else if (KEY("garbage"))
@@ -77,13 +98,13 @@ static int parse_fault(const char *spec)
 	else if (KEY("oversize"))
 		ft->oversize = true;
 	else if (KEY("split"))
-		ft->split = atol(v);
+		ft->split = num(v, "split");
 	else if (KEY("coalesce"))
-		ft->coalesce = atol(v);
+		ft->coalesce = num(v, "coalesce");
 	else if (KEY("slow-handshake"))
-		ft->slow_handshake_ms = atol(v);
+		ft->slow_handshake_ms = num(v, "slow-handshake");
 	else if (KEY("enobufs-after"))
-		ft->enobufs_after = atol(v);
+		ft->enobufs_after = num(v, "enobufs-after");
 	else
 		return -1;
 #undef KEY
@@ -158,14 +179,14 @@ int main(int argc, char **argv)
 	gethostname(cfg.name, sizeof(cfg.name) - 1);
 	while ((c = getopt_long(argc, argv, "p:l:i:e:nvh", opts, NULL)) != -1) {
 		switch (c) {
-		case 'p': cfg.port = atoi(optarg); break;
+		case 'p': cfg.port = (int)num(optarg, "--port"); break;
 		case 'l': cfg.listen_addr = optarg; break;
 		case 'i': parse_buses(optarg); break;
-		case 'e': cfg.err_mask = (uint32_t)strtoul(optarg, NULL, 0); break;
-		case 'B': cfg.beacon_interval_ms = atol(optarg); break;
+		case 'e': cfg.err_mask = (uint32_t)num(optarg, "-e"); break;
+		case 'B': cfg.beacon_interval_ms = num(optarg, "--beacon-interval"); break;
 		case 'n': cfg.beacon = false; break;
 		case 'D': cfg.beacon_dest = optarg; break;
-		case 'P': cfg.beacon_port = atoi(optarg); break;
+		case 'P': cfg.beacon_port = (int)num(optarg, "--beacon-port"); break;
 		case 'U': cfg.beacon_url_host = optarg; break;
 		case 'N': snprintf(cfg.name, sizeof(cfg.name), "%s", optarg); break;
 		case 'b': cfg.bittiming = true; break;
@@ -177,7 +198,7 @@ int main(int argc, char **argv)
 				return 2;
 			}
 			break;
-		case 'f': cfg.faults.sessions = atol(optarg); break;
+		case 'f': cfg.faults.sessions = num(optarg, "--fault-sessions"); break;
 		case 'v': cfg.verbose = true; break;
 		case 'h': usage(stdout); return 0;
 		default: usage(stderr); return 2;

@@ -28,8 +28,8 @@ struct session {
 	char bus[BUS_NAME_MAX + 1];
 	char in[READER_MAX];
 	size_t inlen;
-	char *out;		/* elements waiting to be written */
-	size_t outlen, outcap;
+	char out[256 * 1024];	/* elements waiting to be written */
+	size_t outlen;
 	long held;		/* frames held back for the coalesce fault */
 	bool faulty;
 	long long raw_since_ms;
@@ -107,16 +107,11 @@ static int flush_out(struct session *s)
 
 static void queue(struct session *s, const char *buf, size_t len)
 {
-	if (s->outlen + len > s->outcap) {
-		size_t cap = (s->outcap ? s->outcap : 65536);
-
-		while (cap < s->outlen + len)
-			cap *= 2;
-		s->out = realloc(s->out, cap);
-		if (!s->out)
-			exit(3);
-		s->outcap = cap;
-	}
+	/* A full buffer goes out first; nothing is ever dropped. */
+	if (s->outlen + len > sizeof(s->out) && flush_out(s))
+		exit(1);
+	if (len > sizeof(s->out))
+		exit(3);
 	memcpy(s->out + s->outlen, buf, len);
 	s->outlen += len;
 }
@@ -426,16 +421,25 @@ static void send_stat(struct session *s)
 
 	if (!f)
 		return;
+	/* "  name: rx_bytes rx_packets 6 more, tx_bytes tx_packets ..." */
 	while (fgets(line, sizeof(line), f)) {
-		char *colon = strchr(line, ':');
+		char *colon = strchr(line, ':'), *p, *tok;
+		int i = 0;
 
 		if (!colon)
 			continue;
-		*colon = ' ';
-		if (sscanf(line, " %63s %llu %llu %*u %*u %*u %*u %*u %*u %llu %llu",
-			   name, &v[0], &v[1], &v[2], &v[3]) == 5 &&
-		    !strcmp(name, s->bus))
-			break;
+		*colon = '\0';
+		p = line + strspn(line, " ");
+		snprintf(name, sizeof(name), "%s", p);
+		if (strcmp(name, s->bus))
+			continue;
+		for (tok = strtok(colon + 1, " \n"); tok && i < 16;
+		     tok = strtok(NULL, " \n"))
+			v[i++] = strtoull(tok, NULL, 10);
+		/* v[0], v[1] rx bytes/packets; v[8], v[9] tx bytes/packets */
+		v[2] = v[8];
+		v[3] = v[9];
+		break;
 	}
 	fclose(f);
 	snprintf(buf, sizeof(buf), "< stat %llu %llu %llu %llu >", v[0], v[1],

@@ -119,9 +119,12 @@ enum rcan_frame_attr {
 	RCAN_FRAME_UNSPEC,
 	RCAN_FRAME_ID,		/* u32: can_id with CAN_EFF_FLAG/CAN_RTR_FLAG/CAN_ERR_FLAG */
 	RCAN_FRAME_FLAGS,	/* u32, RCAN_FRAME_F_*; absent means classic */
-	RCAN_FRAME_DATA,	/* binary: the payload, its length is the frame's length
-				 * (0..8 classic, a valid CAN FD length up to 64);
-				 * an RTR frame carries RCAN_FRAME_LEN instead */
+	/*
+	 * RCAN_FRAME_DATA, binary: the payload; its length is the frame's
+	 * (0..8 classic, a valid CAN FD length up to 64). An RTR frame
+	 * carries RCAN_FRAME_LEN instead.
+	 */
+	RCAN_FRAME_DATA,
 	RCAN_FRAME_LEN,		/* u8: RTR frames only, the requested length 0..8 */
 	RCAN_FRAME_TSTAMP,	/* u64: ns since the epoch, when the remote saw it */
 	RCAN_FRAME_SEQ,		/* u32: FRAMES_TX only */
