@@ -61,9 +61,8 @@ void rcan_detach_locked(struct rcan_link *link)
 	link->connected = false;
 	rcan_update_carrier_locked(link);
 	if (!link->dead) {
-		dev_hold(link->dev);
-		if (!queue_work(rcan_wq, &link->detach_work))
-			dev_put(link->dev);
+		link->detached_event = true;
+		queue_work(rcan_wq, &rcan_detach_work);
 	}
 }
 

@@ -205,26 +205,38 @@ static int rcan_get_berr_counter(const struct net_device *dev,
 	return 0;
 }
 
-static void rcan_detach_work(struct work_struct *work)
+/*
+ * Owners that went away (detach from any context, even the transmit
+ * path): send their LINK_DETACH events and delete the links created with
+ * RCAN_LINK_F_REMOVE_ON_DETACH. One work item for all links, holding no
+ * device reference: under rtnl the list of links cannot change, and a
+ * link being deleted meanwhile is simply no longer on it.
+ */
+static void rcan_detach_work_fn(struct work_struct *work)
 {
-	struct rcan_link *link =
-		container_of(work, struct rcan_link, detach_work);
-	struct net_device *dev = link->dev;
-	bool remove;
+	struct rcan_link *link;
+	LIST_HEAD(kill);
 
 	rtnl_lock();
-	spin_lock_bh(&link->tx_lock);
-	remove = !link->dead && !link->owner_portid &&
-		 (link->flags & RCAN_LINK_F_REMOVE_ON_DETACH);
-	spin_unlock_bh(&link->tx_lock);
-	if (!link->dead)
-		rcan_notify_link(dev, RCAN_CMD_LINK_DETACH);
-	if (remove)
-		unregister_netdevice(dev);
-	/* Before rtnl_unlock(): it waits for the last reference. */
-	dev_put(dev);
+	list_for_each_entry(link, &rcan_links, node) {
+		bool event, remove;
+
+		spin_lock_bh(&link->tx_lock);
+		event = link->detached_event;
+		link->detached_event = false;
+		remove = event && !link->dead && !link->owner_portid &&
+			 (link->flags & RCAN_LINK_F_REMOVE_ON_DETACH);
+		spin_unlock_bh(&link->tx_lock);
+		if (event)
+			rcan_notify_link(link->dev, RCAN_CMD_LINK_DETACH);
+		if (remove)
+			unregister_netdevice_queue(link->dev, &kill);
+	}
+	unregister_netdevice_many(&kill);
 	rtnl_unlock();
 }
+
+DECLARE_WORK(rcan_detach_work, rcan_detach_work_fn);
 
 static void rcan_destructor(struct net_device *dev)
 {
@@ -252,7 +264,6 @@ struct net_device *rcan_link_create(struct net *net, const char *name,
 	INIT_LIST_HEAD(&link->node);
 	mutex_init(&link->rx_mutex);
 	spin_lock_init(&link->tx_lock);
-	INIT_WORK(&link->detach_work, rcan_detach_work);
 
 	dev->netdev_ops = &rcan_netdev_ops;
 	dev->ethtool_ops = &rcan_ethtool_ops;

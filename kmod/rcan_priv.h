@@ -6,7 +6,9 @@
  * Locking, outermost first:
  *   rtnl            registration and unregistration of the netdevs
  *   rx_mutex        per link: one FRAMES_RX batch at a time, in order
- *   rcan_links_lock the list of all links (any namespace)
+ *   rcan_links_lock the list of all links (any namespace); it is changed
+ *                   only under rtnl too (ndo_init/ndo_uninit), so holding
+ *                   either lock is enough to walk it
  *   tx_lock         per link: owner, connection and CAN state, sequence
  *                   numbers, echo slots, the FRAMES_TX message being built
  * Nothing is called with tx_lock held that could transmit on the link
@@ -51,7 +53,7 @@ struct rcan_link {
 	u32 tx_msg_frames; /* frames in tx_msg */
 	u16 txerr, rxerr; /* the remote's error counters */
 
-	struct work_struct detach_work; /* owner gone: event, maybe removal */
+	bool detached_event; /* owner gone: rcan_detach_work has to tell */
 };
 
 static inline struct rcan_link *rcan_link(struct net_device *dev)
@@ -61,6 +63,7 @@ static inline struct rcan_link *rcan_link(struct net_device *dev)
 
 /* rcan_main.c */
 extern struct workqueue_struct *rcan_wq;
+extern struct work_struct rcan_detach_work;
 extern spinlock_t rcan_links_lock;
 extern struct list_head rcan_links;
 
