@@ -11,7 +11,7 @@ ktap_plan 16
 
 setup() {
 	load_rcan && add_vcan rcvcan0 &&
-		server srv 29536 -i rcvcan0 -e 0x1FFFFFFF --no-beacon
+		server srv 29536 -i rcvcan0 -e 0x1FFFFFFF --no-beacon --stats "$T/srv.stats"
 }
 if ! setup; then
 	ktap_fail "module, vcan and test server start"
@@ -118,10 +118,8 @@ ip link set rcant0 txqueuelen 1000
 bg bigtx candump -L -r 16777216 rcvcan0
 sleep 0.3
 start=$(date +%s)
-if $PY $SEQ send rcant0 "$N" >"$T/bigtx-send.log" 2>&1 &&
-	wait_until 300 sh -c "[ \$(wc -l <$T/bigtx.log) -ge $N ]"; then
-	sleep 1
-fi
+$PY $SEQ send rcant0 "$N" >"$T/bigtx-send.log" 2>&1 &&
+	wait_count "$T/bigtx.log" "$N" 300 && sleep 1
 stop bigtx
 if $PY $SEQ check "$T/bigtx.log" "$N" >"$T/bigtx-check.log"; then
 	ktap_ok "TX: $N frames reach the remote bus in order, none lost ($(($(date +%s) - start)) s)"
@@ -133,15 +131,17 @@ fi
 bg bigrx candump -L -r 16777216 rcant0
 sleep 0.3
 start=$(date +%s)
-if $PY $SEQ send rcvcan0 "$N" --eff --rate "${RCAND_RX_RATE:-20000}" >"$T/bigrx-send.log" 2>&1 &&
-	wait_until 300 sh -c "[ \$(wc -l <$T/bigrx.log) -ge $N ]"; then
-	sleep 1
-fi
+# The server's CAN socket drops what it cannot read in time (as the real
+# daemon's does), so the bus load stays below what the guest can carry.
+$PY $SEQ send rcvcan0 "$N" --eff --rate "${RCAND_RX_RATE:-1500}" >"$T/bigrx-send.log" 2>&1 &&
+	wait_count "$T/bigrx.log" "$N" 300 && sleep 1
 stop bigrx
 if $PY $SEQ check "$T/bigrx.log" "$N" >"$T/bigrx-check.log"; then
 	ktap_ok "RX: $N EFF frames arrive in order, none lost ($(($(date +%s) - start)) s)"
 else
-	ktap_fail "RX: $N EFF frames arrive in order, none lost" "$(cat "$T/bigrx-check.log" "$T/bigrx-send.log")"
+	kill -USR1 "$(pid_of srv)"
+	sleep 0.5
+	ktap_fail "RX: $N EFF frames arrive in order, none lost" "$(cat "$T/bigrx-check.log" "$T/bigrx-send.log" "$T/srv.stats" 2>&1)"
 	show_log rcand
 fi
 

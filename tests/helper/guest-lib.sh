@@ -10,16 +10,35 @@ PIDS=""
 VCANS=""
 LOADED_RCAN=0
 
-# wait_until SECONDS CMD...: poll every 0.1 s until CMD succeeds.
+# wait_until SECONDS CMD...: poll every 0.1 s until CMD succeeds, for at
+# most SECONDS of wall-clock time (forks are slow in the TCG guest).
 wait_until() {
-	_n=$(($1 * 10))
+	_end=$(($(date +%s) + $1))
 	shift
-	while [ "$_n" -gt 0 ]; do
+	while :; do
 		"$@" >/dev/null 2>&1 && return 0
+		[ "$(date +%s)" -ge "$_end" ] && return 1
 		sleep 0.1
-		_n=$((_n - 1))
 	done
-	return 1
+}
+
+# wait_count FILE N SECONDS: until FILE has N lines, or its line count has
+# not grown for 5 s, or SECONDS passed.
+wait_count() {
+	_end=$(($(date +%s) + $3))
+	_last=-1
+	_still=$(date +%s)
+	while :; do
+		_n=$(wc -l <"$1")
+		[ "$_n" -ge "$2" ] && return 0
+		if [ "$_n" != "$_last" ]; then
+			_last=$_n
+			_still=$(date +%s)
+		fi
+		[ $(($(date +%s) - _still)) -ge 5 ] && return 1
+		[ "$(date +%s)" -ge "$_end" ] && return 1
+		sleep 0.5
+	done
 }
 
 # bg NAME CMD...: run CMD in the background, output in $T/NAME.log;
