@@ -8,7 +8,7 @@
 
 PY=/usr/bin/python3
 FAKE=tests/helper/fake-socketcand.py
-ktap_plan 22
+ktap_plan 25
 
 # fake NAME PORT ARGS...: the scripted server, its wire log in $T/NAME.wire
 fake() {
@@ -139,7 +139,8 @@ else
 	for c in "test server refuses the bus" "fault garbage" "fault oversize" \
 		"fault unterminated" "server killed: carrier drops" \
 		"server restarted" "stalled server: declared dead" \
-		"stalled server: reconnected" "kill -9: take back" "bitrate change"; do
+		"stalled server: reconnected" "kill -9: take back" "bitrate change" \
+		"--bittiming" "ENOBUFS" "--tx-rate"; do
 		ktap_fail "$c" "no test server"
 	done
 	ktap_finish
@@ -265,4 +266,46 @@ else
 fi
 stop r4
 stop keep
+
+# ---- --bittiming: the bitrate goes to the server before < open > ----
+server srvbt 29553 -i rcvcan3 --no-beacon --bittiming -v
+rcand_up r5 -n rcant7 --bittiming --backoff 100:500 127.0.0.1:29553 rcvcan3
+ip link set rcant7 down
+ip link set rcant7 type can bitrate 250000 2>"$T/br2.log"
+if wait_until 10 sh -c "grep -q 'setting bit timing on the server.s rcvcan3: bitrate 250000' $T/r5.log &&
+	[ \$(grep -c 'connected to' $T/r5.log) -ge 2 ]"; then
+	ktap_ok "--bittiming: a bitrate change is sent as < BUS B ... > on a new session, which comes up"
+else
+	ktap_fail "--bittiming: a bitrate change is sent as < BUS B ... > on a new session, which comes up" "$(cat "$T/br2.log"; tail -n 8 "$T/r5.log"; tail -n 5 "$T/srvbt.log")"
+fi
+stop r5
+
+# ---- the server closes on ENOBUFS: frames in flight are failed, counted ----
+server srvnb 29554 -i rcvcan3 --no-beacon --fault enobufs-after=20 --fault-sessions 1
+rcand_up r6 -n rcant7 --backoff 100:500 127.0.0.1:29554 rcvcan3
+ip link set rcant7 up
+d0=$(cat /sys/class/net/rcant7/statistics/tx_dropped)
+$PY tests/helper/canseq.py send rcant7 200 >"$T/nb-send.log" 2>&1
+wait_until 10 sh -c "[ \$(grep -c 'connected to' $T/r6.log) -ge 2 ]"
+d1=$(cat /sys/class/net/rcant7/statistics/tx_dropped)
+if [ "$(grep -c 'connected to' "$T/r6.log")" -ge 2 ] && [ "$d1" -gt "$d0" ]; then
+	ktap_ok "server closed on ENOBUFS: reconnected, unconfirmed frames failed and counted ($((d1 - d0)))"
+else
+	ktap_fail "server closed on ENOBUFS: reconnected, unconfirmed frames failed and counted" "tx_dropped $d0 -> $d1; $(tail -n 6 "$T/r6.log")"
+fi
+stop r6
+
+# ---- --tx-rate paces the frames ----
+rcand_up r7 -n rcant7 --tx-rate 100 127.0.0.1:29554 rcvcan3
+dump rate rcvcan3
+$PY tests/helper/canseq.py send rcant7 200 >"$T/rate-send.log" 2>&1
+wait_count "$T/rate.log" 200 30
+stop rate
+span=$(awk 'NR == 1 { gsub(/[()]/, "", $1); a = $1 } { gsub(/[()]/, "", $1); b = $1 } END { printf "%d", (b - a) * 1000 }' "$T/rate.log")
+if [ "$(wc -l <"$T/rate.log")" = 200 ] && [ "$span" -ge 1500 ]; then
+	ktap_ok "--tx-rate 100: 200 frames take $span ms on the remote bus"
+else
+	ktap_fail "--tx-rate 100: 200 frames paced" "$(wc -l <"$T/rate.log") frames in $span ms"
+fi
+stop r7
 ktap_finish

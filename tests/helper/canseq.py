@@ -50,6 +50,8 @@ def send(iface, count, eff=False, rate=0):
 def check(log, count):
     seen = 0
     bad = 0
+    got = 0
+    missing = 0
     with open(log) as f:
         for line in f:
             w = line.split()
@@ -62,10 +64,13 @@ def check(log, count):
             inv = int(data[8:], 16)
             if inv != ~i & 0xFFFFFFFF:
                 continue
+            got += 1
             if i != seen:
                 if bad < 5:
                     print("# frame %d where %d was expected" % (i, seen))
                 bad += 1
+                if i > seen:
+                    missing += i - seen
                 seen = i + 1
                 continue
             want = (0x1000000 if len(cid) == 8 else 0x100) + (i % 0x100)
@@ -73,9 +78,10 @@ def check(log, count):
                 print("# frame %d has id %s" % (i, cid))
                 bad += 1
             seen += 1
-    if seen != count:
-        print("# %d frames seen of %d" % (seen, count))
-    return 0 if (bad == 0 and seen == count) else 1
+    if bad or seen != count or got != count:
+        print("# %d frames received of %d, %d missing in gaps, %d out of order"
+              % (got, count, missing, bad))
+    return 0 if (bad == 0 and seen == count and got == count) else 1
 
 
 def main(argv):
