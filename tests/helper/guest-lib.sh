@@ -88,14 +88,17 @@ load_rcan() {
 # big_rmem: default socket receive buffers of 8 MiB for the sockets made
 # from now on (the test server's CAN socket), restored by cleanup.
 RMEM_SAVED=""
+RMEM_MAX_SAVED=""
 big_rmem() {
 	RMEM_SAVED=$(cat /proc/sys/net/core/rmem_default)
+	RMEM_MAX_SAVED=$(cat /proc/sys/net/core/rmem_max)
 	echo 8388608 >/proc/sys/net/core/rmem_max
 	echo 8388608 >/proc/sys/net/core/rmem_default
 }
 
 cleanup() {
 	[ -n "$RMEM_SAVED" ] && echo "$RMEM_SAVED" >/proc/sys/net/core/rmem_default
+	[ -n "$RMEM_MAX_SAVED" ] && echo "$RMEM_MAX_SAVED" >/proc/sys/net/core/rmem_max
 	for _p in $PIDS; do
 		kill -TERM "$_p" 2>/dev/null
 	done
