@@ -294,9 +294,9 @@ static const char *printable(const struct proto_event *ev, char *buf,
 	size_t i, n = ev->text_len < size - 1 ? ev->text_len : size - 1;
 
 	for (i = 0; i < n; i++) {
-		unsigned char c = (unsigned char)ev->text[i];
+		char c = ev->text[i];
 
-		buf[i] = c < 0x20 || c >= 0x7f ? '.' : (char)c;
+		buf[i] = c < 0x20 || c == 0x7f ? '.' : c;
 	}
 	buf[n] = 0;
 	return buf;
