@@ -296,7 +296,9 @@ static const char *printable(const struct proto_event *ev, char *buf,
 	for (i = 0; i < n; i++) {
 		char c = ev->text[i];
 
-		buf[i] = c < 0x20 || c == 0x7f ? '.' : c;
+		if (c < 0x20 || c == 0x7f)
+			c = '.';
+		buf[i] = c;
 	}
 	buf[n] = 0;
 	return buf;
