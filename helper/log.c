@@ -5,6 +5,7 @@
  */
 #include <stdarg.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <syslog.h>
 #include <time.h>
@@ -19,6 +20,10 @@ void log_init(const char *ident, int verbose)
 {
 	log_ident = ident;
 	verbosity = verbose;
+	/* Started by systemd (even with --foreground): the journal takes
+	 * syslog priorities, and stamps the time itself. */
+	if (getenv("INVOCATION_ID"))
+		log_to_syslog();
 }
 
 int log_verbose(void)
