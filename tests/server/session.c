@@ -143,7 +143,7 @@ static int open_can(struct session *s)
 {
 	struct sockaddr_can addr = { .can_family = AF_CAN };
 	can_err_mask_t err_mask = cfg.err_mask;
-	int one = 1, rcvbuf = 1 << 20;
+	int one = 1, rcvbuf = 4 << 20;
 
 	s->can = socket(PF_CAN, SOCK_RAW | SOCK_CLOEXEC, CAN_RAW);
 	if (s->can < 0)
@@ -152,7 +152,12 @@ static int open_can(struct session *s)
 	if (!addr.can_ifindex)
 		goto fail;
 	setsockopt(s->can, SOL_SOCKET, SO_TIMESTAMP, &one, sizeof(one));
-	setsockopt(s->can, SOL_SOCKET, SO_RCVBUF, &rcvbuf, sizeof(rcvbuf));
+	/* Past rmem_max when we may (root, as in the guest): a burst must
+	 * wait in the queue, not be dropped, while the client is slow.
+	 */
+	if (setsockopt(s->can, SOL_SOCKET, SO_RCVBUFFORCE, &rcvbuf,
+		       sizeof(rcvbuf)))
+		setsockopt(s->can, SOL_SOCKET, SO_RCVBUF, &rcvbuf, sizeof(rcvbuf));
 	if (err_mask)
 		setsockopt(s->can, SOL_CAN_RAW, CAN_RAW_ERR_FILTER, &err_mask,
 			   sizeof(err_mask));
