@@ -243,6 +243,41 @@ TEST_F(dp, tx_in_order_with_sequence_numbers)
 	close(s);
 }
 
+TEST_F(dp, tx_fd_and_rtr_frames)
+{
+	struct canfd_frame cfd;
+	struct can_frame cf;
+	struct rframe out[2];
+	int s = can_open(self->l.ifindex, true);
+
+	ASSERT_GE(s, 0);
+	memset(&cfd, 0, sizeof(cfd));
+	cfd.can_id = 0x1234567 | CAN_EFF_FLAG;
+	cfd.len = 64;
+	cfd.flags = CANFD_BRS;
+	memset(cfd.data, 0xc3, sizeof(cfd.data));
+	ASSERT_EQ((ssize_t)sizeof(cfd), write(s, &cfd, sizeof(cfd)));
+	memset(&cf, 0, sizeof(cf));
+	cf.can_id = 0x7ff | CAN_RTR_FLAG;
+	cf.len = 6;
+	ASSERT_EQ((ssize_t)sizeof(cf), write(s, &cf, sizeof(cf)));
+	ASSERT_EQ(2, rnl_read_tx(&self->nl, out, 2, 1000));
+	EXPECT_EQ(cfd.can_id, out[0].id);
+	EXPECT_EQ(RCAN_FRAME_F_FD | RCAN_FRAME_F_BRS, out[0].flags);
+	EXPECT_EQ(64, out[0].len);
+	EXPECT_EQ(0, memcmp(cfd.data, out[0].data, 64));
+	EXPECT_EQ(cf.can_id, out[1].id);
+	EXPECT_EQ(0u, out[1].flags);
+	EXPECT_TRUE(out[1].has_len_attr);
+	EXPECT_EQ(6, out[1].len);
+	EXPECT_EQ(0, rnl_verdict(&self->nl, RCAN_CMD_TX_DONE, self->l.ifindex,
+				 out[1].seq, false));
+	/* the RTR frame counts as a packet without bytes */
+	EXPECT_EQ(64u, get_link(&self->nl, self->l.ifindex)
+			       .stats[RCAN_STATS_TX_BYTES]);
+	close(s);
+}
+
 TEST_F(dp, echo_only_after_confirmation)
 {
 	int one = 1, s = can_open(self->l.ifindex, false);
