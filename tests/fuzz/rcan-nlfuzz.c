@@ -177,7 +177,8 @@ static void outcome_add(unsigned int cmd, bool dump, int err,
 	if (cmd < sizeof(cmd_names) / sizeof(cmd_names[0]))
 		snprintf(name, sizeof(name), "%s", cmd_names[cmd]);
 	else
-		snprintf(name, sizeof(name), "cmd%u", cmd);
+		/* one key for all undefined numbers: they share one path */
+		snprintf(name, sizeof(name), "cmd>%d", RCAN_CMD_MAX);
 	/* keep keys on one line and printable */
 	snprintf(msg, sizeof(msg), "%s", extack);
 	for (i = 0; msg[i]; i++) {
