@@ -215,9 +215,18 @@ def frame_checks(port, bus):
          e == "< error could not open bus >" and c.closed(), e)
     c = Client(port)
     c.element()
-    c.send("< echo >")
+    c.send("< echo >< rawmode >< send 123 0 >")
+    e = [c.element() for _ in range(3)]
+    c.send("< open %s >" % bus)
+    ok = c.element()
+    case("before open, other commands are unknown and the session stays "
+         "(as the 0.6.1 daemon does)",
+         e == ["< error unknown command >"] * 3 and ok == "< ok >", (e, ok))
+    c = Client(port)
+    c.element()
+    c.send("< open >")
     e = c.element()
-    case("anything but open before open: could not open bus, close",
+    case("< open > without a bus: could not open bus, close",
          e == "< error could not open bus >" and c.closed(), e)
     c = Client(port)
     c.element()

@@ -259,9 +259,16 @@ static void handle_element(struct session *s, char *text)
 			reply(s, "< ok >");
 			return;
 		}
-		/* Anything else is taken as a bus configuration command. */
-		reply(s, "< error could not open bus >");
-		end(s, "could-not-open-bus");
+		if (!strcmp(w[0], "open")) {
+			/* "< open >", or a name with spaces */
+			reply(s, "< error could not open bus >");
+			end(s, "could-not-open-bus");
+		}
+		/* Seen on the 0.6.1 daemon (non-libsocketcan build): anything
+		 * else before open is an unknown command, the session stays.
+		 */
+		reply(s, "< error unknown command >");
+		return;
 	}
 
 	if (!strcmp(w[0], "echo") && n == 1 && s->mode != NO_BUS) {
