@@ -37,14 +37,16 @@ for t in tests/guest/*.sh; do
 	echo "$rc" >"$RCAN_OUT/ktap/$name.rc"
 	echo "# $name: exit $rc in $(($(date +%s) - start)) s"
 	# Leftovers: processes started from the tree, test links, the module.
-	pkill -9 -f "$RCAN_ROOT/(helper|tests)/" 2>/dev/null
+	# (tests start them by relative path; comm names are cut at 15 bytes)
 	pkill -9 -x rcand 2>/dev/null
-	pkill -9 -x rcan-testserver 2>/dev/null
+	pkill -9 -f 'rcan-testserver|rcan-nlfuzz|canseq.py|fake-socketcand.py' 2>/dev/null
 	for ns in $(ip netns list 2>/dev/null | awk '{print $1}'); do
 		ip netns del "$ns"
 	done
 	if [ -e /sys/module/rcan ]; then
-		rmmod rcan 2>&1 || echo "# $name: rmmod rcan failed afterwards"
+		# bounded: a wedged module must not hang the whole suite
+		timeout 120 rmmod rcan 2>&1 ||
+			echo "# $name: rmmod rcan failed afterwards"
 	fi
 done
 exit 0

@@ -77,15 +77,10 @@ else
 	fi
 fi
 
-# Every CAN netdev that appeared during fuzzing must be gone again (the
-# fuzzer deletes what it made; its namespaced child's links die with the
-# namespace).
+# Mutated LINK_NEWs make links (with random names) the fuzzer never hears
+# of, so it cannot delete them all itself; the module's exit must.
 left=$(can_links | grep -v -x -F "$before")
-if [ -z "$left" ]; then
-	ktap_ok "no fuzzer link is left"
-else
-	ktap_fail "no fuzzer link is left" "left: $left"
-fi
+[ -n "$left" ] && ktap_diag "$(echo "$left" | wc -l) links made by mutated LINK_NEWs are left for rmmod"
 
 if [ $wedged -eq 1 ]; then
 	ktap_fail "rcan unloads after fuzzing" "not tried: the kernel is wedged"
@@ -93,6 +88,12 @@ elif bounded 60 rmmod rcan; then
 	ktap_ok "rcan unloads after fuzzing"
 else
 	ktap_fail "rcan unloads after fuzzing" "rmmod rcan: $(cat "$tmp/bounded.out")"
+fi
+left=$(can_links | grep -v -x -F "$before")
+if [ -z "$left" ]; then
+	ktap_ok "no fuzzer link is left once rcan is gone"
+else
+	ktap_fail "no fuzzer link is left once rcan is gone" "left: $left"
 fi
 rm -rf "$tmp"
 ktap_finish
