@@ -16,9 +16,6 @@ KVER ?= $(shell scripts/kver.sh)
 KDIR ?= /usr/src/linux-headers-$(KVER)
 KSFT ?= $(CURDIR)/build/kselftest
 
-# Sub-projects that exist in this tree (they arrive one by one).
-HAVE = $(wildcard $(1)/Makefile)
-
 .PHONY: all module helper tests deps check demo lint check-debug bench clean
 all: module helper
 
@@ -30,9 +27,9 @@ helper:
 
 tests: all
 	@scripts/kselftest-headers.sh >/dev/null
-	$(if $(call HAVE,tests/kernel),$(MAKE) -C tests/kernel KSFT=$(KSFT))
-	$(if $(call HAVE,tests/server),$(MAKE) -C tests/server)
-	$(if $(call HAVE,tests/fuzz),$(MAKE) -C tests/fuzz)
+	$(MAKE) -C tests/kernel KSFT=$(KSFT)
+	$(MAKE) -C tests/server
+	$(MAKE) -C tests/fuzz
 	$(MAKE) -C bench
 
 deps:
@@ -55,14 +52,14 @@ bench: deps
 	@$(MAKE) -s all tests
 	@scripts/bench.sh
 
--include mk/install.mk
+include mk/install.mk
 
 clean:
 	-$(MAKE) -C kmod KDIR=$(KDIR) clean
-	$(if $(call HAVE,helper),-$(MAKE) -C helper clean)
-	$(if $(call HAVE,tests/kernel),-$(MAKE) -C tests/kernel clean)
-	$(if $(call HAVE,tests/server),-$(MAKE) -C tests/server clean)
-	$(if $(call HAVE,tests/helper),-$(MAKE) -C tests/helper clean)
-	$(if $(call HAVE,tests/fuzz),-$(MAKE) -C tests/fuzz clean)
+	-$(MAKE) -C helper clean
+	-$(MAKE) -C tests/kernel clean
+	-$(MAKE) -C tests/server clean
+	-$(MAKE) -C tests/helper clean
+	-$(MAKE) -C tests/fuzz clean
 	-$(MAKE) -C bench clean
 	rm -rf build

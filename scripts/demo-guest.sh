@@ -28,16 +28,7 @@ cleanup() {
 	[ -e /sys/class/net/can0 ] && $RCAND detach --delete can0 >/dev/null 2>&1
 }
 
-wait_for() {
-	n=$(($1 * 10))
-	shift
-	while [ $n -gt 0 ]; do
-		"$@" >/dev/null 2>&1 && return 0
-		sleep 0.1
-		n=$((n - 1))
-	done
-	return 1
-}
+. tests/lib/wait.sh
 
 say "The remote side: a vehicle-like bus on vcan0 (rpm every 10 ms, speed every 20 ms, temperatures every 100 ms, an OBD request every 500 ms, a J1939 frame every second)"
 modprobe -a can can_raw can_dev vcan || fail "cannot load the CAN modules"

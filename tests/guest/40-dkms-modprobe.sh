@@ -14,16 +14,7 @@ cleanup() {
 	rmmod rcan 2>/dev/null
 }
 trap cleanup EXIT
-wait_for() {
-	n=$(($1 * 10))
-	shift
-	while [ $n -gt 0 ]; do
-		"$@" >/dev/null 2>&1 && return 0
-		sleep 0.1
-		n=$((n - 1))
-	done
-	return 1
-}
+. tests/lib/wait.sh
 
 ktap_plan 5
 ktap_check "modinfo -n rcan is the DKMS install" \
