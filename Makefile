@@ -16,7 +16,7 @@ KVER ?= $(shell scripts/kver.sh)
 KDIR ?= /usr/src/linux-headers-$(KVER)
 KSFT ?= $(CURDIR)/build/kselftest
 
-.PHONY: all module helper tests deps check demo lint check-debug bench clean
+.PHONY: all module helper tests deps check check-quick demo lint check-debug bench clean
 all: module helper
 
 module:
@@ -37,6 +37,9 @@ deps:
 
 check: deps
 	@tests/run-check.sh
+
+check-quick: deps
+	@RCAN_DEBUG=0 tests/run-check.sh
 
 demo: deps
 	@$(MAKE) -s all tests

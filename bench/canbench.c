@@ -11,6 +11,11 @@
  * -R 0 sends flat out with blocking writes, so flow control (a stopped
  * queue, ENOBUFS from a full qdisc) paces the sender; ENOBUFS is waited
  * out and counted, never skipped. Prints one JSON object.
+ *
+ * It also reports its own CPU time per frame, sender and receiver thread
+ * apart: a program that writes one frame per system call and reads one
+ * per poll() and read(), which is what a bridge without batching costs
+ * per frame on this machine, the yardstick for rcand's CPU per frame.
  */
 #include <errno.h>
 #include <linux/can.h>
@@ -37,6 +42,7 @@ struct rx_result {
 	long delivered, lost, out_of_order, dups;
 	uint32_t *lat_us;	/* per delivered frame */
 	double first_s, last_s;
+	double cpu_s;		/* the receiving thread's CPU time */
 };
 
 static uint64_t now_ns(void)
@@ -45,6 +51,14 @@ static uint64_t now_ns(void)
 
 	clock_gettime(CLOCK_MONOTONIC, &ts);
 	return (uint64_t)ts.tv_sec * 1000000000ULL + (uint64_t)ts.tv_nsec;
+}
+
+static double thread_cpu_s(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_THREAD_CPUTIME_ID, &ts);
+	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
 }
 
 static int can_open(const char *ifname, bool own)
@@ -77,6 +91,7 @@ static void *rx_thread(void *arg)
 {
 	char *seen = calloc((size_t)o.count, 1);
 	uint64_t last_rx = now_ns();
+	double cpu0 = thread_cpu_s();
 	long expect = 0;
 
 	(void)arg;
@@ -120,6 +135,7 @@ static void *rx_thread(void *arg)
 		res.last_s = (double)t / 1e9;
 	}
 	res.lost = o.count - res.delivered;
+	res.cpu_s = thread_cpu_s() - cpu0;
 	free(seen);
 	return NULL;
 }
@@ -173,7 +189,8 @@ static long send_all(int s)
 	return retries;
 }
 
-static void print_result(const char *mode, long retries, double send_s)
+static void print_result(const char *mode, long retries, double send_s,
+			 double send_cpu_s)
 {
 	double span = res.last_s - res.first_s;
 
@@ -181,12 +198,15 @@ static void print_result(const char *mode, long retries, double send_s)
 	printf("{\"mode\":\"%s\",\"offered\":%ld,\"rate\":%ld,\"delivered\":%ld,"
 	       "\"lost\":%ld,\"out_of_order\":%ld,\"duplicates\":%ld,"
 	       "\"delivered_per_s\":%.0f,\"send_s\":%.3f,\"enobufs_retries\":%ld,"
-	       "\"lat_p50_us\":%u,\"lat_p99_us\":%u,\"lat_max_us\":%u}\n",
+	       "\"lat_p50_us\":%u,\"lat_p99_us\":%u,\"lat_max_us\":%u,"
+	       "\"send_cpu_us_per_frame\":%.2f,\"recv_cpu_us_per_frame\":%.2f}\n",
 	       mode, o.count, o.rate, res.delivered, res.lost, res.out_of_order,
 	       res.dups, span > 0 ? (double)(res.delivered - 1) / span : 0.0,
 	       send_s, retries, pct(res.lat_us, res.delivered, 0.5),
 	       pct(res.lat_us, res.delivered, 0.99),
-	       pct(res.lat_us, res.delivered, 1.0));
+	       pct(res.lat_us, res.delivered, 1.0),
+	       send_cpu_s * 1e6 / (double)o.count,
+	       res.delivered ? res.cpu_s * 1e6 / (double)res.delivered : 0.0);
 }
 
 static long num(const char *s)
@@ -205,6 +225,7 @@ int main(int argc, char **argv)
 {
 	pthread_t th;
 	long retries;
+	double cpu0;
 	uint64_t t0;
 	int c, tx;
 
@@ -229,10 +250,12 @@ int main(int argc, char **argv)
 	rx_sock = o.echo ? tx : can_open(o.rx, false);
 	pthread_create(&th, NULL, rx_thread, NULL);
 	t0 = now_ns();
+	cpu0 = thread_cpu_s();
 	retries = send_all(tx);
+	cpu0 = thread_cpu_s() - cpu0;
 	sending_done = 1;
 	pthread_join(th, NULL);
 	print_result(o.echo ? "echo" : "path", retries,
-		     (double)(now_ns() - t0) / 1e9);
+		     (double)(now_ns() - t0) / 1e9, cpu0);
 	return 0;
 }

@@ -8,23 +8,36 @@ def main():
     rows = [json.loads(l) for l in open(sys.argv[1]) if l.strip()]
     runs = [r for r in rows if r.get("mode") == "path"]
     ceil = {r["rate"]: r for r in runs if r["label"] == "ceiling"}
+    # The yardstick for rcand's CPU: canbench flat out on vcan0 writes one
+    # frame per system call and reads one per poll() + read(); a bridge
+    # without batching does both for every frame.
+    flat = ceil.get(0, {})
+    bridge_us = flat.get("send_cpu_us_per_frame", 0) + flat.get("recv_cpu_us_per_frame", 0)
     print("Whole path: vcan <-> test server <-> TCP loopback <-> rcand <-> rcan.ko <-> rcan0")
     print("(QEMU software emulation: compare ratios and per-frame costs, not absolutes)\n")
-    hdr = "%-4s %8s %8s %9s %6s %5s %9s %7s %9s %9s %9s %10s"
+    hdr = "%-4s %8s %8s %9s %6s %5s %9s %7s %9s %9s %9s %10s %8s"
     print(hdr % ("dir", "offered", "rate/s", "delivered", "lost", "ooo", "frames/s",
-                 "vs vcan", "p50 ms", "p99 ms", "rcand us", "kernel us"))
+                 "vs vcan", "p50 ms", "p99 ms", "rcand us", "kernel us", "x bridge"))
     for r in runs:
         if r["label"] != "rcan":
             continue
         c = ceil.get(r["rate"])
         ratio = (r["delivered_per_s"] / c["delivered_per_s"]) if c and c["delivered_per_s"] else 0
         n = max(r["delivered"], 1)
+        rcand_us = r["rcand_cpu_s"] * 1e6 / n
         print(hdr % (r["dir"], r["offered"], r["rate"] or "max", r["delivered"],
                      r["lost"], r["out_of_order"], r["delivered_per_s"],
                      "%.2f" % ratio, "%.1f" % (r["lat_p50_us"] / 1000),
                      "%.1f" % (r["lat_p99_us"] / 1000),
-                     "%.0f" % (r["rcand_cpu_s"] * 1e6 / n),
-                     "%.0f" % (r["kernel_cpu_s"] * 1e6 / n)))
+                     "%.1f" % rcand_us,
+                     "%.0f" % (r["kernel_cpu_s"] * 1e6 / n),
+                     "%.1f" % (bridge_us / rcand_us) if rcand_us else "-"))
+    if bridge_us:
+        print("\nx bridge: how many times less CPU per frame rcand used than a bridge that"
+              "\nwrites one frame per system call and reads one per poll()+read(): %.1f us"
+              "\nper frame here (canbench flat out on vcan0: %.1f us to send, %.1f us to"
+              "\nreceive). The target is 4 or more."
+              % (bridge_us, flat["send_cpu_us_per_frame"], flat["recv_cpu_us_per_frame"]))
     print("\nCeiling (the guest's own vcan, no network):")
     for rate, c in sorted(ceil.items(), key=lambda x: x[0] or 10**9):
         print("  rate %-6s delivered %6d/%-6d %6.0f frames/s  p50 %.1f ms  p99 %.1f ms" % (
@@ -37,11 +50,17 @@ def main():
     for r in rows:
         if r.get("label") == "syscalls":
             s = r["syscalls"]
-            nl = s.get("sendmsg", 0) if r["dir"] == "rx" else s.get("recvmsg", 0)
-            tcp = s.get("recvfrom", 0) if r["dir"] == "rx" else s.get("sendto", 0)
-            print("rcand syscalls, %s, %d frames: %.3f netlink messages and %.3f TCP %s per frame, %.2f syscalls per frame in all"
-                  % (r["dir"], r["frames"], nl / r["frames"], tcp / r["frames"],
-                     "reads" if r["dir"] == "rx" else "writes", s.get("total", 0) / r["frames"]))
+            if r["dir"] == "rx":
+                nl = s.get("sendmsg", 0)
+                what = "netlink sends and %.3f TCP reads" % (s.get("recvfrom", 0) / r["frames"])
+            else:
+                nl = s.get("recvmsg", 0) + s.get("recvmmsg", 0)
+                what = "netlink reads and %.3f TCP writes" % (s.get("sendto", 0) / r["frames"])
+            top = sorted(((v, k) for k, v in s.items() if k != "total"), reverse=True)[:5]
+            print("rcand syscalls, %s, %d frames: %.3f %s per frame, %.3f syscalls per frame in all (%s)"
+                  % (r["dir"], r["frames"], nl / r["frames"], what,
+                     s.get("total", 0) / r["frames"],
+                     ", ".join("%s %.3f" % (k, v / r["frames"]) for v, k in top)))
         if r.get("label") == "netdev-counters":
             print("rcan0 counters after all runs: %s" % r["rcan0"])
 

@@ -14,15 +14,12 @@ PIDS=""
 trap 'for p in $PIDS; do kill $p 2>/dev/null; done' EXIT
 
 die() { echo "bench: $*" >&2; exit 1; }
-wait_for() {
-	n=$(($1 * 10)); shift
-	while [ $n -gt 0 ]; do "$@" >/dev/null 2>&1 && return 0; sleep 0.1; n=$((n - 1)); done
-	return 1
-}
+. tests/lib/wait.sh
 
 modprobe -a can can_raw can_dev vcan || die "CAN modules"
 insmod kmod/rcan.ko || die "insmod rcan.ko"
-ip link add vcan0 type vcan && ip link set vcan0 up
+. tests/lib/vcan.sh
+vcan_add vcan0 || die "vcan0"
 # vcan's default queue of 10 frames overruns at once when flat out.
 ip link set vcan0 txqueuelen 1000
 tests/server/rcan-testserver -i vcan0 -l 127.0.0.1 --no-beacon \
@@ -73,19 +70,20 @@ for ifc in vcan0 rcan0; do
 	tail -n 1 "$OUT" >&2
 done
 
-# Syscalls per frame (batching): rcand under strace for one TX and one RX run.
-if command -v strace >/dev/null; then
-	for dir in rx tx; do
-		strace -c -f -q -o $W/strace.$dir -p $RCAND &
-		st=$!
-		sleep 1
-		if [ $dir = rx ]; then
-			$B -t vcan0 -r rcan0 -n 20000 -R 10000 >/dev/null
-		else
-			$B -t rcan0 -r vcan0 -n 20000 -R 10000 >/dev/null
-		fi
-		kill -INT $st; wait $st 2>/dev/null
-		/usr/bin/python3 - "$dir" $W/strace.$dir >>"$OUT" <<'PY'
+# Syscalls per frame (batching): rcand under strace for one TX and one RX run
+# (scripts/install-deps.sh installs strace).
+command -v strace >/dev/null || die "strace is missing"
+for dir in rx tx; do
+	strace -c -f -q -o $W/strace.$dir -p $RCAND &
+	st=$!
+	sleep 1
+	if [ $dir = rx ]; then
+		$B -t vcan0 -r rcan0 -n 20000 -R 10000 >/dev/null
+	else
+		$B -t rcan0 -r vcan0 -n 20000 -R 10000 >/dev/null
+	fi
+	kill -INT $st; wait $st 2>/dev/null
+	/usr/bin/python3 - "$dir" $W/strace.$dir >>"$OUT" <<'PY'
 import json, sys
 counts = {}
 for line in open(sys.argv[2]):
@@ -95,9 +93,26 @@ for line in open(sys.argv[2]):
 print(json.dumps({"label": "syscalls", "dir": sys.argv[1], "frames": 20000,
                   "syscalls": counts}))
 PY
-		tail -n 1 "$OUT" >&2
-	done
-fi
+	tail -n 1 "$OUT" >&2
+done
+# Where the time goes: a cpu-clock profile of the whole guest (rcand, the
+# test server, canbench and the kernel) during one 20,000-frame run each way.
+command -v perf >/dev/null || die "perf is missing (linux-perf)"
+echo 0 >/proc/sys/kernel/kptr_restrict
+echo -1 >/proc/sys/kernel/perf_event_paranoid
+for dir in rx tx; do
+	perf record -q -e cpu-clock -F 2000 -a -g -o $W/perf.$dir -- \
+		sh -c "if [ $dir = rx ]; then $B -t vcan0 -r rcan0 -n 20000 -R 10000; else $B -t rcan0 -r vcan0 -n 20000 -R 10000; fi" \
+		>/dev/null 2>$W/perf.$dir.err || die "perf record: $(cat $W/perf.$dir.err)"
+	{
+		echo "# $dir, 20,000 frames at 10k/s: CPU by process, then the top symbols"
+		perf report -i $W/perf.$dir --no-children --sort comm --stdio -q 2>/dev/null |
+			grep -v '^$' | head -n 12
+		perf report -i $W/perf.$dir --no-children --sort comm,sym --stdio -q -g none 2>/dev/null |
+			grep -v '^$' | head -n 40
+	} >"$RCAN_OUT/profile-$dir.txt"
+done
+
 # Where frames went: the netdev's own counters after all runs.
 /usr/bin/python3 - >>"$OUT" <<'PY'
 import json

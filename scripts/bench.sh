@@ -9,4 +9,4 @@ echo "Booting a QEMU guest for the benchmark (a few minutes under software emula
 scripts/vm-run -t 1500 -o build/bench -- bench/run-guest.sh || exit 1
 /usr/bin/python3 bench/report.py build/bench/bench.json
 echo
-echo "JSON: build/bench/bench.json"
+echo "JSON: build/bench/bench.json; profiles (perf, cpu-clock): build/bench/profile-rx.txt, build/bench/profile-tx.txt"

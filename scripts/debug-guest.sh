@@ -31,7 +31,9 @@ fi
 
 # Relative, like tests/run-check.sh: the suite pkills "$RCAN_ROOT/tests/..."
 # command lines between tests, which would include an absolute self.
-tests/guest-suite.sh "$pattern"
+# DKMS builds rcan.ko for Debian's kernel, which make check boots; this
+# kernel has no DKMS build to load, so that test is make check's alone.
+RCAN_GUEST_EXCLUDE='*dkms*' tests/guest-suite.sh "$pattern"
 
 k=$RCAN_OUT/ktap/zz-kmemleak.ktap
 {

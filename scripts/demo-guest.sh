@@ -29,10 +29,11 @@ cleanup() {
 }
 
 . tests/lib/wait.sh
+. tests/lib/vcan.sh
 
 say "The remote side: a vehicle-like bus on vcan0 (rpm every 10 ms, speed every 20 ms, temperatures every 100 ms, an OBD request every 500 ms, a J1939 frame every second)"
 modprobe -a can can_raw can_dev vcan || fail "cannot load the CAN modules"
-ip link add vcan0 type vcan && ip link set vcan0 up || fail "no vcan0"
+vcan_add vcan0 || fail "no vcan0"
 /usr/bin/python3 scripts/demo-traffic.py vcan0 120 >$W/traffic.log 2>&1 &
 PIDS="$PIDS $!"
 

@@ -15,6 +15,7 @@ PACKAGES="
 	sparse cppcheck clang-tidy clang-format
 	dkms man-db systemd
 	bc flex bison libelf-dev libssl-dev dwarves rsync
+	strace linux-perf
 "
 
 missing=""

@@ -1,11 +1,15 @@
 #!/bin/bash
 # `make check`: build, run the host suites (tests/host/*.sh) and, in one
-# QEMU guest boot, the guest suites (tests/guest/*.sh); count every test
-# case of every KTAP document and end with "N passed, N failed, N skipped".
+# QEMU guest boot, the guest suites (tests/guest/*.sh); then the same guest
+# suites once more on the debug kernel (scripts/check-debug.sh: KASAN,
+# lockdep, kmemleak ...). Counts every test case of every KTAP document and
+# ends with "N passed, N failed, N skipped".
 #
 #   tests/run-check.sh [GUEST_PATTERN]
 # Environment: RCAN_GUEST_TIMEOUT (seconds for the whole guest run, 3000),
-# RCAN_SKIP_HOST=1 / RCAN_SKIP_GUEST=1 to run one half while developing.
+# RCAN_SKIP_HOST=1 / RCAN_SKIP_GUEST=1 to run one half while developing,
+# RCAN_DEBUG=0 to leave out the debug kernel run (it takes 15-30 minutes,
+# most of it building the debug kernel the first time).
 set -u
 top=$(cd "$(dirname "$0")/.." && pwd)
 cd "$top" || exit 2
@@ -76,6 +80,25 @@ if [ "${RCAN_SKIP_GUEST:-0}" != 1 ]; then
 		case_result "guest run with a clean kernel log" ok
 	else
 		case_result "guest run with a clean kernel log (vm-run exit $vrc, log in $out/guest)" fail
+	fi
+fi
+
+if [ "${RCAN_SKIP_GUEST:-0}" != 1 ] && [ "${RCAN_DEBUG:-1}" != 0 ]; then
+	echo "# the guest suites on the debug kernel (scripts/check-debug.sh)"
+	# its lines as they come, as comments; its summary line is added in
+	scripts/check-debug.sh "$pattern" 2>&1 | tee "$out/check-debug.log" |
+		sed -u -e 's/^# //' -e 's/^/# debug: /'
+	drc=${PIPESTATUS[0]}
+	last=$(tail -n 1 "$out/check-debug.log")
+	if echo "$last" | grep -qE '^[0-9]+ passed, [0-9]+ failed, [0-9]+ skipped$'; then
+		read -r p _ f _ s _ <<<"$last"
+		passed=$((passed + p))
+		failed=$((failed + f))
+		skipped=$((skipped + s))
+		[ "$drc" -ne 0 ] && [ "$f" -eq 0 ] &&
+			case_result "check-debug exit status $drc" fail
+	else
+		case_result "check-debug ended without its summary (see $out/check-debug.log)" fail
 	fi
 fi
 

@@ -32,7 +32,7 @@ else
 	show_log srv
 fi
 ip link set rcant0 up
-wait_until 5 sh -c '[ "$(cat /sys/class/net/rcant0/carrier)" = 1 ]'
+wait_for 5 sh -c '[ "$(cat /sys/class/net/rcant0/carrier)" = 1 ]'
 ktap_check "carrier is on once connected" test "$(carrier rcant0)" = 1
 ktap_check "rcand list --json shows the link connected to its remote" \
 	sh -c "$RCAND list --json | tr -d '\n' | grep -q '\"ifname\": \"rcant0\".*\"remote\": \"can://127.0.0.1:29536/rcvcan0\".*\"connected\": true'"
@@ -42,7 +42,7 @@ dump rx rcant0
 for f in 123#1122334455667788 12345678#DEADBEEF 123# 7FF#00 1FFFFFFF#0102030405060708 000#; do
 	cansend rcvcan0 "$f"
 done
-wait_until 5 sh -c "[ \$(wc -l <$T/rx.log) -ge 6 ]"
+wait_for 5 sh -c "[ \$(wc -l <$T/rx.log) -ge 6 ]"
 stop rx
 want="123#1122334455667788 12345678#DEADBEEF 123# 7FF#00 1FFFFFFF#0102030405060708 000#"
 got=$(frames rx | tr '\n' ' ' | sed 's/ $//')
@@ -57,7 +57,7 @@ fi
 dump rxh rcant0 -H
 before=$(date +%s)
 cansend rcvcan0 456#AA
-wait_until 5 sh -c "[ \$(wc -l <$T/rxh.log) -ge 1 ]"
+wait_for 5 sh -c "[ \$(wc -l <$T/rxh.log) -ge 1 ]"
 stop rxh
 ts=$(sed -n '1s/^(\([0-9]*\)\..*/\1/p' "$T/rxh.log")
 if [ -n "$ts" ] && [ "$ts" -ge $((before - 5)) ] && [ "$ts" -le $((before + 5)) ]; then
@@ -69,7 +69,7 @@ fi
 # error frames (the server forwards them with -e)
 dump err "rcant0,#FFFFFFFF"
 cansend rcvcan0 20000004#0000000000000000 2>"$T/errsend.log"
-wait_until 5 grep -q '^(' "$T/err.log"
+wait_for 5 grep -q '^(' "$T/err.log"
 stop err
 if grep -q ' 20000004#' "$T/err.log"; then
 	ktap_ok "RX: < error > becomes a CAN_ERR_FLAG frame with the class"
@@ -83,8 +83,8 @@ dump echo rcant0
 for f in 123#1122334455667788 12345678#DEADBEEF 123# 00000005# 7FF#FF 1FFFFFFF#0102030405060708; do
 	cansend rcant0 "$f"
 done
-wait_until 5 sh -c "[ \$(wc -l <$T/tx.log) -ge 6 ]"
-wait_until 5 sh -c "[ \$(wc -l <$T/echo.log) -ge 6 ]"
+wait_for 5 sh -c "[ \$(wc -l <$T/tx.log) -ge 6 ]"
+wait_for 5 sh -c "[ \$(wc -l <$T/echo.log) -ge 6 ]"
 stop tx
 stop echo
 want="123#1122334455667788 12345678#DEADBEEF 123# 00000005# 7FF#FF 1FFFFFFF#0102030405060708"
@@ -107,7 +107,7 @@ dump rtr rcvcan0
 tx_err0=$(cat /sys/class/net/rcant0/statistics/tx_errors /sys/class/net/rcant0/statistics/tx_dropped | awk '{s+=$1} END {print s}')
 cansend rcant0 123#R
 cansend rcant0 124#01
-wait_until 5 grep -q '124#01' "$T/rtr.log"
+wait_for 5 grep -q '124#01' "$T/rtr.log"
 stop rtr
 tx_err1=$(cat /sys/class/net/rcant0/statistics/tx_errors /sys/class/net/rcant0/statistics/tx_dropped | awk '{s+=$1} END {print s}')
 if ! grep -q '123#R' "$T/rtr.log" && grep -q '124#01' "$T/rtr.log" &&
@@ -174,7 +174,7 @@ if $PY "$T/py.py" >"$T/py.log" 2>&1; then
 else
 	ktap_fail "python-can (interface=socketcan) receives on the rcan netdev" "$(cat "$T/py.log")"
 fi
-wait_until 5 grep -q '1ABCDEF0#DEAD' "$T/pytx.log"
+wait_for 5 grep -q '1ABCDEF0#DEAD' "$T/pytx.log"
 stop pytx
 if grep -q '321#010203' "$T/pytx.log" && grep -q '1ABCDEF0#DEAD' "$T/pytx.log"; then
 	ktap_ok "python-can (interface=socketcan) sends on the rcan netdev"
@@ -192,6 +192,6 @@ else
 	ktap_fail "SIGTERM: rcand exits 0 and the netdev stays (--keep)" "exit $rc"
 	show_log rcand
 fi
-wait_until 3 sh -c '[ "$(cat /sys/class/net/rcant0/carrier)" = 0 ]'
+wait_for 3 sh -c '[ "$(cat /sys/class/net/rcant0/carrier)" = 0 ]'
 ktap_check "carrier is off once rcand is gone" test "$(carrier rcant0)" = 0
 ktap_finish

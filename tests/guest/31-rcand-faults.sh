@@ -17,7 +17,7 @@ fake() {
 	shift 2
 	rm -f "$T/$_name.wire.ready"
 	bg "$_name" $PY $FAKE "$_port" "$T/$_name.wire" "$@"
-	wait_until 10 test -e "$T/$_name.wire.ready"
+	wait_for 10 test -e "$T/$_name.wire.ready"
 }
 
 # attach_fails NAME CODE TEXT ARGS...: rcand attach exits with CODE and
@@ -117,7 +117,7 @@ for mode in garbage oversize; do
 	dump "d$mode" rcant4
 	rcand_up "r$mode" -n rcant4 --backoff 100:500 127.0.0.1:29563 rcbus
 	ip link set rcant4 up
-	wait_until 10 sh -c "[ \"\$(cat $T/fk$mode.wire.sessions 2>/dev/null)\" = 2 ] && [ \$(grep -c 'connected to' $T/r$mode.log) -ge 2 ]"
+	wait_for 10 sh -c "[ \"\$(cat $T/fk$mode.wire.sessions 2>/dev/null)\" = 2 ] && [ \$(grep -c 'connected to' $T/r$mode.log) -ge 2 ]"
 	stop "d$mode"
 	if [ "$(cat "$T/fk$mode.wire.sessions")" = 2 ] &&
 		[ "$(grep -c "$([ $mode = garbage ] && echo 'garbage from' || echo 'longer than 8290')" "$T/r$mode.log")" = 1 ] &&
@@ -157,7 +157,7 @@ for f in garbage oversize unterminated; do
 	ip link set rcant6 up
 	dump "c$f" rcant6
 	cansend rcvcan3 0AB#01
-	wait_until 5 grep -q '0AB#' "$T/c$f.log"
+	wait_for 5 grep -q '0AB#' "$T/c$f.log"
 	stop "c$f"
 	case $f in
 	garbage) what='garbage from' ;;
@@ -187,7 +187,7 @@ children=$(pgrep -P "$sp" 2>/dev/null)
 stop srv2 KILL
 # shellcheck disable=SC2086
 [ -n "$children" ] && kill -KILL $children 2>/dev/null
-if wait_until 5 sh -c '[ "$(cat /sys/class/net/rcant5/carrier)" = 0 ]'; then
+if wait_for 5 sh -c '[ "$(cat /sys/class/net/rcant5/carrier)" = 0 ]'; then
 	ktap_ok "server killed: carrier drops"
 else
 	ktap_fail "server killed: carrier drops"
@@ -199,9 +199,9 @@ while ! server srv2 29551 -i rcvcan4 --no-beacon && [ $i -lt 8 ]; do
 	sleep 10
 	i=$((i + 1))
 done
-wait_until 20 sh -c '[ "$(cat /sys/class/net/rcant5/carrier)" = 1 ]'
+wait_for 20 sh -c '[ "$(cat /sys/class/net/rcant5/carrier)" = 1 ]'
 cansend rcvcan4 321#BEEF
-wait_until 5 grep -q '321#BEEF' "$T/keep.log"
+wait_for 5 grep -q '321#BEEF' "$T/keep.log"
 if [ "$(carrier rcant5)" = 1 ] && [ "$(ifindex rcant5)" = "$idx" ] &&
 	alive keep && grep -q '321#BEEF' "$T/keep.log"; then
 	ktap_ok "server restarted: same netdev and ifindex, the running candump gets new frames"
@@ -217,16 +217,16 @@ server srv2 29551 -i rcvcan4 --no-beacon --fault stall=500:8000 --fault-sessions
 rcand_up r3 -n rcant5 --heartbeat 300 --timeout 1500 --backoff 3000:4000 \
 	127.0.0.1:29551 rcvcan4
 t0=$(date +%s)
-wait_until 6 grep -q 'declaring it dead' "$T/r3.log"
+wait_for 6 grep -q 'declaring it dead' "$T/r3.log"
 dead=$?
-wait_until 3 sh -c '[ "$(cat /sys/class/net/rcant5/carrier)" = 0 ]'
+wait_for 3 sh -c '[ "$(cat /sys/class/net/rcant5/carrier)" = 0 ]'
 c0=$(carrier rcant5)
 if [ $dead = 0 ] && [ "$c0" = 0 ]; then
 	ktap_ok "stalled server: declared dead by the heartbeat within $(($(date +%s) - t0)) s, carrier off"
 else
 	ktap_fail "stalled server: declared dead by the heartbeat, carrier off" "$(tail -n 5 "$T/r3.log")"
 fi
-if wait_until 15 sh -c '[ "$(cat /sys/class/net/rcant5/carrier)" = 1 ]'; then
+if wait_for 15 sh -c '[ "$(cat /sys/class/net/rcant5/carrier)" = 1 ]'; then
 	ktap_ok "stalled server: a new session comes up on the same netdev"
 else
 	ktap_fail "stalled server: a new session comes up on the same netdev"
@@ -235,15 +235,15 @@ fi
 
 # ---- kill -9 of rcand, a new rcand takes the link back ----
 stop r3 KILL
-wait_until 3 sh -c '[ "$(cat /sys/class/net/rcant5/carrier)" = 0 ]'
+wait_for 3 sh -c '[ "$(cat /sys/class/net/rcant5/carrier)" = 0 ]'
 c0=$(carrier rcant5)
 if rcand_up r4 -n rcant5 127.0.0.1:29551 rcvcan4 &&
 	grep -q 'took back rcant5' "$T/r4.log"; then
 	dump back rcvcan4
 	cansend rcant5 654#01020304
 	cansend rcvcan4 655#05
-	wait_until 5 grep -q '654#01020304' "$T/back.log"
-	wait_until 5 grep -q '655#05' "$T/keep.log"
+	wait_for 5 grep -q '654#01020304' "$T/back.log"
+	wait_for 5 grep -q '655#05' "$T/keep.log"
 	stop back
 	if [ "$c0" = 0 ] && [ "$(ifindex rcant5)" = "$idx" ] &&
 		grep -q '654#01020304' "$T/back.log" && grep -q '655#05' "$T/keep.log"; then
@@ -259,7 +259,7 @@ fi
 # ---- a bitrate change without --bittiming is ignored, with a reason ----
 ip link set rcant5 down
 if ip link set rcant5 type can bitrate 500000 2>"$T/br.log" &&
-	wait_until 3 grep -q 'bitrate 500000 ignored' "$T/r4.log"; then
+	wait_for 3 grep -q 'bitrate 500000 ignored' "$T/r4.log"; then
 	ktap_ok "bitrate change: rcand says why it ignores it"
 else
 	ktap_fail "bitrate change: rcand says why it ignores it" "$(cat "$T/br.log"; tail -n 3 "$T/r4.log")"
@@ -272,7 +272,7 @@ server srvbt 29553 -i rcvcan3 --no-beacon --bittiming -v
 rcand_up r5 -n rcant7 --bittiming --backoff 100:500 127.0.0.1:29553 rcvcan3
 ip link set rcant7 down
 ip link set rcant7 type can bitrate 250000 2>"$T/br2.log"
-if wait_until 10 sh -c "grep -q 'setting bit timing on the server.s rcvcan3: bitrate 250000' $T/r5.log &&
+if wait_for 10 sh -c "grep -q 'setting bit timing on the server.s rcvcan3: bitrate 250000' $T/r5.log &&
 	[ \$(grep -c 'connected to' $T/r5.log) -ge 2 ]"; then
 	ktap_ok "--bittiming: a bitrate change is sent as < BUS B ... > on a new session, which comes up"
 else
@@ -286,7 +286,7 @@ rcand_up r6 -n rcant7 --backoff 100:500 127.0.0.1:29554 rcvcan3
 ip link set rcant7 up
 d0=$(cat /sys/class/net/rcant7/statistics/tx_dropped)
 $PY tests/helper/canseq.py send rcant7 200 >"$T/nb-send.log" 2>&1
-wait_until 10 sh -c "[ \$(grep -c 'connected to' $T/r6.log) -ge 2 ]"
+wait_for 10 sh -c "[ \$(grep -c 'connected to' $T/r6.log) -ge 2 ]"
 d1=$(cat /sys/class/net/rcant7/statistics/tx_dropped)
 if [ "$(grep -c 'connected to' "$T/r6.log")" -ge 2 ] && [ "$d1" -gt "$d0" ]; then
 	ktap_ok "server closed on ENOBUFS: reconnected, unconfirmed frames failed and counted ($((d1 - d0)))"

@@ -64,7 +64,7 @@ fi
 ip link set rcant2 up
 dump d rcant2
 cansend rcvcan2 42A#0102
-wait_until 5 grep -q '42A#0102' "$T/d.log"
+wait_for 5 grep -q '42A#0102' "$T/d.log"
 stop d
 ktap_check "frames flow on the discovered bus" grep -q '42A#0102' "$T/d.log"
 ktap_finish

@@ -15,13 +15,14 @@ cleanup() {
 }
 trap cleanup EXIT
 . tests/lib/wait.sh
+. tests/lib/vcan.sh
 
 ktap_plan 5
 ktap_check "modinfo -n rcan is the DKMS install" \
 	sh -c "modinfo -n rcan | grep -q '/lib/modules/$kver/updates/dkms/rcan.ko'"
 ktap_check "modprobe rcan loads it by name" \
 	sh -c 'modprobe rcan && [ -e /sys/module/rcan ] && genl ctrl get name rcan'
-ip link add rdkv0 type vcan && ip link set rdkv0 up
+vcan_add rdkv0
 tests/server/rcan-testserver -i rdkv0 -p 29570 --no-beacon --ready-file $W/ready \
 	>$W/server.log 2>&1 &
 PIDS="$PIDS $!"

@@ -10,22 +10,12 @@ PIDS=""
 VCANS=""
 LOADED_RCAN=0
 
-# wait_until SECONDS CMD...: poll every 0.1 s until CMD succeeds, for at
-# most SECONDS of wall-clock time (forks are slow in the TCG guest).
-wait_until() {
-	_end=$(($(date +%s) + $1))
-	shift
-	while :; do
-		"$@" >/dev/null 2>&1 && return 0
-		[ "$(date +%s)" -ge "$_end" ] && return 1
-		sleep 0.1
-	done
-}
+. tests/lib/wait.sh
 
 # wait_count FILE N SECONDS: until FILE has N lines, or its line count has
-# not grown for 5 s, or SECONDS passed.
+# not grown for 5 s, or SECONDS passed (both scaled by RCAN_SLOW).
 wait_count() {
-	_end=$(($(date +%s) + $3))
+	_end=$(($(date +%s) + $(slow "$3")))
 	_last=-1
 	_still=$(date +%s)
 	while :; do
@@ -35,7 +25,7 @@ wait_count() {
 			_last=$_n
 			_still=$(date +%s)
 		fi
-		[ $(($(date +%s) - _still)) -ge 5 ] && return 1
+		[ $(($(date +%s) - _still)) -ge "$(slow 5)" ] && return 1
 		[ "$(date +%s)" -ge "$_end" ] && return 1
 		sleep 0.5
 	done
@@ -71,10 +61,10 @@ alive() {
 	[ -n "$_p" ] && kill -0 "$_p" 2>/dev/null
 }
 
+. tests/lib/vcan.sh
 add_vcan() {
-	ip link add "$1" type vcan 2>/dev/null || true
-	ip link set "$1" up
 	VCANS="$VCANS $1"
+	vcan_add "$1"
 }
 
 load_rcan() {
@@ -127,7 +117,7 @@ server() {
 	shift 2
 	rm -f "$T/$_name.ready"
 	bg "$_name" "$SERVER" -p "$_port" --ready-file "$T/$_name.ready" "$@"
-	wait_until 10 test -e "$T/$_name.ready"
+	wait_for 10 test -e "$T/$_name.ready"
 }
 
 # rcand_up NAME ARGS...: rcand attach in the foreground (in the
@@ -137,7 +127,7 @@ rcand_up() {
 	shift
 	rm -f "$T/$_name.ready"
 	bg "$_name" "$RCAND" attach -f -v --ready-file "$T/$_name.ready" "$@"
-	wait_until 15 test -e "$T/$_name.ready"
+	wait_for 15 test -e "$T/$_name.ready"
 }
 
 carrier() { # IFNAME: prints 1 or 0

@@ -178,7 +178,8 @@ static void *reader_main(void *arg)
 	return NULL;
 }
 
-TEST_F(dp, rx_100k_in_order_none_lost)
+/* minutes on the debug kernel: the harness default of 30 s is too short */
+TEST_F_TIMEOUT(dp, rx_100k_in_order_none_lost, 900)
 {
 	const long total = 100000, batch = 100;
 	struct rframe f[100];
