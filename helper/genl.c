@@ -8,6 +8,7 @@
 #include <errno.h>
 #include <poll.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <sys/socket.h>
 #include <time.h>
@@ -74,14 +75,14 @@ static int sent_cmd(struct rnl *n, uint32_t seq)
 	return 0;
 }
 
-static int valid_cb(struct nl_msg *msg, void *arg)
+/*
+ * One message from the kernel, whichever way it was read: the reply to
+ * the request being waited for, or something for the async callback.
+ */
+static int on_message(struct rnl *n, struct nlmsghdr *nlh, int multicast)
 {
-	struct rnl *n = arg;
-	struct nlmsghdr *nlh = nlmsg_hdr(msg);
 	struct genlmsghdr *g = nlmsg_data(nlh);
 	struct nlattr *tb[RCAN_ATTR_MAX + 1];
-	struct sockaddr_nl *src = nlmsg_get_src(msg);
-	int multicast = src && src->nl_groups;
 
 	if (nlh->nlmsg_type != n->family ||
 	    genlmsg_parse(nlh, 0, tb, RCAN_ATTR_MAX, NULL) < 0)
@@ -102,20 +103,14 @@ static int valid_cb(struct nl_msg *msg, void *arg)
 	return NL_OK;
 }
 
-static int ack_cb(struct nl_msg *msg, void *arg)
+static void on_ack(struct rnl *n, uint32_t seq)
 {
-	struct rnl *n = arg;
-
-	if (n->wait_seq && nlmsg_hdr(msg)->nlmsg_seq == n->wait_seq)
+	if (n->wait_seq && seq == n->wait_seq)
 		n->wait_done = 1;
-	return NL_OK;
 }
 
-static int err_cb(struct sockaddr_nl *nla, struct nlmsgerr *e, void *arg)
+static void on_error(struct rnl *n, const struct nlmsgerr *e)
 {
-	struct rnl *n = arg;
-
-	(void)nla;
 	if (n->wait_seq && e->msg.nlmsg_seq == n->wait_seq) {
 		n->wait_err = e->error;
 		n->wait_done = 1;
@@ -123,6 +118,25 @@ static int err_cb(struct sockaddr_nl *nla, struct nlmsgerr *e, void *arg)
 		n->on_async(n, sent_cmd(n, e->msg.nlmsg_seq), NULL, e->error,
 			    n->arg);
 	}
+}
+
+static int valid_cb(struct nl_msg *msg, void *arg)
+{
+	struct sockaddr_nl *src = nlmsg_get_src(msg);
+
+	return on_message(arg, nlmsg_hdr(msg), src && src->nl_groups);
+}
+
+static int ack_cb(struct nl_msg *msg, void *arg)
+{
+	on_ack(arg, nlmsg_hdr(msg)->nlmsg_seq);
+	return NL_OK;
+}
+
+static int err_cb(struct sockaddr_nl *nla, struct nlmsgerr *e, void *arg)
+{
+	(void)nla;
+	on_error(arg, e);
 	return NL_SKIP;
 }
 
@@ -168,6 +182,8 @@ void rnl_close(struct rnl *n)
 	if (n->sk)
 		nl_socket_free(n->sk);
 	n->sk = NULL;
+	free(n->rxbuf);
+	n->rxbuf = NULL;
 }
 
 int rnl_subscribe_events(struct rnl *n)
@@ -195,6 +211,9 @@ int rnl_setup_datapath(struct rnl *n, int rcvbuf)
 		       sizeof(rcvbuf)) < 0)
 		setsockopt(fd, SOL_SOCKET, SO_RCVBUF, &rcvbuf, sizeof(rcvbuf));
 	nl_socket_set_msg_buf_size(n->sk, 65536);
+	n->rxbuf = malloc((size_t)RNL_RECV_BATCH * RNL_RECV_BUF);
+	if (!n->rxbuf)
+		return -ENOMEM;
 	return nlerr2errno(nl_socket_set_nonblocking(n->sk));
 }
 
@@ -203,10 +222,88 @@ int rnl_fd(struct rnl *n)
 	return nl_socket_get_fd(n->sk);
 }
 
+/* Every netlink message in one datagram the kernel sent. */
+static void on_datagram(struct rnl *n, void *buf, int len, int multicast)
+{
+	struct nlmsghdr *nlh = buf;
+
+	for (; nlmsg_ok(nlh, len); nlh = nlmsg_next(nlh, &len)) {
+		switch (nlh->nlmsg_type) {
+		case NLMSG_NOOP:
+		case NLMSG_OVERRUN:
+			break;
+		case NLMSG_DONE:
+			on_ack(n, nlh->nlmsg_seq);
+			break;
+		case NLMSG_ERROR: {
+			const struct nlmsgerr *e = nlmsg_data(nlh);
+
+			if (nlh->nlmsg_len < (uint32_t)nlmsg_size(sizeof(*e)))
+				break;
+			if (e->error)
+				on_error(n, e);
+			else
+				on_ack(n, e->msg.nlmsg_seq);
+			break;
+		}
+		default:
+			on_message(n, nlh, multicast);
+		}
+	}
+}
+
+/*
+ * The data path's read: up to RNL_RECV_BATCH datagrams per recvmmsg(), so
+ * a burst of FRAMES_TX (one per frame when a program writes frame by
+ * frame) costs one system call per batch, not libnl's one or two per
+ * datagram. The kernel's datagrams are at most NLMSG_GOODSIZE, far below
+ * RNL_RECV_BUF.
+ */
+static int recv_batched(struct rnl *n)
+{
+	struct mmsghdr mm[RNL_RECV_BATCH];
+	struct iovec iov[RNL_RECV_BATCH];
+	struct sockaddr_nl from[RNL_RECV_BATCH];
+	int fd = nl_socket_get_fd(n->sk);
+
+	for (;;) {
+		int i, got;
+
+		memset(mm, 0, sizeof(mm));
+		for (i = 0; i < RNL_RECV_BATCH; i++) {
+			iov[i].iov_base = n->rxbuf + (size_t)i * RNL_RECV_BUF;
+			iov[i].iov_len = RNL_RECV_BUF;
+			mm[i].msg_hdr.msg_iov = &iov[i];
+			mm[i].msg_hdr.msg_iovlen = 1;
+			mm[i].msg_hdr.msg_name = &from[i];
+			mm[i].msg_hdr.msg_namelen = sizeof(from[i]);
+		}
+		got = recvmmsg(fd, mm, RNL_RECV_BATCH, MSG_DONTWAIT, NULL);
+		if (got < 0) {
+			if (errno == EAGAIN || errno == EINTR)
+				return 0;
+			return -errno;
+		}
+		for (i = 0; i < got; i++) {
+			if (mm[i].msg_hdr.msg_flags & MSG_TRUNC) {
+				log_err("netlink: a %u-byte message did not fit the receive buffer; dropped",
+					mm[i].msg_len);
+				continue;
+			}
+			on_datagram(n, iov[i].iov_base, (int)mm[i].msg_len,
+				    from[i].nl_groups != 0);
+		}
+		if (got < RNL_RECV_BATCH)
+			return 0;
+	}
+}
+
 int rnl_recv(struct rnl *n)
 {
 	int rc;
 
+	if (n->rxbuf)
+		return recv_batched(n);
 	/* nl_recvmsgs_report returns how many messages it read; 0 when the
 	 * non-blocking socket is empty. */
 	do {

@@ -72,6 +72,8 @@ struct rnl {
 	struct rnl_link *wait_link;
 	int (*dump_cb)(const struct rnl_link *l, void *arg);
 	void *dump_arg;
+	/* the data path's receive buffers (rnl_setup_datapath) */
+	char *rxbuf;
 	/* recently sent unacked commands, to name them in async errors */
 	uint32_t sent_seq[16];
 	uint8_t sent_cmd[16];
@@ -83,7 +85,11 @@ struct rnl {
 int rnl_open(struct rnl *n, rnl_async_cb cb, void *arg);
 void rnl_close(struct rnl *n);
 int rnl_subscribe_events(struct rnl *n);
-/* For the data path: big receive buffer, non-blocking. */
+/* The data path reads up to RNL_RECV_BATCH datagrams per system call. */
+#define RNL_RECV_BATCH 32
+#define RNL_RECV_BUF 32768
+
+/* For the data path: big receive buffer, non-blocking, batched reads. */
 int rnl_setup_datapath(struct rnl *n, int rcvbuf);
 int rnl_fd(struct rnl *n);
 /* Read everything that is there now, dispatching it; 0 or -errno. */
