@@ -184,6 +184,9 @@ void rnl_close(struct rnl *n)
 	n->sk = NULL;
 	free(n->rxbuf);
 	n->rxbuf = NULL;
+	if (n->rx_spare)
+		nlmsg_free(n->rx_spare);
+	n->rx_spare = NULL;
 }
 
 int rnl_subscribe_events(struct rnl *n)
@@ -515,9 +518,31 @@ int rnl_tx_fail(struct rnl *n, uint32_t ifindex, uint32_t seq, int err)
 	return tx_confirm(n, RCAN_CMD_TX_FAIL, ifindex, seq, err);
 }
 
+/*
+ * FRAMES_RX messages are built in one buffer, used again and again: a
+ * fresh nlmsg_alloc_size() clears all RNL_RX_MSG_SIZE bytes, which cost
+ * more than the frames themselves when a TCP read holds a few dozen.
+ */
+static struct nl_msg *rx_msg(struct rnl *n)
+{
+	struct nl_msg *msg = n->rx_spare;
+
+	if (!msg)
+		return new_msg(n, RCAN_CMD_FRAMES_RX, 0, RNL_RX_MSG_SIZE);
+	n->rx_spare = NULL;
+	/* empty it, then a new header, as new_msg() does */
+	nlmsg_hdr(msg)->nlmsg_len = NLMSG_HDRLEN;
+	if (!genlmsg_put(msg, NL_AUTO_PORT, NL_AUTO_SEQ, n->family, 0, 0,
+			 RCAN_CMD_FRAMES_RX, RCAN_GENL_VERSION)) {
+		nlmsg_free(msg);
+		return NULL;
+	}
+	return msg;
+}
+
 static int rx_start(struct rnl *n, struct rnl_rxbatch *b, uint32_t ifindex)
 {
-	b->msg = new_msg(n, RCAN_CMD_FRAMES_RX, 0, RNL_RX_MSG_SIZE);
+	b->msg = rx_msg(n);
 	if (!b->msg)
 		return -ENOMEM;
 	b->ifindex = ifindex;
@@ -571,17 +596,26 @@ int rnl_rx_add(struct rnl *n, struct rnl_rxbatch *b, uint32_t ifindex,
 int rnl_rx_flush(struct rnl *n, struct rnl_rxbatch *b)
 {
 	struct nl_msg *msg = b->msg;
+	int rc;
 
 	if (!msg)
 		return 0;
 	b->msg = NULL;
 	if (!b->count) {
-		nlmsg_free(msg);
+		if (n->rx_spare)
+			nlmsg_free(n->rx_spare);
+		n->rx_spare = msg;
 		return 0;
 	}
 	nla_nest_end(msg, b->nest);
 	b->count = 0;
-	return send_msg(n, msg, RCAN_CMD_FRAMES_RX, NULL);
+	rc = nl_send_auto(n->sk, msg);
+	if (rc >= 0)
+		remember_sent(n, nlmsg_hdr(msg)->nlmsg_seq, RCAN_CMD_FRAMES_RX);
+	if (n->rx_spare)
+		nlmsg_free(n->rx_spare);
+	n->rx_spare = msg;
+	return nlerr2errno(rc);
 }
 
 int rnl_parse_frames(struct nlattr *frames,

@@ -74,6 +74,8 @@ struct rnl {
 	void *dump_arg;
 	/* the data path's receive buffers (rnl_setup_datapath) */
 	char *rxbuf;
+	/* a FRAMES_RX message to build the next one in (see rx_msg()) */
+	struct nl_msg *rx_spare;
 	/* recently sent unacked commands, to name them in async errors */
 	uint32_t sent_seq[16];
 	uint8_t sent_cmd[16];

@@ -30,12 +30,29 @@ static unsigned int rcan_slot(const struct rcan_link *link, u32 seq)
 	return seq % link->window;
 }
 
-static int rcan_tx_msg_start(struct rcan_link *link)
+/* The attributes of one message carrying one frame, at most. */
+static size_t rcan_tx_one_frame_size(void)
+{
+	return nla_total_size(sizeof(u32)) +		/* IFINDEX */
+	       nla_total_size(0) +			/* FRAMES */
+	       nla_total_size(0) +			/* FRAME */
+	       3 * nla_total_size(sizeof(u32)) +	/* ID, FLAGS, SEQ */
+	       nla_total_size(CANFD_MAX_DLEN);		/* DATA */
+}
+
+/*
+ * A frame that ends its batch (no xmit_more: the common case of a program
+ * writing frame by frame) gets a message sized for it alone. Allocations
+ * are cleared when init_on_alloc is on (Debian's default), and clearing a
+ * whole page per frame costs more than the frame itself.
+ */
+static int rcan_tx_msg_start(struct rcan_link *link, bool more)
 {
 	struct sk_buff *skb;
 	void *hdr;
 
-	skb = genlmsg_new(NLMSG_GOODSIZE, GFP_ATOMIC);
+	skb = genlmsg_new(more ? NLMSG_GOODSIZE : rcan_tx_one_frame_size(),
+			  GFP_ATOMIC);
 	if (!skb)
 		return -ENOMEM;
 	hdr = genlmsg_put(skb, 0, 0, &rcan_genl_family, 0, RCAN_CMD_FRAMES_TX);
@@ -161,6 +178,7 @@ static void rcan_tx_flush_locked(struct rcan_link *link)
 netdev_tx_t rcan_start_xmit(struct sk_buff *skb, struct net_device *dev)
 {
 	struct rcan_link *link = rcan_link(dev);
+	bool more;
 	u32 seq;
 
 	if (can_dev_dropped_skb(dev, skb))
@@ -180,12 +198,14 @@ netdev_tx_t rcan_start_xmit(struct sk_buff *skb, struct net_device *dev)
 	}
 
 	seq = link->tx_next;
-	if (!link->tx_msg && rcan_tx_msg_start(link))
+	more = netdev_xmit_more();
+	if (!link->tx_msg && rcan_tx_msg_start(link, more))
 		goto drop;
 	if (rcan_tx_put_frame(link->tx_msg, skb, seq)) {
 		/* Full: send what we have and start a new message. */
 		rcan_tx_flush_locked(link);
-		if (!rcan_tx_ready_locked(link) || rcan_tx_msg_start(link))
+		if (!rcan_tx_ready_locked(link) ||
+		    rcan_tx_msg_start(link, more))
 			goto drop;
 		if (rcan_tx_put_frame(link->tx_msg, skb, seq))
 			goto drop;
@@ -196,7 +216,7 @@ netdev_tx_t rcan_start_xmit(struct sk_buff *skb, struct net_device *dev)
 
 	if (rcan_tx_inflight(link) >= link->window)
 		netif_stop_queue(dev);
-	if (!netdev_xmit_more() || netif_queue_stopped(dev))
+	if (!more || netif_queue_stopped(dev))
 		rcan_tx_flush_locked(link);
 	spin_unlock(&link->tx_lock);
 	return NETDEV_TX_OK;
