@@ -43,6 +43,7 @@ struct rx_result {
 	uint32_t *lat_us;	/* per delivered frame */
 	double first_s, last_s;
 	double cpu_s;		/* the receiving thread's CPU time */
+	uint32_t sock_drops;	/* dropped by our own socket's full queue */
 };
 
 static uint64_t now_ns(void)
@@ -72,6 +73,7 @@ static int can_open(const char *ifname, bool own)
 		exit(2);
 	}
 	setsockopt(s, SOL_SOCKET, SO_RCVBUFFORCE, &buf, sizeof(buf));
+	setsockopt(s, SOL_SOCKET, SO_RXQ_OVFL, &one, sizeof(one));
 	if (own)
 		setsockopt(s, SOL_CAN_RAW, CAN_RAW_RECV_OWN_MSGS, &one, sizeof(one));
 	if (bind(s, (struct sockaddr *)&a, sizeof(a)) < 0) {
@@ -98,6 +100,12 @@ static void *rx_thread(void *arg)
 	for (;;) {
 		struct pollfd p = { rx_sock, POLLIN, 0 };
 		struct can_frame f;
+		char ctrl[CMSG_SPACE(sizeof(uint32_t))];
+		struct iovec iov = { &f, sizeof(f) };
+		struct msghdr m = { .msg_iov = &iov, .msg_iovlen = 1,
+				    .msg_control = ctrl,
+				    .msg_controllen = sizeof(ctrl) };
+		struct cmsghdr *c;
 
 		if (res.delivered + res.dups >= o.count)
 			break;
@@ -107,7 +115,14 @@ static void *rx_thread(void *arg)
 				break;
 			continue;
 		}
-		if (read(rx_sock, &f, sizeof(f)) != sizeof(f) || f.len != 8)
+		if (recvmsg(rx_sock, &m, 0) != sizeof(f))
+			continue;
+		for (c = CMSG_FIRSTHDR(&m); c; c = CMSG_NXTHDR(&m, c))
+			if (c->cmsg_level == SOL_SOCKET &&
+			    c->cmsg_type == SO_RXQ_OVFL)
+				memcpy(&res.sock_drops, CMSG_DATA(c),
+				       sizeof(res.sock_drops));
+		if (f.len != 8)
 			continue;
 		uint64_t t = now_ns();
 		uint32_t seq, sent_us;
@@ -199,14 +214,16 @@ static void print_result(const char *mode, long retries, double send_s,
 	       "\"lost\":%ld,\"out_of_order\":%ld,\"duplicates\":%ld,"
 	       "\"delivered_per_s\":%.0f,\"send_s\":%.3f,\"enobufs_retries\":%ld,"
 	       "\"lat_p50_us\":%u,\"lat_p99_us\":%u,\"lat_max_us\":%u,"
-	       "\"send_cpu_us_per_frame\":%.2f,\"recv_cpu_us_per_frame\":%.2f}\n",
+	       "\"send_cpu_us_per_frame\":%.2f,\"recv_cpu_us_per_frame\":%.2f,"
+	       "\"receiver_socket_drops\":%u}\n",
 	       mode, o.count, o.rate, res.delivered, res.lost, res.out_of_order,
 	       res.dups, span > 0 ? (double)(res.delivered - 1) / span : 0.0,
 	       send_s, retries, pct(res.lat_us, res.delivered, 0.5),
 	       pct(res.lat_us, res.delivered, 0.99),
 	       pct(res.lat_us, res.delivered, 1.0),
 	       send_cpu_s * 1e6 / (double)o.count,
-	       res.delivered ? res.cpu_s * 1e6 / (double)res.delivered : 0.0);
+	       res.delivered ? res.cpu_s * 1e6 / (double)res.delivered : 0.0,
+	       res.sock_drops);
 }
 
 static long num(const char *s)

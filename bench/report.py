@@ -15,8 +15,8 @@ def main():
     bridge_us = flat.get("send_cpu_us_per_frame", 0) + flat.get("recv_cpu_us_per_frame", 0)
     print("Whole path: vcan <-> test server <-> TCP loopback <-> rcand <-> rcan.ko <-> rcan0")
     print("(QEMU software emulation: compare ratios and per-frame costs, not absolutes)\n")
-    hdr = "%-4s %8s %8s %9s %6s %5s %9s %7s %9s %9s %9s %10s %8s"
-    print(hdr % ("dir", "offered", "rate/s", "delivered", "lost", "ooo", "frames/s",
+    hdr = "%-4s %8s %8s %9s %6s %7s %6s %5s %9s %7s %9s %9s %9s %10s %8s"
+    print(hdr % ("dir", "offered", "rate/s", "delivered", "lost", "remote", "reader", "ooo", "frames/s",
                  "vs vcan", "p50 ms", "p99 ms", "rcand us", "kernel us", "x bridge"))
     for r in runs:
         if r["label"] != "rcan":
@@ -26,12 +26,18 @@ def main():
         n = max(r["delivered"], 1)
         rcand_us = r["rcand_cpu_s"] * 1e6 / n
         print(hdr % (r["dir"], r["offered"], r["rate"] or "max", r["delivered"],
-                     r["lost"], r["out_of_order"], r["delivered_per_s"],
+                     r["lost"], r.get("server_can_drops", 0) + r.get("vcan_backlog_drops", 0),
+                     r.get("receiver_socket_drops", "-"), r["out_of_order"],
+                     r["delivered_per_s"],
                      "%.2f" % ratio, "%.1f" % (r["lat_p50_us"] / 1000),
                      "%.1f" % (r["lat_p99_us"] / 1000),
                      "%.1f" % rcand_us,
                      "%.0f" % (r["kernel_cpu_s"] * 1e6 / n),
                      "%.1f" % (bridge_us / rcand_us) if rcand_us else "-"))
+    print("\nremote: of the lost frames, those dropped on the \"remote\" side before they"
+          "\nreached TCP and rcan (the test server's CAN socket queue full, or vcan0's"
+          "\nloopback backlog full: vcan0 rx_dropped); reader:"
+          "\nthose the receiving program's own socket dropped (its queue full).")
     if bridge_us:
         print("\nx bridge: how many times less CPU per frame rcand used than a bridge that"
               "\nwrites one frame per system call and reads one per poll()+read(): %.1f us"

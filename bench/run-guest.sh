@@ -23,7 +23,7 @@ vcan_add vcan0 || die "vcan0"
 # vcan's default queue of 10 frames overruns at once when flat out.
 ip link set vcan0 txqueuelen 1000
 tests/server/rcan-testserver -i vcan0 -l 127.0.0.1 --no-beacon \
-	--ready-file $W/ready >$W/server.log 2>&1 &
+	--stats $W/server.stats --ready-file $W/ready >$W/server.log 2>&1 &
 SRV=$!
 PIDS="$PIDS $SRV"
 wait_for 5 test -e $W/ready || die "test server"
@@ -40,13 +40,26 @@ cpu_ticks() { awk '{ print $14 + $15 }' "/proc/$1/stat"; }
 sys_ticks() { awk '/^cpu / { print $4 + $7 + $8 }' /proc/stat; }
 hz=$(getconf CLK_TCK)
 
+# Frames the test server's CAN socket dropped so far (its queue was full):
+# loss on the "remote" side, before rcan.
+server_drops() {
+	kill -USR1 $SRV
+	wait_for 5 sh -c "[ \$(grep -c snapshot $W/server.stats) -gt ${1:-0} ]"
+	tail -n 1 $W/server.stats | sed -n 's/.* can_drops=\([0-9]*\).*/\1/p'
+}
+snapshots=0
+
 # run LABEL DIRECTION RATE COUNT TXIF RXIF
 run() {
 	label=$1 dir=$2 rate=$3 count=$4
+	d0=$(server_drops $snapshots); snapshots=$((snapshots + 1))
+	v0=$(cat /sys/class/net/vcan0/statistics/rx_dropped)
 	r0=$(cpu_ticks $RCAND); s0=$(cpu_ticks $SRV); k0=$(sys_ticks)
 	res=$($B -t "$5" -r "$6" -n "$count" -R "$rate") || die "canbench $*"
 	r1=$(cpu_ticks $RCAND); s1=$(cpu_ticks $SRV); k1=$(sys_ticks)
-	echo "$res" | sed "s/^{/{\"label\":\"$label\",\"dir\":\"$dir\",\"rcand_cpu_s\":$(((r1 - r0)))\/$hz,\"server_cpu_s\":$((s1 - s0))\/$hz,\"kernel_cpu_s\":$((k1 - k0))\/$hz,/" |
+	d1=$(server_drops $snapshots); snapshots=$((snapshots + 1))
+	v1=$(cat /sys/class/net/vcan0/statistics/rx_dropped)
+	echo "$res" | sed "s/^{/{\"label\":\"$label\",\"dir\":\"$dir\",\"rcand_cpu_s\":$(((r1 - r0)))\/$hz,\"server_cpu_s\":$((s1 - s0))\/$hz,\"kernel_cpu_s\":$((k1 - k0))\/$hz,\"server_can_drops\":$((${d1:-0} - ${d0:-0})),\"vcan_backlog_drops\":$((v1 - v0)),/" |
 		/usr/bin/python3 -c '
 import json, re, sys
 line = sys.stdin.read()
@@ -105,9 +118,13 @@ for dir in rx tx; do
 		sh -c "if [ $dir = rx ]; then $B -t vcan0 -r rcan0 -n 20000 -R 10000; else $B -t rcan0 -r vcan0 -n 20000 -R 10000; fi" \
 		>/dev/null 2>$W/perf.$dir.err || die "perf record: $(cat $W/perf.$dir.err)"
 	{
-		echo "# $dir, 20,000 frames at 10k/s: CPU by process, then the top symbols"
-		perf report -i $W/perf.$dir --no-children --sort comm --stdio -q 2>/dev/null |
+		echo "# $dir, 20,000 frames at 10k/s: CPU by process; then rcand's samples in"
+		echo "# user space, by binary (the rest of rcand's share is kernel work done"
+		echo "# in its system calls); then the top symbols"
+		perf report -i $W/perf.$dir --no-children --sort comm --stdio -q -g none 2>/dev/null |
 			grep -v '^$' | head -n 12
+		perf report -i $W/perf.$dir --no-children --comm rcand --sort dso --stdio -q -g none 2>/dev/null |
+			grep -v '^$' | head -n 8
 		perf report -i $W/perf.$dir --no-children --sort comm,sym --stdio -q -g none 2>/dev/null |
 			grep -v '^$' | head -n 40
 	} >"$RCAN_OUT/profile-$dir.txt"

@@ -61,6 +61,7 @@ struct session_stats {
 	long index;
 	uint64_t frames_to_client, sends_received, sends_written;
 	uint64_t echoes, bytes_in, bytes_out, malformed;
+	uint32_t can_drops; /* dropped by the CAN socket's full queue */
 	const char *end;
 };
 void stats_write(const struct session_stats *st, const char *what);

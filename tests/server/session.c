@@ -152,6 +152,8 @@ static int open_can(struct session *s)
 	if (!addr.can_ifindex)
 		goto fail;
 	setsockopt(s->can, SOL_SOCKET, SO_TIMESTAMP, &one, sizeof(one));
+	/* how many frames the queue dropped, for --stats (can_drops) */
+	setsockopt(s->can, SOL_SOCKET, SO_RXQ_OVFL, &one, sizeof(one));
 	/* Past rmem_max when we may (root, as in the guest): a burst must
 	 * wait in the queue, not be dropped, while the client is slow.
 	 */
@@ -376,7 +378,8 @@ static void format_frame(struct session *s, const struct can_frame *f,
 static void handle_can(struct session *s)
 {
 	struct can_frame frames[BATCH];
-	char ctrl[BATCH][CMSG_SPACE(sizeof(struct timeval))];
+	char ctrl[BATCH][CMSG_SPACE(sizeof(struct timeval)) +
+		       CMSG_SPACE(sizeof(uint32_t))];
 	struct mmsghdr msgs[BATCH];
 	struct iovec iov[BATCH];
 	int n;
@@ -404,6 +407,10 @@ static void handle_can(struct session *s)
 			if (c->cmsg_level == SOL_SOCKET &&
 			    c->cmsg_type == SO_TIMESTAMP)
 				memcpy(&tv, CMSG_DATA(c), sizeof(tv));
+			else if (c->cmsg_level == SOL_SOCKET &&
+				 c->cmsg_type == SO_RXQ_OVFL)
+				memcpy(&s->st.can_drops, CMSG_DATA(c),
+				       sizeof(s->st.can_drops));
 		if (s->mode != RAW)
 			continue;
 		/* The daemon forwards no RTR frames. */
