@@ -394,7 +394,7 @@ static int wait_for(struct rnl *n, uint32_t seq)
 static int request(struct rnl *n, struct nl_msg *msg, int cmd,
 		   struct rnl_link *out)
 {
-	uint32_t seq;
+	uint32_t seq = 0;
 	int rc;
 
 	if (out)

@@ -30,14 +30,14 @@ static unsigned int rcan_slot(const struct rcan_link *link, u32 seq)
 	return seq % link->window;
 }
 
-/* The attributes of one message carrying one frame, at most. */
+/*
+ * The attributes of one message carrying one frame, at most: IFINDEX, the
+ * FRAMES and FRAME nests, ID, FLAGS and SEQ, and up to 64 bytes of DATA.
+ */
 static size_t rcan_tx_one_frame_size(void)
 {
-	return nla_total_size(sizeof(u32)) +		/* IFINDEX */
-	       nla_total_size(0) +			/* FRAMES */
-	       nla_total_size(0) +			/* FRAME */
-	       3 * nla_total_size(sizeof(u32)) +	/* ID, FLAGS, SEQ */
-	       nla_total_size(CANFD_MAX_DLEN);		/* DATA */
+	return 4 * nla_total_size(sizeof(u32)) + 2 * nla_total_size(0) +
+	       nla_total_size(CANFD_MAX_DLEN);
 }
 
 /*
