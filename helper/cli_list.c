@@ -178,26 +178,34 @@ int cmd_list(int argc, char **argv)
 int cmd_detach(int argc, char **argv)
 {
 	static const char usage[] =
-		"Usage: rcand detach [--delete] IFNAME\n"
+		"Usage: rcand detach [--delete] [--] IFNAME\n"
 		"Stop the rcand serving IFNAME; the netdev stays (unless it was\n"
-		"attached with --remove). With --delete, remove the netdev.\n";
+		"attached with --remove). With --delete, remove the netdev.\n"
+		"\"--\" ends the options, for a name that starts with \"-\".\n";
 	const char *ifname = NULL;
-	int del = 0, i, rc;
+	int del = 0, i, rc, options = 1;
 	struct rnl n;
 	unsigned int idx;
 
 	for (i = 1; i < argc; i++) {
-		if (!strcmp(argv[i], "--delete") || !strcmp(argv[i], "-d")) {
+		if (!options || argv[i][0] != '-') {
+			if (ifname) {
+				fputs(usage, stderr);
+				return EXIT_USAGE;
+			}
+			ifname = argv[i];
+		} else if (!strcmp(argv[i], "--")) {
+			options = 0;
+		} else if (!strcmp(argv[i], "--delete") ||
+			   !strcmp(argv[i], "-d")) {
 			del = 1;
 		} else if (!strcmp(argv[i], "-h") ||
 			   !strcmp(argv[i], "--help")) {
 			fputs(usage, stdout);
 			return EXIT_OK;
-		} else if (argv[i][0] == '-' || ifname) {
+		} else {
 			fputs(usage, stderr);
 			return EXIT_USAGE;
-		} else {
-			ifname = argv[i];
 		}
 	}
 	if (!ifname) {
