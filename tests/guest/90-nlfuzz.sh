@@ -54,7 +54,9 @@ wedged=0
 if [ ! -x "$fuzz" ]; then
 	ktap_fail "$name" "$fuzz is not built (make tests)"
 else
-	"$fuzz" -t "$seconds" >"$tmp/out" 2>"$tmp/err" &
+	# An answer the kernel owes may take longer on the debug kernel.
+	"$fuzz" -t "$seconds" -a $((2 * ${RCAN_SLOW:-1})) \
+		>"$tmp/out" 2>"$tmp/err" &
 	pid=$!
 	# its last line starts "# N of M threads finished"
 	while kill -0 "$pid" 2>/dev/null &&
