@@ -453,7 +453,6 @@ static int nl_talk(struct nlsock *s, struct msg *m, size_t send_len, bool wait,
 	struct sockaddr_nl to = { .nl_family = AF_NETLINK };
 	uint32_t seq = s->seq++;
 	double give_up = now() + (double)answer_secs;
-	bool overrun = s->congested;
 
 	memset(r, 0, sizeof(*r));
 	r->err = -1;
@@ -477,7 +476,6 @@ static int nl_talk(struct nlsock *s, struct msg *m, size_t send_len, bool wait,
 		if (n < 0) {
 			if (errno == ENOBUFS) { /* FRAMES_TX overran us */
 				s->congested = true;
-				overrun = true;
 				continue;
 			}
 			if (errno == EINTR)
@@ -513,7 +511,8 @@ static int nl_talk(struct nlsock *s, struct msg *m, size_t send_len, bool wait,
 			}
 		}
 	}
-	if (overrun || s->congested) {
+	/* congested: an overrun was reported before or during this wait */
+	if (s->congested) {
 		__atomic_fetch_add(&msgs_overrun_lost, 1, __ATOMIC_RELAXED);
 	} else {
 		__atomic_fetch_add(&msgs_unanswered, 1, __ATOMIC_RELAXED);

@@ -9,6 +9,7 @@
 # ends and no wait returns from: nothing here waits for them. The fuzzer
 # reports a wedge itself (its watchdog), and rmmod gets a bounded time.
 . tests/lib/ktap.sh
+. tests/lib/wait.sh
 ko=kmod/rcan.ko
 fuzz=tests/fuzz/rcan-nlfuzz
 seconds=${RCAN_FUZZ_SECONDS:-60}
@@ -55,8 +56,7 @@ if [ ! -x "$fuzz" ]; then
 	ktap_fail "$name" "$fuzz is not built (make tests)"
 else
 	# An answer the kernel owes may take longer on the debug kernel.
-	"$fuzz" -t "$seconds" -a $((2 * ${RCAN_SLOW:-1})) \
-		>"$tmp/out" 2>"$tmp/err" &
+	"$fuzz" -t "$seconds" -a "$(slow 2)" >"$tmp/out" 2>"$tmp/err" &
 	pid=$!
 	# its last line starts "# N of M threads finished"
 	while kill -0 "$pid" 2>/dev/null &&
