@@ -26,14 +26,12 @@ done
 mount -t tmpfs tmpfs $R/var/lib 2>/dev/null
 mkdir -p $R/run/rcan-out $R/run/netns $R/run/lock
 mount -t 9p -o "$opts,cache=none" rcanout $R/run/rcan-out
-# A tree that lives below one of the tmpfs mounts above comes as a share of
-# its own (scripts/vm-run) and goes back at its own path.
-if [ -s $R/run/rcan-out/tree-path ]; then
-	tree=$(cat $R/run/rcan-out/tree-path)
-	mkdir -p "$R$tree"
-	mount -t 9p -o "ro,$opts,cache=loose" rcantree "$R$tree" ||
-		echo "vm-init: cannot mount the tree at $tree"
-fi
+# The tree comes as a share of its own (scripts/vm-run), mounted at its own
+# path once the tmpfs mounts above are in place: one of them may hide it.
+tree=$(cat $R/run/rcan-out/tree-path)
+mkdir -p "$R$tree"
+mount -t 9p -o "ro,$opts,cache=loose" rcantree "$R$tree" ||
+	echo "vm-init: cannot mount the tree at $tree"
 mount -t debugfs debugfs $R/sys/kernel/debug 2>/dev/null
 mount -t tracefs tracefs $R/sys/kernel/tracing 2>/dev/null
 mount -t bpf bpf $R/sys/fs/bpf 2>/dev/null
