@@ -3,11 +3,18 @@
 daemon (0.6.1) sends, and the test server's fault options. Prints KTAP.
 
   check_protocol.py [--server CMD] [--bus vcan0] [--port 29600] [--daemon]
+                    [--fd-dialect D] [--classic-bus VCAN]
 
 With --server (default: tests/server/rcan-testserver), a fresh server is
 started for each group of checks (faults need their own). With --daemon, the
 checks run against an already running server on --port (e.g. the real
 socketcand) and the fault checks are left out. The bus must be an up vcan.
+
+CAN FD (docs/FD-DIALECTS.md): without --daemon, the FD checks run for every
+dialect against the test server's --fd-dialect; --classic-bus names a vcan
+with MTU 16 for the checks that need a classic interface. With --daemon,
+--fd-dialect D runs only D's FD checks, against the running server (a fork
+built by hand), instead of the classic ones.
 """
 import argparse
 import os
@@ -460,15 +467,320 @@ def fault_checks(cmd, bus, port):
          with_server([], counts))
 
 
+# ---- CAN FD ----------------------------------------------------------------
+
+CANFD_FMT = "=IBB2x64s"
+CANFD_MTU = 72
+CAN_MTU = 16
+CANFD_BRS, CANFD_ESI = 0x01, 0x02
+FD_LENS = list(range(9)) + [12, 16, 20, 24, 32, 48, 64]
+DIALECTS = ["none", "rawmode-canfd", "pr33", "frame"]
+# The fingerprint (docs/FD-DIALECTS.md): three commands no server puts on
+# the bus, each followed by an echo, and what each dialect answers.
+PROBE = "< send 123 65 >< echo >< sendfd 123 65 >< echo >< fdsend 123 00 65 >< echo >"
+UNKNOWN = "< error unknown command >"
+SYNTAX = "< Syntax error in send command >"
+ECHO = "< echo >"
+PROBE_ANSWERS = {
+    "none": [ECHO, UNKNOWN, ECHO, UNKNOWN, ECHO],
+    "rawmode-canfd": [ECHO, ECHO, UNKNOWN, ECHO],
+    "pr33": [ECHO, UNKNOWN, ECHO, ECHO],
+    "frame": [SYNTAX, ECHO, UNKNOWN, ECHO, UNKNOWN, ECHO],
+}
+
+
+def fd_socket(bus):
+    s = socket.socket(socket.AF_CAN, socket.SOCK_RAW, socket.CAN_RAW)
+    s.setsockopt(socket.SOL_CAN_RAW, socket.CAN_RAW_FD_FRAMES, 1)
+    s.bind((bus,))
+    s.settimeout(3 * SLOW)
+    return s
+
+
+def fd_write(s, can_id, data, flags=0):
+    s.send(struct.pack(CANFD_FMT, can_id, len(data), flags, data.ljust(64, b"\0")))
+
+
+def fd_read(s, timeout=3.0):
+    """(id, flags, data, is_fd) of the next frame, or None."""
+    s.settimeout(timeout * SLOW)
+    try:
+        raw = s.recv(CANFD_MTU)
+    except socket.timeout:
+        return None
+    if len(raw) == CAN_MTU:
+        cid, dlc, data = struct.unpack(FMT, raw)
+        return cid, 0, data[:dlc], False
+    cid, ln, flags, data = struct.unpack(CANFD_FMT, raw)
+    return cid, flags, data[:ln], True
+
+
+def fd_quiet(s, timeout=0.5):
+    return fd_read(s, timeout) is None
+
+
+def payload(n, seed):
+    return bytes((seed * 31 + i * 7 + 1) & 0xFF for i in range(n))
+
+
+def id_text(can_id):
+    if can_id & CAN_EFF_FLAG:
+        return "%08X" % (can_id & 0x1FFFFFFF)
+    return "%03X" % can_id
+
+
+def rx_form(dialect, can_id, flags, data):
+    """The element DIALECT's server sends for an FD frame, as a regex."""
+    ident, hx = id_text(can_id), data.hex().upper()
+    if dialect == "rawmode-canfd":
+        return r"< fdframe %s %s %s >" % (ident, TS, hx)
+    if dialect == "pr33":
+        return r"< fdframe %s %02X %s %s >" % (ident, flags, TS, hx)
+    return r"< frame %s %s %s >" % (ident, TS, hx)
+
+
+def fd_open(port, bus):
+    c = Client(port)
+    hi, ok1, ok2 = c.handshake(bus)
+    time.sleep(0.2 * SLOW)
+    return c, (hi, ok1, ok2) == ("< hi >", "< ok >", "< ok >")
+
+
+def answers(c, n, timeout=3.0):
+    """The next N elements that are not frames (frames are skipped)."""
+    got = []
+    while len(got) < n:
+        e = c.element(timeout)
+        if e is None:
+            break
+        if re.match(r"< (fd)?frame ", e):
+            continue
+        got.append(e)
+    return got
+
+
+def fd_checks(port, bus, d, classic_bus=None):
+    """Every check of dialect D against a server speaking it on PORT."""
+    pre = "fd %s: " % d
+    c, ok = fd_open(port, bus)
+    if not ok:
+        case(pre + "handshake", False, "no raw mode")
+        return
+    tx, lst = fd_socket(bus), fd_socket(bus)
+
+    # What the kernel does to the flags byte of an FD frame on its way
+    # (6.2 and later add CANFD_FDF): seen on a second socket.
+    fd_write(tx, 0x7AA, b"\x01", CANFD_BRS)
+    ref = fd_read(lst)
+    fdf = ref[1] & 0x04 if ref else 0
+    c.element(1.0)
+    time.sleep(0.1 * SLOW)
+
+    # Receive: every length, with and without BRS and ESI, SFF and EFF.
+    for flags in (0, CANFD_BRS, CANFD_ESI, CANFD_BRS | CANFD_ESI):
+        bad = []
+        for i, n in enumerate(FD_LENS):
+            cid = 0x123 + n if i % 2 == 0 else (0x1234567 + n) | CAN_EFF_FLAG
+            data = payload(n, flags * 16 + i)
+            fd_write(tx, cid, data, flags)
+            seen = fd_read(lst)
+            if d == "none":
+                continue
+            e = c.element()
+            want = rx_form(d, cid, seen[1] if seen else flags | fdf, data)
+            if not (e and re.fullmatch(want, e)):
+                bad.append((n, e, want))
+        if d == "none":
+            # FD frames are dropped: the classic frame after them is next.
+            can_send(bus, 0x7F0, b"\x0f")
+            fd_read(lst)
+            e = c.element()
+            if not (e and re.fullmatch(r"< frame 7F0 %s 0F >" % TS, e)):
+                bad.append(e)
+        form = {"none": "nothing (FD frames are not forwarded)",
+                "rawmode-canfd": "< fdframe ID SEC.USEC HEX >, flags lost",
+                "pr33": "< fdframe ID FLAGS SEC.USEC HEX >",
+                "frame": "< frame ID SEC.USEC HEX >, flags lost"}[d]
+        case(pre + "receive, lengths 0-64, flags %02X: %s" % (flags, form),
+             not bad, bad[:3])
+
+    # Classic and FD frames in one stream.
+    can_send(bus, 0x321, b"\x11\x22")
+    fd_write(tx, 0x322, payload(12, 99), CANFD_BRS)
+    can_send(bus, 0x00000323 | CAN_EFF_FLAG, b"")
+    got = [c.element() for _ in range(2 if d == "none" else 3)]
+    want = [r"< frame 321 %s 1122 >" % TS]
+    if d != "none":
+        seen_fl = CANFD_BRS | fdf
+        want.append(rx_form(d, 0x322, seen_fl, payload(12, 99)))
+    want.append(r"< frame 00000323 %s  >" % TS)
+    case(pre + "classic and FD frames mixed in one stream",
+         len(got) == len(want) and all(g and re.fullmatch(w, g) for g, w in zip(got, want)),
+         got)
+    while fd_read(lst, 0.3):
+        pass
+
+    # Send forms.
+    if d == "rawmode-canfd":
+        bad = []
+        for i, n in enumerate(FD_LENS):
+            cid = 0x100 + n if i % 2 else 0x1ABCDE0 + n
+            ident = "%03X" % cid if i % 2 else "%08X" % cid
+            data = payload(n, i + 50)
+            c.send("< sendfd %s %d %s >" % (ident, n, " ".join("%02X" % b for b in data)))
+            f = fd_read(lst)
+            want_id = cid if i % 2 else cid | CAN_EFF_FLAG
+            if not (f and f[0] == want_id and f[2] == data and f[3]):
+                bad.append((n, f))
+        case(pre + "< sendfd ID LEN B0 .. > puts an FD frame of each length on the bus",
+             not bad, bad[:3])
+        # The branch's one frame buffer: a sendfd carries the flags byte
+        # of the last frame the server received.
+        fd_write(tx, 0x555, b"\x55", CANFD_BRS | CANFD_ESI)
+        seen = fd_read(lst)
+        c.element()
+        c.send("< sendfd 556 1 56 >")
+        f = fd_read(lst)
+        case(pre + "sendfd keeps the flags of the last received frame (one buffer)",
+             seen and f and f[1] == seen[1] and f[2] == b"\x56", (seen, f))
+        c.send("< send 123 2 AB CD >")
+        f = fd_read(lst)
+        case(pre + "< send > stays classic", f and f[3] is False and
+             f[:3] == (0x123, 0, b"\xab\xcd"), f)
+    elif d == "pr33":
+        bad = []
+        for flags in (0, CANFD_BRS, CANFD_ESI, CANFD_BRS | CANFD_ESI):
+            for i, n in enumerate(FD_LENS):
+                cid = 0x200 + n if i % 2 else 0x1ABCDE0 + n
+                ident = "%03X" % cid if i % 2 else "%08X" % cid
+                data = payload(n, i + flags)
+                c.send("< fdsend %s %02X %d %s >" %
+                       (ident, flags, n, " ".join("%02X" % b for b in data)))
+                f = fd_read(lst)
+                want_id = cid if i % 2 else cid | CAN_EFF_FLAG
+                if not (f and f[0] == want_id and f[2] == data and f[3] and
+                        f[1] == flags | fdf):
+                    bad.append((flags, n, f))
+        case(pre + "< fdsend ID FLAGS LEN B0 .. >: every length, BRS and ESI as given",
+             not bad, bad[:3])
+        c.send("< fdsend 124 01 9 1 2 3 4 5 6 7 8 9 >")
+        f = fd_read(lst)
+        case(pre + "fdsend takes an invalid FD length (9) to the bus as it is",
+             f and f[3] and f[2] == bytes(range(1, 10)), f)
+        c.send("< send 123 2 AB CD >")
+        f = fd_read(lst)
+        case(pre + "< send > stays classic", f and f[3] is False and
+             f[:3] == (0x123, 0, b"\xab\xcd"), f)
+    elif d == "frame":
+        bad = []
+        for i, n in enumerate(FD_LENS):
+            cid = 0x300 + n if i % 2 else 0x1ABCDE0 + n
+            ident = "%03X" % cid if i % 2 else "%08X" % cid
+            data = payload(n, i + 70)
+            c.send("< send %s %d %s >" % (ident, n, " ".join("%02X" % b for b in data)))
+            f = fd_read(lst)
+            want_id = cid if i % 2 else cid | CAN_EFF_FLAG
+            if not (f and f[0] == want_id and f[2] == data and f[3] and
+                    f[1] == 0x04):
+                bad.append((n, f))
+        case(pre + "< send ID LEN B0 .. >: an FD frame (FDF, no BRS) of every length",
+             not bad, bad[:3])
+        c.send("< send 00000123 1 01 >")
+        f = fd_read(lst)
+        case(pre + "an id up to 7FF is standard, even in 8 digits",
+             f and f[0] == 0x123 and f[3], f)
+        c.send("< send 301 12 %s >< send 302 9 1 2 3 4 5 6 7 8 9 >" %
+               " ".join(["EE"] * 12))
+        f1, f2 = fd_read(lst), fd_read(lst)
+        case(pre + "length 9 is padded to 12 with the buffer's old bytes",
+             f1 and f2 and f2[2] == bytes(range(1, 10)) + b"\xee" * 3, (f1, f2))
+    else:
+        c.send("< send 123 2 AB CD >")
+        f = fd_read(lst)
+        case(pre + "< send > stays classic", f and f[3] is False and
+             f[:3] == (0x123, 0, b"\xab\xcd"), f)
+
+    # What each dialect answers to the others' commands, and to bad ones;
+    # none of them may reach the bus.
+    rejects = {
+        "none": [("< sendfd 123 1 11 >", UNKNOWN), ("< fdsend 123 00 1 11 >", UNKNOWN),
+                 ("< send 123 12 %s >" % " ".join(["11"] * 12), None)],
+        "rawmode-canfd": [("< fdsend 123 00 1 11 >", UNKNOWN),
+                          ("< sendfd 123 9 1 2 3 4 5 6 7 8 9 >", None),
+                          ("< sendfd 123 2 11 >", None),
+                          ("< send 123 12 %s >" % " ".join(["11"] * 12), None)],
+        "pr33": [("< sendfd 123 1 11 >", UNKNOWN), ("< fdsend 123 00 65 >", None),
+                 ("< fdsend 123 00 2 11 >", None), ("< fdsend 123 >", None),
+                 ("< send 123 12 %s >" % " ".join(["11"] * 12), None)],
+        "frame": [("< sendfd 123 1 11 >", UNKNOWN), ("< fdsend 123 00 1 11 >", UNKNOWN),
+                  ("< send 123 65 >", SYNTAX), ("< send 123 2 11 >", SYNTAX),
+                  ("< send 12x 1 11 >", SYNTAX)],
+    }[d]
+    bad = []
+    for cmd, ans in rejects:
+        c.send(cmd + "< echo >")
+        got = answers(c, 1 if ans is None else 2)
+        want = [ECHO] if ans is None else [ans, ECHO]
+        if got != want or not fd_quiet(lst, 0.3):
+            bad.append((cmd, got))
+    case(pre + "other dialects' and malformed commands answered as its source does, "
+         "nothing on the bus", not bad, bad)
+
+    # The fingerprint.
+    c.send(PROBE)
+    got = answers(c, len(PROBE_ANSWERS[d]))
+    case(pre + "fingerprint answers %s" % " ".join(PROBE_ANSWERS[d]),
+         got == PROBE_ANSWERS[d] and c.element(0.5) is None, got)
+    case(pre + "fingerprint puts nothing on the bus", fd_quiet(lst, 1.0))
+    c.close()
+    tx.close()
+    lst.close()
+
+    if classic_bus and d in ("rawmode-canfd", "pr33"):
+        # A classic interface (MTU 16): the probe still answers the same,
+        # and a valid FD send cannot be written: the session closes.
+        c, ok = fd_open(port, classic_bus)
+        c.send(PROBE)
+        got = answers(c, len(PROBE_ANSWERS[d]))
+        c.send("< sendfd 123 1 11 >" if d == "rawmode-canfd" else "< fdsend 123 00 1 11 >")
+        case(pre + "on a classic interface: same fingerprint, an FD send closes the session",
+             ok and got == PROBE_ANSWERS[d] and c.closed(), got)
+
+
+def fd_nofd_checks(cmd, bus, port):
+    """#72 without -f: the socket takes no FD frames, every send fails."""
+    srv = Server(cmd, bus, port, "--no-beacon", "--fd-dialect", "frame-nofd")
+    try:
+        c, ok = fd_open(port, bus)
+        tx = fd_socket(bus)
+        fd_write(tx, 0x124, payload(12, 1), CANFD_BRS)
+        can_send(bus, 0x125, b"\x01")
+        e = c.element()
+        c.send(PROBE)
+        got = answers(c, len(PROBE_ANSWERS["frame"]))
+        c.send("< send 123 1 11 >")
+        case("fd frame-nofd (#72 without -f): classic frames only, same fingerprint, "
+             "a valid send closes the session",
+             ok and e and re.fullmatch(r"< frame 125 %s 01 >" % TS, e) and
+             got == PROBE_ANSWERS["frame"] and c.closed(), (e, got))
+        tx.close()
+    finally:
+        srv.stop()
+
+
 def main():
     ap = argparse.ArgumentParser()
     ap.add_argument("--server", default="tests/server/rcan-testserver")
     ap.add_argument("--bus", default="vcan0")
     ap.add_argument("--port", type=int, default=29600)
     ap.add_argument("--daemon", action="store_true")
+    ap.add_argument("--fd-dialect", choices=DIALECTS)
+    ap.add_argument("--classic-bus")
     a = ap.parse_args()
     cmd = a.server.split()
-    if a.daemon:
+    if a.daemon and a.fd_dialect:
+        fd_checks(a.port, a.bus, a.fd_dialect, a.classic_bus)
+    elif a.daemon:
         frame_checks(a.port, a.bus)
     else:
         srv = Server(cmd, a.bus, a.port, "--no-beacon")
@@ -483,6 +795,16 @@ def main():
             srv.stop()
         beacon_check(cmd, a.bus, a.port)
         fault_checks(cmd, a.bus, a.port)
+        for d in DIALECTS:
+            if a.fd_dialect and d != a.fd_dialect:
+                continue
+            buses = a.bus + ("," + a.classic_bus if a.classic_bus else "")
+            srv = Server(cmd, buses, a.port, "--no-beacon", "--fd-dialect", d)
+            try:
+                fd_checks(a.port, a.bus, d, a.classic_bus)
+            finally:
+                srv.stop()
+        fd_nofd_checks(cmd, a.bus, a.port)
     print("TAP version 13")
     print("1..%d" % len(results))
     for i, (name, ok, diag) in enumerate(results, 1):

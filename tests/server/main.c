@@ -48,6 +48,7 @@ static void usage(FILE *f)
 	      "  [--beacon-port PORT] [--beacon-url-host HOST] [--name NAME]\n"
 	      "  [-e ERRMASK] [--bittiming] [--stats FILE] [--ready-file FILE]\n"
 	      "  [--fault SPEC]... [--fault-sessions N] [-v]\n"
+	      "  [--fd-dialect none|rawmode-canfd|pr33|frame|frame-nofd]\n"
 	      "faults: close-after-frames=N close-after-ms=N stall=START:MS\n"
 	      "  refuse-bus=NAME garbage unterminated oversize split=BYTES\n"
 	      "  coalesce=N slow-handshake=MS enobufs-after=N\n", f);
@@ -66,6 +67,23 @@ static long num(const char *s, const char *what)
 		exit(2);
 	}
 	return v;
+}
+
+static enum fd_dialect parse_dialect(const char *name)
+{
+	static const char *const names[] = {
+		[FD_NONE] = "none",
+		[FD_RAWMODE_CANFD] = "rawmode-canfd",
+		[FD_PR33] = "pr33",
+		[FD_FRAME] = "frame",
+		[FD_FRAME_NOFD] = "frame-nofd",
+	};
+
+	for (size_t i = 0; i < sizeof(names) / sizeof(names[0]); i++)
+		if (!strcmp(name, names[i]))
+			return (enum fd_dialect)i;
+	fprintf(stderr, "rcan-testserver: unknown FD dialect '%s'\n", name);
+	exit(2);
 }
 
 static int parse_fault(const char *spec)
@@ -165,6 +183,7 @@ int main(int argc, char **argv)
 		{ "ready-file", required_argument, 0, 'R' },
 		{ "fault", required_argument, 0, 'F' },
 		{ "fault-sessions", required_argument, 0, 'f' },
+		{ "fd-dialect", required_argument, 0, 'd' },
 		{ "verbose", no_argument, 0, 'v' },
 		{ "help", no_argument, 0, 'h' },
 		{ 0, 0, 0, 0 }
@@ -199,6 +218,7 @@ int main(int argc, char **argv)
 			}
 			break;
 		case 'f': cfg.faults.sessions = num(optarg, "--fault-sessions"); break;
+		case 'd': cfg.fd_dialect = parse_dialect(optarg); break;
 		case 'v': cfg.verbose = true; break;
 		case 'h': usage(stdout); return 0;
 		default: usage(stderr); return 2;

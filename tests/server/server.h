@@ -27,6 +27,15 @@ struct faults {
 	long sessions;			/* faults hit the first N sessions, 0: all */
 };
 
+/* Which socketcand CAN FD dialect the raw mode speaks (docs/FD-DIALECTS.md). */
+enum fd_dialect {
+	FD_NONE,		/* released 0.6.1: classic frames only */
+	FD_RAWMODE_CANFD,	/* branch rawmode-canfd: fdframe, sendfd */
+	FD_PR33,		/* pull request #33: fdframe with flags, fdsend */
+	FD_FRAME,		/* pull requests #71/#72 (-f): frame and send */
+	FD_FRAME_NOFD,		/* #72 started without -f */
+};
+
 struct config {
 	const char *listen_addr;
 	int port;
@@ -40,6 +49,7 @@ struct config {
 	char name[33];
 	uint32_t err_mask;
 	bool bittiming;			/* act as a libsocketcan build */
+	enum fd_dialect fd_dialect;
 	const char *stats_file;
 	const char *ready_file;
 	bool verbose;
