@@ -8,6 +8,7 @@
 #   make check-debug  the guest suites on a KASAN/lockdep/kmemleak kernel
 #   make bench      throughput, loss, CPU and latency of the whole path
 #   make install / uninstall, dkms-install / dkms-uninstall   (mk/install.mk)
+#   make deb        Debian packages rcan-dkms and rcand in build/deb (mk/deb.mk)
 #
 # KVER/KDIR choose the kernel to build for. They default to the Debian
 # kernel that linux-image-amd64 installed, never to `uname -r`.
@@ -56,6 +57,7 @@ bench: deps
 	@scripts/bench.sh
 
 include mk/install.mk
+include mk/deb.mk
 
 clean:
 	-$(MAKE) -C kmod KDIR=$(KDIR) clean

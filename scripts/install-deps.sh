@@ -16,6 +16,7 @@ PACKAGES="
 	dkms man-db systemd
 	bc flex bison libelf-dev libssl-dev dwarves rsync
 	strace linux-perf
+	debhelper dh-dkms dpkg-dev lintian git linux-headers-6.12-amd64
 "
 
 missing=""
