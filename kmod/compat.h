@@ -1,65 +1,58 @@
 /* SPDX-License-Identifier: GPL-2.0 */
 /*
- * Every kernel-version difference rcan.ko depends on, in one place.
+ * What rcan.ko calls where kernels differ, chosen by the build-time probes
+ * in probes/ (probe.sh compiles each against the kernel being built for and
+ * writes rcan_probes.h). Never by LINUX_VERSION_CODE: stable and
+ * distribution kernels backport renames (6.12.117 took 6.15's
+ * netns_immutable, 6.1.192 has 6.10's exit_batch_rtnl), and
+ * KERNEL_VERSION() saturates the sub-level at 255.
  *
- * Built and tested on Debian 12's 6.1. Kernel APIs rcan uses whose shape
- * changed, checked against later sources (torvalds/linux):
- * - can_put_echo_skb()/__can_get_echo_skb()/can_free_echo_skb(): the
- *   frame_len arguments exist since 5.12 (rcan passes 0/NULL); unchanged
- *   through 6.x.
- * - can_dev_dropped_skb(): since 6.1 (listen-only check on top of
- *   can_dropped_invalid_skb()); older kernels get the plain check.
- * - CAN_BITRATE_UNSET/CAN_BITRATE_UNKNOWN: since 5.19 (slcan).
- * - ethtool get_ts_info: struct ethtool_ts_info became
- *   struct kernel_ethtool_ts_info in 6.10.
- * - NETIF_F_NETNS_LOCAL became the netdev->netns_local bit in 6.12, renamed
- *   netdev->netns_immutable in 6.15.
- * - can_priv.data_bittiming_const/do_set_data_bittiming moved into
- *   can_priv.fd in 6.16.
- * - genl_small_ops, genl_info_net(), genlmsg_multicast_netns(),
- *   dev_get_alias()/dev_set_alias(), netif_receive_skb(): unchanged
- *   since 5.10. (genl_info_dump() of 6.6 is not needed: the dump keeps
- *   its position in cb->args.)
- * - netif_rx(): rcan delivers with netif_receive_skb() under
- *   local_bh_disable() instead, so the netif_rx_ni() removal in 5.18
- *   does not matter.
+ * The oldest kernel is 6.1 (can_skb_get_data_len(), can_dev_dropped_skb()).
+ * Where no known shape of an API is found, the build stops here with
+ * #error: a newer kernel changed it, and a probe has to learn the new shape.
  */
 #ifndef RCAN_COMPAT_H
 #define RCAN_COMPAT_H
 
-#include <linux/version.h>
 #include <linux/ethtool.h>
 #include <linux/netdevice.h>
+#include <linux/rtnetlink.h>
 #include <linux/can/dev.h>
+#include <net/net_namespace.h>
 
-#if LINUX_VERSION_CODE < KERNEL_VERSION(5, 12, 0)
-#error "rcan needs Linux 5.12 or later (CAN echo skb frame_len API)"
+#include "rcan_probes.h"
+
+#ifndef RCAN_HAVE_CAN_SKB_GET_DATA_LEN
+#error "rcan needs Linux 6.1 or later (can_skb_get_data_len, can_dev_dropped_skb)"
 #endif
 
-#ifndef CAN_BITRATE_UNKNOWN
-#define CAN_BITRATE_UNSET 0
-#define CAN_BITRATE_UNKNOWN (-1U)
-#endif
-
-#if LINUX_VERSION_CODE < KERNEL_VERSION(6, 1, 0)
-#define can_dev_dropped_skb(dev, skb) can_dropped_invalid_skb(dev, skb)
-#endif
-
-/* Used as "struct rcan_ethtool_ts_info". */
-#if LINUX_VERSION_CODE < KERNEL_VERSION(6, 10, 0)
+/* The type ethtool_ops.get_ts_info fills, as "struct rcan_ethtool_ts_info". */
+#if defined(RCAN_HAVE_KERNEL_ETHTOOL_TS_INFO)
+#define rcan_ethtool_ts_info kernel_ethtool_ts_info
+#elif defined(RCAN_HAVE_ETHTOOL_TS_INFO)
 #define rcan_ethtool_ts_info ethtool_ts_info
 #else
-#define rcan_ethtool_ts_info kernel_ethtool_ts_info
+#error "rcan: unknown ethtool_ops.get_ts_info argument type"
 #endif
 
+/* Where the CAN core still leaves the MTU check to the driver. */
+#ifdef RCAN_HAVE_CAN_CHANGE_MTU
+#define rcan_change_mtu can_change_mtu
+#else
+#define rcan_change_mtu NULL
+#endif
+
+/* The link's owner is found in the link's namespace: the link stays there. */
 static inline void rcan_set_netns_local(struct net_device *dev)
 {
-#if LINUX_VERSION_CODE < KERNEL_VERSION(6, 12, 0)
-	dev->features |= NETIF_F_NETNS_LOCAL;
-#elif LINUX_VERSION_CODE < KERNEL_VERSION(6, 15, 0)
-	dev->netns_local = true;
-#else
+#if defined(RCAN_HAVE_NETNS_IMMUTABLE)
 	dev->netns_immutable = true;
+#elif defined(RCAN_HAVE_NETNS_LOCAL)
+	dev->netns_local = true;
+#elif defined(RCAN_HAVE_NETIF_F_NETNS_LOCAL)
+	dev->features |= NETIF_F_NETNS_LOCAL;
+#else
+#error "rcan: no known way to keep a netdev in its namespace"
 #endif
 }
 
@@ -68,13 +61,67 @@ rcan_set_data_bittiming_ops(struct can_priv *priv,
 			    const struct can_bittiming_const *btc,
 			    int (*set)(struct net_device *dev))
 {
-#if LINUX_VERSION_CODE < KERNEL_VERSION(6, 16, 0)
+#if defined(RCAN_HAVE_CAN_PRIV_FD)
+	priv->fd.data_bittiming_const = btc;
+	priv->fd.do_set_data_bittiming = set;
+#elif defined(RCAN_HAVE_CAN_PRIV_DATA_BITTIMING)
 	priv->data_bittiming_const = btc;
 	priv->do_set_data_bittiming = set;
 #else
-	priv->fd.data_bittiming_const = btc;
-	priv->fd.do_set_data_bittiming = set;
+#error "rcan: unknown place of the CAN FD data bit timing in can_priv"
 #endif
 }
+
+/*
+ * Namespace teardown. The core's default device cleanup leaves a CAN netdev
+ * in place (the CAN core's dellink does nothing, so that "ip link del" cannot
+ * remove hardware), so rcan must queue the namespace's links for
+ * unregistration before that cleanup runs, or they outlive their namespace.
+ *
+ * Kernels with an rtnl teardown phase (exit_rtnl per namespace, or the
+ * older exit_batch_rtnl, gone since 6.16) run it before every .exit_batch,
+ * under rtnl and with one unregister_netdevice_many() for all: the natural
+ * place. Kernels without it run the core's cleanup as an .exit_batch, and
+ * hooks run in reverse order of registration, so an .exit_batch of rcan's,
+ * registered after the core's, runs before it.
+ *
+ * rcan_net_kill_links() (rcan_main.c) queues @net's links; rtnl is held.
+ */
+void rcan_net_kill_links(struct net *net, struct list_head *kill);
+
+#if defined(RCAN_HAVE_PERNET_EXIT_RTNL)
+static inline void __net_exit rcan_net_exit(struct net *net,
+					    struct list_head *kill)
+{
+	rcan_net_kill_links(net, kill);
+}
+
+#define RCAN_PERNET_EXIT .exit_rtnl = rcan_net_exit
+#elif defined(RCAN_HAVE_PERNET_EXIT_BATCH_RTNL)
+static inline void __net_exit rcan_net_exit(struct list_head *net_list,
+					    struct list_head *kill)
+{
+	struct net *net;
+
+	list_for_each_entry(net, net_list, exit_list)
+		rcan_net_kill_links(net, kill);
+}
+
+#define RCAN_PERNET_EXIT .exit_batch_rtnl = rcan_net_exit
+#else
+static inline void __net_exit rcan_net_exit(struct list_head *net_list)
+{
+	struct net *net;
+	LIST_HEAD(kill);
+
+	rtnl_lock();
+	list_for_each_entry(net, net_list, exit_list)
+		rcan_net_kill_links(net, &kill);
+	unregister_netdevice_many(&kill);
+	rtnl_unlock();
+}
+
+#define RCAN_PERNET_EXIT .exit_batch = rcan_net_exit
+#endif
 
 #endif /* RCAN_COMPAT_H */

@@ -16,44 +16,36 @@ DEFINE_SPINLOCK(rcan_links_lock);
 LIST_HEAD(rcan_links);
 
 /*
- * Links are namespace-local (the owner finds them in its namespace), and
- * the CAN core's dellink is a no-op: when a namespace dies its links must
- * be unregistered here, before the core's default_device_exit_batch()
- * looks for leftovers. A pernet "device" op registered after the core's
- * runs before it. Unregistering the op at unload removes the links of
- * every namespace, init_net included.
+ * A namespace is going away: queue its links for unregistration (rtnl is
+ * held). compat.h picks the teardown hook that runs this before the core's
+ * own device cleanup on the kernel at hand. Unregistering the hook at
+ * unload removes the links of every namespace, init_net included.
  */
-static void __net_exit rcan_net_exit_batch(struct list_head *net_list)
+void rcan_net_kill_links(struct net *net, struct list_head *kill)
 {
 	struct rcan_link *link;
-	struct net *net;
-	LIST_HEAD(kill);
 
-	rtnl_lock();
+	ASSERT_RTNL();
 	spin_lock_bh(&rcan_links_lock);
-	list_for_each_entry(link, &rcan_links, node) {
-		list_for_each_entry(net, net_list, exit_list) {
-			if (net_eq(dev_net(link->dev), net)) {
-				unregister_netdevice_queue(link->dev, &kill);
-				break;
-			}
-		}
-	}
+	list_for_each_entry(link, &rcan_links, node)
+		if (net_eq(dev_net(link->dev), net))
+			unregister_netdevice_queue(link->dev, kill);
+	/* ndo_uninit takes each link off rcan_links, later. */
 	spin_unlock_bh(&rcan_links_lock);
-	/* ndo_uninit takes each link off rcan_links. */
-	unregister_netdevice_many(&kill);
-	rtnl_unlock();
 }
 
 static struct pernet_operations rcan_net_ops = {
-	.exit_batch = rcan_net_exit_batch,
+	RCAN_PERNET_EXIT,
 };
 
 static int __init rcan_module_init(void)
 {
 	int err;
 
-	rcan_wq = alloc_workqueue("rcan", 0, 0);
+	/* Unbound: the detach work has no CPU to stay on (and newer kernels
+	 * warn when a queue says neither).
+	 */
+	rcan_wq = alloc_workqueue("rcan", WQ_UNBOUND, 0);
 	if (!rcan_wq)
 		return -ENOMEM;
 	err = register_pernet_device(&rcan_net_ops);
@@ -84,13 +76,14 @@ static void __exit rcan_module_exit(void)
 	 * The family first: it waits for commands in progress, and no new
 	 * link or owner can appear after it. Then the links of every
 	 * namespace (their in-flight frames are failed, their owners
-	 * forgotten), then the detach work, which may still hold device
-	 * references.
+	 * forgotten), then the detach work, which may still be queued.
 	 */
 	rcan_genl_exit();
 	rcan_netlink_notifier_unregister();
 	unregister_pernet_device(&rcan_net_ops);
 	destroy_workqueue(rcan_wq);
+	/* A link left now outlived its namespace: it would be freed no more. */
+	WARN_ON(!list_empty(&rcan_links));
 }
 
 module_init(rcan_module_init);

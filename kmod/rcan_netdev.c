@@ -133,7 +133,7 @@ static const struct net_device_ops rcan_netdev_ops = {
 	.ndo_open = rcan_open,
 	.ndo_stop = rcan_stop,
 	.ndo_start_xmit = rcan_start_xmit,
-	.ndo_change_mtu = can_change_mtu,
+	.ndo_change_mtu = rcan_change_mtu,
 };
 
 bool rcan_is_link(const struct net_device *dev)
@@ -188,6 +188,20 @@ static int rcan_set_bittiming(struct net_device *dev)
 {
 	rcan_notify_bittiming(dev);
 	return 0;
+}
+
+/*
+ * "ip link set canX type can restart" after bus-off. The controller that
+ * went bus-off is the remote's, and socketcand has no command to restart
+ * it: the remote recovers on its own (its restart-ms), and the helper then
+ * reports error-active. So rcan refuses honestly. It must not leave the op
+ * NULL: kernels before the 2025 can_changelink()/can_restart() checks call
+ * it unconditionally, and a user namespace may own an rcan link. No probe
+ * can see that fix (it is in a .c file), hence no NULL on any kernel.
+ */
+static int rcan_set_mode(struct net_device *dev, enum can_mode mode)
+{
+	return -EOPNOTSUPP;
 }
 
 static int rcan_set_data_bittiming(struct net_device *dev)
@@ -277,6 +291,7 @@ struct net_device *rcan_link_create(struct net *net, const char *name,
 	link->can.bittiming_const = &rcan_bittiming_const;
 	link->can.do_set_bittiming = rcan_set_bittiming;
 	link->can.do_get_berr_counter = rcan_get_berr_counter;
+	link->can.do_set_mode = rcan_set_mode;
 	link->can.state = CAN_STATE_ERROR_ACTIVE;
 	if (flags & RCAN_LINK_F_FD) {
 		rcan_set_data_bittiming_ops(&link->can,

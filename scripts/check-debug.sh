@@ -23,30 +23,9 @@ out=build/check-debug
 rm -rf "$out"
 mkdir -p "$out"
 
-passed=0
-failed=0
-skipped=0
-tally() { # NAME KTAP_FILE RC
-	local p f s
-	read -r p f s < <(awk -v rc="$3" -f tests/ktap-count.awk "$2")
-	passed=$((passed + p))
-	failed=$((failed + f))
-	skipped=$((skipped + s))
-	printf '# %-28s %3d passed, %d failed, %d skipped\n' "$1" "$p" "$f" "$s"
-	if [ "$f" -gt 0 ]; then
-		grep -E '^not ok|^# ' "$2" | tail -n 30 | sed 's/^/#    /'
-	fi
-}
-case_result() { # NAME ok|fail
-	if [ "$2" = ok ]; then
-		passed=$((passed + 1))
-	else
-		failed=$((failed + 1))
-		echo "# FAILED: $1"
-	fi
-}
+. tests/lib/tally.sh
 finish() {
-	echo "$passed passed, $failed failed, $skipped skipped"
+	tally_summary
 	[ "$failed" -eq 0 ]
 	exit
 }
@@ -59,18 +38,7 @@ fi
 echo "# $kdir ($(cat "$kdir/release"), built in $(cat "$kdir/build-seconds" 2>/dev/null || echo '?') s)"
 
 echo "# building rcan.ko for it and the tests"
-# The copy keeps kmod/'s place next to include/, so relative include
-# paths in kmod/Makefile work the same.
-rm -rf build/debug
-mkdir -p build/debug/kmod
-src=${RCAN_KMOD_SRC:-kmod}
-cp "$src"/*.c "$src"/*.h "$src"/Makefile build/debug/kmod/ 2>/dev/null
-[ -e "$src"/Kbuild ] && cp "$src"/Kbuild build/debug/kmod/
-for f in include VERSION scripts; do
-	ln -s "$top/$f" build/debug/$f
-done
-if make -C build/debug/kmod KDIR="$kdir/build" >"$out/build.log" 2>&1 &&
-	[ -e build/debug/kmod/rcan.ko ] &&
+if kmod=$(scripts/build-kmod.sh "$out/kmod" "$kdir/build" "${RCAN_KMOD_SRC:-kmod}" 2>"$out/build.log") &&
 	make -s tests >>"$out/build.log" 2>&1; then
 	case_result build ok
 else
@@ -87,8 +55,9 @@ scripts/vm-run -k "$kdir/bzImage" -t "${RCAN_GUEST_TIMEOUT:-5400}" \
 	RCAND_TEST_FRAMES="${RCAND_TEST_FRAMES:-20000}" \
 	RCAND_RX_RATE="${RCAND_RX_RATE:-500}" \
 	RCAN_TEST_TIMEOUT="${RCAN_TEST_TIMEOUT:-1800}" \
-	scripts/debug-guest.sh "$kdir/modules/lib/modules" \
-	"$top/build/debug/kmod" "$pattern"
+	RCAN_GUEST_EXCLUDE='*dkms* *deb*' \
+	scripts/guest-kernel.sh --modules "$kdir/modules/lib/modules" \
+	--kmemleak "$kmod" "$pattern"
 vrc=$?
 for k in "$out"/guest/ktap/*.ktap; do
 	[ -e "$k" ] || continue

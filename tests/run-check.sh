@@ -1,53 +1,30 @@
 #!/bin/bash
-# `make check`: build, run the host suites (tests/host/*.sh) and, in one
-# QEMU guest boot, the guest suites (tests/guest/*.sh); then the same guest
-# suites once more on the debug kernel (scripts/check-debug.sh: KASAN,
-# lockdep, kmemleak ...). Counts every test case of every KTAP document and
-# ends with "N passed, N failed, N skipped".
+# `make check`: build, run the host suites (tests/host/*.sh), then the
+# guest suites (tests/guest/*.sh) once on every Debian kernel under test
+# (scripts/kver.sh --all: 6.1 and 6.12 on Debian 12), each in one QEMU boot
+# with rcan.ko built for that kernel; then the same guest suites once more
+# on the debug kernel (scripts/check-debug.sh: KASAN, lockdep, kmemleak ...).
+# Counts every test case of every KTAP document, shows the totals of each
+# kernel, and ends with "N passed, N failed, N skipped".
 #
 #   tests/run-check.sh [GUEST_PATTERN]
-# Environment: RCAN_GUEST_TIMEOUT (seconds for the whole guest run, 3000),
-# RCAN_SKIP_HOST=1 / RCAN_SKIP_GUEST=1 to run one half while developing,
-# RCAN_DEBUG=0 to leave out the debug kernel run (it takes 15-30 minutes,
-# most of it building the debug kernel the first time).
+# Environment: RCAN_GUEST_TIMEOUT (seconds for one kernel's guest run,
+# 3000), RCAN_SKIP_HOST=1 / RCAN_SKIP_GUEST=1 to run one half while
+# developing, RCAN_CHECK_OUT (where results go, default build/check; the
+# guest must see it, so not under /tmp), RCAN_KERNELS (the kernels to boot,
+# default all under test), RCAN_DEBUG=0 to leave out the debug kernel run
+# (it takes 15-30 minutes, most of it building the debug kernel the first
+# time).
 set -u
 top=$(cd "$(dirname "$0")/.." && pwd)
 cd "$top" || exit 2
 pattern=${1:-*}
-out=build/check
+out=${RCAN_CHECK_OUT:-build/check}
 rm -rf "$out"
 mkdir -p "$out/host"
+. tests/lib/tally.sh
 
-passed=0
-failed=0
-skipped=0
-
-# tally NAME KTAP_FILE RC [ERR_FILE]
-tally() {
-	local name=$1 file=$2 rc=$3 err=${4:-} p f s
-	read -r p f s < <(awk -v rc="$rc" -f tests/ktap-count.awk "$file")
-	passed=$((passed + p))
-	failed=$((failed + f))
-	skipped=$((skipped + s))
-	printf '# %-28s %3d passed, %d failed, %d skipped\n' "$name" "$p" "$f" "$s"
-	if [ "$f" -gt 0 ]; then
-		grep -E '^not ok|^# ' "$file" | grep -v -E '^# (PASSED|OK|  RUN|Starting)' |
-			tail -n 30 | sed 's/^/#    /'
-		[ "$rc" -ne 0 ] && echo "#    (exit status $rc)"
-		[ -n "$err" ] && [ -s "$err" ] && tail -n 15 "$err" | sed 's/^/#    stderr: /'
-	fi
-}
-
-# case_result NAME OK: one synthetic test case (build, guest boot ...).
-case_result() {
-	if [ "$2" = ok ]; then
-		passed=$((passed + 1))
-	else
-		failed=$((failed + 1))
-		echo "# FAILED: $1"
-	fi
-}
-
+section_start "build and host suites"
 echo "# building"
 if make -s all tests >"$out/build.log" 2>&1; then
 	case_result build ok
@@ -64,26 +41,48 @@ if [ "${RCAN_SKIP_HOST:-0}" != 1 ]; then
 		tally "$name" "$out/$name.ktap" $? "$out/$name.err"
 	done
 fi
+section_end
 
-if [ "${RCAN_SKIP_GUEST:-0}" != 1 ]; then
-	echo "# booting the guest for the guest suites"
-	scripts/vm-run -t "${RCAN_GUEST_TIMEOUT:-3000}" -o "$out/guest" -- \
-		tests/guest-suite.sh "$pattern"
+# guest_suites KVER: the guest suites on one installed Debian kernel.
+guest_suites() {
+	local k=$1 kmod dir vrc
+	section_start "kernel $k"
+	echo "# booting $k for the guest suites"
+	if ! kmod=$(scripts/build-kmod.sh "$out/kmod-$k" "/usr/src/linux-headers-$k" 2>"$out/kmod-$k.err"); then
+		sed 's/^/#    /' "$out/kmod-$k.err"
+		case_result "rcan.ko for $k" fail
+		section_end
+		return
+	fi
+	case_result "rcan.ko for $k" ok
+	dir=$out/guest-$k
+	scripts/vm-run -r "$k" -t "${RCAN_GUEST_TIMEOUT:-3000}" -o "$dir" -- \
+		scripts/guest-kernel.sh "$kmod" "$pattern"
 	vrc=$?
-	for k in "$out"/guest/ktap/*.ktap; do
-		[ -e "$k" ] || continue
-		name=guest/$(basename "$k" .ktap)
-		rc=$(cat "${k%.ktap}.rc" 2>/dev/null || echo 1)
-		tally "$name" "$k" "$rc" "${k%.ktap}.err"
+	for f in "$dir"/ktap/*.ktap; do
+		[ -e "$f" ] || continue
+		rc=$(cat "${f%.ktap}.rc" 2>/dev/null || echo 1)
+		tally "$k/$(basename "$f" .ktap)" "$f" "$rc" "${f%.ktap}.err"
 	done
 	if [ "$vrc" -eq 0 ]; then
-		case_result "guest run with a clean kernel log" ok
+		case_result "$k: guest run with a clean kernel log" ok
 	else
-		case_result "guest run with a clean kernel log (vm-run exit $vrc, log in $out/guest)" fail
+		case_result "$k: guest run with a clean kernel log (vm-run exit $vrc, log in $dir)" fail
 	fi
+	section_end
+}
+
+totals=()
+if [ "${RCAN_SKIP_GUEST:-0}" != 1 ]; then
+	kernels=${RCAN_KERNELS:-$(scripts/kver.sh --all)}
+	for k in $kernels; do
+		guest_suites "$k"
+		totals+=("$(section_end)")
+	done
 fi
 
 if [ "${RCAN_SKIP_GUEST:-0}" != 1 ] && [ "${RCAN_DEBUG:-1}" != 0 ]; then
+	section_start "debug kernel"
 	echo "# the guest suites on the debug kernel (scripts/check-debug.sh)"
 	# its lines as they come, as comments; its summary line is added in
 	scripts/check-debug.sh "$pattern" 2>&1 | tee "$out/check-debug.log" |
@@ -92,15 +91,17 @@ if [ "${RCAN_SKIP_GUEST:-0}" != 1 ] && [ "${RCAN_DEBUG:-1}" != 0 ]; then
 	last=$(tail -n 1 "$out/check-debug.log")
 	if echo "$last" | grep -qE '^[0-9]+ passed, [0-9]+ failed, [0-9]+ skipped$'; then
 		read -r p _ f _ s _ <<<"$last"
-		passed=$((passed + p))
-		failed=$((failed + f))
-		skipped=$((skipped + s))
+		tally_add "$p" "$f" "$s"
 		[ "$drc" -ne 0 ] && [ "$f" -eq 0 ] &&
 			case_result "check-debug exit status $drc" fail
 	else
 		case_result "check-debug ended without its summary (see $out/check-debug.log)" fail
 	fi
+	totals+=("$(section_end)")
 fi
 
-echo "$passed passed, $failed failed, $skipped skipped"
+for t in "${totals[@]}"; do
+	echo "$t"
+done
+tally_summary
 [ "$failed" -eq 0 ]

@@ -588,6 +588,43 @@ TEST_F(dp, helper_error_frames_and_remote_alias)
 	EXPECT_EQ(0, system(cmd));
 }
 
+/*
+ * "ip link set canX type can restart" after the remote reported bus-off.
+ * The CAN core calls the driver's do_set_mode(), which must exist (kernels
+ * without the 2025 can_changelink() check call it even when NULL). rcan
+ * cannot restart the remote's controller: it refuses, and the link stays
+ * bus-off without carrier until the helper reports the remote recovered.
+ */
+TEST_F(dp, restart_after_bus_off_is_refused_not_a_crash)
+{
+	static struct rmsg m;
+	char cmd[256];
+	struct rlink l;
+
+	rmsg_init(&m, self->nl.family, RCAN_CMD_LINK_SET, 0);
+	rmsg_u32(&m, RCAN_ATTR_IFINDEX, self->l.ifindex);
+	rmsg_u32(&m, RCAN_ATTR_CAN_STATE, 3 /* CAN_STATE_BUS_OFF */);
+	rmsg_u16(&m, RCAN_ATTR_TXERR, 256);
+	ASSERT_EQ(0, rnl_request(&self->nl, &m, NULL, NULL));
+	ASSERT_EQ(0, get_link(&self->nl, self->l.ifindex).carrier);
+
+	snprintf(cmd, sizeof(cmd),
+		 "ip link set %s type can restart 2>/dev/null",
+		 self->l.ifname);
+	EXPECT_NE(0, system(cmd));
+	l = get_link(&self->nl, self->l.ifindex);
+	EXPECT_EQ(3u, l.can_state);
+	EXPECT_EQ(0, l.carrier);
+	EXPECT_EQ(0, sysfs_carrier(self->l.ifname));
+
+	/* The remote recovers: carrier and traffic come back. */
+	rmsg_init(&m, self->nl.family, RCAN_CMD_LINK_SET, 0);
+	rmsg_u32(&m, RCAN_ATTR_IFINDEX, self->l.ifindex);
+	rmsg_u32(&m, RCAN_ATTR_CAN_STATE, 0 /* CAN_STATE_ERROR_ACTIVE */);
+	ASSERT_EQ(0, rnl_request(&self->nl, &m, NULL, NULL));
+	EXPECT_EQ(1, get_link(&self->nl, self->l.ifindex).carrier);
+}
+
 /* NOLINTEND(bugprone-suspicious-semicolon) */
 
 TEST_HARNESS_MAIN

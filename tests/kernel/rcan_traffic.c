@@ -1,9 +1,10 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * rcan_traffic LINKS SECONDS: make LINKS attached, connected links and keep
- * frames flowing both ways on all of them (FRAMES_RX in, CAN_RAW out,
- * FRAMES_TX confirmed with TX_DONE) for SECONDS or until killed, while the
- * caller does something nasty such as rmmod rcan. It never gives up on an
+ * rcan_traffic LINKS SECONDS [IDLE]: make LINKS attached, connected links
+ * (and IDLE links nobody owns) and keep frames flowing both ways on the
+ * attached ones (FRAMES_RX in, CAN_RAW out, FRAMES_TX confirmed with
+ * TX_DONE) for SECONDS or until killed, while the caller does something
+ * nasty such as rmmod rcan or deleting the namespace. It never gives up on an
  * error: the family, the links and the sockets may vanish under it.
  * Prints "ready" on stdout once traffic flows. Exit 0 unless setup fails.
  */
@@ -52,6 +53,7 @@ int main(int argc, char **argv)
 {
 	int nlinks = argc > 1 ? (int)strtol(argv[1], NULL, 10) : 4;
 	int secs = argc > 2 ? (int)strtol(argv[2], NULL, 10) : 30;
+	int idle = argc > 3 ? (int)strtol(argv[3], NULL, 10) : 0;
 	uint32_t ifindex[MAXL];
 	int can[MAXL], i;
 	struct rnl n;
@@ -76,6 +78,14 @@ int main(int argc, char **argv)
 		}
 		ifindex[i] = l.ifindex;
 		can[i] = can_open(l.ifindex, false);
+	}
+	for (i = 0; i < idle && i < MAXL; i++) {
+		struct rlink l;
+
+		if (rnl_link_new(&n, "rtid%d", 0, 0, false, &l)) {
+			fprintf(stderr, "rcan_traffic: setup failed\n");
+			return 1;
+		}
 	}
 	fcntl(n.fd, F_SETFL, O_NONBLOCK);
 	printf("ready\n");

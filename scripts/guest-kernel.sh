@@ -1,29 +1,41 @@
 #!/bin/sh
-# Runs inside the guest that scripts/check-debug.sh boots on the debug
-# kernel: puts the debug kernel's modules and the rcan.ko built for it in
-# place (bind mounts over the read-only host root, nothing on the host
-# changes), runs the guest suite, then asks kmemleak for leaks.
+# Runs inside the guest that tests/run-check.sh or scripts/check-debug.sh
+# boots on the kernel under test: puts the rcan.ko built for that kernel
+# (scripts/build-kmod.sh) in place of kmod/, and for a kernel of the
+# project's own its modules in place of /lib/modules (bind mounts over the
+# read-only host root: nothing on the host changes), runs the guest suite,
+# and with --kmemleak then asks kmemleak for leaks.
 #
-#   scripts/debug-guest.sh MODULES_DIR KMOD_DIR [PATTERN]
-#     MODULES_DIR  the debug kernel's lib/modules (modules_install output)
-#     KMOD_DIR     a copy of kmod/ built against the debug kernel
-# The kmemleak result is one more KTAP document, $RCAN_OUT/ktap/zz-kmemleak.
+#   scripts/guest-kernel.sh [--modules DIR] [--kmemleak] KMOD_DIR [PATTERN]
+#     --modules DIR  a lib/modules tree (modules_install output) to use
+#     --kmemleak     one more KTAP document, $RCAN_OUT/ktap/zz-kmemleak
+#     KMOD_DIR       a kmod/ copy built against this kernel
 set -u
-moddir=$1
-kmoddir=$2
-pattern=${3:-*}
+moddir=
+kmemleak=
+while [ $# -gt 0 ]; do
+	case "$1" in
+	--modules) moddir=$2; shift 2 ;;
+	--kmemleak) kmemleak=1; shift ;;
+	*) break ;;
+	esac
+done
+kmoddir=$1
+pattern=${2:-*}
 leaks=/sys/kernel/debug/kmemleak
 mkdir -p "$RCAN_OUT/ktap"
 
-# modprobe must find the debug kernel's can, vcan ... (Debian's modules do
-# not fit this kernel), and tests load kmod/rcan.ko by that path.
-mount --bind "$moddir" /lib/modules || exit 1
+# Tests load kmod/rcan.ko by that path; modprobe must find this kernel's
+# can, vcan ... (Debian's modules do not fit a kernel of our own).
+if [ -n "$moddir" ]; then
+	mount --bind "$moddir" /lib/modules || exit 1
+fi
 mount --bind "$kmoddir" "$RCAN_ROOT/kmod" || exit 1
 
 # Objects the boot left unreferenced are not ours: scan once and mark
 # them as seen ("clear" greys every current suspect), so the final scan
 # reports only what the tests leaked.
-if [ -w "$leaks" ]; then
+if [ -n "$kmemleak" ] && [ -w "$leaks" ]; then
 	echo scan >"$leaks"
 	cat "$leaks" >"$RCAN_OUT/kmemleak-boot.txt"
 	echo clear >"$leaks"
@@ -31,10 +43,9 @@ fi
 
 # Relative, like tests/run-check.sh: the suite pkills "$RCAN_ROOT/tests/..."
 # command lines between tests, which would include an absolute self.
-# DKMS builds rcan.ko for Debian's kernel, which make check boots; this
-# kernel has no DKMS build to load, so that test is make check's alone.
-RCAN_GUEST_EXCLUDE='*dkms*' tests/guest-suite.sh "$pattern"
+tests/guest-suite.sh "$pattern"
 
+[ -n "$kmemleak" ] || exit 0
 k=$RCAN_OUT/ktap/zz-kmemleak.ktap
 {
 	echo "TAP version 13"
