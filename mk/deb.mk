@@ -4,10 +4,12 @@
 #   make deb-lint   lintian on what make deb built
 #
 # The packages are built with dpkg-buildpackage -us -uc -b in a clean copy
-# of the tree (build/deb/rcan-VERSION): only the files git tracks, as they
-# are in the working tree now, so build products and stray files of the
-# working tree never end up in a package. debian/rules says what goes
-# where, and why dh-dkms.
+# of the tree (build/deb/rcan-VERSION): the files git tracks, and new ones
+# it would track (not ignored: a source file not yet added builds as with
+# make), as they are in the working tree now. Build products (.gitignore,
+# kmod/rcan_probes.h among them) never end up in a package. debian/rules
+# says what goes where, and why dh-dkms.
+DEB_TREE_FILES = git ls-files -z --cached --others --exclude-standard
 DEB_VERSION_FILE := $(shell cat VERSION)
 DEB_DIR := build/deb
 DEB_SRC := $(DEB_DIR)/rcan-$(DEB_VERSION_FILE)
@@ -28,7 +30,7 @@ deb-version:
 deb: deps deb-version
 	rm -rf $(DEB_DIR)
 	mkdir -p $(DEB_SRC)
-	git ls-files -z | xargs -0 sh -c 'for f; do [ -e "$$f" ] && printf "%s\n" "$$f"; done' sh | \
+	$(DEB_TREE_FILES) | xargs -0 sh -c 'for f; do [ -e "$$f" ] && printf "%s\n" "$$f"; done' sh | \
 		tar -cf - -T - | tar -xf - -C $(DEB_SRC)
 	cd $(DEB_SRC) && dpkg-buildpackage -us -uc -b
 	@ls -l $(DEB_DIR)/*.deb
