@@ -28,6 +28,8 @@ deb-version:
 	fi
 
 deb: deps deb-version
+	@git rev-parse --git-dir >/dev/null 2>&1 || \
+		{ echo "make deb: copies the files of the git tree; this is none" >&2; exit 1; }
 	rm -rf $(DEB_DIR)
 	mkdir -p $(DEB_SRC)
 	$(DEB_TREE_FILES) | xargs -0 sh -c 'for f; do [ -e "$$f" ] && printf "%s\n" "$$f"; done' sh | \
