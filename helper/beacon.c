@@ -9,6 +9,7 @@
 #include <unistd.h>
 
 #include "beacon.h"
+#include "now.h"
 
 int beacon_listen(unsigned int port)
 {
@@ -52,4 +53,31 @@ int beacon_recv(int fd, int timeout_ms, struct beacon *b)
 		return 1;
 	inet_ntop(AF_INET, &src.sin_addr, addr, sizeof(addr));
 	return beacon_parse(buf, (size_t)n, addr, b) < 0 ? 1 : 0;
+}
+
+int beacon_listen_for(uint32_t wait_ms,
+		      int (*fn)(const struct beacon *b, void *arg), void *arg)
+{
+	long until = now_ms() + wait_ms;
+	int fd = beacon_listen(BEACON_PORT), rc = 1;
+
+	if (fd < 0)
+		return -1;
+	for (;;) {
+		struct beacon b;
+		long left = until - now_ms();
+		int got;
+
+		if (left <= 0)
+			break;
+		got = beacon_recv(fd, (int)left, &b);
+		if (got < 0)
+			break;
+		if (got == 0 && fn(&b, arg)) {
+			rc = 0;
+			break;
+		}
+	}
+	close(fd);
+	return rc;
 }

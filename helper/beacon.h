@@ -38,4 +38,10 @@ int beacon_listen(unsigned int port);
 /* Wait up to timeout_ms for one beacon; 0 got one, 1 timeout, -1 error. */
 int beacon_recv(int fd, int timeout_ms, struct beacon *b);
 
+/* Calls fn for each beacon for up to wait_ms, until fn returns non-zero.
+ * Returns 0 when fn stopped it, 1 when the time was over, -1 (errno) when
+ * the port cannot be listened on. */
+int beacon_listen_for(uint32_t wait_ms,
+		      int (*fn)(const struct beacon *b, void *arg), void *arg);
+
 #endif

@@ -1,28 +1,31 @@
 /* SPDX-License-Identifier: GPL-2.0 */
 /*
- * The rcan generic netlink family through libnl-genl-3. One socket per
- * struct rnl. Requests that need an answer (NEW, ATTACH, GET, DEL) wait
- * for it; data-path messages (FRAMES_RX, TX_DONE, TX_FAIL, LINK_SET) go
- * without an ack, and a refusal comes back later as an error message.
- * Everything that arrives without being waited for (FRAMES_TX, events,
- * those errors) goes to the on_async callback.
+ * The kernel link: rcan.ko's generic netlink family through libnl-genl-3.
+ * One socket per struct rnl. Requests that need an answer (NEW, ATTACH,
+ * GET, DEL, DETACH) wait for it; data-path messages (FRAMES_RX, TX_DONE,
+ * TX_FAIL, LINK_SET) go without an ack, and a refusal comes back later as
+ * an error message. Everything that arrives unasked (FRAMES_TX, events,
+ * those errors) goes to struct rnl_handlers. Every message, however it was
+ * read, is parsed by libnl against the family's attribute policies.
  */
 #ifndef RCAND_GENL_H
 #define RCAND_GENL_H
 
 #include <net/if.h>
 #include <stdint.h>
+#include <sys/socket.h>
+#include <linux/netlink.h>
 #include <linux/rcan.h>
 
 struct nl_sock;
-struct nl_msg;
-struct nlattr;
+struct nl_cb;
 
 struct rnl_link {
 	uint32_t ifindex;
 	char ifname[IF_NAMESIZE];
 	uint32_t flags;
 	int attached;
+	int has_owner;
 	uint32_t owner_portid;
 	int connected;
 	int carrier;
@@ -51,19 +54,40 @@ struct rnl_frame {
 	uint32_t seq;
 };
 
-struct rnl;
-/* cmd is the generic netlink command, tb the parsed top-level attrs.
- * err != 0 for an error reply nobody waited for (cmd is then the
- * command of the refused request when known, else 0). */
-typedef void (*rnl_async_cb)(struct rnl *n, int cmd, struct nlattr **tb,
-			     int err, void *arg);
+/* What arrives unasked. Any of them may be NULL. */
+struct rnl_handlers {
+	/* one frame of a FRAMES_TX message: the kernel wants it sent */
+	void (*tx_frame)(void *arg, uint32_t ifindex,
+			 const struct rnl_frame *f);
+	/* any other message: an event (LINK_DEL, LINK_ATTACH, LINK_DETACH,
+	 * BITTIMING ...) about the link it describes */
+	void (*link_event)(void *arg, int cmd, const struct rnl_link *l);
+	/* a request sent without waiting was refused (cmd 0 when unknown);
+	 * msg is the kernel's extended ack text, or NULL */
+	void (*refused)(void *arg, int cmd, int err, const char *msg);
+};
+
+/* The datagrams one recvmmsg() read, handed to libnl one by one. */
+#define RNL_RECV_BATCH 32
+#define RNL_RECV_BUF 32768
+struct rnl_batch {
+	char *buf; /* RNL_RECV_BATCH * RNL_RECV_BUF */
+	unsigned int len[RNL_RECV_BATCH];
+	uint32_t groups[RNL_RECV_BATCH]; /* != 0: a multicast */
+	unsigned int count, next;
+	int short_read; /* the last read did not fill the batch */
+};
+
+#define RNL_SENT_MEMORY 16
+#define RNL_ERRMSG_MAX 128
 
 struct rnl {
 	struct nl_sock *sk;
+	struct nl_cb *cb;
 	int family;
 	int mcgrp;
 	uint32_t portid;
-	rnl_async_cb on_async;
+	const struct rnl_handlers *h;
 	void *arg;
 	/* the request being waited for */
 	uint32_t wait_seq;
@@ -72,25 +96,21 @@ struct rnl {
 	struct rnl_link *wait_link;
 	int (*dump_cb)(const struct rnl_link *l, void *arg);
 	void *dump_arg;
-	/* the data path's receive buffers (rnl_setup_datapath) */
-	char *rxbuf;
-	/* a FRAMES_RX message to build the next one in (see rx_msg()) */
-	struct nl_msg *rx_spare;
+	/* the kernel's extended ack text of the last refusal, or "" */
+	char errmsg[RNL_ERRMSG_MAX];
+	/* the data path's batched reads (rnl_setup_datapath) */
+	struct rnl_batch *batch;
 	/* recently sent unacked commands, to name them in async errors */
-	uint32_t sent_seq[16];
-	uint8_t sent_cmd[16];
+	uint32_t sent_seq[RNL_SENT_MEMORY];
+	uint8_t sent_cmd[RNL_SENT_MEMORY];
 	unsigned int sent_pos;
 };
 
 /* Connect and resolve the family. Returns 0 or a negative errno:
- * -ENOENT when rcan.ko is not loaded. */
-int rnl_open(struct rnl *n, rnl_async_cb cb, void *arg);
+ * -ENOENT when rcan.ko is not loaded. h may be NULL. */
+int rnl_open(struct rnl *n, const struct rnl_handlers *h, void *arg);
 void rnl_close(struct rnl *n);
 int rnl_subscribe_events(struct rnl *n);
-/* The data path reads up to RNL_RECV_BATCH datagrams per system call. */
-#define RNL_RECV_BATCH 32
-#define RNL_RECV_BUF 32768
-
 /* For the data path: big receive buffer, non-blocking, batched reads. */
 int rnl_setup_datapath(struct rnl *n, int rcvbuf);
 int rnl_fd(struct rnl *n);
@@ -118,16 +138,11 @@ struct rnl_rxbatch {
 	uint32_t ifindex;
 	unsigned int count;
 };
-#define RNL_RX_MSG_SIZE 32768
+#define RNL_RX_MSG_SIZE 8192
 int rnl_rx_add(struct rnl *n, struct rnl_rxbatch *b, uint32_t ifindex,
 	       const struct rnl_frame *f);
 int rnl_rx_flush(struct rnl *n, struct rnl_rxbatch *b);
-
-/* Parse tb[RCAN_ATTR_FRAMES]: calls cb for each frame; returns count. */
-int rnl_parse_frames(struct nlattr *frames,
-		     void (*cb)(const struct rnl_frame *f, void *arg),
-		     void *arg);
-void rnl_parse_link(struct nlattr **tb, struct rnl_link *l);
+void rnl_rx_discard(struct rnl_rxbatch *b);
 
 const char *rnl_cmd_name(int cmd);
 const char *rnl_strerror(int err);

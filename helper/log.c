@@ -26,11 +26,6 @@ void log_init(const char *ident, int verbose)
 		log_to_syslog();
 }
 
-int log_verbose(void)
-{
-	return verbosity;
-}
-
 void log_to_syslog(void)
 {
 	if (!use_syslog)

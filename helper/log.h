@@ -7,7 +7,6 @@
 
 void log_init(const char *ident, int verbose);
 void log_to_syslog(void);
-int log_verbose(void);
 void log_msg(int prio, const char *fmt, ...)
 	__attribute__((format(printf, 2, 3)));
 

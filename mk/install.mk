@@ -19,7 +19,7 @@ INSTALLED = $(SBINDIR)/rcand $(MANDIR)/man8/rcand.8 $(MANDIR)/man4/rcan.4 \
 
 install: helper
 	install -D -m 0755 helper/rcand $(DESTDIR)$(SBINDIR)/rcand
-	install -D -m 0644 helper/rcand.8 $(DESTDIR)$(MANDIR)/man8/rcand.8
+	install -D -m 0644 man/rcand.8 $(DESTDIR)$(MANDIR)/man8/rcand.8
 	install -D -m 0644 man/rcan.4 $(DESTDIR)$(MANDIR)/man4/rcan.4
 	install -d $(DESTDIR)$(UNITDIR)
 	sed 's|@SBINDIR@|$(SBINDIR)|g' systemd/rcand@.service >$(DESTDIR)$(UNITDIR)/rcand@.service

@@ -8,6 +8,7 @@
 #               on kmod/ and the helper (the project has one style)
 #   cppcheck    on the helper's and the tests' C
 #   clang-tidy  on the helper's and the tests' C (checks: .clang-tidy)
+#   function length  no function of the helper has 80 lines or more
 #
 #   scripts/lint.sh            exit 0 only when every case passed
 # Environment: KDIR (kernel tree for sparse, default Debian's headers),
@@ -186,12 +187,32 @@ run_clang_tidy() { # DIR
 	case_from_log "$name" "$log"
 }
 
+# run_func_length DIR MAX: no function in DIR's C files has MAX lines or
+# more, counted from the opening to the closing brace (kernel style puts
+# both in column 0), so each one can be read at once.
+run_func_length() {
+	local name="function length $1 under $2 lines"
+	local log=$out/func-length_$(echo "$1" | tr / _).log files
+	files=$(sources "$1" '*.c')
+	# shellcheck disable=SC2086
+	awk -v max="$2" '
+		FNR == 1 { open = 0 }
+		/^{/ { open = 1; start = FNR }
+		/^}/ && open {
+			n = FNR - start + 1
+			if (n >= max)
+				printf "%s:%d: a function of %d lines\n", FILENAME, start, n
+			open = 0
+		}' $files >"$log"
+	case_from_log "$name" "$log"
+}
+
 # ---- the plan: checkpatch x2, sparse, one case per directory per tool ----
 set -- $format_dirs
 nformat=$#
 set -- $userspace_dirs
 nuser=$#
-ktap_plan $((3 + nformat + 2 * nuser))
+ktap_plan $((4 + nformat + 2 * nuser))
 
 kfiles=$(sources "$kmod" '*.c' '*.h' Makefile Kbuild)
 if [ -n "$kfiles" ]; then
@@ -215,4 +236,5 @@ done
 for d in $userspace_dirs; do
 	run_clang_tidy "$d"
 done
+run_func_length helper 80
 ktap_finish

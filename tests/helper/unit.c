@@ -1,17 +1,23 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * Unit tests of rcand's pure code: the socketcand parser and formatter,
- * the beacon parser, remote address parsing and the backoff. KTAP output.
+ * the beacon parser, remote address parsing, the backoff, command-line
+ * numbers, the TX completion ring and TX refusals. KTAP output.
  */
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
+#include <errno.h>
+
+#include "args.h"
 #include "backoff.h"
 #include "beacon.h"
 #include "proto.h"
 #include "remote.h"
+#include "tx_refusal.h"
+#include "txring.h"
 
 static int failures;
 
@@ -545,6 +551,267 @@ static void t_backoff(void)
 	EXPECT(backoff_next(&b, 12345) >= 1);
 }
 
+/* ---- the TX completion ring ---- */
+
+/* The reports, as text: "done SEQ/N" or "fail SEQ/N errno". */
+struct reports {
+	char text[4096];
+	size_t len;
+	uint32_t frames;
+};
+
+static void on_report(void *arg, uint32_t seq, uint32_t nframes, int err)
+{
+	struct reports *r = arg;
+	int n;
+
+	if (err)
+		n = snprintf(r->text + r->len, sizeof(r->text) - r->len,
+			     "fail %u/%u %d;", seq, nframes, err);
+	else
+		n = snprintf(r->text + r->len, sizeof(r->text) - r->len,
+			     "done %u/%u;", seq, nframes);
+	if (n > 0 && r->len + (size_t)n < sizeof(r->text))
+		r->len += (size_t)n;
+	r->frames += nframes;
+}
+
+/* takes the reports so far */
+static int reported(struct reports *r, const char *want)
+{
+	int ok = strcmp(r->text, want) == 0;
+
+	if (!ok)
+		printf("# reports: want '%s', got '%s'\n", want, r->text);
+	r->len = 0;
+	r->text[0] = 0;
+	return ok;
+}
+
+static struct txring T;
+static struct reports R;
+
+static void ring_start(uint32_t next_seq)
+{
+	memset(&R, 0, sizeof(R));
+	txring_init(&T, on_report, &R);
+	txring_set_next_seq(&T, next_seq);
+}
+
+static void add(uint32_t seq)
+{
+	struct proto_frame f = { .can_id = seq & PROTO_SFF_MASK, .len = 1 };
+
+	txring_add(&T, seq, &f, 0);
+}
+
+/* write the n oldest frames as sends, then the batch's echo */
+static void send_batch(unsigned int n)
+{
+	while (n--) {
+		EXPECT(txring_head(&T) != NULL);
+		txring_sent(&T);
+	}
+	txring_close_batch(&T);
+}
+
+static void t_ring_wrap(void)
+{
+	uint32_t seq = 0xfffffff0U, round, i;
+	char want[64];
+
+	/* more rounds than either ring holds, across the u32 seq wrap */
+	ring_start(seq);
+	for (round = 0; round < 3 * TXRING_COMP; round++) {
+		for (i = 0; i < 3; i++)
+			add(seq + i);
+		send_batch(3);
+		EXPECT(reported(&R, ""));
+		EXPECT(txring_echo(&T) == 0);
+		snprintf(want, sizeof(want), "done %u/3;", seq + 2);
+		if (!reported(&R, want)) {
+			failures++;
+			return;
+		}
+		seq += 3;
+	}
+	EXPECT(txring_queued(&T) == 0 && T.c_len == 0);
+	EXPECT(txring_echo(&T) < 0); /* nobody asked */
+}
+
+static void t_ring_fail(void)
+{
+	struct proto_frame f = { .can_id = 1 };
+
+	ring_start(1);
+	add(1);
+	add(2);
+	add(3);
+	add(4);
+	add(5);
+	send_batch(2);
+	/* 3 and 4 cannot be sent: one TX_FAIL after the batch, in order */
+	txring_refused(&T, EINVAL);
+	txring_refused(&T, EINVAL);
+	EXPECT(reported(&R, ""));
+	send_batch(1);
+	EXPECT(txring_echo(&T) == 0);
+	EXPECT(reported(&R, "done 2/2;fail 4/2 22;"));
+	EXPECT(txring_echo(&T) == 0);
+	EXPECT(reported(&R, "done 5/1;"));
+	/* another errno does not collapse with the one before */
+	add(6);
+	txring_refused(&T, EINVAL);
+	add(7);
+	txring_refused(&T, EOPNOTSUPP);
+	txring_flush(&T);
+	EXPECT(reported(&R, "fail 6/1 22;fail 7/1 95;"));
+	/* no session: fails at once */
+	txring_add(&T, 8, &f, ENOTCONN);
+	EXPECT(reported(&R, "fail 8/1 107;"));
+	/* a full queue fails with ENOBUFS */
+	ring_start(100);
+	for (uint32_t s = 100; s < 100 + TXRING_QUEUE; s++)
+		add(s);
+	EXPECT(reported(&R, ""));
+	add(100 + TXRING_QUEUE);
+	EXPECT(txring_queued(&T) == TXRING_QUEUE);
+	{
+		char want[64];
+
+		snprintf(want, sizeof(want), "fail %u/1 %d;",
+			 100 + TXRING_QUEUE, ENOBUFS);
+		EXPECT(reported(&R, want));
+	}
+	/* the session ends: everything unconfirmed fails up to the newest */
+	send_batch(10);
+	EXPECT(txring_fail_all(&T, ECONNRESET) == TXRING_QUEUE);
+	{
+		char want[64];
+
+		snprintf(want, sizeof(want), "fail %u/%u %d;",
+			 100 + TXRING_QUEUE, TXRING_QUEUE, ECONNRESET);
+		EXPECT(reported(&R, want));
+	}
+	EXPECT(txring_fail_all(&T, ECONNRESET) == 0);
+	EXPECT(reported(&R, ""));
+}
+
+static void t_ring_echo_barrier(void)
+{
+	ring_start(10);
+	add(10);
+	add(11);
+	send_batch(2);
+	EXPECT(txring_barrier(&T) == 0); /* a heartbeat between batches */
+	add(12);
+	send_batch(1);
+	EXPECT(txring_echo(&T) == 0);
+	EXPECT(reported(&R, "done 11/2;"));
+	/* the heartbeat's reply confirms nothing by itself */
+	EXPECT(txring_echo(&T) == 0);
+	EXPECT(reported(&R, ""));
+	EXPECT(txring_echo(&T) == 0);
+	EXPECT(reported(&R, "done 12/1;"));
+	EXPECT(txring_echo(&T) < 0);
+	/* a heartbeat before a batch holds back nothing once answered,
+	 * and a failure behind an unanswered batch waits for it */
+	EXPECT(txring_barrier(&T) == 0);
+	add(13);
+	send_batch(1);
+	add(14);
+	txring_refused(&T, EINVAL);
+	txring_flush(&T);
+	EXPECT(reported(&R, ""));
+	EXPECT(txring_echo(&T) == 0);
+	EXPECT(reported(&R, ""));
+	EXPECT(txring_echo(&T) == 0);
+	EXPECT(reported(&R, "done 13/1;fail 14/1 22;"));
+	/* a full ring takes no heartbeat */
+	ring_start(1);
+	while (txring_room(&T, 1))
+		EXPECT(txring_barrier(&T) == 0);
+	EXPECT(txring_barrier(&T) < 0);
+}
+
+static void t_ring_partial_batches(void)
+{
+	ring_start(1);
+	for (uint32_t s = 1; s <= 5; s++)
+		add(s);
+	/* the output buffer took 3, then the rest */
+	send_batch(3);
+	EXPECT(txring_queued(&T) == 2);
+	EXPECT(txring_head(&T)->seq == 4);
+	send_batch(2);
+	EXPECT(txring_queued(&T) == 0 && txring_head(&T) == NULL);
+	EXPECT(txring_echo(&T) == 0);
+	EXPECT(reported(&R, "done 3/3;"));
+	/* the session drops with one batch unconfirmed */
+	EXPECT(txring_fail_all(&T, ECONNRESET) == 2);
+	EXPECT(reported(&R, "fail 5/2 104;"));
+	/* an echo answered out of reach is not confirmed twice */
+	EXPECT(txring_echo(&T) < 0);
+	/* an empty batch writes no echo */
+	txring_close_batch(&T);
+	EXPECT(!txring_batch_open(&T) && T.c_len == 0);
+	EXPECT(R.frames == 5);
+}
+
+static void t_tx_refusal(void)
+{
+	struct tx_refusal_log l = { 0 };
+	char buf[160];
+
+	EXPECT(tx_refusal_errno(PROTO_FMT_BAD) == EINVAL);
+	EXPECT(tx_refusal_errno(PROTO_FMT_RTR) == EOPNOTSUPP);
+	EXPECT(tx_refusal_errno(PROTO_FMT_FD) == EOPNOTSUPP);
+	/* each kind is logged once, whatever came before it */
+	EXPECT(tx_refusal_warning(&l, PROTO_FMT_BAD, 0x800, buf, sizeof(buf)) &&
+	       strstr(buf, "invalid frame"));
+	EXPECT(!tx_refusal_warning(&l, PROTO_FMT_ERRFRAME, 1, buf, sizeof(buf)));
+	EXPECT(tx_refusal_warning(&l, PROTO_FMT_FD, 1, buf, sizeof(buf)) &&
+	       strstr(buf, "CAN FD frames need --fd"));
+	EXPECT(!tx_refusal_warning(&l, PROTO_FMT_FD, 1, buf, sizeof(buf)));
+	EXPECT(tx_refusal_warning(&l, PROTO_FMT_RTR, 0x40000123, buf,
+				  sizeof(buf)) &&
+	       strstr(buf, "RTR frames cannot be sent") &&
+	       strstr(buf, "id 40000123") == NULL);
+	EXPECT(!tx_refusal_warning(&l, PROTO_FMT_RTR, 1, buf, sizeof(buf)));
+	/* and the other way round */
+	memset(&l, 0, sizeof(l));
+	EXPECT(tx_refusal_warning(&l, PROTO_FMT_FD, 1, buf, sizeof(buf)));
+	EXPECT(tx_refusal_warning(&l, PROTO_FMT_ERRFRAME, 0x20000001, buf,
+				  sizeof(buf)) &&
+	       strstr(buf, "invalid frame"));
+}
+
+static void t_args(void)
+{
+	uint32_t v = 7, lo = 0, hi = 0;
+
+	EXPECT(args_u32("0", &v) == 0 && v == 0);
+	EXPECT(args_u32("4294967295", &v) == 0 && v == 4294967295U);
+	EXPECT(args_u32("4294967296", &v) < 0);
+	EXPECT(args_u32("99999999999999999999999", &v) < 0);
+	EXPECT(args_u32("12x", &v) < 0);
+	EXPECT(args_u32("", &v) < 0);
+	EXPECT(args_u32("-1", &v) < 0);
+	EXPECT(args_u32(" 5", &v) < 0);
+	EXPECT(args_u32("+5", &v) < 0);
+	EXPECT(args_u32("0x10", &v) < 0);
+	EXPECT(args_backoff("250:30000", &lo, &hi) == 0 && lo == 250 &&
+	       hi == 30000);
+	EXPECT(args_backoff("5:5", &lo, &hi) == 0 && lo == 5 && hi == 5);
+	EXPECT(args_backoff("0:5", &lo, &hi) < 0);
+	EXPECT(args_backoff("6:5", &lo, &hi) < 0);
+	EXPECT(args_backoff("5", &lo, &hi) < 0);
+	EXPECT(args_backoff("5:", &lo, &hi) < 0);
+	EXPECT(args_backoff(":5", &lo, &hi) < 0);
+	EXPECT(args_backoff("5:6x", &lo, &hi) < 0);
+	EXPECT(args_backoff("1:3600001", &lo, &hi) < 0);
+}
+
 struct test {
 	const char *name;
 	void (*fn)(void);
@@ -564,6 +831,12 @@ static const struct test tests[] = {
 	{ "remote: HOST[:PORT] BUS and can:// URLs", t_remote },
 	{ "beacon: parse, source address fallback", t_beacon },
 	{ "backoff: exponential, capped, jittered", t_backoff },
+	{ "args: numbers parsed strictly, --backoff MIN:MAX", t_args },
+	{ "txring: wraps around both rings and the seq space", t_ring_wrap },
+	{ "txring: failures in order, collapsed, no session, full, session lost", t_ring_fail },
+	{ "txring: a heartbeat echo is a barrier in the order", t_ring_echo_barrier },
+	{ "txring: partial batches, each closed by its own echo", t_ring_partial_batches },
+	{ "tx refusals: errno, and one warning per kind", t_tx_refusal },
 };
 
 int main(void)

@@ -1,0 +1,119 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * A socketcand session over TCP: connect, handshake, read and parse,
+ * write, heartbeat and dead-server timers, reconnect with backoff. It knows
+ * nothing of netlink: what it learns goes to its owner through
+ * struct session_ops, and its owner writes elements with session_write().
+ */
+#ifndef RCAND_SESSION_H
+#define RCAND_SESSION_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "backoff.h"
+#include "proto.h"
+#include "remote.h"
+
+#define SESSION_OUT_SIZE 65536
+#define SESSION_OUT_HIGH_WATER 16384 /* owners stop queueing frames above */
+
+struct session_config {
+	struct remote remote;
+	int reconnect; /* off with --no-reconnect */
+	int tcp_tune; /* TCP_NODELAY, TCP_QUICKACK */
+	int bittiming; /* send the bit timing before < open > */
+	uint32_t heartbeat_ms; /* < echo > after this much silence */
+	uint32_t timeout_ms; /* silence that kills, and handshake limit */
+	uint32_t backoff_min_ms, backoff_max_ms;
+};
+
+struct session_ops {
+	/*
+	 * The owner must be ready for frames now: the bus has proved open
+	 * (retrying == 0), or the first attempt failed and will be retried
+	 * (retrying == 1). Returns 0, or an exit code that ends the session.
+	 */
+	int (*prepare)(void *arg, int retrying);
+	void (*up)(void *arg);
+	void (*down)(void *arg); /* was up, is closed now */
+	/* a frame, error frame or FD frame from the bus */
+	void (*frame)(void *arg, const struct proto_event *ev);
+	void (*read_end)(void *arg); /* one read's elements are through */
+	void (*echo)(void *arg); /* an < echo > reply while up */
+	/* Time for a heartbeat: the owner writes the < echo >; 0 if it did. */
+	int (*heartbeat)(void *arg);
+	/* The session gives up for good: rcand should exit with this code. */
+	void (*end)(void *arg, int exit_code);
+};
+
+enum session_state {
+	S_IDLE, /* no socket; waiting for the reconnect timer */
+	S_CONNECTING, /* non-blocking connect() in progress */
+	S_WAIT_HI,
+	S_WAIT_BT_OK, /* bit-timing command sent */
+	S_WAIT_OPEN_OK,
+	S_WAIT_RAW_OK,
+	S_WAIT_ECHO, /* the echo proves the bus really opened */
+	S_UP,
+};
+
+struct session {
+	const struct session_config *cfg;
+	const struct session_ops *ops;
+	void *arg;
+	const char *url; /* for log lines */
+	const char *name; /* the netdev's name, for log lines; may be "" */
+	int epfd;
+	uint32_t ep_tag; /* epoll data of the socket */
+
+	enum session_state st;
+	int fd;
+	int want_out; /* EPOLLOUT registered */
+	long st_since; /* ms: when the state was entered */
+	long last_rx; /* ms: last byte from the server */
+	long up_since;
+	long retry_at;
+	int first_attempt; /* no session has come up yet */
+	int hb_outstanding;
+	int stopping; /* rcand exits: no reconnect */
+	int logged_unknown;
+	int have_bt;
+	struct proto_bittiming bt;
+	struct backoff bo;
+	struct proto_parser parser;
+	size_t out_len, out_off;
+	char out[SESSION_OUT_SIZE];
+};
+
+void session_init(struct session *s, const struct session_config *cfg,
+		  const char *url, const char *name,
+		  const struct session_ops *ops, void *arg, int epfd,
+		  uint32_t ep_tag);
+/* The first connection attempt. */
+void session_start(struct session *s);
+void session_on_io(struct session *s, uint32_t events);
+/* Timers: reconnect, handshake timeout, heartbeat, dead server. */
+void session_on_timer(struct session *s);
+/* The next moment session_on_timer has something to do, in ms from now. */
+long session_next_timeout(const struct session *s);
+
+int session_is_up(const struct session *s);
+int session_connected(const struct session *s); /* has a socket */
+/* Room for n more bytes, below the high-water mark. */
+int session_can_queue(const struct session *s, size_t n);
+/* Queue whole elements; -1 when they do not fit. */
+int session_write(struct session *s, const char *buf, size_t n);
+/* Write what is queued, as far as the socket takes it. */
+void session_flush(struct session *s);
+
+/* The bit timing to set before < open > (with cfg->bittiming). */
+void session_set_bittiming(struct session *s, const struct proto_bittiming *bt);
+/* Close (if connected) and connect again at once. */
+void session_restart(struct session *s);
+/* rcand exits: hand the server what is queued (for at most a second). */
+void session_stop(struct session *s);
+/* Close without reconnecting; down() if the session was up. */
+void session_close_final(struct session *s);
+
+#endif

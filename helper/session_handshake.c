@@ -1,0 +1,246 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * What the server says, state by state. The handshake is
+ *   < hi >  ->  [< BUS B ... > -> < ok >]  < open BUS >< rawmode >
+ *   < ok > < ok >  ->  < echo >  ->  < echo >
+ * The final echo is ours: a daemon that lets us open a bus that does not
+ * exist answers both oks and then closes, so only the echo's reply proves
+ * that the bus is really open.
+ */
+#include <string.h>
+
+#include "exitcode.h"
+#include "log.h"
+#include "now.h"
+#include "session_internal.h"
+
+#define LOGGED_UNKNOWN_MAX 3
+
+static void send_open(struct session *s)
+{
+	char buf[64];
+	int n = proto_format_open(buf, sizeof(buf), s->cfg->remote.bus);
+
+	/* `< open >` and `< rawmode >` may go in one write (the daemon keeps
+	 * its read buffer across the mode switch). */
+	session_write(s, buf, (size_t)n);
+	session_write(s, "< rawmode >", 11);
+	sess_set_state(s, S_WAIT_OPEN_OK);
+}
+
+static void on_hi(struct session *s)
+{
+	char buf[128];
+	int n;
+
+	if (s->cfg->bittiming && s->have_bt) {
+		n = proto_format_bittiming(buf, sizeof(buf), s->cfg->remote.bus,
+					   &s->bt);
+		if (n > 0) {
+			log_info(
+				"%s: setting bit timing on the server's %s: bitrate %u",
+				s->name, s->cfg->remote.bus, s->bt.bitrate);
+			session_write(s, buf, (size_t)n);
+			sess_set_state(s, S_WAIT_BT_OK);
+			return;
+		}
+	}
+	send_open(s);
+}
+
+static int text_is(const struct proto_event *ev, const char *want)
+{
+	size_t n = strlen(want), i = 0, len = ev->text_len;
+	const char *t = ev->text;
+
+	/* compare ignoring the spaces around the words */
+	while (i < len && t[i] == ' ')
+		i++;
+	while (len > i && (t[len - 1] == ' ' || t[len - 1] == '\n'))
+		len--;
+	return len - i == n && memcmp(t + i, want, n) == 0;
+}
+
+/* Element text fit for one log line: no control bytes, bounded. */
+static const char *printable(const struct proto_event *ev, char *buf,
+			     size_t size)
+{
+	size_t i, n = ev->text_len < size - 1 ? ev->text_len : size - 1;
+
+	for (i = 0; i < n; i++) {
+		char c = ev->text[i];
+
+		if (c < 0x20 || c == 0x7f)
+			c = '.';
+		buf[i] = c;
+	}
+	buf[n] = 0;
+	return buf;
+}
+
+/* The server cannot or will not set the bit timing: connect without. */
+static int bittiming_refused(struct session *s, const char *how,
+			     const char *text)
+{
+	log_warn(
+		"%s: the server %s the bit timing ('%s'); connecting without it",
+		s->name, how, text);
+	s->have_bt = 0;
+	sess_fail(s, EXIT_PROTOCOL, 0, "bit timing refused");
+	return 1;
+}
+
+static int on_ok(struct session *s)
+{
+	switch (s->st) {
+	case S_WAIT_BT_OK:
+		send_open(s);
+		return 1;
+	case S_WAIT_OPEN_OK:
+		sess_set_state(s, S_WAIT_RAW_OK);
+		return 1;
+	case S_WAIT_RAW_OK:
+		session_write(s, PROTO_ECHO, PROTO_ECHO_LEN);
+		sess_set_state(s, S_WAIT_ECHO);
+		return 1;
+	default:
+		return 0; /* unexpected */
+	}
+}
+
+/* Returns -1 when the session was closed, 0 handled, 1 unexpected. */
+static int on_echo(struct session *s)
+{
+	int rc;
+
+	if (s->st == S_UP) {
+		s->ops->echo(s->arg);
+		return 0;
+	}
+	if (s->st != S_WAIT_ECHO)
+		return 1;
+	rc = s->ops->prepare(s->arg, 0);
+	if (rc) {
+		sess_close(s, NULL, rc);
+		return -1;
+	}
+	sess_set_state(s, S_UP);
+	s->up_since = now_ms();
+	s->first_attempt = 0;
+	s->ops->up(s->arg);
+	return 0;
+}
+
+/* Returns non-zero when the session was closed. */
+static int on_error(struct session *s, const struct proto_event *ev,
+		    const char *text)
+{
+	if (s->st == S_WAIT_BT_OK)
+		return bittiming_refused(s, "refused", text);
+	if (s->st == S_WAIT_OPEN_OK &&
+	    text_is(ev, "error could not open bus")) {
+		sess_fail(s, EXIT_BUS_REFUSED, 1,
+			  "server refused bus '%s' (%s)", s->cfg->remote.bus,
+			  s->url);
+		return 1;
+	}
+	if (s->st != S_UP) {
+		sess_fail(s, EXIT_PROTOCOL, 0, "server error while %s: '%s'",
+			  session_state_names[s->st], text);
+		return 1;
+	}
+	log_warn("%s: server says '%s'", s->name, text);
+	return 0;
+}
+
+static void log_unknown(struct session *s, const char *text, int expected)
+{
+	if (s->logged_unknown++ >= LOGGED_UNKNOWN_MAX)
+		return;
+	if (expected)
+		log_warn("%s: ignoring unknown element '<%s>'", s->name, text);
+	else
+		log_warn("%s: ignoring unexpected '<%s>' while %s", s->name,
+			 text, session_state_names[s->st]);
+}
+
+int sess_on_element(const struct proto_event *ev, void *arg)
+{
+	struct session *s = arg;
+	char tbuf[201];
+	const char *text = printable(ev, tbuf, sizeof(tbuf));
+	int rc;
+
+	switch (ev->type) {
+	case PROTO_EV_GARBAGE:
+	case PROTO_EV_OVERSIZE:
+		sess_fail(s, EXIT_PROTOCOL, 0,
+			  "%s from %s ('%s'); resetting the connection",
+			  ev->type == PROTO_EV_OVERSIZE ?
+				  "element longer than 8290 bytes" :
+				  "garbage",
+			  s->url, text);
+		return 1;
+	case PROTO_EV_FRAME:
+	case PROTO_EV_ERRFRAME:
+	case PROTO_EV_FDFRAME:
+		if (s->st >= S_WAIT_OPEN_OK)
+			s->ops->frame(s->arg, ev);
+		return 0;
+	case PROTO_EV_HI:
+		if (s->st != S_WAIT_HI)
+			break;
+		on_hi(s);
+		return 0;
+	case PROTO_EV_OK:
+		if (on_ok(s))
+			return 0;
+		break;
+	case PROTO_EV_ECHO:
+		rc = on_echo(s);
+		if (rc <= 0)
+			return rc < 0;
+		break;
+	case PROTO_EV_ERROR:
+		return on_error(s, ev, text);
+	case PROTO_EV_STAT:
+		log_debug("stat %s", text);
+		return 0;
+	case PROTO_EV_UNKNOWN:
+		if (s->st == S_WAIT_BT_OK)
+			return bittiming_refused(s, "cannot set", text);
+		log_unknown(s, text, 1);
+		return 0;
+	}
+	log_unknown(s, text, 0);
+	return 0;
+}
+
+void sess_on_eof(struct session *s)
+{
+	const char *bus = s->cfg->remote.bus;
+
+	switch (s->st) {
+	case S_WAIT_ECHO:
+		sess_fail(
+			s, EXIT_BUS_REFUSED, 1,
+			"server refused bus '%s' (%s): it closed the session right after opening it: no such bus on the server",
+			bus, s->url);
+		break;
+	case S_WAIT_OPEN_OK:
+		sess_fail(
+			s, EXIT_BUS_REFUSED, 1,
+			"server refused bus '%s' (%s): it closed the session instead of opening it",
+			bus, s->url);
+		break;
+	case S_UP:
+		sess_fail(s, EXIT_FAIL, 0, "server %s closed the session",
+			  s->url);
+		break;
+	default:
+		sess_fail(s, EXIT_PROTOCOL, 0,
+			  "server %s closed the connection while %s", s->url,
+			  session_state_names[s->st]);
+		break;
+	}
+}

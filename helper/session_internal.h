@@ -1,0 +1,30 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * Shared by the session's files only, which call downwards: session.c
+ * (connecting, reading, timers) uses session_handshake.c (the elements)
+ * and session_state.c (states, closing, output); session_handshake.c uses
+ * session_state.c.
+ */
+#ifndef RCAND_SESSION_INTERNAL_H
+#define RCAND_SESSION_INTERNAL_H
+
+#include "session.h"
+
+extern const char *const session_state_names[];
+
+void sess_set_state(struct session *s, enum session_state st);
+/*
+ * End the connection. exit_code != 0 and permanent: the error will not go
+ * away by retrying (unknown host, refused bus), so the first attempt
+ * ends the session for good; so does any error with --no-reconnect.
+ */
+void sess_fail(struct session *s, int exit_code, int permanent, const char *fmt,
+	       ...) __attribute__((format(printf, 4, 5)));
+/* Close; why (logged) != NULL or exit_code == 0: reconnect later. */
+void sess_close(struct session *s, const char *why, int exit_code);
+void sess_update_epoll(struct session *s);
+void sess_on_eof(struct session *s);
+/* proto_feed() callback: one element; non-zero stops parsing. */
+int sess_on_element(const struct proto_event *ev, void *arg);
+
+#endif

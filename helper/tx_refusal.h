@@ -1,0 +1,26 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * Frames from the kernel that socketcand cannot carry (proto_format_send()
+ * refused them): the errno the kernel gets, and one log line per kind of
+ * refusal, not one per frame. Pure.
+ */
+#ifndef RCAND_TX_REFUSAL_H
+#define RCAND_TX_REFUSAL_H
+
+#include <stdint.h>
+
+struct tx_refusal_log {
+	int rtr, fd, invalid; /* this kind was logged */
+};
+
+/* The errno for a PROTO_FMT_* refusal. */
+int tx_refusal_errno(int fmt);
+
+/*
+ * The warning to log for this refusal, or NULL when its kind was logged
+ * before. buf holds the text.
+ */
+const char *tx_refusal_warning(struct tx_refusal_log *l, int fmt,
+			       uint32_t can_id, char *buf, unsigned int size);
+
+#endif

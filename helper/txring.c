@@ -1,0 +1,206 @@
+// SPDX-License-Identifier: GPL-2.0
+/* The TX completion ring; see txring.h for the model. */
+#include <errno.h>
+#include <string.h>
+
+#include "txring.h"
+
+void txring_init(struct txring *t, txring_report_fn report, void *arg)
+{
+	memset(t, 0, sizeof(*t));
+	t->report = report;
+	t->arg = arg;
+}
+
+void txring_set_next_seq(struct txring *t, uint32_t next)
+{
+	t->have_last_seq = 1;
+	t->last_seq = next - 1;
+}
+
+static struct tx_comp *comp_at(struct txring *t, unsigned int i)
+{
+	return &t->c[(t->c_head + i) % TXRING_COMP];
+}
+
+static struct tx_comp *comp_push(struct txring *t)
+{
+	struct tx_comp *c;
+
+	if (t->c_len == TXRING_COMP)
+		return NULL;
+	c = comp_at(t, t->c_len++);
+	memset(c, 0, sizeof(*c));
+	return c;
+}
+
+static void fail_frame(struct txring *t, uint32_t seq, int err)
+{
+	struct tx_comp *c = t->c_len ? comp_at(t, t->c_len - 1) : NULL;
+
+	/* consecutive failures collapse into one TX_FAIL */
+	if (c && !c->is_echo && c->err == err) {
+		c->seq = seq;
+		c->nframes++;
+		return;
+	}
+	c = comp_push(t);
+	if (!c) {
+		/* the ring is larger than any window; never reached */
+		t->report(t->arg, seq, 1, err);
+		return;
+	}
+	c->err = err;
+	c->seq = seq;
+	c->nframes = 1;
+}
+
+void txring_flush(struct txring *t)
+{
+	int have_done = 0;
+	uint32_t done = 0, done_n = 0;
+
+	while (t->c_len) {
+		struct tx_comp *c = comp_at(t, 0);
+
+		if (c->is_echo) {
+			if (!c->replied)
+				break;
+			if (c->has_seq) {
+				have_done = 1;
+				done = c->seq;
+				done_n += c->nframes;
+			}
+		} else {
+			if (have_done)
+				t->report(t->arg, done, done_n, 0);
+			have_done = 0;
+			done_n = 0;
+			t->report(t->arg, c->seq, c->nframes, c->err);
+		}
+		t->c_head = (t->c_head + 1) % TXRING_COMP;
+		t->c_len--;
+	}
+	if (have_done)
+		t->report(t->arg, done, done_n, 0);
+}
+
+void txring_add(struct txring *t, uint32_t seq, const struct proto_frame *f,
+		int err)
+{
+	struct tx_pending *e;
+
+	t->have_last_seq = 1;
+	t->last_seq = seq;
+	if (!err && t->q_len == TXRING_QUEUE)
+		err = ENOBUFS;
+	if (err) {
+		fail_frame(t, seq, err);
+		txring_flush(t);
+		return;
+	}
+	e = &t->q[(t->q_head + t->q_len++) % TXRING_QUEUE];
+	e->seq = seq;
+	e->f = *f;
+}
+
+const struct tx_pending *txring_head(const struct txring *t)
+{
+	return t->q_len ? &t->q[t->q_head] : NULL;
+}
+
+static uint32_t pop(struct txring *t)
+{
+	uint32_t seq = t->q[t->q_head].seq;
+
+	t->q_head = (t->q_head + 1) % TXRING_QUEUE;
+	t->q_len--;
+	return seq;
+}
+
+void txring_sent(struct txring *t)
+{
+	t->batch_last = pop(t);
+	t->batch_n++;
+}
+
+void txring_refused(struct txring *t, int err)
+{
+	fail_frame(t, pop(t), err);
+}
+
+int txring_batch_open(const struct txring *t)
+{
+	return t->batch_n != 0;
+}
+
+void txring_close_batch(struct txring *t)
+{
+	struct tx_comp *c;
+
+	if (!t->batch_n)
+		return;
+	/* txring_room() was asked before each send: there is a slot */
+	c = comp_push(t);
+	if (c) {
+		c->is_echo = 1;
+		c->has_seq = 1;
+		c->seq = t->batch_last;
+		c->nframes = t->batch_n;
+	}
+	t->batch_n = 0;
+}
+
+int txring_room(const struct txring *t, unsigned int n)
+{
+	return t->c_len + n < TXRING_COMP;
+}
+
+int txring_barrier(struct txring *t)
+{
+	struct tx_comp *c;
+
+	if (!txring_room(t, 1))
+		return -1;
+	c = comp_push(t);
+	c->is_echo = 1;
+	return 0;
+}
+
+int txring_echo(struct txring *t)
+{
+	unsigned int i;
+
+	for (i = 0; i < t->c_len; i++) {
+		struct tx_comp *c = comp_at(t, i);
+
+		if (c->is_echo && !c->replied) {
+			c->replied = 1;
+			txring_flush(t);
+			return 0;
+		}
+	}
+	return -1;
+}
+
+uint32_t txring_fail_all(struct txring *t, int err)
+{
+	uint32_t n = t->q_len, i;
+
+	/* what the server did confirm is confirmed */
+	txring_flush(t);
+	for (i = 0; i < t->c_len; i++)
+		n += comp_at(t, i)->nframes;
+	n += t->batch_n;
+	t->c_len = t->c_head = 0;
+	t->q_len = t->q_head = 0;
+	t->batch_n = 0;
+	if (n && t->have_last_seq)
+		t->report(t->arg, t->last_seq, n, err);
+	return t->have_last_seq ? n : 0;
+}
+
+unsigned int txring_queued(const struct txring *t)
+{
+	return t->q_len;
+}

@@ -1,0 +1,90 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * The TX completion ring: frames from the kernel waiting to be written,
+ * and the confirmations owed back, in sequence order. Pure code (no I/O):
+ * the caller writes the `< send >` and `< echo >` elements and passes the
+ * ring's reports on to the kernel.
+ *
+ * socketcand handles a session strictly in order, so the reply to an
+ * `< echo >` written behind a batch of sends proves every send before it
+ * reached the remote CAN socket. Only then is the batch confirmed. Frames
+ * the protocol cannot carry fail in their place in the order, because the
+ * kernel's TX_DONE and TX_FAIL both mean "everything up to SEQ".
+ */
+#ifndef RCAND_TXRING_H
+#define RCAND_TXRING_H
+
+#include <stdint.h>
+
+#include "proto.h"
+
+#define TXRING_QUEUE 2048U /* > RCAN_TX_WINDOW_MAX */
+#define TXRING_COMP 4096U
+
+/* A frame from the kernel waiting to be written. */
+struct tx_pending {
+	uint32_t seq;
+	struct proto_frame f;
+};
+
+/* One entry owed to the kernel, in order. */
+struct tx_comp {
+	uint32_t nframes;
+	uint32_t seq;
+	int err; /* TX_FAIL: why */
+	uint8_t is_echo; /* waits for an < echo > reply; else a failure */
+	uint8_t has_seq; /* an echo behind sends (not a heartbeat) */
+	uint8_t replied;
+};
+
+/* Every frame up to seq is settled: done (err == 0) or failed (err). */
+typedef void (*txring_report_fn)(void *arg, uint32_t seq, uint32_t nframes,
+				 int err);
+
+struct txring {
+	struct tx_pending q[TXRING_QUEUE];
+	unsigned int q_head, q_len;
+	struct tx_comp c[TXRING_COMP];
+	unsigned int c_head, c_len;
+	uint32_t batch_n, batch_last; /* sends written since the last echo */
+	int have_last_seq;
+	uint32_t last_seq; /* newest seq from the kernel */
+	txring_report_fn report;
+	void *arg;
+};
+
+void txring_init(struct txring *t, txring_report_fn report, void *arg);
+/* The kernel's next seq, from LINK_NEW/LINK_ATTACH: older ones are not ours. */
+void txring_set_next_seq(struct txring *t, uint32_t next);
+
+/* A frame from the kernel. err != 0: it cannot be sent (no session), fail
+ * it in order. A full queue fails it with ENOBUFS. */
+void txring_add(struct txring *t, uint32_t seq, const struct proto_frame *f,
+		int err);
+/* The oldest frame not yet written, or NULL. */
+const struct tx_pending *txring_head(const struct txring *t);
+/* The head was written as a `< send >`: it joins the open batch. */
+void txring_sent(struct txring *t);
+/* The head cannot be written: it fails with err, in order. The open batch
+ * must be closed first. */
+void txring_refused(struct txring *t, int err);
+/* Sends written since the last batch close. */
+int txring_batch_open(const struct txring *t);
+/* The caller wrote an `< echo >` behind the open batch. */
+void txring_close_batch(struct txring *t);
+/* Free entries for at least n more completions. */
+int txring_room(const struct txring *t, unsigned int n);
+/* A heartbeat `< echo >` with no sends: it keeps its place in the order.
+ * -1 when the ring is full (then write no echo). */
+int txring_barrier(struct txring *t);
+/* An `< echo >` reply: the oldest echo waiting is answered; reports what is
+ * settled. -1 when no echo was waiting. */
+int txring_echo(struct txring *t);
+/* Report everything at the head that is settled. */
+void txring_flush(struct txring *t);
+/* The session is gone: report what the server confirmed, fail the rest
+ * (queued or unconfirmed) up to the newest seq. Returns the frames failed. */
+uint32_t txring_fail_all(struct txring *t, int err);
+unsigned int txring_queued(const struct txring *t);
+
+#endif
