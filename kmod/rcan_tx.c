@@ -175,6 +175,28 @@ static void rcan_tx_flush_locked(struct rcan_link *link)
 	rcan_tx_fail_range_locked(link, link->tx_next - n, n, true);
 }
 
+/*
+ * Only a frame of the link's kind goes to the helper. The CAN core's own
+ * check is not enough: AF_PACKET (CAP_NET_RAW, which a user namespace
+ * grants) can hand any skb it lets through, on 6.1 a CAN XL skb whatever
+ * the MTU, whose flags byte would be read as a length past the frame's
+ * end. So: a classic frame, or on an FD link an FD frame with a length a
+ * DLC can say and no RTR (FD has no remote frames).
+ */
+static bool rcan_tx_skb_valid(const struct rcan_link *link,
+			      const struct sk_buff *skb)
+{
+	const struct canfd_frame *cfd = (const struct canfd_frame *)skb->data;
+
+	if (skb->protocol == htons(ETH_P_CAN))
+		return can_is_can_skb(skb);
+	if (skb->protocol != htons(ETH_P_CANFD) ||
+	    !(link->flags & RCAN_LINK_F_FD) || !can_is_canfd_skb(skb))
+		return false;
+	return !(cfd->can_id & CAN_RTR_FLAG) &&
+	       cfd->len == can_fd_dlc2len(can_fd_len2dlc(cfd->len));
+}
+
 netdev_tx_t rcan_start_xmit(struct sk_buff *skb, struct net_device *dev)
 {
 	struct rcan_link *link = rcan_link(dev);
@@ -185,6 +207,8 @@ netdev_tx_t rcan_start_xmit(struct sk_buff *skb, struct net_device *dev)
 		return NETDEV_TX_OK;
 
 	spin_lock(&link->tx_lock);
+	if (!rcan_tx_skb_valid(link, skb))
+		goto drop;
 	if (!rcan_tx_ready_locked(link)) {
 		/* Carrier is off and the queue stopped: this one raced. */
 		netif_stop_queue(dev);

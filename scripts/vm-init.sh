@@ -26,6 +26,7 @@ done
 mount -t tmpfs tmpfs $R/var/lib 2>/dev/null
 mkdir -p $R/run/rcan-out $R/run/netns $R/run/lock
 mount -t 9p -o "$opts,cache=none" rcanout $R/run/rcan-out
+: >$R/run/rcan-out/booted # the kernel came up: scripts/vm-run boots no more
 # The tree comes as a share of its own (scripts/vm-run), mounted at its own
 # path once the tmpfs mounts above are in place: one of them may hide it.
 tree=$(cat $R/run/rcan-out/tree-path)
