@@ -27,6 +27,8 @@ deb-version:
 		exit 1; \
 	fi
 
+# dpkg-buildpackage runs as a build of its own: not silenced (make -s) or
+# tied to this make's jobserver by the flags make exports.
 deb: deps deb-version
 	@git rev-parse --git-dir >/dev/null 2>&1 || \
 		{ echo "make deb: copies the files of the git tree; this is none" >&2; exit 1; }
@@ -34,7 +36,8 @@ deb: deps deb-version
 	mkdir -p $(DEB_SRC)
 	$(DEB_TREE_FILES) | xargs -0 sh -c 'for f; do [ -e "$$f" ] && printf "%s\n" "$$f"; done' sh | \
 		tar -cf - -T - | tar -xf - -C $(DEB_SRC)
-	cd $(DEB_SRC) && dpkg-buildpackage -us -uc -b
+	cd $(DEB_SRC) && env -u MAKEFLAGS -u MFLAGS -u MAKELEVEL \
+		dpkg-buildpackage -us -uc -b
 	@ls -l $(DEB_DIR)/*.deb
 
 # --fail-on warning: a warning is either fixed or overridden, with the
