@@ -324,7 +324,9 @@ free:
  * The helper's report of the remote controller's state. A change becomes
  * an error frame with the counters, as a hardware driver sends one from
  * its error interrupt; bus-off takes the carrier away until the remote
- * recovers. Called under rtnl, which also serialises open and stop.
+ * recovers, and only that recovery is a restart. can_change_state() counts
+ * the warning, passive and bus-off transitions itself. Called under rtnl,
+ * which also serialises open and stop.
  */
 void rcan_set_can_state(struct rcan_link *link, u32 state, u16 txerr, u16 rxerr)
 {
@@ -332,6 +334,7 @@ void rcan_set_can_state(struct rcan_link *link, u32 state, u16 txerr, u16 rxerr)
 	enum can_state tx_state, rx_state;
 	struct can_frame *cf;
 	struct sk_buff *skb;
+	bool deliver;
 
 	ASSERT_RTNL();
 	WRITE_ONCE(link->txerr, txerr);
@@ -343,15 +346,25 @@ void rcan_set_can_state(struct rcan_link *link, u32 state, u16 txerr, u16 rxerr)
 	tx_state = txerr >= rxerr ? state : CAN_STATE_ERROR_ACTIVE;
 	rx_state = txerr <= rxerr ? state : CAN_STATE_ERROR_ACTIVE;
 	spin_lock_bh(&link->tx_lock);
+	if (link->can.state == CAN_STATE_BUS_OFF &&
+	    state < CAN_STATE_BUS_OFF) {
+		link->can.can_stats.restarts++;
+		if (cf)
+			cf->can_id |= CAN_ERR_RESTARTED;
+	}
 	can_change_state(dev, cf, tx_state, rx_state);
-	if (state == CAN_STATE_BUS_OFF)
-		link->can.can_stats.bus_off++;
-	else if (state == CAN_STATE_ERROR_ACTIVE && cf)
-		cf->can_id |= CAN_ERR_RESTARTED;
 	rcan_update_carrier_locked(link);
+	/* As FRAMES_RX: a controller that is down hears nothing. */
+	deliver = !link->dead && netif_running(dev);
+	if (skb && !deliver)
+		dev->stats.rx_dropped++;
 	spin_unlock_bh(&link->tx_lock);
 	if (!skb)
 		return;
+	if (!deliver) {
+		kfree_skb(skb);
+		return;
+	}
 	cf->can_id |= CAN_ERR_CNT;
 	cf->data[6] = txerr > 255 ? 255 : txerr;
 	cf->data[7] = rxerr > 255 ? 255 : rxerr;

@@ -239,6 +239,147 @@ TEST(foreign_skbs_from_a_user_namespace_are_dropped)
 	EXPECT_EQ(0, WEXITSTATUS(status));
 }
 
+/* can_stats as "ip -details -statistics link show" prints them. */
+struct can_counters {
+	unsigned long restarts, bus_errors, arbit_lost, warn, passive, bus_off;
+};
+
+static int can_counters(const char *ifname, struct can_counters *c)
+{
+	char cmd[128], line[256];
+	bool next = false;
+	int rc = -1;
+	FILE *p;
+
+	snprintf(cmd, sizeof(cmd), "ip -details -statistics link show %s",
+		 ifname);
+	p = popen(cmd, "r");
+	if (!p)
+		return -1;
+	while (fgets(line, sizeof(line), p)) {
+		if (next) {
+			rc = sscanf(line, "%lu %lu %lu %lu %lu %lu",
+				    &c->restarts, &c->bus_errors,
+				    &c->arbit_lost, &c->warn, &c->passive,
+				    &c->bus_off) == 6 ?
+				     0 :
+				     -1;
+			break;
+		}
+		next = strstr(line, "re-started") != NULL;
+	}
+	pclose(p);
+	return rc;
+}
+
+static int set_state(struct rnl *nl, uint32_t ifindex, uint32_t state)
+{
+	static struct rmsg m;
+
+	rmsg_init(&m, nl->family, RCAN_CMD_LINK_SET, 0);
+	rmsg_u32(&m, RCAN_ATTR_IFINDEX, ifindex);
+	rmsg_u32(&m, RCAN_ATTR_CAN_STATE, state);
+	rmsg_u16(&m, RCAN_ATTR_TXERR, state == 3 ? 256 : state * 100);
+	return rnl_request(nl, &m, NULL, NULL);
+}
+
+/* The next error frame on @s within a second, or can_id 0. */
+static uint32_t next_error_frame(int s)
+{
+	struct can_frame cf;
+
+	if (!wait_readable(s, 1000) || read(s, &cf, sizeof(cf)) != sizeof(cf))
+		return 0;
+	return cf.can_id;
+}
+
+/*
+ * As a real controller's driver counts them: bus-off once per bus-off,
+ * and a restart only when the controller comes back from bus-off, not on
+ * every return to error-active (warning -> active is no restart).
+ */
+TEST(bus_off_and_restart_counted_as_a_driver_does)
+{
+	can_err_mask_t mask = CAN_ERR_MASK;
+	struct can_counters c;
+	struct rnl nl;
+	struct rlink l;
+	uint32_t id;
+	int s;
+
+	ASSERT_EQ(0, rnl_open(&nl));
+	ASSERT_EQ(0, new_link(&nl, 0, &l));
+	s = can_open(l.ifindex, false);
+	ASSERT_GE(s, 0);
+	ASSERT_EQ(0, setsockopt(s, SOL_CAN_RAW, CAN_RAW_ERR_FILTER, &mask,
+				sizeof(mask)));
+
+	ASSERT_EQ(0, set_state(&nl, l.ifindex, 1 /* warning */));
+	id = next_error_frame(s);
+	EXPECT_TRUE(id & CAN_ERR_CRTL);
+	ASSERT_EQ(0, set_state(&nl, l.ifindex, 0 /* active */));
+	id = next_error_frame(s);
+	EXPECT_TRUE(id & CAN_ERR_FLAG);
+	EXPECT_FALSE(id & CAN_ERR_RESTARTED);
+	ASSERT_EQ(0, can_counters(l.ifname, &c));
+	EXPECT_EQ(0ul, c.restarts);
+	EXPECT_EQ(1ul, c.warn);
+
+	ASSERT_EQ(0, set_state(&nl, l.ifindex, 3 /* bus-off */));
+	id = next_error_frame(s);
+	EXPECT_TRUE(id & CAN_ERR_BUSOFF);
+	ASSERT_EQ(0, can_counters(l.ifname, &c));
+	EXPECT_EQ(1ul, c.bus_off);
+	EXPECT_EQ(0ul, c.restarts);
+
+	ASSERT_EQ(0, set_state(&nl, l.ifindex, 0 /* active */));
+	id = next_error_frame(s);
+	EXPECT_TRUE(id & CAN_ERR_RESTARTED);
+	ASSERT_EQ(0, can_counters(l.ifname, &c));
+	EXPECT_EQ(1ul, c.bus_off);
+	EXPECT_EQ(1ul, c.restarts);
+
+	close(s);
+	rnl_ifindex_cmd(&nl, RCAN_CMD_LINK_DEL, l.ifindex, NULL);
+	rnl_close(&nl);
+}
+
+/*
+ * A controller that is down hears nothing on its bus: a state change the
+ * remote reports then is recorded (ip shows it) but delivers no error
+ * frame, and counts as dropped, as FRAMES_RX does with frames.
+ */
+TEST(state_change_while_down_delivers_nothing)
+{
+	can_err_mask_t mask = CAN_ERR_MASK;
+	struct rlink before, after;
+	struct rnl nl;
+	struct rlink l;
+	int s;
+
+	ASSERT_EQ(0, rnl_open(&nl));
+	ASSERT_EQ(0, new_link(&nl, 0, &l));
+	s = can_open(l.ifindex, false);
+	ASSERT_GE(s, 0);
+	ASSERT_EQ(0, setsockopt(s, SOL_CAN_RAW, CAN_RAW_ERR_FILTER, &mask,
+				sizeof(mask)));
+	ASSERT_EQ(0, if_set_up(l.ifname, false));
+	/* The socket reports ENETDOWN once: take it, it is not a frame. */
+	ASSERT_TRUE(wait_readable(s, 1000));
+	ASSERT_EQ(-1, read(s, &mask, sizeof(mask)));
+	ASSERT_EQ(ENETDOWN, errno);
+	before = get_link(&nl, l.ifindex);
+	ASSERT_EQ(0, set_state(&nl, l.ifindex, 2 /* passive */));
+	EXPECT_FALSE(wait_readable(s, 300));
+	after = get_link(&nl, l.ifindex);
+	EXPECT_EQ(2u, after.can_state);
+	EXPECT_EQ(before.stats[RCAN_STATS_RX_DROPPED] + 1,
+		  after.stats[RCAN_STATS_RX_DROPPED]);
+	close(s);
+	rnl_ifindex_cmd(&nl, RCAN_CMD_LINK_DEL, l.ifindex, NULL);
+	rnl_close(&nl);
+}
+
 /* NOLINTEND(bugprone-suspicious-semicolon) */
 
 TEST_HARNESS_MAIN
