@@ -31,18 +31,29 @@ uninstall:
 	rm -f $(addprefix $(DESTDIR),$(INSTALLED))
 	-rmdir $(DESTDIR)$(SYSCONFDIR)/rcan 2>/dev/null
 
+# The module's sources as DKMS gets them: no build products, and not the
+# probe results of whatever kernel the tree was last built for.
+DKMS_FILES := kmod/Kbuild kmod/Makefile kmod/probe.sh $(wildcard kmod/*.c) \
+	$(filter-out kmod/rcan_probes.h,$(wildcard kmod/*.h))
+
 # Idempotent: an earlier registration of the same version is removed first.
+# Builds for every installed kernel that has its headers, as DKMS itself
+# does after a kernel upgrade (dkms autoinstall); a kernel rcan cannot
+# support is skipped by dkms.conf's BUILD_EXCLUSIVE_KERNEL, not failed.
 dkms-install:
 	-dkms remove rcan/$(RCAN_VERSION) --all >/dev/null 2>&1
 	rm -rf $(DKMS_SRC)
-	install -d $(DKMS_SRC)/kmod $(DKMS_SRC)/include/uapi/linux
-	cp kmod/Kbuild kmod/Makefile kmod/*.c kmod/*.h $(DKMS_SRC)/kmod/
+	install -d $(DKMS_SRC)/kmod/probes $(DKMS_SRC)/include/uapi/linux
+	cp $(DKMS_FILES) $(DKMS_SRC)/kmod/
+	cp kmod/probes/*.c $(DKMS_SRC)/kmod/probes/
 	cp include/uapi/linux/rcan.h $(DKMS_SRC)/include/uapi/linux/
 	cp VERSION $(DKMS_SRC)/
 	sed 's/@VERSION@/$(RCAN_VERSION)/' dkms.conf >$(DKMS_SRC)/dkms.conf
 	dkms add rcan/$(RCAN_VERSION)
-	dkms build rcan/$(RCAN_VERSION) -k $(KVER)
-	dkms install rcan/$(RCAN_VERSION) -k $(KVER)
+	for k in $$(cd /lib/modules && ls); do \
+		[ -e /lib/modules/$$k/build/Makefile ] || continue; \
+		dkms autoinstall -k $$k || exit 1; \
+	done
 
 dkms-uninstall:
 	-dkms remove rcan/$(RCAN_VERSION) --all

@@ -19,25 +19,46 @@ PACKAGES="
 	debhelper dh-dkms dpkg-dev lintian git linux-headers-6.12-amd64
 "
 
-missing=""
-for p in $PACKAGES; do
-	status=$(dpkg-query -W -f='${db:Status-Abbrev}' "$p" 2>/dev/null || true)
-	case "$status" in
-	ii*) ;;
-	*) missing="$missing $p" ;;
-	esac
-done
+# Debian 12's second kernel line, 6.12 (Debian 13's kernel too): make check
+# tests rcan.ko on it as well. Its headers metapackage names the newest
+# 6.12 release; the image to boot is that release's unsigned one, which has
+# no metapackage of its own.
+kernel_612() {
+	dpkg-query -W -f='${Depends}' linux-headers-6.12-amd64 2>/dev/null |
+		sed -n 's/.*linux-headers-\(6\.12[^ ,]*-amd64\).*/\1/p'
+}
 
-[ -z "$missing" ] && exit 0
-
-echo "install-deps: installing:$missing"
 if [ "$(id -u)" != 0 ]; then
 	SUDO=sudo
 else
 	SUDO=
 fi
 export DEBIAN_FRONTEND=noninteractive
-$SUDO apt-get update -q >/dev/null
+updated=
+
+# install PACKAGE...: those of them that are not installed, with apt.
+install() {
+	missing=""
+	for p in "$@"; do
+		status=$(dpkg-query -W -f='${db:Status-Abbrev}' "$p" 2>/dev/null || true)
+		case "$status" in
+		ii*) ;;
+		*) missing="$missing $p" ;;
+		esac
+	done
+	[ -z "$missing" ] && return 0
+	echo "install-deps: installing:$missing"
+	if [ -z "$updated" ]; then
+		$SUDO apt-get update -q >/dev/null
+		updated=1
+	fi
+	# shellcheck disable=SC2086
+	$SUDO apt-get install -y -q --no-install-recommends $missing >/dev/null
+	echo "install-deps: done"
+}
+
 # shellcheck disable=SC2086
-$SUDO apt-get install -y -q --no-install-recommends $missing >/dev/null
-echo "install-deps: done"
+install $PACKAGES
+k=$(kernel_612)
+[ -n "$k" ] || { echo "install-deps: no 6.12 kernel release found" >&2; exit 1; }
+install "linux-image-$k-unsigned"

@@ -3,7 +3,8 @@
 # target, so a failure names what failed. Zero findings is the only pass.
 #
 #   checkpatch  checkpatch.pl --strict --no-tree on kmod/* and the uapi header
-#   sparse      the module built with C=2 (sparse on every file) and W=1
+#   sparse      the module built with C=2 (sparse on every file) and W=1,
+#               once for every kernel make check tests (scripts/kver.sh --all)
 #   clang-format --dry-run --Werror with the top .clang-format (kernel style)
 #               on kmod/ and the helper (the project has one style)
 #   cppcheck    on the helper's and the tests' C
@@ -11,17 +12,16 @@
 #   function length  no function of the helper has 80 lines or more
 #
 #   scripts/lint.sh            exit 0 only when every case passed
-# Environment: KDIR (kernel tree for sparse, default Debian's headers),
-# LINT_OUT (logs, default build/lint), LINT_KMOD (the module's sources,
-# default kmod; to check by hand that a planted problem fails the lint on
-# a copy). Tool outputs are kept in LINT_OUT.
+# Environment: LINT_OUT (logs, default build/lint), LINT_KMOD (the module's
+# sources, default kmod; to check by hand that a planted problem fails the
+# lint on a copy). Tool outputs are kept in LINT_OUT.
 set -u
 top=$(cd "$(dirname "$0")/.." && pwd)
 cd "$top" || exit 2
 . tests/lib/ktap.sh
 
 out=${LINT_OUT:-build/lint}
-KDIR=${KDIR:-/usr/src/linux-headers-$(scripts/kver.sh)}
+kernels=$(scripts/kver.sh --all)
 tarball=${RCAN_KSRC_TARBALL:-/usr/src/linux-source-6.1.tar.xz}
 kmod=${LINT_KMOD:-kmod}
 rm -rf "$out"
@@ -31,7 +31,7 @@ mkdir -p "$out"
 userspace_dirs="helper tests/server tests/kernel tests/helper tests/fuzz bench"
 # clang-format covers the kernel side and the helper (and the fuzzer, which
 # is written in the same style); the other tests are free in layout.
-format_dirs="$kmod helper tests/fuzz"
+format_dirs="$kmod $kmod/probes helper tests/fuzz"
 
 nl_cflags=$(pkg-config --cflags libnl-genl-3.0 2>/dev/null)
 ksft=$(scripts/kselftest-headers.sh 2>/dev/null)
@@ -45,7 +45,7 @@ sources() { # DIR PATTERN...: the existing files, sorted, not kbuild's
 	shift
 	for p in "$@"; do
 		ls "$d"/$p 2>/dev/null
-	done | grep -v -E '\.mod\.c$' | sort
+	done | grep -v -E '\.mod\.c$|/rcan_probes\.h$' | sort
 }
 
 # case_from_log NAME LOG: pass when the log is empty, else show it.
@@ -79,19 +79,11 @@ run_checkpatch() { # NAME FILE...
 	fi
 	# --terse: one line per finding; the summary lines are dropped so an
 	# empty log means a clean file.
-	# compat.h is where the project keeps every LINUX_VERSION_CODE guard,
-	# in the usual "LINUX_VERSION_CODE < KERNEL_VERSION(x, y, z)" form:
-	# there (only there) those two checkpatch types are the design.
-	local f rc=0 ignore
+	local f rc=0
 	: >"$log"
 	for f in "$@"; do
-		ignore=
-		case "$f" in
-		*/compat.h) ignore="--ignore LINUX_VERSION_CODE,CONSTANT_COMPARISON" ;;
-		esac
-		# shellcheck disable=SC2086
 		perl "$checkpatch_dir/checkpatch.pl" --strict --no-tree --terse \
-			--show-types --no-summary --color=never $ignore \
+			--show-types --no-summary --color=never \
 			-f "$f" >>"$log" 2>&1 || rc=$?
 	done
 	if [ $rc -ne 0 ] && [ ! -s "$log" ]; then
@@ -100,25 +92,18 @@ run_checkpatch() { # NAME FILE...
 	case_from_log "$name" "$log"
 }
 
-run_sparse() {
-	local name="sparse C=2 W=1 kmod" log=$out/sparse.log
-	local copy=$out/module/kmod
+run_sparse() { # KVER
+	local name="sparse C=2 W=1 kmod ($1)" log=$out/sparse-$1.log
 	# A copy of the module's sources, so the tree's kmod/ objects stay as
-	# they are; include/, VERSION and scripts/ are reachable at the same relative place.
-	rm -rf "$out/module"
-	mkdir -p "$copy"
-	cp "$kmod"/*.c "$kmod"/*.h "$kmod"/Makefile "$copy"/ 2>/dev/null
-	[ -e "$kmod"/Kbuild ] && cp "$kmod"/Kbuild "$copy"/
-	for f in include VERSION scripts; do
-		ln -s "$top/$f" "$out/module/$f"
-	done
-	make -C "$copy" KDIR="$KDIR" C=2 W=1 >"$out/sparse-build.log" 2>&1
+	# they are (the probes run as in any build).
+	scripts/build-kmod.sh "$out/module-$1" "/usr/src/linux-headers-$1" \
+		"$kmod" C=2 W=1 >/dev/null 2>&1
 	local rc=$?
 	# Every warning or error counts. (No filter is needed with Debian's
-	# 6.1 headers: they produce no sparse warning for this module.)
-	grep -E 'warning:|error:' "$out/sparse-build.log" >"$log"
+	# headers: they produce no sparse warning for this module.)
+	grep -E 'warning:|error:' "$out/module-$1/build.log" >"$log"
 	if [ $rc -ne 0 ] && [ ! -s "$log" ]; then
-		tail -n 30 "$out/sparse-build.log" >"$log"
+		tail -n 30 "$out/module-$1/build.log" >"$log"
 	fi
 	case_from_log "$name" "$log"
 }
@@ -212,9 +197,11 @@ set -- $format_dirs
 nformat=$#
 set -- $userspace_dirs
 nuser=$#
-ktap_plan $((4 + nformat + 2 * nuser))
+set -- $kernels
+nkernels=$#
+ktap_plan $((3 + nkernels + nformat + 2 * nuser))
 
-kfiles=$(sources "$kmod" '*.c' '*.h' Makefile Kbuild)
+kfiles=$(sources "$kmod" '*.c' '*.h' Makefile Kbuild probe.sh 'probes/*.c')
 if [ -n "$kfiles" ]; then
 	# shellcheck disable=SC2086
 	run_checkpatch "checkpatch kmod" $kfiles
@@ -222,11 +209,9 @@ else
 	ktap_fail "checkpatch kmod" "no kmod/ sources"
 fi
 run_checkpatch "checkpatch include/uapi/linux/rcan.h" include/uapi/linux/rcan.h
-if [ -e "$kmod"/Makefile ]; then
-	run_sparse
-else
-	ktap_fail "sparse C=2 W=1 kmod" "no kmod/Makefile"
-fi
+for k in $kernels; do
+	run_sparse "$k"
+done
 for d in $format_dirs; do
 	run_clang_format "$d"
 done
