@@ -284,6 +284,7 @@ static int rcan_cmd_link_new(struct sk_buff *skb, struct genl_info *info)
 	u32 window = a[RCAN_ATTR_TX_WINDOW] ?
 			     nla_get_u32(a[RCAN_ATTR_TX_WINDOW]) :
 			     RCAN_TX_WINDOW_DEFAULT;
+	u32 first_seq = a[RCAN_ATTR_SEQ] ? nla_get_u32(a[RCAN_ATTR_SEQ]) : 0;
 	struct net_device *dev;
 	int err;
 
@@ -293,7 +294,7 @@ static int rcan_cmd_link_new(struct sk_buff *skb, struct genl_info *info)
 		return -EINVAL;
 	}
 	dev = rcan_link_create(genl_info_net(info), name, flags, window,
-			       info->extack);
+			       first_seq, info->extack);
 	if (IS_ERR(dev))
 		return PTR_ERR(dev);
 	dev_hold(dev);

@@ -8,6 +8,7 @@
  */
 #include <linux/can/skb.h>
 #include <linux/ethtool.h>
+#include <linux/log2.h>
 #include <linux/net_tstamp.h>
 #include <linux/rtnetlink.h>
 
@@ -62,8 +63,7 @@ void rcan_update_carrier_locked(struct rcan_link *link)
 		return;
 	}
 	netif_carrier_on(dev);
-	if (netif_running(dev) && rcan_tx_inflight(link) < link->window)
-		netif_wake_queue(dev);
+	rcan_tx_maybe_wake_locked(link);
 }
 
 static int rcan_open(struct net_device *dev)
@@ -118,6 +118,8 @@ static void rcan_uninit(struct net_device *dev)
 	link->owner_net = NULL;
 	rcan_update_carrier_locked(link);
 	spin_unlock_bh(&link->tx_lock);
+
+	rcan_tx_uninit(link);
 
 	spin_lock_bh(&rcan_links_lock);
 	list_del_init(&link->node);
@@ -260,14 +262,16 @@ static void rcan_destructor(struct net_device *dev)
 }
 
 struct net_device *rcan_link_create(struct net *net, const char *name,
-				    u32 flags, u32 window,
+				    u32 flags, u32 window, u32 first_seq,
 				    struct netlink_ext_ack *extack)
 {
+	unsigned int slots = roundup_pow_of_two(window);
 	struct net_device *dev;
 	struct rcan_link *link;
 	int err;
 
-	dev = alloc_candev(sizeof(*link), window);
+	/* Echo slots: a power of two, see rcan_tx.c. */
+	dev = alloc_candev(sizeof(*link), slots);
 	if (!dev)
 		return ERR_PTR(-ENOMEM);
 	dev_net_set(dev, net);
@@ -275,6 +279,8 @@ struct net_device *rcan_link_create(struct net *net, const char *name,
 	link->dev = dev;
 	link->flags = flags;
 	link->window = window;
+	link->slot_mask = slots - 1;
+	rcan_tx_init(link, first_seq);
 	INIT_LIST_HEAD(&link->node);
 	mutex_init(&link->rx_mutex);
 	spin_lock_init(&link->tx_lock);
@@ -346,8 +352,7 @@ void rcan_set_can_state(struct rcan_link *link, u32 state, u16 txerr, u16 rxerr)
 	tx_state = txerr >= rxerr ? state : CAN_STATE_ERROR_ACTIVE;
 	rx_state = txerr <= rxerr ? state : CAN_STATE_ERROR_ACTIVE;
 	spin_lock_bh(&link->tx_lock);
-	if (link->can.state == CAN_STATE_BUS_OFF &&
-	    state < CAN_STATE_BUS_OFF) {
+	if (link->can.state == CAN_STATE_BUS_OFF && state < CAN_STATE_BUS_OFF) {
 		link->can.can_stats.restarts++;
 		if (cf)
 			cf->can_id |= CAN_ERR_RESTARTED;

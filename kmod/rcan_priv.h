@@ -36,7 +36,8 @@ struct rcan_link {
 	struct net_device *dev;
 	struct list_head node; /* rcan_links, under rcan_links_lock */
 	u32 flags; /* RCAN_LINK_F_*, fixed at creation */
-	u32 window; /* frames in flight at most, == can.echo_skb_max */
+	u32 window; /* frames in flight at most */
+	u32 slot_mask; /* echo slots - 1: their number is a power of two */
 
 	struct mutex rx_mutex; /* serialises FRAMES_RX delivery */
 
@@ -47,6 +48,9 @@ struct rcan_link {
 	bool connected; /* the helper reports its remote session up */
 	u32 tx_next; /* sequence number of the next frame */
 	u32 tx_oldest; /* oldest frame not yet confirmed or failed */
+	u32 tx_sent; /* first frame the owner has not been sent yet */
+	struct sk_buff_head tx_unsent; /* finished FRAMES_TX, owner was full */
+	struct delayed_work tx_retry; /* sends tx_unsent again */
 	struct sk_buff *tx_msg; /* FRAMES_TX being filled */
 	void *tx_hdr; /* its genetlink header */
 	struct nlattr *tx_nest; /* its RCAN_ATTR_FRAMES */
@@ -69,7 +73,7 @@ extern struct list_head rcan_links;
 
 /* rcan_netdev.c */
 struct net_device *rcan_link_create(struct net *net, const char *name,
-				    u32 flags, u32 window,
+				    u32 flags, u32 window, u32 first_seq,
 				    struct netlink_ext_ack *extack);
 bool rcan_is_link(const struct net_device *dev);
 struct net_device *rcan_dev_get(struct net *net, u32 ifindex);
@@ -91,10 +95,13 @@ int rcan_netlink_notifier_register(void);
 void rcan_netlink_notifier_unregister(void);
 
 /* rcan_tx.c */
+void rcan_tx_init(struct rcan_link *link, u32 first_seq);
+void rcan_tx_uninit(struct rcan_link *link);
 netdev_tx_t rcan_start_xmit(struct sk_buff *skb, struct net_device *dev);
 int rcan_tx_complete(struct rcan_link *link, bool by_count, u32 arg, bool ok,
 		     int why, struct netlink_ext_ack *extack);
 void rcan_tx_fail_all_locked(struct rcan_link *link);
+void rcan_tx_maybe_wake_locked(struct rcan_link *link);
 u32 rcan_tx_inflight(const struct rcan_link *link);
 
 /* rcan_rx.c */

@@ -6,14 +6,32 @@
  * (freed, tx_dropped + tx_errors). This is what a hardware driver does
  * between ndo_start_xmit and its TX-complete interrupt.
  *
- * Sequence numbers are u32, per link, handed out in order; frame SEQ sits
- * in echo slot SEQ % window. At most window frames are unconfirmed; the
- * queue stops there and wakes when the helper confirms or fails some.
+ * Sequence numbers are u32, per link, handed out in order. At most window
+ * frames are unconfirmed; the queue stops there and wakes when the helper
+ * confirms or fails some. Frame SEQ sits in echo slot SEQ & slot_mask: the
+ * number of slots is the window rounded up to a power of two, which
+ * divides 2^32, so two frames in flight never share a slot, not even
+ * across the wrap of the sequence numbers.
+ *
+ * When the owner's socket is full, a finished FRAMES_TX waits in
+ * tx_unsent with the queue stopped, and is sent again on the owner's next
+ * verdict or from tx_retry: the sender is slowed, no frame is lost.
  */
 #include <linux/can/skb.h>
 #include <net/genetlink.h>
 
 #include "rcan_priv.h"
+
+/* How many frames a FRAMES_TX in tx_unsent carries, after netlink's part. */
+struct rcan_tx_cb {
+	struct netlink_skb_parms nl;
+	u32 frames;
+};
+
+#define RCAN_TX_CB(skb) ((struct rcan_tx_cb *)(skb)->cb)
+
+/* Retry period while the owner's socket is full. */
+#define RCAN_TX_RETRY_JIFFIES max(1UL, msecs_to_jiffies(2))
 
 static bool rcan_seq_before(u32 a, u32 b)
 {
@@ -27,7 +45,7 @@ u32 rcan_tx_inflight(const struct rcan_link *link)
 
 static unsigned int rcan_slot(const struct rcan_link *link, u32 seq)
 {
-	return seq % link->window;
+	return seq & link->slot_mask;
 }
 
 /*
@@ -134,45 +152,108 @@ void rcan_tx_fail_all_locked(struct rcan_link *link)
 {
 	u32 n = rcan_tx_inflight(link);
 
+	lockdep_assert_held(&link->tx_lock);
 	if (link->tx_msg) {
 		nlmsg_free(link->tx_msg);
 		link->tx_msg = NULL;
 	}
+	skb_queue_purge(&link->tx_unsent);
 	if (n)
 		netdev_dbg(link->dev, "%u frames in flight failed\n", n);
 	rcan_tx_fail_range_locked(link, link->tx_oldest, n, false);
 	link->tx_oldest = link->tx_next;
+	link->tx_sent = link->tx_next;
 }
 
 /*
- * Send the message under construction to the owner. tx_lock is held, so
- * the owner cannot be forgotten meanwhile (the release notifier takes
- * tx_lock), and its socket pins its namespace.
+ * Send what waits in tx_unsent to the owner, oldest first, until its
+ * socket refuses one. tx_lock is held, so the owner cannot be forgotten
+ * meanwhile (the release notifier takes tx_lock), and its socket pins its
+ * namespace. netlink frees what it is given even when it fails, so it gets
+ * a clone and the message stays here until it went through.
  */
+static void rcan_tx_push_locked(struct rcan_link *link)
+{
+	struct sk_buff *msg, *clone;
+	int err;
+
+	lockdep_assert_held(&link->tx_lock);
+	while ((msg = skb_peek(&link->tx_unsent))) {
+		clone = skb_clone(msg, GFP_ATOMIC);
+		err = clone ? genlmsg_unicast(link->owner_net, clone,
+					      link->owner_portid) :
+			      -ENOMEM;
+		if (err == -ECONNREFUSED) {
+			/* The owner's socket is gone; the notifier may not
+			 * know yet.
+			 */
+			netdev_dbg(link->dev, "owner socket gone, detaching\n");
+			rcan_detach_locked(link);
+			return;
+		}
+		if (err) {
+			/* Full (or no memory): keep it, slow the sender. */
+			netif_stop_queue(link->dev);
+			mod_delayed_work(rcan_wq, &link->tx_retry,
+					 RCAN_TX_RETRY_JIFFIES);
+			return;
+		}
+		__skb_unlink(msg, &link->tx_unsent);
+		link->tx_sent += RCAN_TX_CB(msg)->frames;
+		consume_skb(msg);
+	}
+}
+
+/* Finish the message under construction and send it, after older ones. */
 static void rcan_tx_flush_locked(struct rcan_link *link)
 {
 	struct sk_buff *msg = link->tx_msg;
-	u32 n = link->tx_msg_frames;
-	int err;
 
 	if (!msg)
 		return;
 	link->tx_msg = NULL;
 	nla_nest_end(msg, link->tx_nest);
 	genlmsg_end(msg, link->tx_hdr);
-	err = genlmsg_unicast(link->owner_net, msg, link->owner_portid);
-	if (!err)
-		return;
-	if (err == -ECONNREFUSED) {
-		/* The owner's socket is gone; the notifier may not know yet. */
-		netdev_dbg(link->dev, "owner socket gone, detaching\n");
-		rcan_detach_locked(link);
-		return;
+	RCAN_TX_CB(msg)->frames = link->tx_msg_frames;
+	__skb_queue_tail(&link->tx_unsent, msg);
+	rcan_tx_push_locked(link);
+}
+
+/* The queue may run again: nothing waits for the owner, room in the window. */
+void rcan_tx_maybe_wake_locked(struct rcan_link *link)
+{
+	if (rcan_tx_ready_locked(link) && netif_running(link->dev) &&
+	    skb_queue_empty(&link->tx_unsent) &&
+	    rcan_tx_inflight(link) < link->window)
+		netif_wake_queue(link->dev);
+}
+
+static void rcan_tx_retry_fn(struct work_struct *work)
+{
+	struct rcan_link *link =
+		container_of(to_delayed_work(work), struct rcan_link, tx_retry);
+
+	spin_lock_bh(&link->tx_lock);
+	if (rcan_tx_ready_locked(link)) {
+		rcan_tx_push_locked(link);
+		rcan_tx_maybe_wake_locked(link);
 	}
-	/* The helper's receive buffer is full: these frames cannot go. */
-	net_warn_ratelimited("%s: helper not reading (%d), %u frames dropped\n",
-			     link->dev->name, err, n);
-	rcan_tx_fail_range_locked(link, link->tx_next - n, n, true);
+	spin_unlock_bh(&link->tx_lock);
+}
+
+void rcan_tx_init(struct rcan_link *link, u32 first_seq)
+{
+	link->tx_next = first_seq;
+	link->tx_oldest = first_seq;
+	link->tx_sent = first_seq;
+	skb_queue_head_init(&link->tx_unsent);
+	INIT_DELAYED_WORK(&link->tx_retry, rcan_tx_retry_fn);
+}
+
+/* The link is dead (ndo_uninit): no retry may run after this. */
+void rcan_tx_uninit(struct rcan_link *link)
+{
+	cancel_delayed_work_sync(&link->tx_retry);
 }
 
 /*
@@ -236,7 +317,11 @@ netdev_tx_t rcan_start_xmit(struct sk_buff *skb, struct net_device *dev)
 	}
 	link->tx_msg_frames++;
 	link->tx_next++;
-	can_put_echo_skb(skb, dev, rcan_slot(link, seq), 0);
+	/* Cannot fail: the slot is free (see the top of this file). It frees
+	 * the skb if it does; the helper's verdict then finds an empty slot.
+	 */
+	if (can_put_echo_skb(skb, dev, rcan_slot(link, seq), 0))
+		dev->stats.tx_dropped++;
 
 	if (rcan_tx_inflight(link) >= link->window)
 		netif_stop_queue(dev);
@@ -276,11 +361,31 @@ static struct sk_buff *rcan_take_echo_skb(struct rcan_link *link,
 }
 
 /*
- * The helper's verdict on the oldest frames: every frame up to and
- * including SEQ (@by_count false, @arg the SEQ) or the @arg oldest ones.
- * Confirmed frames are echoed and counted, failed ones freed and counted
- * as dropped and errors. A SEQ older than the oldest frame in flight is
- * a late verdict on frames already settled (failed on detach): a no-op.
+ * The last frame of the @count oldest the owner was sent and that still
+ * wait for a verdict (slots the kernel settled itself do not count), or
+ * false when fewer wait.
+ */
+static bool rcan_tx_nth_sent(const struct rcan_link *link, u32 count, u32 *seq)
+{
+	u32 s;
+
+	for (s = link->tx_oldest; count && rcan_seq_before(s, link->tx_sent);
+	     s++) {
+		if (link->can.echo_skb[rcan_slot(link, s)] && !--count) {
+			*seq = s;
+			return true;
+		}
+	}
+	return false;
+}
+
+/*
+ * The helper's verdict on the oldest frames it was sent: every frame up
+ * to and including SEQ (@by_count false, @arg the SEQ) or the @arg oldest
+ * ones. Confirmed frames are echoed and counted, failed ones freed and
+ * counted as dropped and errors. A SEQ older than the oldest frame in
+ * flight is a late verdict on frames already settled (failed on detach):
+ * a no-op. The owner is reading: what waits for it goes out now.
  */
 int rcan_tx_complete(struct rcan_link *link, bool by_count, u32 arg, bool ok,
 		     int why, struct netlink_ext_ack *extack)
@@ -294,15 +399,14 @@ int rcan_tx_complete(struct rcan_link *link, bool by_count, u32 arg, bool ok,
 	__skb_queue_head_init(&echoes);
 	spin_lock_bh(&link->tx_lock);
 	if (by_count) {
-		if (arg > rcan_tx_inflight(link)) {
+		if (!rcan_tx_nth_sent(link, arg, &upto)) {
 			spin_unlock_bh(&link->tx_lock);
 			NL_SET_ERR_MSG(extack, "fewer frames are in flight");
 			return -ERANGE;
 		}
-		upto = link->tx_oldest + arg - 1;
 	} else {
 		upto = arg;
-		if (!rcan_seq_before(upto, link->tx_next)) {
+		if (!rcan_seq_before(upto, link->tx_sent)) {
 			spin_unlock_bh(&link->tx_lock);
 			NL_SET_ERR_MSG(extack, "sequence number not sent yet");
 			return -ERANGE;
@@ -329,9 +433,10 @@ int rcan_tx_complete(struct rcan_link *link, bool by_count, u32 arg, bool ok,
 		if (skb)
 			__skb_queue_tail(&echoes, skb);
 	}
-	if (rcan_tx_ready_locked(link) && netif_running(dev) &&
-	    rcan_tx_inflight(link) < link->window)
-		netif_wake_queue(dev);
+	if (rcan_tx_ready_locked(link)) {
+		rcan_tx_push_locked(link);
+		rcan_tx_maybe_wake_locked(link);
+	}
 	spin_unlock_bh(&link->tx_lock);
 
 	if (!ok && done)

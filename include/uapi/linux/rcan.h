@@ -30,7 +30,7 @@
  *
  * Sequence numbers are u32 and wrap; the kernel hands them out in order
  * per link, starting from RCAN_ATTR_SEQ in the LINK_ATTACH/LINK_NEW reply
- * (the next sequence number it will use). At most RCAN_ATTR_TX_WINDOW
+ * (the next sequence number it will use; LINK_NEW may choose the first). At most RCAN_ATTR_TX_WINDOW
  * frames are unconfirmed at a time; the netdev queue stops at that point
  * and wakes on confirmation.
  *
@@ -93,8 +93,10 @@ enum rcan_attr {
 	RCAN_ATTR_RXERR,	/* u16, receive error counter (with CAN_STATE) */
 	RCAN_ATTR_REMOTE,	/* string, e.g. "can://10.0.0.5:29536/can0"; the ifalias */
 	RCAN_ATTR_TX_WINDOW,	/* u32, 1..RCAN_TX_WINDOW_MAX, on NEW; replies */
-	RCAN_ATTR_SEQ,		/* u32 */
-	RCAN_ATTR_COUNT,	/* u32, TX_DONE/TX_FAIL: this many oldest frames */
+	RCAN_ATTR_SEQ,		/* u32; on NEW: the first sequence number */
+	RCAN_ATTR_COUNT,	/* u32, TX_DONE/TX_FAIL: this many oldest frames
+				 * the owner was sent
+				 */
 	RCAN_ATTR_ERRNO,	/* u32, TX_FAIL: why (positive errno), for the log */
 	RCAN_ATTR_FRAMES,	/* nest of RCAN_ATTR_FRAME entries */
 	RCAN_ATTR_STATS,	/* nest of RCAN_STATS_*, replies */
