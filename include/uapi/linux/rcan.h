@@ -30,9 +30,9 @@
  *
  * Sequence numbers are u32 and wrap; the kernel hands them out in order
  * per link, starting from RCAN_ATTR_SEQ in the LINK_ATTACH/LINK_NEW reply
- * (the next sequence number it will use; LINK_NEW may choose the first). At most RCAN_ATTR_TX_WINDOW
- * frames are unconfirmed at a time; the netdev queue stops at that point
- * and wakes on confirmation.
+ * (the next sequence number it will use; LINK_NEW may set the first). At
+ * most RCAN_ATTR_TX_WINDOW frames are unconfirmed at a time; the netdev
+ * queue stops at that point and wakes on confirmation.
  *
  * Events on the RCAN_GENL_MCGRP_EVENTS multicast group reuse the command
  * numbers: LINK_NEW, LINK_DEL, LINK_ATTACH, LINK_DETACH carry the link's
