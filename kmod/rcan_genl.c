@@ -341,30 +341,26 @@ static int rcan_cmd_link_get(struct sk_buff *skb, struct genl_info *info)
 	return err;
 }
 
+struct rcan_dump {
+	struct sk_buff *skb; /* the part of the dump being filled */
+	struct netlink_callback *cb;
+};
+
+static int rcan_dump_one(struct rcan_link *link, void *arg)
+{
+	struct rcan_dump *d = arg;
+
+	return rcan_fill_link(d->skb, link->dev, NETLINK_CB(d->cb->skb).portid,
+			      d->cb->nlh->nlmsg_seq, NLM_F_MULTI,
+			      RCAN_CMD_LINK_GET);
+}
+
 static int rcan_dump_links(struct sk_buff *skb, struct netlink_callback *cb)
 {
-	struct net *net = sock_net(skb->sk);
-	struct rcan_link *link;
-	long idx = 0, start = cb->args[0];
-	int err = 0;
+	struct rcan_dump d = { .skb = skb, .cb = cb };
 
-	spin_lock_bh(&rcan_links_lock);
-	list_for_each_entry(link, &rcan_links, node) {
-		if (!net_eq(dev_net(link->dev), net))
-			continue;
-		if (idx++ < start)
-			continue;
-		err = rcan_fill_link(skb, link->dev, NETLINK_CB(cb->skb).portid,
-				     cb->nlh->nlmsg_seq, NLM_F_MULTI,
-				     RCAN_CMD_LINK_GET);
-		if (err) {
-			idx--;
-			break;
-		}
-	}
-	spin_unlock_bh(&rcan_links_lock);
-	cb->args[0] = idx;
 	/* A full skb ends this part of the dump; the next one resumes. */
+	rcan_net_dump(sock_net(skb->sk), &cb->args[0], rcan_dump_one, &d);
 	return skb->len;
 }
 

@@ -11,6 +11,18 @@
 
 #include "rcan_priv.h"
 
+/*
+ * Links whose owner went away and whose LINK_DETACH event (and, with
+ * RCAN_LINK_F_REMOVE_ON_DETACH, removal) is still to come: detaching can
+ * happen in any context, even the transmit path, but telling and removing
+ * need rtnl, so a work item does it. A link leaves this list when that is
+ * done, or in ndo_uninit, so the work never sees a freed link.
+ */
+static LIST_HEAD(rcan_detach_pending);
+static DEFINE_SPINLOCK(rcan_detach_lock);
+static void rcan_detach_work_fn(struct work_struct *work);
+static DECLARE_WORK(rcan_detach_work, rcan_detach_work_fn);
+
 bool rcan_is_owner_locked(const struct rcan_link *link, struct net *net,
 			  u32 portid)
 {
@@ -40,6 +52,7 @@ int rcan_attach(struct rcan_link *link, struct net *net, u32 portid,
 		link->owner_portid = portid;
 		link->owner_net = net;
 		link->connected = false; /* until the helper says otherwise */
+		rcan_net_owner_add_locked(link);
 		rcan_update_carrier_locked(link);
 	}
 	spin_unlock_bh(&link->tx_lock);
@@ -54,16 +67,71 @@ int rcan_attach(struct rcan_link *link, struct net *net, u32 portid,
  */
 void rcan_detach_locked(struct rcan_link *link)
 {
+	lockdep_assert_held(&link->tx_lock);
 	if (!link->owner_portid)
 		return;
-	link->owner_portid = 0;
-	link->owner_net = NULL;
-	link->connected = false;
+	rcan_owner_clear_locked(link);
 	rcan_update_carrier_locked(link);
 	if (!link->dead) {
-		link->detached_event = true;
+		spin_lock(&rcan_detach_lock);
+		if (list_empty(&link->detach_node))
+			list_add_tail(&link->detach_node, &rcan_detach_pending);
+		spin_unlock(&rcan_detach_lock);
 		queue_work(rcan_wq, &rcan_detach_work);
 	}
+}
+
+/* No owner any more (detach, or the link going away). */
+void rcan_owner_clear_locked(struct rcan_link *link)
+{
+	lockdep_assert_held(&link->tx_lock);
+	if (link->owner_portid)
+		rcan_net_owner_del_locked(link);
+	WRITE_ONCE(link->owner_portid, 0);
+	link->owner_net = NULL;
+	link->connected = false;
+}
+
+/* ndo_uninit (rtnl held): the link will not be told about any more. */
+void rcan_detach_forget(struct rcan_link *link)
+{
+	spin_lock_bh(&rcan_detach_lock);
+	list_del_init(&link->detach_node);
+	spin_unlock_bh(&rcan_detach_lock);
+}
+
+/*
+ * Send the pending LINK_DETACH events and delete the links created with
+ * RCAN_LINK_F_REMOVE_ON_DETACH. Under rtnl no link can be unregistered
+ * meanwhile, so every link on the list is alive while it is handled.
+ */
+static void rcan_detach_work_fn(struct work_struct *work)
+{
+	struct rcan_link *link;
+	LIST_HEAD(kill);
+
+	rtnl_lock();
+	for (;;) {
+		bool remove;
+
+		spin_lock_bh(&rcan_detach_lock);
+		link = list_first_entry_or_null(&rcan_detach_pending,
+						struct rcan_link, detach_node);
+		if (link)
+			list_del_init(&link->detach_node);
+		spin_unlock_bh(&rcan_detach_lock);
+		if (!link)
+			break;
+		spin_lock_bh(&link->tx_lock);
+		remove = !link->dead && !link->owner_portid &&
+			 (link->flags & RCAN_LINK_F_REMOVE_ON_DETACH);
+		spin_unlock_bh(&link->tx_lock);
+		rcan_notify_link(link->dev, RCAN_CMD_LINK_DETACH);
+		if (remove)
+			unregister_netdevice_queue(link->dev, &kill);
+	}
+	unregister_netdevice_many(&kill);
+	rtnl_unlock();
 }
 
 /*
@@ -96,7 +164,11 @@ void rcan_set_connected(struct rcan_link *link, bool connected)
 	spin_unlock_bh(&link->tx_lock);
 }
 
-/* The owner's socket was closed (or its process died): detach its links. */
+/*
+ * The owner's socket was closed (or its process died): detach its links.
+ * This runs for every generic netlink socket closed on the system: the
+ * owner hash finds the few links it owned, if any, without a walk.
+ */
 static int rcan_netlink_event(struct notifier_block *nb, unsigned long event,
 			      void *ptr)
 {
@@ -107,14 +179,15 @@ static int rcan_netlink_event(struct notifier_block *nb, unsigned long event,
 	    !n->portid)
 		return NOTIFY_DONE;
 
-	spin_lock_bh(&rcan_links_lock);
-	list_for_each_entry(link, &rcan_links, node) {
-		spin_lock(&link->tx_lock);
+	while ((link = rcan_net_owned_link(n->net, n->portid))) {
+		spin_lock_bh(&link->tx_lock);
 		if (rcan_is_owner_locked(link, n->net, n->portid))
 			rcan_detach_locked(link);
-		spin_unlock(&link->tx_lock);
+		else if (link->owner_portid == n->portid)
+			rcan_owner_clear_locked(link); /* cannot happen */
+		spin_unlock_bh(&link->tx_lock);
+		dev_put(link->dev);
 	}
-	spin_unlock_bh(&rcan_links_lock);
 	return NOTIFY_DONE;
 }
 

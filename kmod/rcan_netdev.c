@@ -97,11 +97,7 @@ static int rcan_stop(struct net_device *dev)
 
 static int rcan_init(struct net_device *dev)
 {
-	struct rcan_link *link = rcan_link(dev);
-
-	spin_lock_bh(&rcan_links_lock);
-	list_add_tail(&link->node, &rcan_links);
-	spin_unlock_bh(&rcan_links_lock);
+	rcan_net_add(rcan_link(dev));
 	return 0;
 }
 
@@ -114,16 +110,13 @@ static void rcan_uninit(struct net_device *dev)
 
 	spin_lock_bh(&link->tx_lock);
 	link->dead = true;
-	link->owner_portid = 0;
-	link->owner_net = NULL;
+	rcan_owner_clear_locked(link);
 	rcan_update_carrier_locked(link);
 	spin_unlock_bh(&link->tx_lock);
 
 	rcan_tx_uninit(link);
-
-	spin_lock_bh(&rcan_links_lock);
-	list_del_init(&link->node);
-	spin_unlock_bh(&rcan_links_lock);
+	rcan_detach_forget(link);
+	rcan_net_del(link);
 
 	if (dev->reg_state != NETREG_UNINITIALIZED)
 		rcan_notify_link(dev, RCAN_CMD_LINK_DEL);
@@ -141,21 +134,6 @@ static const struct net_device_ops rcan_netdev_ops = {
 bool rcan_is_link(const struct net_device *dev)
 {
 	return dev->netdev_ops == &rcan_netdev_ops;
-}
-
-/* A referenced rcan netdev by ifindex in @net, or NULL. */
-struct net_device *rcan_dev_get(struct net *net, u32 ifindex)
-{
-	struct net_device *dev;
-
-	if (!ifindex || ifindex > INT_MAX)
-		return NULL;
-	dev = dev_get_by_index(net, ifindex);
-	if (dev && !rcan_is_link(dev)) {
-		dev_put(dev);
-		dev = NULL;
-	}
-	return dev;
 }
 
 static void rcan_get_drvinfo(struct net_device *dev,
@@ -221,39 +199,6 @@ static int rcan_get_berr_counter(const struct net_device *dev,
 	return 0;
 }
 
-/*
- * Owners that went away (detach from any context, even the transmit
- * path): send their LINK_DETACH events and delete the links created with
- * RCAN_LINK_F_REMOVE_ON_DETACH. One work item for all links, holding no
- * device reference: under rtnl the list of links cannot change, and a
- * link being deleted meanwhile is simply no longer on it.
- */
-static void rcan_detach_work_fn(struct work_struct *work)
-{
-	struct rcan_link *link;
-	LIST_HEAD(kill);
-
-	rtnl_lock();
-	list_for_each_entry(link, &rcan_links, node) {
-		bool event, remove;
-
-		spin_lock_bh(&link->tx_lock);
-		event = link->detached_event;
-		link->detached_event = false;
-		remove = event && !link->dead && !link->owner_portid &&
-			 (link->flags & RCAN_LINK_F_REMOVE_ON_DETACH);
-		spin_unlock_bh(&link->tx_lock);
-		if (event)
-			rcan_notify_link(link->dev, RCAN_CMD_LINK_DETACH);
-		if (remove)
-			unregister_netdevice_queue(link->dev, &kill);
-	}
-	unregister_netdevice_many(&kill);
-	rtnl_unlock();
-}
-
-DECLARE_WORK(rcan_detach_work, rcan_detach_work_fn);
-
 static void rcan_destructor(struct net_device *dev)
 {
 	struct rcan_link *link = rcan_link(dev);
@@ -270,10 +215,15 @@ struct net_device *rcan_link_create(struct net *net, const char *name,
 	struct rcan_link *link;
 	int err;
 
+	err = rcan_net_reserve(net, extack);
+	if (err)
+		return ERR_PTR(err);
 	/* Echo slots: a power of two, see rcan_tx.c. */
 	dev = alloc_candev(sizeof(*link), slots);
-	if (!dev)
+	if (!dev) {
+		rcan_net_unreserve(net);
 		return ERR_PTR(-ENOMEM);
+	}
 	dev_net_set(dev, net);
 	link = netdev_priv(dev);
 	link->dev = dev;
@@ -282,6 +232,7 @@ struct net_device *rcan_link_create(struct net *net, const char *name,
 	link->slot_mask = slots - 1;
 	rcan_tx_init(link, first_seq);
 	INIT_LIST_HEAD(&link->node);
+	INIT_LIST_HEAD(&link->detach_node);
 	mutex_init(&link->rx_mutex);
 	spin_lock_init(&link->tx_lock);
 
@@ -322,6 +273,9 @@ struct net_device *rcan_link_create(struct net *net, const char *name,
 	return dev;
 
 free:
+	/* Failing after ndo_init, registration ran ndo_uninit: given back. */
+	if (!link->listed)
+		rcan_net_unreserve(net);
 	free_candev(dev);
 	return ERR_PTR(err);
 }

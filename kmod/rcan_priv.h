@@ -6,11 +6,12 @@
  * Locking, outermost first:
  *   rtnl            registration and unregistration of the netdevs
  *   rx_mutex        per link: one FRAMES_RX batch at a time, in order
- *   rcan_links_lock the list of all links (any namespace); it is changed
- *                   only under rtnl too (ndo_init/ndo_uninit), so holding
- *                   either lock is enough to walk it
+ *   rcan_net.lock   a namespace's list of links (rcan_net.c); it is
+ *                   changed only under rtnl too (ndo_init/ndo_uninit)
  *   tx_lock         per link: owner, connection and CAN state, sequence
  *                   numbers, echo slots, the FRAMES_TX message being built
+ *   rcan_net.owners_lock, rcan_detach_lock   innermost: the owner hash of
+ *                   a namespace, the links whose detach is to be told
  * Nothing is called with tx_lock held that could transmit on the link
  * again: echoes and error frames are delivered after it is dropped.
  */
@@ -34,7 +35,10 @@
 struct rcan_link {
 	struct can_priv can; /* must be first: the CAN device helpers use it */
 	struct net_device *dev;
-	struct list_head node; /* rcan_links, under rcan_links_lock */
+	struct list_head node; /* its namespace's links (rcan_net.c) */
+	bool listed; /* on that list: ndo_init ran */
+	struct hlist_node owner_node; /* hashed by owner_portid (rcan_net.c) */
+	struct list_head detach_node; /* owner gone, not told yet */
 	u32 flags; /* RCAN_LINK_F_*, fixed at creation */
 	u32 window; /* frames in flight at most */
 	u32 slot_mask; /* echo slots - 1: their number is a power of two */
@@ -56,8 +60,6 @@ struct rcan_link {
 	struct nlattr *tx_nest; /* its RCAN_ATTR_FRAMES */
 	u32 tx_msg_frames; /* frames in tx_msg */
 	u16 txerr, rxerr; /* the remote's error counters */
-
-	bool detached_event; /* owner gone: rcan_detach_work has to tell */
 };
 
 static inline struct rcan_link *rcan_link(struct net_device *dev)
@@ -67,16 +69,25 @@ static inline struct rcan_link *rcan_link(struct net_device *dev)
 
 /* rcan_main.c */
 extern struct workqueue_struct *rcan_wq;
-extern struct work_struct rcan_detach_work;
-extern spinlock_t rcan_links_lock;
-extern struct list_head rcan_links;
+
+/* rcan_net.c: the links of one namespace */
+int rcan_net_reserve(struct net *net, struct netlink_ext_ack *extack);
+void rcan_net_unreserve(struct net *net);
+void rcan_net_add(struct rcan_link *link);
+void rcan_net_del(struct rcan_link *link);
+void rcan_net_owner_add_locked(struct rcan_link *link);
+void rcan_net_owner_del_locked(struct rcan_link *link);
+struct rcan_link *rcan_net_owned_link(struct net *net, u32 portid);
+void rcan_net_dump(struct net *net, long *pos,
+		   int (*fill)(struct rcan_link *link, void *arg), void *arg);
+int rcan_net_register(void);
+void rcan_net_unregister(void);
 
 /* rcan_netdev.c */
 struct net_device *rcan_link_create(struct net *net, const char *name,
 				    u32 flags, u32 window, u32 first_seq,
 				    struct netlink_ext_ack *extack);
 bool rcan_is_link(const struct net_device *dev);
-struct net_device *rcan_dev_get(struct net *net, u32 ifindex);
 bool rcan_tx_ready_locked(const struct rcan_link *link);
 void rcan_update_carrier_locked(struct rcan_link *link);
 void rcan_set_can_state(struct rcan_link *link, u32 state, u16 txerr,
@@ -90,6 +101,8 @@ int rcan_attach(struct rcan_link *link, struct net *net, u32 portid,
 int rcan_detach(struct rcan_link *link, struct net *net, u32 portid,
 		struct netlink_ext_ack *extack);
 void rcan_detach_locked(struct rcan_link *link);
+void rcan_owner_clear_locked(struct rcan_link *link);
+void rcan_detach_forget(struct rcan_link *link);
 void rcan_set_connected(struct rcan_link *link, bool connected);
 int rcan_netlink_notifier_register(void);
 void rcan_netlink_notifier_unregister(void);

@@ -585,6 +585,105 @@ TEST_F_TIMEOUT(slow, full_owner_socket_slows_the_sender_loses_nothing, 300)
 	rnl_close(&nl);
 }
 
+#define RCAN_MAX_LINKS_PARAM "/sys/module/rcan/parameters/max_links"
+
+static long now_ms(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return ts.tv_sec * 1000L + ts.tv_nsec / 1000000L;
+}
+
+/* Open, bind (a port id: only then is its close announced) and close. */
+static long close_genl_sockets(int n)
+{
+	long t0 = now_ms();
+	int i;
+
+	for (i = 0; i < n; i++) {
+		struct sockaddr_nl sa = { .nl_family = AF_NETLINK };
+		int fd = socket(AF_NETLINK, SOCK_RAW, NETLINK_GENERIC);
+
+		if (fd < 0)
+			return -1;
+		if (bind(fd, (struct sockaddr *)&sa, sizeof(sa))) {
+			close(fd);
+			return -1;
+		}
+		close(fd);
+	}
+	return now_ms() - t0;
+}
+
+/*
+ * In a network namespace of its own (exit status: 0, or the failed check):
+ * with max_links at 8, the 9th link is refused with a message naming the
+ * limit; then the cost of closing 10,000 unrelated generic netlink sockets
+ * with no link and with 1,000 attached links, printed.
+ */
+static int links_child(void)
+{
+	static struct rmsg m;
+	long t0, t1000;
+	struct rnl nl;
+	struct rlink l;
+	int i, err;
+
+	if (unshare(CLONE_NEWNET) || write_file(RCAN_MAX_LINKS_PARAM, "8"))
+		return 1;
+	if (rnl_open(&nl))
+		return 2;
+	for (i = 0; i < 8; i++)
+		if (rnl_link_new(&nl, "rtcap%d", 0, 0, true, &l))
+			return 3;
+	rmsg_init(&m, nl.family, RCAN_CMD_LINK_NEW, 0);
+	err = rnl_request(&nl, &m, rnl_parse_link, &l);
+	if (err != -ENOSPC)
+		return 4;
+	if (!strstr(nl.extack, "max_links"))
+		return 5;
+	fprintf(stderr, "# the 9th link: %s (%s)\n", strerror(-err), nl.extack);
+	rnl_close(&nl);
+	/* Closing nl detached and kept the 8; a new namespace starts empty. */
+	if (unshare(CLONE_NEWNET) || write_file(RCAN_MAX_LINKS_PARAM, "1000"))
+		return 6;
+	if (rnl_open(&nl))
+		return 7;
+	t0 = close_genl_sockets(10000);
+	for (i = 0; i < 1000; i++)
+		if (rnl_link_new(&nl, "rtcap%d", 0, 0, true, &l))
+			return 8;
+	t1000 = close_genl_sockets(10000);
+	if (t0 < 0 || t1000 < 0)
+		return 9;
+	fprintf(stderr,
+		"# 10000 generic netlink sockets closed: %ld ms with no link, %ld ms with 1000 links\n",
+		t0, t1000);
+	rnl_close(&nl);
+	return 0;
+}
+
+TEST_F_TIMEOUT(slow, links_per_namespace_capped_and_found_by_owner, 600)
+{
+	char old[32] = "";
+	FILE *f = fopen(RCAN_MAX_LINKS_PARAM, "r");
+	int status;
+	pid_t pid;
+
+	ASSERT_NE(NULL, f);
+	ASSERT_NE(NULL, fgets(old, sizeof(old), f));
+	fclose(f);
+	pid = fork();
+	ASSERT_GE(pid, 0);
+	if (!pid)
+		_exit(links_child());
+	ASSERT_EQ(pid, waitpid(pid, &status, 0));
+	write_file(RCAN_MAX_LINKS_PARAM, old);
+	ASSERT_TRUE(WIFEXITED(status));
+	EXPECT_EQ(0, WEXITSTATUS(status));
+}
+
 /* NOLINTEND(bugprone-suspicious-semicolon) */
 
 TEST_HARNESS_MAIN
