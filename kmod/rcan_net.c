@@ -18,6 +18,7 @@ MODULE_PARM_DESC(max_links,
 		 "most rcan links one network namespace may have (256)");
 
 #define RCAN_OWNER_HASH_BITS 8
+#define RCAN_MAX_LINKS_MSG "this namespace has max_links rcan links already"
 
 struct rcan_net {
 	spinlock_t lock; /* links and count */
@@ -43,15 +44,13 @@ int rcan_net_reserve(struct net *net, struct netlink_ext_ack *extack)
 	int err = 0;
 
 	spin_lock_bh(&rn->lock);
-	if (rn->count >= READ_ONCE(rcan_max_links)) {
-		NL_SET_ERR_MSG(
-			extack,
-			"this namespace has max_links rcan links already");
+	if (rn->count >= READ_ONCE(rcan_max_links))
 		err = -ENOSPC;
-	} else {
+	else
 		rn->count++;
-	}
 	spin_unlock_bh(&rn->lock);
+	if (err)
+		NL_SET_ERR_MSG(extack, RCAN_MAX_LINKS_MSG);
 	return err;
 }
 
