@@ -67,8 +67,9 @@ static int take_back(struct daemon *d, const char *name, uint32_t idx)
 		usleep(ATTACH_RETRY_US);
 	}
 	if (rc == -EBUSY) {
-		fprintf(stderr, "rcand: %s is in use by another rcand\n",
-			d->link.ifname[0] ? d->link.ifname : name);
+		fprintf(stderr, "rcand: %s is in use by another rcand%s%s\n",
+			d->link.ifname[0] ? d->link.ifname : name,
+			d->nl.errmsg[0] ? ": " : "", d->nl.errmsg);
 		return EXIT_FAIL;
 	}
 	if (rc < 0)

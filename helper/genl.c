@@ -10,6 +10,7 @@
 #include <poll.h>
 #include <stdio.h>
 #include <string.h>
+#include <sys/socket.h>
 
 #include <netlink/genl/ctrl.h>
 #include <netlink/genl/genl.h>
@@ -200,6 +201,11 @@ int rnl_open(struct rnl *n, const struct rnl_handlers *h, void *arg)
 	}
 	nl_socket_disable_seq_check(n->sk);
 	nl_socket_disable_auto_ack(n->sk);
+	/* the kernel's reason for a refusal (extack) comes only when asked */
+	rc = 1;
+	if (setsockopt(nl_socket_get_fd(n->sk), SOL_NETLINK, NETLINK_EXT_ACK,
+		       &rc, sizeof(rc)) < 0)
+		log_debug("NETLINK_EXT_ACK: %s", strerror(errno));
 	/* without the batched reads, libnl peeks at each datagram's size */
 	nl_socket_enable_msg_peek(n->sk);
 	n->cb = nl_socket_get_cb(n->sk);
