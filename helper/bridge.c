@@ -113,12 +113,32 @@ static void close_batch(struct bridge *b)
 
 static void refuse(struct bridge *b, int fmt, uint32_t can_id)
 {
-	char buf[160];
+	char buf[200];
 
 	close_batch(b);
 	if (tx_refusal_warning(&b->refusals, fmt, can_id, buf, sizeof(buf)))
-		log_warn("%s: %s", b->cfg.name, buf);
+		log_warn("%s: %s (server dialect: %s, %s)", b->cfg.name, buf,
+			 proto_dialect_name(session_dialect(b->s)),
+			 session_dialect_src_name(session_dialect_src(b->s)));
 	txring_refused(&b->tx, tx_refusal_errno(fmt));
+}
+
+/* One queued frame as an element in the server's dialect, or a refusal. */
+static int format_send(struct bridge *b, const struct proto_frame *f, char *buf,
+		       size_t size)
+{
+	enum proto_dialect d = session_dialect(b->s);
+	char msg[200];
+	int n;
+
+	if (f->fd && !b->cfg.allow_fd)
+		return PROTO_FMT_FD;
+	n = proto_format_send(buf, size, f, d);
+	if (n > 0 && f->fd && (f->fd_flags & 3) &&
+	    !proto_dialect_sends_flags(d) &&
+	    tx_refusal_flags_lost(&b->refusals, d, msg, sizeof(msg)))
+		log_warn("%s: %s", b->cfg.name, msg);
+	return n;
 }
 
 void bridge_tx_fill(struct bridge *b)
@@ -135,7 +155,7 @@ void bridge_tx_fill(struct bridge *b)
 		if (!session_can_queue(b->s, PROTO_SEND_MAX + PROTO_ECHO_LEN) ||
 		    !txring_room(&b->tx, 2))
 			break;
-		n = proto_format_send(buf, sizeof(buf), &e->f, b->cfg.allow_fd);
+		n = format_send(b, &e->f, buf, sizeof(buf));
 		if (n < 0) {
 			refuse(b, n, e->f.can_id);
 			continue;
@@ -192,8 +212,9 @@ void bridge_rx_frame(struct bridge *b, const struct proto_event *ev)
 		if (!(b->link_flags & RCAN_LINK_F_FD)) {
 			if (!b->logged_rxfd++)
 				log_warn(
-					"%s: dropping CAN FD frames from the server: the netdev is not FD (use --fd)",
-					b->cfg.name);
+					"%s: dropping CAN FD frames from the server (dialect %s): the netdev is not FD (use --fd)",
+					b->cfg.name,
+					proto_dialect_name(ev->dialect));
 			b->rx_dropped++;
 			return;
 		}
@@ -230,6 +251,9 @@ void bridge_up(struct bridge *b)
 		log_err("%s: LINK_SET: %s", b->cfg.name, rnl_strerror(rc));
 	b->tokens = 0;
 	b->tokens_at = now_ms();
+	/* one line per kind and session */
+	memset(&b->refusals, 0, sizeof(b->refusals));
+	b->logged_rxfd = 0;
 	log_info("%s: connected to %s", b->cfg.name, b->cfg.url);
 }
 
@@ -243,8 +267,9 @@ void bridge_down(struct bridge *b)
 	if (rc < 0)
 		log_err("%s: LINK_SET: %s", b->cfg.name, rnl_strerror(rc));
 	log_info(
-		"%s: disconnected from %s (rx %llu, tx %llu, tx failed %llu frames so far)",
+		"%s: disconnected from %s (rx %llu, tx %llu, tx failed %llu, rx dropped %llu frames so far)",
 		b->cfg.name, b->cfg.url, (unsigned long long)b->rx_frames,
 		(unsigned long long)b->tx_frames,
-		(unsigned long long)b->tx_failed);
+		(unsigned long long)b->tx_failed,
+		(unsigned long long)b->rx_dropped);
 }

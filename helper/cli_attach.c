@@ -25,6 +25,8 @@ static void attach_usage(FILE *f)
 		"  -n, --name IFNAME      netdev name or template (default can%%d); an existing\n"
 		"                         rcan netdev of that name is taken back\n"
 		"      --fd               create a CAN FD capable netdev, send FD frames\n"
+		"      --fd-dialect D     the server's CAN FD dialect: auto (default), none,\n"
+		"                         rawmode-canfd, pr33, frame\n"
 		"      --keep             leave the netdev when rcand exits (default)\n"
 		"      --remove           delete the netdev when rcand exits\n"
 		"      --no-reconnect     exit when the session ends instead of reconnecting\n"
@@ -61,6 +63,7 @@ enum {
 	O_TIMEOUT,
 	O_BACKOFF,
 	O_READY,
+	O_DIALECT,
 	O_HELP_DONE = -2, /* parse_option(): --help was answered */
 };
 
@@ -81,6 +84,7 @@ static const struct option opts[] = {
 	{ "discover", no_argument, &A.discover, 1 },
 	{ "discover-time", required_argument, NULL, 't' },
 	{ "ready-file", required_argument, NULL, O_READY },
+	{ "fd-dialect", required_argument, NULL, O_DIALECT },
 	{ "foreground", no_argument, NULL, 'f' },
 	{ "verbose", no_argument, NULL, 'v' },
 	{ "help", no_argument, NULL, 'h' },
@@ -114,6 +118,20 @@ static int set_backoff(struct session_config *sc, const char *s)
 	return -1;
 }
 
+static int set_dialect(struct session_config *sc, const char *s)
+{
+	int d = strcmp(s, "auto") ? proto_dialect_parse(s) :
+				    PROTO_DIALECT_UNKNOWN;
+
+	if (d < 0 || (d == PROTO_DIALECT_UNKNOWN && strcmp(s, "auto"))) {
+		fprintf(stderr,
+			"rcand: --fd-dialect is auto, none, rawmode-canfd, pr33 or frame\n");
+		return -1;
+	}
+	sc->fd_dialect = (enum proto_dialect)d;
+	return 0;
+}
+
 /* One option with a value: 0, -1 for a usage error, O_HELP_DONE. */
 static int parse_option(int c, struct attach_args *a)
 {
@@ -139,6 +157,8 @@ static int parse_option(int c, struct attach_args *a)
 	case O_READY:
 		a->o.ready_file = optarg;
 		return 0;
+	case O_DIALECT:
+		return set_dialect(sc, optarg);
 	case 'f':
 		a->o.foreground = 1;
 		return 0;
@@ -248,6 +268,9 @@ int cmd_attach(int argc, char **argv)
 			"rcand: --heartbeat must be shorter than --timeout\n");
 		return EXIT_USAGE;
 	}
+	/* auto on an FD link: fingerprint the server after rawmode */
+	a->o.session.fd_probe = a->o.fd && a->o.session.fd_dialect ==
+						   PROTO_DIALECT_UNKNOWN;
 	rc = find_remote(a, argc - optind, argv + optind);
 	return rc ? rc : daemon_run(&a->o);
 }

@@ -10,6 +10,7 @@
 #include "cli.h"
 #include "exitcode.h"
 #include "json.h"
+#include "runstate.h"
 
 static const char usage[] = "Usage: rcand list [--json] [IFNAME]\n";
 
@@ -65,6 +66,26 @@ static void print_stats(const struct rnl_link *l, int json)
 	       (unsigned long long)s[RCAN_STATS_TX_ERRORS]);
 }
 
+/* The server's CAN FD dialect, from the rcand attached to the link. */
+static int dialect_of(const struct rnl_link *l, struct runstate *st)
+{
+	return l->attached ? runstate_read(l->ifindex, st) : -1;
+}
+
+static void print_json_dialect(const struct rnl_link *l)
+{
+	struct runstate st;
+
+	if (dialect_of(l, &st) < 0) {
+		printf(", \"fd_dialect\": null, \"fd_dialect_source\": null");
+		return;
+	}
+	printf(", \"fd_dialect\": ");
+	json_str(stdout, st.dialect);
+	printf(", \"fd_dialect_source\": ");
+	json_str(stdout, st.source);
+}
+
 static void print_json(const struct rnl_link *l, int first)
 {
 	printf("%s\n  {\"ifname\": ", first ? "" : ",");
@@ -79,17 +100,22 @@ static void print_json(const struct rnl_link *l, int first)
 	json_str(stdout, can_state_name(l));
 	printf(", \"txerr\": %u, \"rxerr\": %u, \"tx_window\": %u, \"inflight\": %u",
 	       l->txerr, l->rxerr, l->tx_window, l->inflight);
+	print_json_dialect(l);
 	print_stats(l, 1);
 	printf("}");
 }
 
 static void print_text(const struct rnl_link *l)
 {
+	struct runstate st;
+
 	printf("%s: %s\n", l->ifname, l->remote[0] ? l->remote : "(no remote)");
 	printf("  session %s, carrier %s, state %s, window %u, in flight %u%s\n",
 	       session_name(l), l->carrier ? "on" : "off", can_state_name(l),
 	       l->tx_window, l->inflight,
 	       l->flags & RCAN_LINK_F_FD ? ", FD" : "");
+	if (dialect_of(l, &st) == 0)
+		printf("  CAN FD dialect %s (%s)\n", st.dialect, st.source);
 	print_stats(l, 0);
 }
 

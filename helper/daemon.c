@@ -19,6 +19,7 @@
 #include "exitcode.h"
 #include "log.h"
 #include "now.h"
+#include "runstate.h"
 
 enum { EP_NL = 1, EP_SIG, EP_TCP };
 
@@ -42,10 +43,32 @@ static int on_prepare(void *arg, int retrying)
 	return rc;
 }
 
+/* for `rcand list`: the server's dialect, as far as known */
+static void write_runstate(struct daemon *d)
+{
+	struct runstate st;
+
+	if (!d->bridge.ifindex)
+		return;
+	snprintf(st.dialect, sizeof(st.dialect), "%s",
+		 proto_dialect_name(session_dialect(&d->session)));
+	snprintf(st.source, sizeof(st.source), "%s",
+		 session_dialect_src_name(session_dialect_src(&d->session)));
+	if (runstate_write(d->bridge.ifindex, &st) < 0)
+		log_debug("%s: cannot write the state for rcand list",
+			  d->ifname);
+}
+
+static void on_dialect(void *arg)
+{
+	write_runstate(arg);
+}
+
 static void on_up(void *arg)
 {
 	struct daemon *d = arg;
 
+	write_runstate(d);
 	bridge_up(&d->bridge);
 	daemon_write_ready_file(d);
 	daemon_report_ready(d, 0);
@@ -90,6 +113,7 @@ static const struct session_ops session_ops = {
 	.echo = on_echo,
 	.heartbeat = on_heartbeat,
 	.end = on_end,
+	.dialect = on_dialect,
 };
 
 /* ---- the kernel's messages ---- */
@@ -315,6 +339,8 @@ int daemon_run(const struct attach_opts *o)
 					     .tx_rate = o->tx_rate });
 	session_start(&d->session);
 	rc = run_loop(d);
+	if (d->bridge.ifindex)
+		runstate_remove(d->bridge.ifindex);
 	daemon_teardown(d, rc);
 	daemon_report_ready(d, rc);
 	rnl_close(&d->nl);

@@ -19,7 +19,9 @@
 
 enum proto_ev_type {
 	PROTO_EV_FRAME, /* < frame ID SEC.USEC HEX > (or BCM spacing) */
-	PROTO_EV_FDFRAME, /* < fdframe ... > from the unmerged FD branches */
+	/* a CAN FD frame: < fdframe ID [FLAGS] TS HEX >, or < frame > with
+	 * more than 8 bytes (the frame dialect) */
+	PROTO_EV_FDFRAME,
 	PROTO_EV_ERRFRAME, /* < error CLASS SEC.USEC > */
 	PROTO_EV_ERROR, /* < error WORDS... >: a protocol error */
 	PROTO_EV_OK, /* < ok > */
@@ -38,6 +40,25 @@ enum proto_ev_type {
 #define PROTO_SFF_MASK 0x000007FFU
 #define PROTO_EFF_MASK 0x1FFFFFFFU
 
+/*
+ * The CAN FD dialects of socketcand forks (docs/FD-DIALECTS.md). UNKNOWN:
+ * not known (yet); it sends like NONE.
+ */
+enum proto_dialect {
+	PROTO_DIALECT_UNKNOWN,
+	PROTO_DIALECT_NONE, /* 0.6.1, master: no FD */
+	PROTO_DIALECT_RAWMODE_CANFD, /* branch rawmode-canfd: sendfd, fdframe */
+	PROTO_DIALECT_PR33, /* PR #33: fdsend, fdframe with FLAGS */
+	PROTO_DIALECT_FRAME, /* PRs #71/#72: send and frame, every send FD */
+	PROTO_DIALECT_COUNT
+};
+
+const char *proto_dialect_name(enum proto_dialect d);
+/* "none", "rawmode-canfd", "pr33", "frame" (and "unknown"); -1 if none */
+int proto_dialect_parse(const char *s);
+/* The dialect can tell the server BRS/ESI of a frame to send. */
+int proto_dialect_sends_flags(enum proto_dialect d);
+
 /* proto_event.fd_flags, the same bits as RCAN_FRAME_F_* */
 #define PROTO_FD_F_FD (1U << 0)
 #define PROTO_FD_F_BRS (1U << 1)
@@ -49,6 +70,8 @@ struct proto_event {
 	uint8_t len; /* payload length */
 	uint8_t bcm_format; /* FRAME: bytes were space separated */
 	uint32_t fd_flags; /* FDFRAME */
+	/* FDFRAME: the dialect whose receive form this was */
+	uint8_t dialect;
 	uint64_t ts_ns; /* the server's receive time, ns since epoch */
 	uint64_t stat[4]; /* STAT */
 	uint8_t data[PROTO_DATA_MAX];
@@ -102,16 +125,52 @@ enum proto_fmt_err {
 	PROTO_FMT_ERRFRAME = -3,
 	PROTO_FMT_BAD = -4, /* invalid length or id */
 	PROTO_FMT_SPACE = -5, /* buffer too small */
+	/* the frame dialect: the server would send a classic frame as FD */
+	PROTO_FMT_CLASSIC = -6,
+	/* the frame dialect: an EFF id up to 7FF would go out as SFF */
+	PROTO_FMT_EFF_LOW = -7,
 };
 
 /*
- * Format one frame as a whole `< send ID DLC B0 ... >` element (ID %03X for
- * SFF, %08X for EFF, bytes %02X). With allow_fd, an FD frame becomes
- * `< fdsend ID FLAGS LEN B0 ... >` (the PR #33 proposal).
+ * Format one frame as a whole element in the server's dialect. A classic
+ * frame is `< send ID DLC B0 ... >` (ID %03X for SFF, %08X for EFF, bytes
+ * %02X), as 0.6.1 reads it, in every dialect but FRAME (PROTO_FMT_CLASSIC).
+ * An FD frame is, by dialect:
+ *   RAWMODE_CANFD  `< sendfd ID LEN B0 ... >`
+ *   PR33           `< fdsend ID FLAGS LEN B0 ... >`, FLAGS %X: BRS 1, ESI 2
+ *   FRAME          `< send ID LEN B0 ... >` (EFF ids above 7FF only)
+ *   NONE, UNKNOWN  PROTO_FMT_FD
  * Returns the number of bytes written (no NUL counted) or a PROTO_FMT_*.
  */
 int proto_format_send(char *buf, size_t size, const struct proto_frame *f,
-		      int allow_fd);
+		      enum proto_dialect d);
+
+/*
+ * The fingerprint (docs/FD-DIALECTS.md), written right after rawmode's
+ * < ok >: three commands no dialect can carry out (length 65), each
+ * followed by an < echo >. Nothing reaches the bus in any dialect.
+ */
+#define PROTO_PROBE \
+	"< send 123 65 >< echo >< sendfd 123 65 >< echo >< fdsend 123 00 65 >< echo >"
+#define PROTO_PROBE_ECHOES 3
+
+struct proto_probe {
+	unsigned int echoes; /* replies to the probe's echoes so far */
+	/* per echo slot: < error unknown command >, < Syntax error ... > */
+	uint8_t unknown[PROTO_PROBE_ECHOES];
+	uint8_t syntax[PROTO_PROBE_ECHOES];
+	uint8_t other; /* any other answer */
+};
+
+void proto_probe_init(struct proto_probe *p);
+/*
+ * One element that came while the probe's answers were awaited (frames
+ * and error frames are not answers: pass them elsewhere). Returns 1 once
+ * the last echo came back, else 0.
+ */
+int proto_probe_feed(struct proto_probe *p, const struct proto_event *ev);
+/* The dialect the answers tell; UNKNOWN when they fit none. */
+enum proto_dialect proto_probe_result(const struct proto_probe *p);
 
 /* "< echo >", the heartbeat and the TX confirmation barrier. */
 #define PROTO_ECHO "< echo >"

@@ -18,11 +18,37 @@ static int fd_len_valid(unsigned int len)
 	       len == 32 || len == 48 || len == 64;
 }
 
+/* The verb for this frame in this dialect, or a PROTO_FMT_* refusal. */
+static int send_verb(const struct proto_frame *f, enum proto_dialect d,
+		     const char **verb)
+{
+	*verb = "send";
+	if (d == PROTO_DIALECT_FRAME) {
+		/* #71/#72 make every send FD, and take an id above 7FF as
+		 * extended, whatever its width */
+		if (!f->fd)
+			return PROTO_FMT_CLASSIC;
+		if ((f->can_id & PROTO_EFF_FLAG) &&
+		    (f->can_id & PROTO_EFF_MASK) <= PROTO_SFF_MASK)
+			return PROTO_FMT_EFF_LOW;
+		return 0;
+	}
+	if (!f->fd)
+		return 0;
+	if (d == PROTO_DIALECT_RAWMODE_CANFD)
+		*verb = "sendfd";
+	else if (d == PROTO_DIALECT_PR33)
+		*verb = "fdsend";
+	else
+		return PROTO_FMT_FD;
+	return 0;
+}
+
 int proto_format_send(char *buf, size_t size, const struct proto_frame *f,
-		      int allow_fd)
+		      enum proto_dialect d)
 {
 	char tmp[PROTO_SEND_MAX];
-	const char *verb = f->fd ? "fdsend" : "send";
+	const char *verb;
 	uint32_t id, max;
 	unsigned int i;
 	int n, eff = !!(f->can_id & PROTO_EFF_FLAG);
@@ -31,18 +57,19 @@ int proto_format_send(char *buf, size_t size, const struct proto_frame *f,
 		return PROTO_FMT_ERRFRAME;
 	if (f->can_id & PROTO_RTR_FLAG)
 		return PROTO_FMT_RTR;
-	if (f->fd && !allow_fd)
-		return PROTO_FMT_FD;
 	if (f->fd ? !fd_len_valid(f->len) : f->len > 8)
 		return PROTO_FMT_BAD;
 	id = f->can_id & ~PROTO_EFF_FLAG;
 	max = eff ? PROTO_EFF_MASK : PROTO_SFF_MASK;
 	if (id > max)
 		return PROTO_FMT_BAD;
+	n = send_verb(f, d, &verb);
+	if (n < 0)
+		return n;
 
 	n = snprintf(tmp, sizeof(tmp), eff ? "< %s %08X" : "< %s %03X", verb,
 		     id);
-	if (f->fd) /* PR #33: FLAGS with CANFD_BRS 1, CANFD_ESI 2 */
+	if (f->fd && d == PROTO_DIALECT_PR33) /* CANFD_BRS 1, CANFD_ESI 2 */
 		n += snprintf(tmp + n, sizeof(tmp) - (size_t)n, " %X",
 			      f->fd_flags & 3);
 	n += snprintf(tmp + n, sizeof(tmp) - (size_t)n, " %u", f->len);

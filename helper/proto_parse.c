@@ -145,6 +145,22 @@ static int parse_can_id(const struct word *w, uint32_t *id)
 	return -1;
 }
 
+static int fd_len_valid(unsigned int len)
+{
+	return len <= 8 || len == 12 || len == 16 || len == 20 || len == 24 ||
+	       len == 32 || len == 48 || len == 64;
+}
+
+/* The frame dialect (PRs #71/#72) sends FD frames as `< frame >` too: one
+ * with more than 8 bytes is FD, one of 8 or fewer cannot be told from a
+ * classic frame and is taken as one. */
+static void frame_is_fd(struct proto_event *ev)
+{
+	ev->type = PROTO_EV_FDFRAME;
+	ev->fd_flags = PROTO_FD_F_FD;
+	ev->dialect = PROTO_DIALECT_FRAME;
+}
+
 /* < frame ID TS [HEX | HH HH ...] >: raw mode has all bytes in one word,
  * BCM mode one word per byte; both may have no data word at all. */
 static int parse_frame(const struct word *w, size_t nw, struct proto_event *ev)
@@ -154,8 +170,14 @@ static int parse_frame(const struct word *w, size_t nw, struct proto_event *ev)
 	if (nw < 3 || parse_can_id(&w[1], &ev->can_id) < 0 ||
 	    parse_ts(&w[2], &ev->ts_ns) < 0)
 		return -1;
-	if (nw == 4)
-		return parse_bytes(&w[3], ev, 8);
+	if (nw == 4) {
+		if (parse_bytes(&w[3], ev, PROTO_DATA_MAX) < 0 ||
+		    !fd_len_valid(ev->len))
+			return -1;
+		if (ev->len > 8)
+			frame_is_fd(ev);
+		return 0;
+	}
 	for (i = 3; i < nw; i++) {
 		if (w[i].n != 2 || parse_bytes(&w[i], ev, 8) < 0)
 			return -1;
@@ -164,14 +186,18 @@ static int parse_frame(const struct word *w, size_t nw, struct proto_event *ev)
 	return 0;
 }
 
-static int fd_len_valid(unsigned int len)
+static int has_dot(const struct word *w)
 {
-	return len <= 8 || len == 12 || len == 16 || len == 20 || len == 24 ||
-	       len == 32 || len == 48 || len == 64;
+	return memchr(w->s, '.', w->n) != NULL;
 }
 
-/* Two unmerged proposals: `< fdframe ID TS HEX >` (branch rawmode-canfd)
- * and `< fdframe ID FLAGS TS HEX >` (PR #33); tell them apart by shape. */
+/*
+ * Two unmerged proposals: `< fdframe ID TS [HEX] >` (branch rawmode-canfd)
+ * and `< fdframe ID FLAGS TS [HEX] >` (PR #33). A timestamp always holds a
+ * '.', FLAGS is always two hex digits and never does: word 3 with a '.' is
+ * the branch's timestamp; two hex digits followed by a word with a '.' are
+ * #33's FLAGS and timestamp; anything else is malformed.
+ */
 static int parse_fdframe(const struct word *w, size_t nw,
 			 struct proto_event *ev)
 {
@@ -180,18 +206,22 @@ static int parse_fdframe(const struct word *w, size_t nw,
 
 	if (nw < 3 || nw > 5 || parse_can_id(&w[1], &ev->can_id) < 0)
 		return -1;
-	if (nw == 5 || (nw == 4 && !memchr(w[2].s, '.', w[2].n))) {
-		if (parse_hex32(&w[2], &flags) < 0)
+	ev->dialect = PROTO_DIALECT_RAWMODE_CANFD;
+	if (!has_dot(&w[2])) {
+		if (nw < 4 || w[2].n != 2 || parse_hex32(&w[2], &flags) < 0 ||
+		    !has_dot(&w[3]))
 			return -1;
 		tsw = 3;
+		ev->dialect = PROTO_DIALECT_PR33;
 	}
-	if (tsw >= nw || parse_ts(&w[tsw], &ev->ts_ns) < 0)
+	if (nw > tsw + 2 || parse_ts(&w[tsw], &ev->ts_ns) < 0)
 		return -1;
 	if (tsw + 1 < nw && parse_bytes(&w[tsw + 1], ev, PROTO_DATA_MAX) < 0)
 		return -1;
-	if (tsw + 2 < nw || !fd_len_valid(ev->len))
+	if (!fd_len_valid(ev->len))
 		return -1;
-	/* PR #33 flags: CANFD_BRS 0x01, CANFD_ESI 0x02 as in <linux/can.h> */
+	/* #33's FLAGS is the kernel's flags byte: CANFD_BRS 0x01, CANFD_ESI
+	 * 0x02; kernels from 6.2 add CANFD_FDF 0x04, which says nothing new */
 	ev->fd_flags = PROTO_FD_F_FD | (flags & 1 ? PROTO_FD_F_BRS : 0) |
 		       (flags & 2 ? PROTO_FD_F_ESI : 0);
 	return 0;
@@ -245,8 +275,9 @@ void proto_parse_element(const char *s, size_t n, struct proto_event *ev)
 	}
 
 	if (word_is(&w[0], "frame")) {
-		ev->type = parse_frame(w, nw, ev) < 0 ? PROTO_EV_GARBAGE :
-							PROTO_EV_FRAME;
+		ev->type = PROTO_EV_FRAME;
+		if (parse_frame(w, nw, ev) < 0)
+			ev->type = PROTO_EV_GARBAGE;
 	} else if (word_is(&w[0], "fdframe")) {
 		ev->type = parse_fdframe(w, nw, ev) < 0 ? PROTO_EV_GARBAGE :
 							  PROTO_EV_FDFRAME;

@@ -38,6 +38,10 @@ void session_init(struct session *s, const struct session_config *cfg,
 	s->ep_tag = ep_tag;
 	s->fd = -1;
 	backoff_init(&s->bo, cfg->backoff_min_ms, cfg->backoff_max_ms);
+	if (cfg->fd_dialect != PROTO_DIALECT_UNKNOWN) {
+		s->dialect = cfg->fd_dialect;
+		s->dialect_src = DIALECT_SRC_USER;
+	}
 }
 
 static void set_sockopts(const struct session *s, int fd)
@@ -114,6 +118,12 @@ static void sess_connect(struct session *s)
 	s->want_out = 0;
 	s->hb_outstanding = 0;
 	proto_init(&s->parser);
+	s->probing = 0;
+	if (s->dialect_src != DIALECT_SRC_USER) {
+		/* another session may reach another server */
+		s->dialect = PROTO_DIALECT_UNKNOWN;
+		s->dialect_src = DIALECT_SRC_NONE;
+	}
 	sess_set_state(s, S_CONNECTING);
 	epoll_ctl(s->epfd, EPOLL_CTL_ADD, fd, &ev);
 	log_debug("connecting to %s:%u", r->host, r->port);

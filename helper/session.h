@@ -26,6 +26,17 @@ struct session_config {
 	uint32_t heartbeat_ms; /* < echo > after this much silence */
 	uint32_t timeout_ms; /* silence that kills, and handshake limit */
 	uint32_t backoff_min_ms, backoff_max_ms;
+	/* --fd-dialect: a PROTO_DIALECT_*, or UNKNOWN for auto */
+	enum proto_dialect fd_dialect;
+	int fd_probe; /* auto on an FD link: fingerprint after rawmode */
+};
+
+/* How the session knows the server's dialect. */
+enum session_dialect_src {
+	DIALECT_SRC_NONE, /* not known: sends like none */
+	DIALECT_SRC_USER, /* --fd-dialect */
+	DIALECT_SRC_PROBE, /* the fingerprint's answers */
+	DIALECT_SRC_FRAME, /* an FD frame the server sent */
 };
 
 struct session_ops {
@@ -45,6 +56,8 @@ struct session_ops {
 	int (*heartbeat)(void *arg);
 	/* The session gives up for good: rcand should exit with this code. */
 	void (*end)(void *arg, int exit_code);
+	/* The server's FD dialect became known or changed (may be NULL). */
+	void (*dialect)(void *arg);
 };
 
 enum session_state {
@@ -81,6 +94,11 @@ struct session {
 	int have_bt;
 	struct proto_bittiming bt;
 	struct backoff bo;
+	enum proto_dialect dialect; /* the server's, as far as known */
+	enum session_dialect_src dialect_src;
+	int probing; /* the fingerprint's answers are awaited */
+	int logged_dialect_conflict;
+	struct proto_probe probe;
 	struct proto_parser parser;
 	size_t out_len, out_off;
 	char out[SESSION_OUT_SIZE];
@@ -106,6 +124,11 @@ int session_can_queue(const struct session *s, size_t n);
 int session_write(struct session *s, const char *buf, size_t n);
 /* Write what is queued, as far as the socket takes it. */
 void session_flush(struct session *s);
+
+/* The dialect to send in, and how it is known. */
+enum proto_dialect session_dialect(const struct session *s);
+enum session_dialect_src session_dialect_src(const struct session *s);
+const char *session_dialect_src_name(enum session_dialect_src src);
 
 /* The bit timing to set before < open > (with cfg->bittiming). */
 void session_set_bittiming(struct session *s, const struct proto_bittiming *bt);

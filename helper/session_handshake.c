@@ -100,7 +100,14 @@ static int on_ok(struct session *s)
 		sess_set_state(s, S_WAIT_RAW_OK);
 		return 1;
 	case S_WAIT_RAW_OK:
-		session_write(s, PROTO_ECHO, PROTO_ECHO_LEN);
+		if (s->cfg->fd_probe && s->dialect_src != DIALECT_SRC_USER) {
+			/* its echoes prove the bus open as well */
+			proto_probe_init(&s->probe);
+			s->probing = 1;
+			session_write(s, PROTO_PROBE, sizeof(PROTO_PROBE) - 1);
+		} else {
+			session_write(s, PROTO_ECHO, PROTO_ECHO_LEN);
+		}
 		sess_set_state(s, S_WAIT_ECHO);
 		return 1;
 	default:
@@ -108,18 +115,12 @@ static int on_ok(struct session *s)
 	}
 }
 
-/* Returns -1 when the session was closed, 0 handled, 1 unexpected. */
-static int on_echo(struct session *s)
+/* The bus proved open: the session is up. Returns -1 when it was closed
+ * instead, else 0. */
+static int came_up(struct session *s)
 {
-	int rc;
+	int rc = s->ops->prepare(s->arg, 0);
 
-	if (s->st == S_UP) {
-		s->ops->echo(s->arg);
-		return 0;
-	}
-	if (s->st != S_WAIT_ECHO)
-		return 1;
-	rc = s->ops->prepare(s->arg, 0);
 	if (rc) {
 		sess_close(s, NULL, rc);
 		return -1;
@@ -129,6 +130,85 @@ static int on_echo(struct session *s)
 	s->first_attempt = 0;
 	s->ops->up(s->arg);
 	return 0;
+}
+
+/* Returns -1 when the session was closed, 0 handled, 1 unexpected. */
+static int on_echo(struct session *s)
+{
+	if (s->st == S_UP) {
+		s->ops->echo(s->arg);
+		return 0;
+	}
+	if (s->st != S_WAIT_ECHO)
+		return 1;
+	return came_up(s);
+}
+
+static void set_dialect(struct session *s, enum proto_dialect d,
+			enum session_dialect_src src)
+{
+	int changed = d != s->dialect;
+
+	s->dialect = d;
+	s->dialect_src = src;
+	if (changed && s->ops->dialect)
+		s->ops->dialect(s->arg);
+}
+
+/* What the fingerprint's answers say; then the session is up. */
+static int probe_done(struct session *s)
+{
+	enum proto_dialect d = proto_probe_result(&s->probe);
+
+	s->probing = 0;
+	if (s->dialect_src == DIALECT_SRC_FRAME)
+		return came_up(s); /* an FD frame said it already */
+	if (d == PROTO_DIALECT_UNKNOWN)
+		log_warn(
+			"%s: the server's answers to the FD fingerprint fit no known dialect: sending no CAN FD frames",
+			s->name);
+	else
+		log_info(
+			"%s: the server speaks the CAN FD dialect '%s' (fingerprint)",
+			s->name, proto_dialect_name(d));
+	set_dialect(s, d, DIALECT_SRC_PROBE);
+	return came_up(s);
+}
+
+/* An FD frame from the server shows its dialect: it confirms or corrects
+ * the fingerprint, but not what the user said. */
+static void learn_dialect(struct session *s, const struct proto_event *ev)
+{
+	enum proto_dialect d = (enum proto_dialect)ev->dialect;
+
+	if (ev->type != PROTO_EV_FDFRAME || d == s->dialect ||
+	    d == PROTO_DIALECT_UNKNOWN)
+		return;
+	if (s->dialect_src == DIALECT_SRC_USER) {
+		if (!s->logged_dialect_conflict++)
+			log_warn(
+				"%s: the server sent an FD frame of the dialect '%s', but --fd-dialect says '%s'; keeping '%s'",
+				s->name, proto_dialect_name(d),
+				proto_dialect_name(s->dialect),
+				proto_dialect_name(s->dialect));
+		return;
+	}
+	log_info(
+		"%s: the server speaks the CAN FD dialect '%s' (an FD frame it sent%s%s)",
+		s->name, proto_dialect_name(d),
+		s->dialect_src == DIALECT_SRC_PROBE ?
+			"; the fingerprint said " :
+			"",
+		s->dialect_src == DIALECT_SRC_PROBE ?
+			proto_dialect_name(s->dialect) :
+			"");
+	set_dialect(s, d, DIALECT_SRC_FRAME);
+}
+
+static int is_frame(const struct proto_event *ev)
+{
+	return ev->type == PROTO_EV_FRAME || ev->type == PROTO_EV_ERRFRAME ||
+	       ev->type == PROTO_EV_FDFRAME;
 }
 
 /* Returns non-zero when the session was closed. */
@@ -171,6 +251,12 @@ int sess_on_element(const struct proto_event *ev, void *arg)
 	const char *text = printable(ev, tbuf, sizeof(tbuf));
 	int rc;
 
+	if (s->probing && s->st == S_WAIT_ECHO && !is_frame(ev) &&
+	    ev->type != PROTO_EV_GARBAGE && ev->type != PROTO_EV_OVERSIZE) {
+		if (proto_probe_feed(&s->probe, ev))
+			return probe_done(s) < 0;
+		return 0;
+	}
 	switch (ev->type) {
 	case PROTO_EV_GARBAGE:
 	case PROTO_EV_OVERSIZE:
@@ -184,6 +270,7 @@ int sess_on_element(const struct proto_event *ev, void *arg)
 	case PROTO_EV_FRAME:
 	case PROTO_EV_ERRFRAME:
 	case PROTO_EV_FDFRAME:
+		learn_dialect(s, ev);
 		if (s->st >= S_WAIT_OPEN_OK)
 			s->ops->frame(s->arg, ev);
 		return 0;

@@ -166,6 +166,30 @@ void session_flush(struct session *s)
 	}
 }
 
+enum proto_dialect session_dialect(const struct session *s)
+{
+	return s->dialect;
+}
+
+enum session_dialect_src session_dialect_src(const struct session *s)
+{
+	return s->dialect_src;
+}
+
+const char *session_dialect_src_name(enum session_dialect_src src)
+{
+	static const char *const names[] = {
+		[DIALECT_SRC_NONE] = "not known",
+		[DIALECT_SRC_USER] = "--fd-dialect",
+		[DIALECT_SRC_PROBE] = "fingerprint",
+		[DIALECT_SRC_FRAME] = "FD frame received",
+	};
+
+	return (unsigned int)src < sizeof(names) / sizeof(names[0]) ?
+		       names[src] :
+		       "?";
+}
+
 int session_is_up(const struct session *s)
 {
 	return s->st == S_UP;

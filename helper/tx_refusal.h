@@ -9,8 +9,11 @@
 
 #include <stdint.h>
 
+#include "proto.h"
+
 struct tx_refusal_log {
-	int rtr, fd, invalid; /* this kind was logged */
+	int rtr, fd, invalid, classic, eff_low; /* this kind was logged */
+	int flags_lost; /* BRS/ESI the dialect cannot carry */
 };
 
 /* The errno for a PROTO_FMT_* refusal. */
@@ -22,5 +25,13 @@ int tx_refusal_errno(int fmt);
  */
 const char *tx_refusal_warning(struct tx_refusal_log *l, int fmt,
 			       uint32_t can_id, char *buf, unsigned int size);
+
+/*
+ * An FD frame with BRS or ESI goes to a server whose dialect cannot say
+ * so: the warning, once, or NULL.
+ */
+const char *tx_refusal_flags_lost(struct tx_refusal_log *l,
+				  enum proto_dialect d, char *buf,
+				  unsigned int size);
 
 #endif

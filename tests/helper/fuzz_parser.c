@@ -30,6 +30,8 @@ static void digest(uint64_t *h, const struct proto_event *ev)
 		return;
 	mix(h, &ev->can_id, sizeof(ev->can_id));
 	mix(h, &ev->len, sizeof(ev->len));
+	mix(h, &ev->fd_flags, sizeof(ev->fd_flags));
+	mix(h, &ev->dialect, sizeof(ev->dialect));
 	mix(h, &ev->ts_ns, sizeof(ev->ts_ns));
 	mix(h, ev->data, ev->len);
 	mix(h, ev->stat, sizeof(ev->stat));
@@ -54,10 +56,28 @@ static int check(const struct proto_event *ev, void *arg)
 				abort();
 		}
 		break;
-	case PROTO_EV_FDFRAME:
-		if (ev->len > PROTO_DATA_MAX)
+	case PROTO_EV_FDFRAME: {
+		/* what came in a dialect's receive form can go out in it */
+		struct proto_frame f = { .can_id = ev->can_id,
+					 .len = ev->len,
+					 .fd = 1 };
+		char out[PROTO_SEND_MAX];
+
+		if (ev->len > PROTO_DATA_MAX || !(ev->fd_flags & PROTO_FD_F_FD) ||
+		    ev->dialect == PROTO_DIALECT_UNKNOWN ||
+		    ev->dialect == PROTO_DIALECT_NONE)
+			abort();
+		memcpy(f.data, ev->data, ev->len);
+		if (ev->dialect == PROTO_DIALECT_FRAME &&
+		    (ev->len <= 8 ||
+		     ((f.can_id & PROTO_EFF_FLAG) &&
+		      (f.can_id & PROTO_EFF_MASK) <= PROTO_SFF_MASK)))
+			break; /* never an FD frame / cannot be sent so */
+		if (proto_format_send(out, sizeof(out), &f,
+				      (enum proto_dialect)ev->dialect) <= 0)
 			abort();
 		break;
+	}
 	case PROTO_EV_ERROR:
 	case PROTO_EV_UNKNOWN:
 		if (ev->text_len > PROTO_ELEM_MAX)

@@ -70,6 +70,8 @@ static int collect_cb(const struct proto_event *ev, void *arg)
 			addf(c, " bcm");
 		if (ev->fd_flags)
 			addf(c, " fd%X", ev->fd_flags);
+		if (ev->dialect)
+			addf(c, " d%u", ev->dialect);
 		break;
 	case PROTO_EV_ERROR:
 	case PROTO_EV_UNKNOWN:
@@ -90,6 +92,22 @@ static int collect_cb(const struct proto_event *ev, void *arg)
 }
 
 static struct proto_parser P;
+
+/* The fingerprint's answers: frames go past it, as in the session. */
+static int probe_cb(const struct proto_event *ev, void *arg)
+{
+	struct {
+		struct proto_probe p;
+		int done;
+	} *a = arg;
+
+	if (ev->type == PROTO_EV_FRAME || ev->type == PROTO_EV_FDFRAME ||
+	    ev->type == PROTO_EV_ERRFRAME)
+		return 0;
+	if (proto_probe_feed(&a->p, ev))
+		a->done = 1;
+	return 0;
+}
 
 static const char *parse_all(const char *in, size_t n, size_t step)
 {
@@ -162,12 +180,114 @@ static void t_reference_examples(void)
 
 static void t_fd_proposals(void)
 {
+	/* branch rawmode-canfd: no FLAGS; the tag says the dialect */
 	EXPECT(parses_to("< fdframe 123 1.000002 00112233445566778899AABB >",
-			 "fdframe 00000123 1.000002000 12:00112233445566778899AABB fd1\n"));
-	EXPECT(parses_to("< fdframe 00000123 3 1.5 0011 >",
-			 "fdframe 80000123 1.500000000 2:0011 fd7\n"));
-	EXPECT(parses_to("< fdframe 123 1.0 001122334455667788 >",
-			 "garbage\n"));	/* 9 bytes is no FD length */
+			 "fdframe 00000123 1.000002000 12:00112233445566778899AABB fd1 d2\n"));
+	EXPECT(parses_to("< fdframe 123 1.000002  >",
+			 "fdframe 00000123 1.000002000 0: fd1 d2\n"));
+	/* an FD frame of one byte: the data word is two hex digits too */
+	EXPECT(parses_to("< fdframe 123 1.000002 AB >",
+			 "fdframe 00000123 1.000002000 1:AB fd1 d2\n"));
+	/* PR #33: FLAGS, two hex digits; FDF (04) of newer kernels ignored */
+	EXPECT(parses_to("< fdframe 00000123 03 1.5 0011 >",
+			 "fdframe 80000123 1.500000000 2:0011 fd7 d3\n"));
+	EXPECT(parses_to("< fdframe 123 04 1700000000.000001  >",
+			 "fdframe 00000123 1700000000.000001000 0: fd1 d3\n"));
+	EXPECT(parses_to("< fdframe 123 05 1.000001 AB >",
+			 "fdframe 00000123 1.000001000 1:AB fd3 d3\n"));
+	EXPECT(parses_to("< fdframe 123 06 1.000001 AB >",
+			 "fdframe 00000123 1.000001000 1:AB fd5 d3\n"));
+	EXPECT(parses_to("< fdframe 123 00 1.000001 AB >",
+			 "fdframe 00000123 1.000001000 1:AB fd1 d3\n"));
+	/* the frame dialect: < frame > with more than 8 bytes is FD */
+	EXPECT(parses_to("< frame 123 1.000001 00112233445566778899AABB >",
+			 "fdframe 00000123 1.000001000 12:00112233445566778899AABB fd1 d4\n"));
+	/* 8 or fewer bytes: classic, it cannot be told apart */
+	EXPECT(parses_to("< frame 123 1.000001 0011223344556677 >",
+			 "frame 00000123 1.000001000 8:0011223344556677\n"));
+}
+
+/* Every valid FD length in every receive form, and the lengths between. */
+static void t_fd_lengths(void)
+{
+	static const char *const forms[] = {
+		"fdframe %s 1.000001 %s", "fdframe %s 01 1.000001 %s",
+		"frame %s 1.000001 %s",
+	};
+	unsigned int len, f, i;
+	char el[400], hexs[140];
+	struct proto_event ev;
+
+	for (f = 0; f < 3; f++) {
+		for (len = 0; len <= 64; len++) {
+			int valid = len <= 8 || len == 12 || len == 16 ||
+				    len == 20 || len == 24 || len == 32 ||
+				    len == 48 || len == 64;
+			int n;
+
+			for (i = 0; i < len; i++)
+				snprintf(hexs + (size_t)2 * i, 3, "%02X",
+					 (i * 37 + len) & 0xff);
+			hexs[(size_t)2 * len] = 0;
+			n = snprintf(el, sizeof(el), forms[f],
+				     len & 1 ? "1ABCDEF0" : "7FF", hexs);
+			proto_parse_element(el, (size_t)n, &ev);
+			if (!valid) {
+				EXPECT(ev.type == PROTO_EV_GARBAGE);
+				continue;
+			}
+			EXPECT(ev.len == len);
+			EXPECT(ev.can_id ==
+			       (len & 1 ? 0x1ABCDEF0 | PROTO_EFF_FLAG : 0x7FF));
+			for (i = 0; i < len; i++)
+				EXPECT(ev.data[i] == ((i * 37 + len) & 0xff));
+			if (f == 2 && len <= 8) {
+				EXPECT(ev.type == PROTO_EV_FRAME && !ev.fd_flags);
+				continue;
+			}
+			EXPECT(ev.type == PROTO_EV_FDFRAME);
+			EXPECT(ev.fd_flags ==
+			       (PROTO_FD_F_FD | (f == 1 ? PROTO_FD_F_BRS : 0)));
+			EXPECT(ev.dialect == (f == 0 ? PROTO_DIALECT_RAWMODE_CANFD :
+					      f == 1 ? PROTO_DIALECT_PR33 :
+						       PROTO_DIALECT_FRAME));
+		}
+	}
+	/* more than 64 bytes: no form takes it */
+	memset(hexs, 'A', 130);
+	hexs[130] = 0;
+	for (f = 0; f < 3; f++) {
+		int n = snprintf(el, sizeof(el), forms[f], "123", hexs);
+
+		proto_parse_element(el, (size_t)n, &ev);
+		EXPECT(ev.type == PROTO_EV_GARBAGE);
+	}
+}
+
+static void t_fd_malformed(void)
+{
+	static const char *const bad[] = {
+		"< fdframe 123 3 1.5 0011 >",		/* FLAGS of one digit */
+		"< fdframe 123 003 1.5 0011 >",		/* three */
+		"< fdframe 123 0G 1.5 0011 >",		/* not hex */
+		"< fdframe 123 01 15 0011 >",		/* no timestamp */
+		"< fdframe 123 01 >",
+		"< fdframe 123 1.5 0011 22 >",		/* branch, 5 words */
+		"< fdframe 123 01 1.5 0011 22 >",	/* #33, 6 words */
+		"< fdframe 123 01 1.5 1.5 >",		/* data with a dot */
+		"< fdframe 123 1.5 01 0011 >",
+		"< fdframe 800 1.5 00 >",		/* SFF id out of range */
+		"< fdframe 0000123 1.5 00 >",		/* 7 digits */
+		"< fdframe 123 1.5 0 >",		/* odd digits */
+		"< fdframe 123 >",
+		"< fdframe >",
+		"< frame 123 1.0 00112233445566778899 >",	/* 10 bytes */
+		"< frame 123 1.0 11 22 33 44 55 66 77 88 99 >",	/* BCM, 9 */
+	};
+	size_t i;
+
+	for (i = 0; i < sizeof(bad) / sizeof(bad[0]); i++)
+		EXPECT(parses_to(bad[i], "garbage\n"));
 }
 
 static void t_malformed_frames(void)
@@ -177,6 +297,7 @@ static void t_malformed_frames(void)
 		"< frame 0000012 1.0 00 >",	/* 7 digits */
 		"< frame 20000000 1.0 00 >",	/* EFF id out of range */
 		"< frame 123 1.0 001122334455667788 >",	/* 9 bytes */
+		"< frame 123 1.0 00112233445566778899AABBCC >",	/* 13 */
 		"< frame 123 1.0 0 >",		/* odd digits */
 		"< frame 123 1.0 GG >",
 		"< frame 123 10 00 >",		/* no dot */
@@ -328,9 +449,9 @@ static void t_callback_stops(void)
 	EXPECT(count == 2);
 }
 
-static int fmt(const struct proto_frame *f, int fd, char *out)
+static int fmt(const struct proto_frame *f, enum proto_dialect d, char *out)
 {
-	int n = proto_format_send(out, PROTO_SEND_MAX, f, fd);
+	int n = proto_format_send(out, PROTO_SEND_MAX, f, d);
 
 	if (n >= 0)
 		out[n] = 0;
@@ -342,8 +463,14 @@ static void t_format_send(void)
 	char out[PROTO_SEND_MAX];
 	struct proto_frame f = { .can_id = 0x123, .len = 2,
 				 .data = { 0x11, 0x22 } };
+	int d;
 
 	EXPECT(fmt(&f, 0, out) > 0 && !strcmp(out, "< send 123 2 11 22 >"));
+	/* a classic frame is the same in every dialect but frame */
+	for (d = PROTO_DIALECT_UNKNOWN; d < PROTO_DIALECT_FRAME; d++)
+		EXPECT(fmt(&f, d, out) > 0 &&
+		       !strcmp(out, "< send 123 2 11 22 >"));
+	EXPECT(fmt(&f, PROTO_DIALECT_FRAME, out) == PROTO_FMT_CLASSIC);
 	f.can_id = 0x1AAAAAAA | PROTO_EFF_FLAG;
 	f.data[0] = 0x01;
 	f.data[1] = 0xf1;
@@ -365,6 +492,7 @@ static void t_format_send(void)
 	EXPECT(fmt(&f, 0, out) == PROTO_FMT_BAD);
 	f.can_id = 0x123 | PROTO_RTR_FLAG;
 	EXPECT(fmt(&f, 0, out) == PROTO_FMT_RTR);
+	EXPECT(fmt(&f, PROTO_DIALECT_PR33, out) == PROTO_FMT_RTR);
 	f.can_id = 0x123 | PROTO_ERR_FLAG;
 	EXPECT(fmt(&f, 0, out) == PROTO_FMT_ERRFRAME);
 	f.can_id = 0x123;
@@ -372,18 +500,150 @@ static void t_format_send(void)
 	EXPECT(fmt(&f, 0, out) == PROTO_FMT_BAD);
 	f.fd = 1;
 	f.len = 12;
-	EXPECT(fmt(&f, 0, out) == PROTO_FMT_FD);
+	/* FD: refused where the dialect has no FD, never sent as classic */
+	EXPECT(fmt(&f, PROTO_DIALECT_UNKNOWN, out) == PROTO_FMT_FD);
+	EXPECT(fmt(&f, PROTO_DIALECT_NONE, out) == PROTO_FMT_FD);
 	memset(f.data, 0xAA, 12);
 	f.fd_flags = PROTO_FD_F_BRS >> 1;	/* BRS in the PR #33 encoding */
-	EXPECT(fmt(&f, 1, out) > 0 &&
+	EXPECT(fmt(&f, PROTO_DIALECT_PR33, out) > 0 &&
 	       !strcmp(out, "< fdsend 123 1 12 AA AA AA AA AA AA AA AA AA AA AA AA >"));
+	f.fd_flags = 3;
+	f.len = 1;
+	EXPECT(fmt(&f, PROTO_DIALECT_PR33, out) > 0 &&
+	       !strcmp(out, "< fdsend 123 3 1 AA >"));
+	EXPECT(fmt(&f, PROTO_DIALECT_RAWMODE_CANFD, out) > 0 &&
+	       !strcmp(out, "< sendfd 123 1 AA >"));
+	EXPECT(fmt(&f, PROTO_DIALECT_FRAME, out) > 0 &&
+	       !strcmp(out, "< send 123 1 AA >"));
+	f.len = 0;
+	EXPECT(fmt(&f, PROTO_DIALECT_RAWMODE_CANFD, out) > 0 &&
+	       !strcmp(out, "< sendfd 123 0 >"));
+	f.can_id = 0x12345678 | PROTO_EFF_FLAG;
+	f.len = 2;
+	EXPECT(fmt(&f, PROTO_DIALECT_FRAME, out) > 0 &&
+	       !strcmp(out, "< send 12345678 2 AA AA >"));
+	EXPECT(fmt(&f, PROTO_DIALECT_PR33, out) > 0 &&
+	       !strcmp(out, "< fdsend 12345678 3 2 AA AA >"));
+	/* the frame dialect takes an id up to 7FF as standard */
+	f.can_id = 0x7FF | PROTO_EFF_FLAG;
+	EXPECT(fmt(&f, PROTO_DIALECT_FRAME, out) == PROTO_FMT_EFF_LOW);
+	f.can_id = 0x800 | PROTO_EFF_FLAG;
+	EXPECT(fmt(&f, PROTO_DIALECT_FRAME, out) > 0 &&
+	       !strcmp(out, "< send 00000800 2 AA AA >"));
+	f.can_id = 0x123;
 	f.len = 64;
-	EXPECT(fmt(&f, 1, out) > 0 && strlen(out) < PROTO_SEND_MAX);
+	for (d = PROTO_DIALECT_RAWMODE_CANFD; d <= PROTO_DIALECT_FRAME; d++)
+		EXPECT(fmt(&f, d, out) > 0 && strlen(out) < PROTO_SEND_MAX);
+	f.can_id = 0x12345678 | PROTO_EFF_FLAG;
+	EXPECT(fmt(&f, PROTO_DIALECT_PR33, out) > 0 &&
+	       strlen(out) < PROTO_SEND_MAX);
+	f.can_id = 0x123;
 	f.len = 13;
-	EXPECT(fmt(&f, 1, out) == PROTO_FMT_BAD);
+	for (d = PROTO_DIALECT_UNKNOWN; d <= PROTO_DIALECT_FRAME; d++)
+		EXPECT(fmt(&f, d, out) == PROTO_FMT_BAD);
+	f.len = 65;
+	EXPECT(fmt(&f, PROTO_DIALECT_PR33, out) == PROTO_FMT_BAD);
 	f.fd = 0;
 	f.len = 8;
 	EXPECT(proto_format_send(out, 10, &f, 0) == PROTO_FMT_SPACE);
+}
+
+/* Each dialect's own receive form parses back to what we send in it. */
+static void t_fd_roundtrip(void)
+{
+	static const char *const rx[] = {
+		[PROTO_DIALECT_RAWMODE_CANFD] = "fdframe %s 1.000001 ",
+		[PROTO_DIALECT_PR33] = "fdframe %s %02X 1.000001 ",
+		[PROTO_DIALECT_FRAME] = "frame %s 1.000001 ",
+	};
+	static const uint8_t lens[] = { 0,  1,  2,  3,	4,  5,	6,  7,
+					8,  12, 16, 20, 24, 32, 48, 64 };
+	char out[PROTO_SEND_MAX], el[256], id[16];
+	struct proto_event ev;
+	unsigned int i, k;
+	int d;
+
+	for (d = PROTO_DIALECT_RAWMODE_CANFD; d <= PROTO_DIALECT_FRAME; d++) {
+		for (k = 0; k < sizeof(lens); k++) {
+			struct proto_frame f = { .can_id = 0x1F0000AB |
+							   PROTO_EFF_FLAG,
+						 .len = lens[k],
+						 .fd = 1,
+						 .fd_flags = k & 3 };
+			int n;
+
+			for (i = 0; i < f.len; i++)
+				f.data[i] = (uint8_t)(k * 31 + i);
+			EXPECT(fmt(&f, d, out) > 0);
+			snprintf(id, sizeof(id), "%08X", 0x1F0000AB);
+			n = snprintf(el, sizeof(el), rx[d], id, k & 3);
+			for (i = 0; i < f.len; i++)
+				n += snprintf(el + n, sizeof(el) - (size_t)n,
+					      "%02X", f.data[i]);
+			proto_parse_element(el, (size_t)n, &ev);
+			EXPECT(ev.can_id == f.can_id && ev.len == f.len &&
+			       !memcmp(ev.data, f.data, f.len));
+			if (d != PROTO_DIALECT_FRAME || f.len > 8)
+				EXPECT(ev.type == PROTO_EV_FDFRAME &&
+				       ev.dialect == d);
+		}
+	}
+}
+
+static const char *probe_answers(const char *answers)
+{
+	struct probe_arg {
+		struct proto_probe p;
+		int done;
+	};
+	static struct probe_arg a;
+	struct proto_parser pp;
+
+	proto_probe_init(&a.p);
+	a.done = 0;
+	proto_init(&pp);
+	proto_feed(&pp, answers, strlen(answers), probe_cb, &a);
+	return a.done ? proto_dialect_name(proto_probe_result(&a.p)) :
+			"incomplete";
+}
+
+/* The fingerprint: the bytes, and what each server's answers tell. */
+static void t_probe(void)
+{
+	EXPECT(!strcmp(PROTO_PROBE, "< send 123 65 >< echo >< sendfd 123 65 >"
+				    "< echo >< fdsend 123 00 65 >< echo >"));
+	EXPECT(!strcmp(probe_answers("< echo >< error unknown command >< echo >"
+				     "< error unknown command >< echo >"),
+		       "none"));
+	EXPECT(!strcmp(probe_answers("< echo >< echo >< error unknown command >"
+				     "< echo >"),
+		       "rawmode-canfd"));
+	EXPECT(!strcmp(probe_answers("< echo >< error unknown command >< echo >"
+				     "< echo >"),
+		       "pr33"));
+	EXPECT(!strcmp(probe_answers("< Syntax error in send command >< echo >"
+				     "< error unknown command >< echo >"
+				     "< error unknown command >< echo >"),
+		       "frame"));
+	/* frames and error frames in between are no answers */
+	EXPECT(!strcmp(probe_answers("< frame 123 1.0 11 >< echo >"
+				     "< fdframe 123 04 1.0 11 >< echo >"
+				     "< error 004 1.000001 >"
+				     "< error unknown command >< echo >"),
+		       "rawmode-canfd"));
+	/* anything else: no known dialect */
+	EXPECT(!strcmp(probe_answers("< echo >< echo >< echo >"), "unknown"));
+	EXPECT(!strcmp(probe_answers("< echo >< error bad >< echo >< echo >"),
+		       "unknown"));
+	EXPECT(!strcmp(probe_answers("< echo >< echo >"), "incomplete"));
+	EXPECT(proto_dialect_parse("pr33") == PROTO_DIALECT_PR33);
+	EXPECT(proto_dialect_parse("frame") == PROTO_DIALECT_FRAME);
+	EXPECT(proto_dialect_parse("rawmode-canfd") ==
+	       PROTO_DIALECT_RAWMODE_CANFD);
+	EXPECT(proto_dialect_parse("none") == PROTO_DIALECT_NONE);
+	EXPECT(proto_dialect_parse("frame-nofd") < 0);
+	EXPECT(proto_dialect_sends_flags(PROTO_DIALECT_PR33));
+	EXPECT(!proto_dialect_sends_flags(PROTO_DIALECT_RAWMODE_CANFD));
 }
 
 /* What we format, the daemon's own frame output parses back to. */
@@ -778,6 +1038,19 @@ static void t_tx_refusal(void)
 	       strstr(buf, "RTR frames cannot be sent") &&
 	       strstr(buf, "id 40000123") == NULL);
 	EXPECT(!tx_refusal_warning(&l, PROTO_FMT_RTR, 1, buf, sizeof(buf)));
+	EXPECT(tx_refusal_errno(PROTO_FMT_CLASSIC) == EOPNOTSUPP);
+	EXPECT(tx_refusal_warning(&l, PROTO_FMT_CLASSIC, 1, buf, sizeof(buf)) &&
+	       strstr(buf, "classic frames cannot be sent in the frame dialect"));
+	EXPECT(!tx_refusal_warning(&l, PROTO_FMT_CLASSIC, 1, buf, sizeof(buf)));
+	EXPECT(tx_refusal_warning(&l, PROTO_FMT_EFF_LOW, 0x80000012, buf,
+				  sizeof(buf)) &&
+	       strstr(buf, "(first: id 12)"));
+	EXPECT(!tx_refusal_warning(&l, PROTO_FMT_EFF_LOW, 1, buf, sizeof(buf)));
+	EXPECT(tx_refusal_flags_lost(&l, PROTO_DIALECT_RAWMODE_CANFD, buf,
+				     sizeof(buf)) &&
+	       strstr(buf, "last frame the server received"));
+	EXPECT(!tx_refusal_flags_lost(&l, PROTO_DIALECT_FRAME, buf,
+				      sizeof(buf)));
 	/* and the other way round */
 	memset(&l, 0, sizeof(l));
 	EXPECT(tx_refusal_warning(&l, PROTO_FMT_FD, 1, buf, sizeof(buf)));
@@ -819,7 +1092,9 @@ struct test {
 
 static const struct test tests[] = {
 	{ "parser: every example of the protocol reference", t_reference_examples },
-	{ "parser: CAN FD proposals parsed tolerantly", t_fd_proposals },
+	{ "parser: the three FD receive forms, told apart by shape", t_fd_proposals },
+	{ "parser: every FD length in every form, and the lengths between", t_fd_lengths },
+	{ "parser: malformed FD frames are garbage", t_fd_malformed },
 	{ "parser: malformed frames are garbage, unknown words are unknown", t_malformed_frames },
 	{ "parser: garbage stops the stream", t_garbage_stops },
 	{ "parser: element size limit of 8290 bytes", t_limits },
@@ -827,6 +1102,8 @@ static const struct test tests[] = {
 	{ "parser: callback can stop parsing", t_callback_stops },
 	{ "format: send elements, id widths, refusals", t_format_send },
 	{ "format: send round-trips through the frame parser", t_roundtrip },
+	{ "format: FD sends of each dialect round-trip through its receive form", t_fd_roundtrip },
+	{ "probe: the fingerprint's bytes and every server's answers", t_probe },
 	{ "format: open and bit-timing commands", t_format_open },
 	{ "remote: HOST[:PORT] BUS and can:// URLs", t_remote },
 	{ "beacon: parse, source address fallback", t_beacon },

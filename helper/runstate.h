@@ -1,0 +1,28 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * What `rcand list` cannot ask rcan.ko: a running rcand's view of its link
+ * (the server's CAN FD dialect), one small file per link in RCAND_RUNDIR
+ * (default /run/rcand), named by the network namespace and the ifindex.
+ * Written by the daemon, read by `rcand list`; a file whose rcand is gone
+ * is ignored.
+ */
+#ifndef RCAND_RUNSTATE_H
+#define RCAND_RUNSTATE_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#define RUNSTATE_WORD_MAX 32
+
+struct runstate {
+	char dialect[RUNSTATE_WORD_MAX]; /* proto_dialect_name() */
+	char source[RUNSTATE_WORD_MAX]; /* session_dialect_src_name() */
+};
+
+/* 0, or -1 (no directory, not root: `rcand list` shows nothing). */
+int runstate_write(uint32_t ifindex, const struct runstate *st);
+void runstate_remove(uint32_t ifindex);
+/* 0 when a live rcand wrote one for this ifindex, else -1. */
+int runstate_read(uint32_t ifindex, struct runstate *st);
+
+#endif
