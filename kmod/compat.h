@@ -35,6 +35,15 @@
 #error "rcan: unknown ethtool_ops.get_ts_info argument type"
 #endif
 
+/* What genl_family.pre_doit/post_doit get, as "struct rcan_doit_ops". */
+#if defined(RCAN_HAVE_GENL_SPLIT_OPS)
+#define rcan_doit_ops genl_split_ops
+#elif defined(RCAN_HAVE_GENL_OPS_PRE_DOIT)
+#define rcan_doit_ops genl_ops
+#else
+#error "rcan: unknown argument type of genl_family.pre_doit"
+#endif
+
 /* Where the CAN core still leaves the MTU check to the driver. */
 #ifdef RCAN_HAVE_CAN_CHANGE_MTU
 #define rcan_change_mtu can_change_mtu

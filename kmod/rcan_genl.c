@@ -1,10 +1,16 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * The "rcan" generic netlink family: the helper's only way in. Every
- * attribute has a policy and every command is validated strictly; every
- * rejection says why in an extack message. Changing commands need
+ * The "rcan" generic netlink family: the helper's only way in. Each
+ * command has a policy of its own that names the attributes it takes;
+ * genetlink validates strictly, so any other attribute is refused, and
+ * every refusal says why in an extack message. Changing commands need
  * CAP_NET_ADMIN in the socket's network namespace (GENL_UNS_ADMIN_PERM);
  * the data path additionally needs to be the link's owner.
+ *
+ * Commands run in parallel (no genl_mutex): pre_doit finds the link and
+ * checks its owner once for every command that names a link, and holds a
+ * device reference until post_doit; ownership is checked again under
+ * tx_lock wherever acting on a stale answer would matter.
  */
 #include <linux/can/netlink.h>
 #include <linux/rtnetlink.h>
@@ -13,35 +19,50 @@
 
 #include "rcan_priv.h"
 
-const struct nla_policy rcan_frame_policy[RCAN_FRAME_MAX + 1] = {
-	[RCAN_FRAME_ID] = { .type = NLA_U32 },
-	[RCAN_FRAME_FLAGS] = NLA_POLICY_MASK(NLA_U32, RCAN_FRAME_F_ALL),
-	[RCAN_FRAME_DATA] = { .type = NLA_BINARY, .len = CANFD_MAX_DLEN },
-	[RCAN_FRAME_LEN] = NLA_POLICY_MAX(NLA_U8, CAN_MAX_DLEN),
-	[RCAN_FRAME_TSTAMP] = { .type = NLA_U64 },
-	[RCAN_FRAME_SEQ] = { .type = NLA_U32 },
-};
-
-static const struct nla_policy rcan_policy[RCAN_ATTR_MAX + 1] = {
-	[RCAN_ATTR_IFINDEX] = { .type = NLA_U32 },
+static const struct nla_policy rcan_link_new_policy[RCAN_ATTR_MAX + 1] = {
 	[RCAN_ATTR_IFNAME] = { .type = NLA_NUL_STRING, .len = IFNAMSIZ - 1 },
 	[RCAN_ATTR_LINK_FLAGS] = NLA_POLICY_MASK(NLA_U32, RCAN_LINK_F_ALL),
 	[RCAN_ATTR_ATTACH] = { .type = NLA_FLAG },
-	[RCAN_ATTR_CONNECTED] = NLA_POLICY_MAX(NLA_U8, 1),
-	[RCAN_ATTR_CAN_STATE] = NLA_POLICY_MAX(NLA_U32, CAN_STATE_BUS_OFF),
-	[RCAN_ATTR_TXERR] = { .type = NLA_U16 },
-	[RCAN_ATTR_RXERR] = { .type = NLA_U16 },
 	[RCAN_ATTR_REMOTE] = { .type = NLA_NUL_STRING,
 			       .len = RCAN_REMOTE_MAX - 1 },
 	[RCAN_ATTR_TX_WINDOW] =
 		NLA_POLICY_RANGE(NLA_U32, 1, RCAN_TX_WINDOW_MAX),
 	[RCAN_ATTR_SEQ] = { .type = NLA_U32 },
-	[RCAN_ATTR_COUNT] = NLA_POLICY_RANGE(NLA_U32, 1, RCAN_TX_WINDOW_MAX),
-	[RCAN_ATTR_ERRNO] = NLA_POLICY_MAX(NLA_U32, MAX_ERRNO),
+};
+
+/* LINK_DEL, LINK_GET, LINK_ATTACH, LINK_DETACH */
+static const struct nla_policy rcan_ifindex_policy[RCAN_ATTR_MAX + 1] = {
+	[RCAN_ATTR_IFINDEX] = { .type = NLA_U32 },
+};
+
+static const struct nla_policy rcan_link_set_policy[RCAN_ATTR_MAX + 1] = {
+	[RCAN_ATTR_IFINDEX] = { .type = NLA_U32 },
+	[RCAN_ATTR_REMOTE] = { .type = NLA_NUL_STRING,
+			       .len = RCAN_REMOTE_MAX - 1 },
+	[RCAN_ATTR_CONNECTED] = NLA_POLICY_MAX(NLA_U8, 1),
+	[RCAN_ATTR_CAN_STATE] = NLA_POLICY_MAX(NLA_U32, CAN_STATE_BUS_OFF),
+	[RCAN_ATTR_TXERR] = { .type = NLA_U16 },
+	[RCAN_ATTR_RXERR] = { .type = NLA_U16 },
+};
+
+static const struct nla_policy rcan_frames_rx_policy[RCAN_ATTR_MAX + 1] = {
+	[RCAN_ATTR_IFINDEX] = { .type = NLA_U32 },
 	[RCAN_ATTR_FRAMES] = NLA_POLICY_NESTED_ARRAY(rcan_frame_policy),
 };
 
-/* Notifications are sent only while the family is registered. */
+/* TX_DONE, TX_FAIL */
+static const struct nla_policy rcan_verdict_policy[RCAN_ATTR_MAX + 1] = {
+	[RCAN_ATTR_IFINDEX] = { .type = NLA_U32 },
+	[RCAN_ATTR_SEQ] = { .type = NLA_U32 },
+	[RCAN_ATTR_COUNT] = NLA_POLICY_RANGE(NLA_U32, 1, RCAN_TX_WINDOW_MAX),
+	[RCAN_ATTR_ERRNO] = NLA_POLICY_MAX(NLA_U32, MAX_ERRNO),
+};
+
+/*
+ * Notifications are sent only while the family is registered. It changes
+ * under rtnl at unload; every notification is sent either under rtnl or
+ * from a command, and genl_unregister_family() waits for commands.
+ */
 static bool rcan_genl_live;
 
 enum rcan_mcgrp { RCAN_MCGRP_EVENTS_ID };
@@ -51,29 +72,9 @@ static const struct genl_multicast_group rcan_mcgrps[] = {
 	[RCAN_MCGRP_EVENTS_ID] = { .name = RCAN_GENL_MCGRP_EVENTS },
 };
 
-/* Look the link up by RCAN_ATTR_IFINDEX in the caller's namespace. */
-static struct net_device *rcan_get_dev(struct genl_info *info)
-{
-	struct nlattr *attr = info->attrs[RCAN_ATTR_IFINDEX];
-	struct net_device *dev;
-
-	if (!attr) {
-		NL_SET_ERR_MSG(info->extack, "RCAN_ATTR_IFINDEX is missing");
-		return ERR_PTR(-EINVAL);
-	}
-	dev = dev_get_by_index(genl_info_net(info), nla_get_u32(attr));
-	if (!dev) {
-		NL_SET_ERR_MSG_ATTR(info->extack, attr, "no such interface");
-		return ERR_PTR(-ENODEV);
-	}
-	if (!rcan_is_link(dev)) {
-		dev_put(dev);
-		NL_SET_ERR_MSG_ATTR(info->extack, attr,
-				    "interface is not an rcan link");
-		return ERR_PTR(-ENODEV);
-	}
-	return dev;
-}
+/* What pre_doit does for a command (genl_ops.internal_flags). */
+#define RCAN_NEEDS_LINK BIT(0) /* RCAN_ATTR_IFINDEX names an rcan link */
+#define RCAN_NEEDS_OWNER BIT(1) /* ... and the caller owns it */
 
 static bool rcan_is_owner(struct rcan_link *link, struct genl_info *info)
 {
@@ -86,20 +87,52 @@ static bool rcan_is_owner(struct rcan_link *link, struct genl_info *info)
 	return owner;
 }
 
-/* The data path and state reports belong to the owner alone. */
-static struct net_device *rcan_get_owned_dev(struct genl_info *info)
+/*
+ * Find the link by RCAN_ATTR_IFINDEX in the caller's namespace, hold it
+ * in info->user_ptr[0] until post_doit, and check its owner if asked.
+ */
+static int rcan_pre_doit(const struct rcan_doit_ops *ops, struct sk_buff *skb,
+			 struct genl_info *info)
 {
-	struct net_device *dev = rcan_get_dev(info);
+	struct nlattr *attr = info->attrs[RCAN_ATTR_IFINDEX];
+	struct net_device *dev;
 
-	if (IS_ERR(dev))
-		return dev;
-	if (!rcan_is_owner(rcan_link(dev), info)) {
+	info->user_ptr[0] = NULL;
+	if (!(ops->internal_flags & RCAN_NEEDS_LINK))
+		return 0;
+	if (!attr) {
+		NL_SET_ERR_MSG(info->extack, "RCAN_ATTR_IFINDEX is missing");
+		return -EINVAL;
+	}
+	dev = dev_get_by_index(genl_info_net(info), nla_get_u32(attr));
+	if (!dev) {
+		NL_SET_ERR_MSG_ATTR(info->extack, attr, "no such interface");
+		return -ENODEV;
+	}
+	if (!rcan_is_link(dev)) {
+		dev_put(dev);
+		NL_SET_ERR_MSG_ATTR(info->extack, attr,
+				    "interface is not an rcan link");
+		return -ENODEV;
+	}
+	if ((ops->internal_flags & RCAN_NEEDS_OWNER) &&
+	    !rcan_is_owner(rcan_link(dev), info)) {
 		dev_put(dev);
 		NL_SET_ERR_MSG(info->extack,
 			       "the calling socket does not own this link");
-		return ERR_PTR(-EPERM);
+		return -EPERM;
 	}
-	return dev;
+	info->user_ptr[0] = dev;
+	return 0;
+}
+
+static void rcan_post_doit(const struct rcan_doit_ops *ops, struct sk_buff *skb,
+			   struct genl_info *info)
+{
+	struct net_device *dev = info->user_ptr[0];
+
+	if (dev)
+		dev_put(dev);
 }
 
 static int rcan_fill_stats(struct sk_buff *skb, struct net_device *dev)
@@ -293,11 +326,11 @@ static int rcan_cmd_link_new(struct sk_buff *skb, struct genl_info *info)
 				    "invalid interface name");
 		return -EINVAL;
 	}
+	/* Comes with a reference: the link is public once registered. */
 	dev = rcan_link_create(genl_info_net(info), name, flags, window,
 			       first_seq, info->extack);
 	if (IS_ERR(dev))
 		return PTR_ERR(dev);
-	dev_hold(dev);
 	if (a[RCAN_ATTR_REMOTE])
 		rcan_set_remote(dev, a[RCAN_ATTR_REMOTE]);
 	rcan_notify_link(dev, RCAN_CMD_LINK_NEW);
@@ -316,29 +349,21 @@ out:
 
 static int rcan_cmd_link_del(struct sk_buff *skb, struct genl_info *info)
 {
-	struct net_device *dev = rcan_get_dev(info);
+	struct net_device *dev = info->user_ptr[0];
 
-	if (IS_ERR(dev))
-		return PTR_ERR(dev);
 	rtnl_lock();
 	if (dev->reg_state == NETREG_REGISTERED)
 		unregister_netdevice(dev);
 	/* Before rtnl_unlock(): it waits for the last reference to go. */
 	dev_put(dev);
+	info->user_ptr[0] = NULL;
 	rtnl_unlock();
 	return 0;
 }
 
 static int rcan_cmd_link_get(struct sk_buff *skb, struct genl_info *info)
 {
-	struct net_device *dev = rcan_get_dev(info);
-	int err;
-
-	if (IS_ERR(dev))
-		return PTR_ERR(dev);
-	err = rcan_reply_link(info, dev, RCAN_CMD_LINK_GET);
-	dev_put(dev);
-	return err;
+	return rcan_reply_link(info, info->user_ptr[0], RCAN_CMD_LINK_GET);
 }
 
 struct rcan_dump {
@@ -367,9 +392,9 @@ static int rcan_dump_links(struct sk_buff *skb, struct netlink_callback *cb)
 static int rcan_cmd_link_set(struct sk_buff *skb, struct genl_info *info)
 {
 	struct nlattr **a = info->attrs;
-	struct net_device *dev;
-	struct rcan_link *link;
-	int err = 0;
+	struct net_device *dev = info->user_ptr[0];
+	struct rcan_link *link = rcan_link(dev);
+	int err;
 
 	if ((a[RCAN_ATTR_TXERR] || a[RCAN_ATTR_RXERR]) &&
 	    !a[RCAN_ATTR_CAN_STATE]) {
@@ -377,17 +402,14 @@ static int rcan_cmd_link_set(struct sk_buff *skb, struct genl_info *info)
 			       "error counters go with RCAN_ATTR_CAN_STATE");
 		return -EINVAL;
 	}
-	dev = rcan_get_owned_dev(info);
-	if (IS_ERR(dev))
-		return PTR_ERR(dev);
-	link = rcan_link(dev);
 	if (a[RCAN_ATTR_REMOTE]) {
 		err = rcan_set_remote(dev, a[RCAN_ATTR_REMOTE]);
 		if (err)
-			goto out;
+			return err;
 	}
 	if (a[RCAN_ATTR_CONNECTED])
-		rcan_set_connected(link, nla_get_u8(a[RCAN_ATTR_CONNECTED]));
+		rcan_set_connected(link, genl_info_net(info), info->snd_portid,
+				   nla_get_u8(a[RCAN_ATTR_CONNECTED]));
 	if (a[RCAN_ATTR_CAN_STATE]) {
 		u16 txerr = a[RCAN_ATTR_TXERR] ?
 				    nla_get_u16(a[RCAN_ATTR_TXERR]) :
@@ -397,84 +419,68 @@ static int rcan_cmd_link_set(struct sk_buff *skb, struct genl_info *info)
 				    0;
 
 		rtnl_lock();
-		rcan_set_can_state(link, nla_get_u32(a[RCAN_ATTR_CAN_STATE]),
-				   txerr, rxerr);
+		/* rtnl orders it with attach and detach of other commands. */
+		if (rcan_is_owner(link, info))
+			rcan_set_can_state(link,
+					   nla_get_u32(a[RCAN_ATTR_CAN_STATE]),
+					   txerr, rxerr);
 		rtnl_unlock();
 	}
-out:
-	dev_put(dev);
-	return err;
+	return 0;
 }
 
 static int rcan_cmd_link_attach(struct sk_buff *skb, struct genl_info *info)
 {
-	struct net_device *dev = rcan_get_dev(info);
+	struct net_device *dev = info->user_ptr[0];
 	int err;
 
-	if (IS_ERR(dev))
-		return PTR_ERR(dev);
 	err = rcan_attach(rcan_link(dev), genl_info_net(info), info->snd_portid,
 			  info->extack);
-	if (!err) {
-		rcan_notify_link(dev, RCAN_CMD_LINK_ATTACH);
-		err = rcan_reply_link(info, dev, RCAN_CMD_LINK_ATTACH);
-	}
-	dev_put(dev);
-	return err;
+	if (err)
+		return err;
+	rcan_notify_link(dev, RCAN_CMD_LINK_ATTACH);
+	return rcan_reply_link(info, dev, RCAN_CMD_LINK_ATTACH);
 }
 
 /* Any admin may detach a link (rcand detach), not only its owner. */
 static int rcan_cmd_link_detach(struct sk_buff *skb, struct genl_info *info)
 {
-	struct net_device *dev = rcan_get_dev(info);
-	int err;
-
-	if (IS_ERR(dev))
-		return PTR_ERR(dev);
-	err = rcan_detach(rcan_link(dev), genl_info_net(info), info->snd_portid,
-			  info->extack);
-	dev_put(dev);
-	return err;
+	return rcan_detach(rcan_link(info->user_ptr[0]), genl_info_net(info),
+			   info->snd_portid, info->extack);
 }
 
 static int rcan_cmd_frames_rx(struct sk_buff *skb, struct genl_info *info)
 {
-	struct net_device *dev;
-	int err;
-
 	if (!info->attrs[RCAN_ATTR_FRAMES]) {
 		NL_SET_ERR_MSG(info->extack, "RCAN_ATTR_FRAMES is missing");
 		return -EINVAL;
 	}
-	dev = rcan_get_owned_dev(info);
-	if (IS_ERR(dev))
-		return PTR_ERR(dev);
-	err = rcan_rx_frames(rcan_link(dev), info->attrs[RCAN_ATTR_FRAMES],
-			     info->extack);
-	dev_put(dev);
-	return err;
+	return rcan_rx_frames(rcan_link(info->user_ptr[0]), genl_info_net(info),
+			      info->snd_portid, info->attrs[RCAN_ATTR_FRAMES],
+			      info->extack);
 }
 
 static int rcan_tx_verdict(struct genl_info *info, bool ok)
 {
 	struct nlattr **a = info->attrs;
 	bool by_count = a[RCAN_ATTR_COUNT];
-	struct net_device *dev;
-	u32 arg, why;
+	int which = by_count ? RCAN_ATTR_COUNT : RCAN_ATTR_SEQ;
+	struct rcan_tx_verdict v;
 	int ret;
 
 	if (!a[RCAN_ATTR_SEQ] == !a[RCAN_ATTR_COUNT]) {
 		NL_SET_ERR_MSG(info->extack, "need one of SEQ and COUNT");
 		return -EINVAL;
 	}
-	dev = rcan_get_owned_dev(info);
-	if (IS_ERR(dev))
-		return PTR_ERR(dev);
-	arg = nla_get_u32(a[by_count ? RCAN_ATTR_COUNT : RCAN_ATTR_SEQ]);
-	why = a[RCAN_ATTR_ERRNO] ? nla_get_u32(a[RCAN_ATTR_ERRNO]) : 0;
-	ret = rcan_tx_complete(rcan_link(dev), by_count, arg, ok, why,
-			       info->extack);
-	dev_put(dev);
+	v = (struct rcan_tx_verdict){
+		.net = genl_info_net(info),
+		.portid = info->snd_portid,
+		.by_count = by_count,
+		.arg = nla_get_u32(a[which]),
+		.ok = ok,
+		.why = a[RCAN_ATTR_ERRNO] ? nla_get_u32(a[RCAN_ATTR_ERRNO]) : 0,
+	};
+	ret = rcan_tx_complete(rcan_link(info->user_ptr[0]), &v, info->extack);
 	return ret < 0 ? ret : 0;
 }
 
@@ -488,63 +494,51 @@ static int rcan_cmd_tx_fail(struct sk_buff *skb, struct genl_info *info)
 	return rcan_tx_verdict(info, false);
 }
 
-static const struct genl_small_ops rcan_ops[] = {
+#define RCAN_OP(c, fn, pol, need)                                   \
+	{                                                           \
+		.cmd = (c), .doit = (fn), .policy = (pol),          \
+		.maxattr = RCAN_ATTR_MAX, .internal_flags = (need), \
+		.flags = GENL_UNS_ADMIN_PERM,                       \
+	}
+
+static const struct genl_ops rcan_ops[] = {
+	RCAN_OP(RCAN_CMD_LINK_NEW, rcan_cmd_link_new, rcan_link_new_policy, 0),
+	RCAN_OP(RCAN_CMD_LINK_DEL, rcan_cmd_link_del, rcan_ifindex_policy,
+		RCAN_NEEDS_LINK),
 	{
-		.cmd = RCAN_CMD_LINK_NEW,
-		.doit = rcan_cmd_link_new,
-		.flags = GENL_UNS_ADMIN_PERM,
-	},
-	{
-		.cmd = RCAN_CMD_LINK_DEL,
-		.doit = rcan_cmd_link_del,
-		.flags = GENL_UNS_ADMIN_PERM,
-	},
-	{
+		/* Open to all: it tells nothing "ip link" does not. */
 		.cmd = RCAN_CMD_LINK_GET,
 		.doit = rcan_cmd_link_get,
 		.dumpit = rcan_dump_links,
+		.policy = rcan_ifindex_policy,
+		.maxattr = RCAN_ATTR_MAX,
+		.internal_flags = RCAN_NEEDS_LINK,
 	},
-	{
-		.cmd = RCAN_CMD_LINK_SET,
-		.doit = rcan_cmd_link_set,
-		.flags = GENL_UNS_ADMIN_PERM,
-	},
-	{
-		.cmd = RCAN_CMD_LINK_ATTACH,
-		.doit = rcan_cmd_link_attach,
-		.flags = GENL_UNS_ADMIN_PERM,
-	},
-	{
-		.cmd = RCAN_CMD_LINK_DETACH,
-		.doit = rcan_cmd_link_detach,
-		.flags = GENL_UNS_ADMIN_PERM,
-	},
-	{
-		.cmd = RCAN_CMD_FRAMES_RX,
-		.doit = rcan_cmd_frames_rx,
-		.flags = GENL_UNS_ADMIN_PERM,
-	},
-	{
-		.cmd = RCAN_CMD_TX_DONE,
-		.doit = rcan_cmd_tx_done,
-		.flags = GENL_UNS_ADMIN_PERM,
-	},
-	{
-		.cmd = RCAN_CMD_TX_FAIL,
-		.doit = rcan_cmd_tx_fail,
-		.flags = GENL_UNS_ADMIN_PERM,
-	},
+	RCAN_OP(RCAN_CMD_LINK_SET, rcan_cmd_link_set, rcan_link_set_policy,
+		RCAN_NEEDS_LINK | RCAN_NEEDS_OWNER),
+	RCAN_OP(RCAN_CMD_LINK_ATTACH, rcan_cmd_link_attach, rcan_ifindex_policy,
+		RCAN_NEEDS_LINK),
+	RCAN_OP(RCAN_CMD_LINK_DETACH, rcan_cmd_link_detach, rcan_ifindex_policy,
+		RCAN_NEEDS_LINK),
+	RCAN_OP(RCAN_CMD_FRAMES_RX, rcan_cmd_frames_rx, rcan_frames_rx_policy,
+		RCAN_NEEDS_LINK | RCAN_NEEDS_OWNER),
+	RCAN_OP(RCAN_CMD_TX_DONE, rcan_cmd_tx_done, rcan_verdict_policy,
+		RCAN_NEEDS_LINK | RCAN_NEEDS_OWNER),
+	RCAN_OP(RCAN_CMD_TX_FAIL, rcan_cmd_tx_fail, rcan_verdict_policy,
+		RCAN_NEEDS_LINK | RCAN_NEEDS_OWNER),
 };
 
 struct genl_family rcan_genl_family __ro_after_init = {
 	.name = RCAN_GENL_NAME,
 	.version = RCAN_GENL_VERSION,
 	.maxattr = RCAN_ATTR_MAX,
-	.policy = rcan_policy,
 	.netnsok = true,
+	.parallel_ops = true,
+	.pre_doit = rcan_pre_doit,
+	.post_doit = rcan_post_doit,
 	.module = THIS_MODULE,
-	.small_ops = rcan_ops,
-	.n_small_ops = ARRAY_SIZE(rcan_ops),
+	.ops = rcan_ops,
+	.n_ops = ARRAY_SIZE(rcan_ops),
 	.mcgrps = rcan_mcgrps,
 	.n_mcgrps = ARRAY_SIZE(rcan_mcgrps),
 };
@@ -560,6 +554,8 @@ int rcan_genl_init(void)
 
 void rcan_genl_exit(void)
 {
+	rtnl_lock();
 	WRITE_ONCE(rcan_genl_live, false);
+	rtnl_unlock();
 	genl_unregister_family(&rcan_genl_family);
 }

@@ -26,6 +26,7 @@ static DECLARE_WORK(rcan_detach_work, rcan_detach_work_fn);
 bool rcan_is_owner_locked(const struct rcan_link *link, struct net *net,
 			  u32 portid)
 {
+	lockdep_assert_held(&link->tx_lock);
 	return link->owner_portid && link->owner_portid == portid &&
 	       net_eq(link->owner_net, net);
 }
@@ -154,10 +155,13 @@ int rcan_detach(struct rcan_link *link, struct net *net, u32 portid,
 	return err;
 }
 
-void rcan_set_connected(struct rcan_link *link, bool connected)
+/* The owner's report of its remote session; from anyone else, nothing. */
+void rcan_set_connected(struct rcan_link *link, struct net *net, u32 portid,
+			bool connected)
 {
 	spin_lock_bh(&link->tx_lock);
-	if (link->owner_portid && link->connected != connected) {
+	if (rcan_is_owner_locked(link, net, portid) &&
+	    link->connected != connected) {
 		link->connected = connected;
 		rcan_update_carrier_locked(link);
 	}

@@ -44,6 +44,7 @@ static const struct can_bittiming_const rcan_data_bittiming_const = {
 /* Frames can go to the remote: owned, connected, not bus-off. */
 bool rcan_tx_ready_locked(const struct rcan_link *link)
 {
+	lockdep_assert_held(&link->tx_lock);
 	return !link->dead && link->owner_portid && link->connected &&
 	       link->can.state != CAN_STATE_BUS_OFF;
 }
@@ -56,6 +57,7 @@ void rcan_update_carrier_locked(struct rcan_link *link)
 {
 	struct net_device *dev = link->dev;
 
+	lockdep_assert_held(&link->tx_lock);
 	if (!rcan_tx_ready_locked(link)) {
 		netif_stop_queue(dev);
 		rcan_tx_fail_all_locked(link);
@@ -260,6 +262,11 @@ struct net_device *rcan_link_create(struct net *net, const char *name,
 	}
 
 	strscpy(dev->name, name ? name : "can%d", IFNAMSIZ);
+	/*
+	 * The caller's reference, taken before the link is public: once
+	 * registered, another command could delete and free it at once.
+	 */
+	dev_hold(dev);
 	err = register_candev(dev);
 	if (err) {
 		if (err == -EEXIST)
@@ -268,6 +275,7 @@ struct net_device *rcan_link_create(struct net *net, const char *name,
 			NL_SET_ERR_MSG(extack, "invalid interface name");
 		else if (err == -ENFILE)
 			NL_SET_ERR_MSG(extack, "no free name for the template");
+		dev_put(dev);
 		goto free;
 	}
 	return dev;

@@ -103,7 +103,8 @@ int rcan_detach(struct rcan_link *link, struct net *net, u32 portid,
 void rcan_detach_locked(struct rcan_link *link);
 void rcan_owner_clear_locked(struct rcan_link *link);
 void rcan_detach_forget(struct rcan_link *link);
-void rcan_set_connected(struct rcan_link *link, bool connected);
+void rcan_set_connected(struct rcan_link *link, struct net *net, u32 portid,
+			bool connected);
 int rcan_netlink_notifier_register(void);
 void rcan_netlink_notifier_unregister(void);
 
@@ -111,16 +112,26 @@ void rcan_netlink_notifier_unregister(void);
 void rcan_tx_init(struct rcan_link *link, u32 first_seq);
 void rcan_tx_uninit(struct rcan_link *link);
 netdev_tx_t rcan_start_xmit(struct sk_buff *skb, struct net_device *dev);
-int rcan_tx_complete(struct rcan_link *link, bool by_count, u32 arg, bool ok,
-		     int why, struct netlink_ext_ack *extack);
+/* The owner's verdict (TX_DONE, TX_FAIL) on frames it was sent. */
+struct rcan_tx_verdict {
+	struct net *net; /* who says it: checked against the owner */
+	u32 portid;
+	bool by_count; /* arg is a COUNT, else the last SEQ */
+	u32 arg;
+	bool ok; /* confirmed, else failed */
+	int why; /* errno of a failure, for the log */
+};
+
+int rcan_tx_complete(struct rcan_link *link, const struct rcan_tx_verdict *v,
+		     struct netlink_ext_ack *extack);
 void rcan_tx_fail_all_locked(struct rcan_link *link);
 void rcan_tx_maybe_wake_locked(struct rcan_link *link);
 u32 rcan_tx_inflight(const struct rcan_link *link);
 
 /* rcan_rx.c */
 extern const struct nla_policy rcan_frame_policy[RCAN_FRAME_MAX + 1];
-int rcan_rx_frames(struct rcan_link *link, const struct nlattr *frames,
-		   struct netlink_ext_ack *extack);
+int rcan_rx_frames(struct rcan_link *link, struct net *net, u32 portid,
+		   const struct nlattr *frames, struct netlink_ext_ack *extack);
 void rcan_rx_deliver(struct sk_buff *skb);
 
 /* rcan_genl.c */

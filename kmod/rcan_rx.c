@@ -9,6 +9,16 @@
 
 #include "rcan_priv.h"
 
+/* One frame of a FRAMES_RX batch (FRAMES_TX uses the same attributes). */
+const struct nla_policy rcan_frame_policy[RCAN_FRAME_MAX + 1] = {
+	[RCAN_FRAME_ID] = { .type = NLA_U32 },
+	[RCAN_FRAME_FLAGS] = NLA_POLICY_MASK(NLA_U32, RCAN_FRAME_F_ALL),
+	[RCAN_FRAME_DATA] = { .type = NLA_BINARY, .len = CANFD_MAX_DLEN },
+	[RCAN_FRAME_LEN] = NLA_POLICY_MAX(NLA_U8, CAN_MAX_DLEN),
+	[RCAN_FRAME_TSTAMP] = { .type = NLA_U64 },
+	[RCAN_FRAME_SEQ] = { .type = NLA_U32 },
+};
+
 static bool rcan_valid_fd_len(u32 len)
 {
 	return len == can_fd_dlc2len(can_fd_len2dlc(len));
@@ -75,16 +85,11 @@ static int rcan_rx_check(struct rcan_link *link, struct nlattr **tb,
 		return -EINVAL;
 	}
 	if (id & CAN_RTR_FLAG) {
+		/* RCAN_FRAME_LEN above 8: refused by the policy already. */
 		if (fd || tb[RCAN_FRAME_DATA]) {
 			NL_SET_ERR_MSG_ATTR(extack, frame,
 					    "RTR frame with data or FD flag");
 			return -EINVAL;
-		}
-		if (tb[RCAN_FRAME_LEN] &&
-		    nla_get_u8(tb[RCAN_FRAME_LEN]) > CAN_MAX_DLEN) {
-			NL_SET_ERR_MSG_ATTR(extack, tb[RCAN_FRAME_LEN],
-					    "RTR length above 8");
-			return -EMSGSIZE;
 		}
 		return 0;
 	}
@@ -179,8 +184,18 @@ void rcan_rx_deliver(struct sk_buff *skb)
 	local_bh_enable();
 }
 
-int rcan_rx_frames(struct rcan_link *link, const struct nlattr *frames,
-		   struct netlink_ext_ack *extack)
+static bool rcan_rx_owner(struct rcan_link *link, struct net *net, u32 portid)
+{
+	bool owner;
+
+	spin_lock_bh(&link->tx_lock);
+	owner = rcan_is_owner_locked(link, net, portid);
+	spin_unlock_bh(&link->tx_lock);
+	return owner;
+}
+
+int rcan_rx_frames(struct rcan_link *link, struct net *net, u32 portid,
+		   const struct nlattr *frames, struct netlink_ext_ack *extack)
 {
 	struct nlattr *tb[RCAN_FRAME_MAX + 1];
 	struct net_device *dev = link->dev;
@@ -204,6 +219,13 @@ int rcan_rx_frames(struct rcan_link *link, const struct nlattr *frames,
 	}
 
 	mutex_lock(&link->rx_mutex);
+	/* Checked again: it may have been detached since pre_doit. */
+	if (!rcan_rx_owner(link, net, portid)) {
+		mutex_unlock(&link->rx_mutex);
+		NL_SET_ERR_MSG(extack,
+			       "the calling socket does not own this link");
+		return -EPERM;
+	}
 	if (!netif_running(dev)) {
 		/* A controller that is down hears nothing on its bus. */
 		dev->stats.rx_dropped += n;

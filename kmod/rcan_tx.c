@@ -131,6 +131,7 @@ static void rcan_tx_fail_range_locked(struct rcan_link *link, u32 first,
 	struct net_device *dev = link->dev;
 	u32 seq;
 
+	lockdep_assert_held(&link->tx_lock);
 	for (seq = first; seq != first + count; seq++) {
 		unsigned int idx = rcan_slot(link, seq);
 
@@ -209,6 +210,7 @@ static void rcan_tx_flush_locked(struct rcan_link *link)
 {
 	struct sk_buff *msg = link->tx_msg;
 
+	lockdep_assert_held(&link->tx_lock);
 	if (!msg)
 		return;
 	link->tx_msg = NULL;
@@ -222,6 +224,7 @@ static void rcan_tx_flush_locked(struct rcan_link *link)
 /* The queue may run again: nothing waits for the owner, room in the window. */
 void rcan_tx_maybe_wake_locked(struct rcan_link *link)
 {
+	lockdep_assert_held(&link->tx_lock);
 	if (rcan_tx_ready_locked(link) && netif_running(link->dev) &&
 	    skb_queue_empty(&link->tx_unsent) &&
 	    rcan_tx_inflight(link) < link->window)
@@ -387,9 +390,10 @@ static bool rcan_tx_nth_sent(const struct rcan_link *link, u32 count, u32 *seq)
  * flight is a late verdict on frames already settled (failed on detach):
  * a no-op. The owner is reading: what waits for it goes out now.
  */
-int rcan_tx_complete(struct rcan_link *link, bool by_count, u32 arg, bool ok,
-		     int why, struct netlink_ext_ack *extack)
+int rcan_tx_complete(struct rcan_link *link, const struct rcan_tx_verdict *v,
+		     struct netlink_ext_ack *extack)
 {
+	bool ok = v->ok;
 	struct net_device *dev = link->dev;
 	struct sk_buff_head echoes;
 	struct sk_buff *skb;
@@ -398,14 +402,20 @@ int rcan_tx_complete(struct rcan_link *link, bool by_count, u32 arg, bool ok,
 
 	__skb_queue_head_init(&echoes);
 	spin_lock_bh(&link->tx_lock);
-	if (by_count) {
-		if (!rcan_tx_nth_sent(link, arg, &upto)) {
+	if (!rcan_is_owner_locked(link, v->net, v->portid)) {
+		/* Detached since the command started: not its frames now. */
+		spin_unlock_bh(&link->tx_lock);
+		NL_SET_ERR_MSG(extack, "the calling socket does not own this link");
+		return -EPERM;
+	}
+	if (v->by_count) {
+		if (!rcan_tx_nth_sent(link, v->arg, &upto)) {
 			spin_unlock_bh(&link->tx_lock);
 			NL_SET_ERR_MSG(extack, "fewer frames are in flight");
 			return -ERANGE;
 		}
 	} else {
-		upto = arg;
+		upto = v->arg;
 		if (!rcan_seq_before(upto, link->tx_sent)) {
 			spin_unlock_bh(&link->tx_lock);
 			NL_SET_ERR_MSG(extack, "sequence number not sent yet");
@@ -440,7 +450,7 @@ int rcan_tx_complete(struct rcan_link *link, bool by_count, u32 arg, bool ok,
 	spin_unlock_bh(&link->tx_lock);
 
 	if (!ok && done)
-		netdev_dbg(dev, "helper failed %u frames (%d)\n", done, why);
+		netdev_dbg(dev, "helper failed %u frames (%d)\n", done, v->why);
 	/* Echoes go up after the lock: a receiver may transmit (can-gw). */
 	while ((skb = __skb_dequeue(&echoes)))
 		rcan_rx_deliver(skb);
