@@ -81,6 +81,17 @@ rcan_set_data_bittiming_ops(struct can_priv *priv,
 #endif
 }
 
+/* The CAN FD data phase's bit timing, wherever this kernel keeps it. */
+static inline const struct can_bittiming *
+rcan_data_bittiming(const struct can_priv *priv)
+{
+#if defined(RCAN_HAVE_CAN_PRIV_FD)
+	return &priv->fd.data_bittiming;
+#else
+	return &priv->data_bittiming;
+#endif
+}
+
 /*
  * Namespace teardown. The core's default device cleanup leaves a CAN netdev
  * in place (the CAN core's dellink does nothing, so that "ip link del" cannot

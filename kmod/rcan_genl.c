@@ -162,10 +162,10 @@ static int rcan_fill_stats(struct sk_buff *skb, struct net_device *dev)
 	return 0;
 }
 
-static int rcan_fill_bittiming(struct sk_buff *msg,
+static int rcan_fill_bittiming(struct sk_buff *msg, int type,
 			       const struct can_bittiming *bt)
 {
-	struct nlattr *nest = nla_nest_start(msg, RCAN_ATTR_BITTIMING);
+	struct nlattr *nest = nla_nest_start(msg, type);
 
 	if (!nest || nla_put_u32(msg, RCAN_BT_BITRATE, bt->bitrate) ||
 	    nla_put_u32(msg, RCAN_BT_SAMPLE_POINT, bt->sample_point) ||
@@ -177,6 +177,23 @@ static int rcan_fill_bittiming(struct sk_buff *msg,
 	    nla_put_u32(msg, RCAN_BT_BRP, bt->brp))
 		return -EMSGSIZE;
 	nla_nest_end(msg, nest);
+	return 0;
+}
+
+/* The bit rates set on the link ("ip link set ... bitrate N dbitrate M"). */
+static int rcan_fill_bittimings(struct sk_buff *msg,
+				const struct rcan_link *link)
+{
+	const struct can_bittiming *bt = &link->can.bittiming;
+	const struct can_bittiming *dbt = rcan_data_bittiming(&link->can);
+
+	if (bt->bitrate && bt->bitrate != CAN_BITRATE_UNKNOWN &&
+	    rcan_fill_bittiming(msg, RCAN_ATTR_BITTIMING, bt))
+		return -EMSGSIZE;
+	if ((link->flags & RCAN_LINK_F_FD) && dbt->bitrate &&
+	    dbt->bitrate != CAN_BITRATE_UNKNOWN &&
+	    rcan_fill_bittiming(msg, RCAN_ATTR_DATA_BITTIMING, dbt))
+		return -EMSGSIZE;
 	return 0;
 }
 
@@ -198,7 +215,6 @@ static int rcan_fill_link(struct sk_buff *skb, struct net_device *dev,
 			  u32 portid, u32 seq, int flags, u8 cmd)
 {
 	struct rcan_link *link = rcan_link(dev);
-	const struct can_bittiming *bt = &link->can.bittiming;
 	u32 owner, inflight, next;
 	bool connected;
 	void *hdr;
@@ -229,8 +245,7 @@ static int rcan_fill_link(struct sk_buff *skb, struct net_device *dev,
 		goto cancel;
 	if (rcan_fill_remote(skb, dev))
 		goto cancel;
-	if (bt->bitrate && bt->bitrate != CAN_BITRATE_UNKNOWN &&
-	    rcan_fill_bittiming(skb, bt))
+	if (rcan_fill_bittimings(skb, link))
 		goto cancel;
 	genlmsg_end(skb, hdr);
 	return 0;
@@ -272,7 +287,6 @@ void rcan_notify_link(struct net_device *dev, u8 cmd)
 
 void rcan_notify_bittiming(struct net_device *dev)
 {
-	const struct can_bittiming *bt = &rcan_link(dev)->can.bittiming;
 	struct sk_buff *msg;
 	void *hdr;
 
@@ -287,7 +301,7 @@ void rcan_notify_bittiming(struct net_device *dev)
 	if (nla_put_u32(msg, RCAN_ATTR_IFINDEX, dev->ifindex) ||
 	    nla_put_string(msg, RCAN_ATTR_IFNAME, dev->name))
 		goto free;
-	if (rcan_fill_bittiming(msg, bt))
+	if (rcan_fill_bittimings(msg, rcan_link(dev)))
 		goto free;
 	genlmsg_end(msg, hdr);
 	genlmsg_multicast_netns(&rcan_genl_family, dev_net(dev), msg, 0,

@@ -165,7 +165,11 @@ static const struct ethtool_ops rcan_ethtool_ops = {
 	.get_ts_info = rcan_get_ts_info,
 };
 
-/* "ip link set canX type can bitrate N": tell the helper. */
+/*
+ * "ip link set canX type can bitrate N [dbitrate M]": the bit rates belong
+ * to the remote's bus; tell the helper (the CAN core calls these in turn,
+ * so the second event carries both).
+ */
 static int rcan_set_bittiming(struct net_device *dev)
 {
 	rcan_notify_bittiming(dev);
@@ -188,6 +192,7 @@ static int rcan_set_mode(struct net_device *dev, enum can_mode mode)
 
 static int rcan_set_data_bittiming(struct net_device *dev)
 {
+	rcan_notify_bittiming(dev);
 	return 0;
 }
 

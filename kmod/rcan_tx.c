@@ -405,7 +405,8 @@ int rcan_tx_complete(struct rcan_link *link, const struct rcan_tx_verdict *v,
 	if (!rcan_is_owner_locked(link, v->net, v->portid)) {
 		/* Detached since the command started: not its frames now. */
 		spin_unlock_bh(&link->tx_lock);
-		NL_SET_ERR_MSG(extack, "the calling socket does not own this link");
+		NL_SET_ERR_MSG(extack,
+			       "the calling socket does not own this link");
 		return -EPERM;
 	}
 	if (v->by_count) {

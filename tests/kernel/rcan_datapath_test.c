@@ -469,7 +469,7 @@ TEST(remove_on_detach)
 	EXPECT_EQ(0u, if_nametoindex(l.ifname));
 }
 
-static int event_bitrate;
+static int event_bitrate, event_dbitrate;
 
 static void event_cb(struct nlmsghdr *nlh, void *arg)
 {
@@ -478,8 +478,10 @@ static void event_cb(struct nlmsghdr *nlh, void *arg)
 	(void)arg;
 	if (rnl_cmd(nlh) != RCAN_CMD_BITTIMING)
 		return;
+	memset(&l, 0, sizeof(l));
 	rnl_parse_link(nlh, &l);
 	event_bitrate = (int)l.bitrate;
+	event_dbitrate = (int)l.dbitrate;
 }
 
 TEST_F(dp, bitrate_is_accepted_reported_and_announced)
@@ -499,7 +501,9 @@ TEST_F(dp, bitrate_is_accepted_reported_and_announced)
 		 self->l.ifname);
 	EXPECT_EQ(0, system(cmd));
 	event_bitrate = 0;
-	while (!event_bitrate && wait_readable(ev.fd, 2000)) {
+	event_dbitrate = 0;
+	/* The data bit rate is announced too (it was dropped silently). */
+	while (!event_dbitrate && wait_readable(ev.fd, 2000)) {
 		static char buf[RNL_BUF];
 		struct nlmsghdr *nlh;
 		ssize_t len = recv(ev.fd, buf, sizeof(buf), 0);
@@ -510,7 +514,9 @@ TEST_F(dp, bitrate_is_accepted_reported_and_announced)
 				event_cb(nlh, NULL);
 	}
 	EXPECT_EQ(500000, event_bitrate);
+	EXPECT_EQ(2000000, event_dbitrate);
 	EXPECT_EQ(500000u, get_link(&self->nl, self->l.ifindex).bitrate);
+	EXPECT_EQ(2000000u, get_link(&self->nl, self->l.ifindex).dbitrate);
 	/* and the link still comes up */
 	EXPECT_EQ(0, if_set_up(self->l.ifname, true));
 	rnl_close(&ev);

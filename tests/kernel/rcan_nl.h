@@ -72,6 +72,7 @@ struct rlink {
 	char remote[RCAN_REMOTE_MAX];
 	uint64_t stats[RCAN_STATS_MAX + 1];
 	uint32_t bitrate;
+	uint32_t dbitrate; /* CAN FD data phase */
 };
 
 static inline struct nlattr *rmsg_tail(struct rmsg *m)
@@ -380,6 +381,14 @@ static inline void rnl_parse_link(struct nlmsghdr *nlh, void *arg)
 			  rnl_len(tb[RCAN_ATTR_BITTIMING]), bt, RCAN_BT_MAX);
 		if (bt[RCAN_BT_BITRATE])
 			l->bitrate = rnl_u32(bt[RCAN_BT_BITRATE]);
+	}
+	if (tb[RCAN_ATTR_DATA_BITTIMING]) {
+		const struct nlattr *bt[RCAN_BT_MAX + 1];
+
+		rnl_parse(rnl_data(tb[RCAN_ATTR_DATA_BITTIMING]),
+			  rnl_len(tb[RCAN_ATTR_DATA_BITTIMING]), bt, RCAN_BT_MAX);
+		if (bt[RCAN_BT_BITRATE])
+			l->dbitrate = rnl_u32(bt[RCAN_BT_BITRATE]);
 	}
 }
 

@@ -36,8 +36,9 @@
  *
  * Events on the RCAN_GENL_MCGRP_EVENTS multicast group reuse the command
  * numbers: LINK_NEW, LINK_DEL, LINK_ATTACH, LINK_DETACH carry the link's
- * attributes; RCAN_CMD_BITTIMING carries RCAN_ATTR_BITTIMING after
- * "ip link set canX type can bitrate N".
+ * attributes; RCAN_CMD_BITTIMING carries RCAN_ATTR_BITTIMING (and, on an FD
+ * link with a data bit rate, RCAN_ATTR_DATA_BITTIMING) after
+ * "ip link set canX type can bitrate N [dbitrate M]".
  */
 #ifndef _UAPI_LINUX_RCAN_H
 #define _UAPI_LINUX_RCAN_H
@@ -103,6 +104,8 @@ enum rcan_attr {
 	RCAN_ATTR_BITTIMING,	/* nest of RCAN_BT_*, BITTIMING events and replies */
 	RCAN_ATTR_INFLIGHT,	/* u32, replies: unconfirmed frames now */
 	RCAN_ATTR_PAD,
+	/* nest of RCAN_BT_*: the CAN FD data phase, as RCAN_ATTR_BITTIMING */
+	RCAN_ATTR_DATA_BITTIMING,
 
 	__RCAN_ATTR_MAX,
 	RCAN_ATTR_MAX = __RCAN_ATTR_MAX - 1
