@@ -5,8 +5,11 @@
  * latency. Each frame carries its sequence number and its send time
  * (CLOCK_MONOTONIC, shared by every interface of one machine).
  *
- *   canbench -t TXIF -r RXIF [-n COUNT] [-R FRAMES_PER_S] [-w WAIT_MS]
+ *   canbench -t TXIF -r RXIF [-n COUNT] [-R FRAMES_PER_S] [-w WAIT_MS] [-f]
  *   canbench -e IF [-n COUNT] [-R FRAMES_PER_S]     own-echo round trip
+ *
+ * -f sends CAN FD frames of 64 bytes (both interfaces need MTU 72)
+ * instead of classic 8-byte frames.
  *
  * -R 0 sends flat out with blocking writes, so flow control (a stopped
  * queue, ENOBUFS from a full qdisc) paces the sender; ENOBUFS is waited
@@ -36,6 +39,7 @@ struct opts {
 	const char *tx, *rx;
 	long count, rate, wait_ms;
 	bool echo;
+	bool fd; /* -f: CAN FD, 64 bytes */
 };
 
 struct rx_result {
@@ -62,7 +66,7 @@ static double thread_cpu_s(void)
 	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
 }
 
-static int can_open(const char *ifname, bool own)
+static int can_open(const char *ifname, bool own, bool fd)
 {
 	struct sockaddr_can a = { .can_family = AF_CAN };
 	int s = socket(PF_CAN, SOCK_RAW, CAN_RAW), one = 1, buf = 4 << 20;
@@ -76,6 +80,11 @@ static int can_open(const char *ifname, bool own)
 	setsockopt(s, SOL_SOCKET, SO_RXQ_OVFL, &one, sizeof(one));
 	if (own)
 		setsockopt(s, SOL_CAN_RAW, CAN_RAW_RECV_OWN_MSGS, &one, sizeof(one));
+	if (fd && setsockopt(s, SOL_CAN_RAW, CAN_RAW_FD_FRAMES, &one,
+			     sizeof(one)) < 0) {
+		perror("canbench: CAN_RAW_FD_FRAMES");
+		exit(2);
+	}
 	if (bind(s, (struct sockaddr *)&a, sizeof(a)) < 0) {
 		perror("canbench: bind");
 		exit(2);
@@ -99,7 +108,7 @@ static void *rx_thread(void *arg)
 	(void)arg;
 	for (;;) {
 		struct pollfd p = { rx_sock, POLLIN, 0 };
-		struct can_frame f;
+		struct canfd_frame f;
 		char ctrl[CMSG_SPACE(sizeof(uint32_t))];
 		struct iovec iov = { &f, sizeof(f) };
 		struct msghdr m = { .msg_iov = &iov, .msg_iovlen = 1,
@@ -115,14 +124,16 @@ static void *rx_thread(void *arg)
 				break;
 			continue;
 		}
-		if (recvmsg(rx_sock, &m, 0) != sizeof(f))
+		ssize_t got = recvmsg(rx_sock, &m, 0);
+
+		if (got != (ssize_t)(o.fd ? CANFD_MTU : CAN_MTU))
 			continue;
 		for (c = CMSG_FIRSTHDR(&m); c; c = CMSG_NXTHDR(&m, c))
 			if (c->cmsg_level == SOL_SOCKET &&
 			    c->cmsg_type == SO_RXQ_OVFL)
 				memcpy(&res.sock_drops, CMSG_DATA(c),
 				       sizeof(res.sock_drops));
-		if (f.len != 8)
+		if (f.len != (o.fd ? CANFD_MAX_DLEN : CAN_MAX_DLEN))
 			continue;
 		uint64_t t = now_ns();
 		uint32_t seq, sent_us;
@@ -176,7 +187,9 @@ static long send_all(int s)
 	long retries = 0;
 
 	for (long i = 0; i < o.count; i++) {
-		struct can_frame f = { .can_id = 0x100 + (canid_t)(i & 0xff), .len = 8 };
+		struct canfd_frame f = { .can_id = 0x100 + (canid_t)(i & 0xff),
+					 .len = o.fd ? CANFD_MAX_DLEN : CAN_MAX_DLEN };
+		size_t size = o.fd ? CANFD_MTU : CAN_MTU;
 		uint32_t seq = (uint32_t)i, us;
 
 		if (o.rate > 0) {
@@ -192,7 +205,8 @@ static long send_all(int s)
 		us = (uint32_t)(now_ns() / 1000);
 		memcpy(f.data, &seq, 4);
 		memcpy(f.data + 4, &us, 4);
-		while (write(s, &f, sizeof(f)) != sizeof(f)) {
+		memset(f.data + 8, (int)(i & 0xff), f.len - 8U);
+		while (write(s, &f, size) != (ssize_t)size) {
 			if (errno != ENOBUFS && errno != EAGAIN) {
 				perror("canbench: write");
 				exit(2);
@@ -215,7 +229,7 @@ static void print_result(const char *mode, long retries, double send_s,
 	       "\"delivered_per_s\":%.0f,\"send_s\":%.3f,\"enobufs_retries\":%ld,"
 	       "\"lat_p50_us\":%u,\"lat_p99_us\":%u,\"lat_max_us\":%u,"
 	       "\"send_cpu_us_per_frame\":%.2f,\"recv_cpu_us_per_frame\":%.2f,"
-	       "\"receiver_socket_drops\":%u}\n",
+	       "\"receiver_socket_drops\":%u,\"frame_bytes\":%d}\n",
 	       mode, o.count, o.rate, res.delivered, res.lost, res.out_of_order,
 	       res.dups, span > 0 ? (double)(res.delivered - 1) / span : 0.0,
 	       send_s, retries, pct(res.lat_us, res.delivered, 0.5),
@@ -223,7 +237,7 @@ static void print_result(const char *mode, long retries, double send_s,
 	       pct(res.lat_us, res.delivered, 1.0),
 	       send_cpu_s * 1e6 / (double)o.count,
 	       res.delivered ? res.cpu_s * 1e6 / (double)res.delivered : 0.0,
-	       res.sock_drops);
+	       res.sock_drops, o.fd ? CANFD_MAX_DLEN : CAN_MAX_DLEN);
 }
 
 static long num(const char *s)
@@ -246,7 +260,7 @@ int main(int argc, char **argv)
 	uint64_t t0;
 	int c, tx;
 
-	while ((c = getopt(argc, argv, "t:r:n:R:w:e:")) != -1) {
+	while ((c = getopt(argc, argv, "t:r:n:R:w:e:f")) != -1) {
 		switch (c) {
 		case 't': o.tx = optarg; break;
 		case 'r': o.rx = optarg; break;
@@ -254,8 +268,9 @@ int main(int argc, char **argv)
 		case 'n': o.count = num(optarg); break;
 		case 'R': o.rate = num(optarg); break;
 		case 'w': o.wait_ms = num(optarg); break;
+		case 'f': o.fd = true; break;
 		default:
-			fprintf(stderr, "usage: canbench -t TXIF -r RXIF | -e IF [-n N] [-R RATE] [-w MS]\n");
+			fprintf(stderr, "usage: canbench -t TXIF -r RXIF | -e IF [-n N] [-R RATE] [-w MS] [-f]\n");
 			return 2;
 		}
 	}
@@ -263,8 +278,8 @@ int main(int argc, char **argv)
 		return 2;
 	res.lat_us = calloc((size_t)o.count, sizeof(uint32_t));
 	/* Echo mode: the sender's own socket sees its frames come back. */
-	tx = can_open(o.tx, o.echo);
-	rx_sock = o.echo ? tx : can_open(o.rx, false);
+	tx = can_open(o.tx, o.echo, o.fd);
+	rx_sock = o.echo ? tx : can_open(o.rx, false, o.fd);
 	pthread_create(&th, NULL, rx_thread, NULL);
 	t0 = now_ns();
 	cpu0 = thread_cpu_s();

@@ -49,6 +49,22 @@ def main():
         print("  rate %-6s delivered %6d/%-6d %6.0f frames/s  p50 %.1f ms  p99 %.1f ms" % (
             rate or "max", c["delivered"], c["offered"], c["delivered_per_s"],
             c["lat_p50_us"] / 1000, c["lat_p99_us"] / 1000))
+    fdc = [r for r in runs if r["label"] == "fd-ceiling"]
+    fd = [r for r in runs if r["label"] == "fd-rcan"]
+    if fd:
+        c = fdc[0] if fdc else {}
+        print("\nCAN FD, 64-byte frames flat out (test server in the PR #33 dialect, rcand --fd):")
+        if c:
+            print("  ceiling (vcan1 to itself)  %7.0f frames/s %10.0f bytes/s" % (
+                c["delivered_per_s"], c["delivered_per_s"] * 64))
+        for r in fd:
+            ratio = r["delivered_per_s"] / c["delivered_per_s"] if c.get("delivered_per_s") else 0
+            n = max(r["delivered"], 1)
+            print("  %-2s delivered %6d/%-6d lost %5d  %7.0f frames/s %10.0f bytes/s  %.2f of vcan"
+                  "  p50 %.1f ms  rcand %.1f us/frame" % (
+                      r["dir"], r["delivered"], r["offered"], r["lost"], r["delivered_per_s"],
+                      r["delivered_per_s"] * 64, ratio, r["lat_p50_us"] / 1000,
+                      r["rcand_cpu_s"] * 1e6 / n))
     for r in rows:
         if r.get("dir") == "echo":
             print("Echo round trip (send to own RECV_OWN_MSGS copy) on %s at 1k/s: p50 %.1f ms, p99 %.1f ms"

@@ -77,6 +77,41 @@ for rate in 1000 5000 10000 20000 0; do
 	run rcan tx "$rate" "$count" rcan0 vcan0
 done
 
+# CAN FD, 64-byte frames flat out each way: a second remote bus with MTU
+# 72, the test server in the PR #33 dialect, rcand --fd (auto: the
+# fingerprint picks pr33); against the same vcan with nothing in between.
+ip link add vcan1 type vcan 2>/dev/null
+ip link set vcan1 mtu 72 && vcan_add vcan1 || die "vcan1"
+ip link set vcan1 txqueuelen 1000
+tests/server/rcan-testserver -i vcan1 -l 127.0.0.1 -p 29537 --no-beacon \
+	--fd-dialect pr33 --ready-file $W/ready-fd >$W/server-fd.log 2>&1 &
+SRVFD=$!
+PIDS="$PIDS $SRVFD"
+wait_for 5 test -e $W/ready-fd || die "FD test server"
+helper/rcand attach -f --fd -n rcan1 --tcp-tune --ready-file $W/rcand-fd.ready \
+	127.0.0.1:29537 vcan1 >$W/rcand-fd.log 2>&1 &
+RCANDFD=$!
+PIDS="$PIDS $RCANDFD"
+wait_for 15 test -s $W/rcand-fd.ready || die "rcand --fd did not connect: $(cat $W/rcand-fd.log)"
+ip link set rcan1 up
+wait_for 5 sh -c 'ip link show rcan1 | grep -q LOWER_UP' || die "rcan1 carrier"
+# run_fd LABEL DIRECTION TXIF RXIF: 30,000 FD frames of 64 bytes, flat out
+run_fd() {
+	r0=$(cpu_ticks $RCANDFD); k0=$(sys_ticks)
+	res=$($B -f -t "$3" -r "$4" -n 30000 -R 0) || die "canbench -f $*"
+	r1=$(cpu_ticks $RCANDFD); k1=$(sys_ticks)
+	echo "$res" | sed "s/^{/{\"label\":\"$1\",\"dir\":\"$2\",\"rcand_cpu_s\":$((r1 - r0))\/$hz,\"kernel_cpu_s\":$((k1 - k0))\/$hz,/" |
+		/usr/bin/python3 -c '
+import json, re, sys
+line = sys.stdin.read()
+line = re.sub(r"(\d+)/(\d+)", lambda m: "%.4f" % (int(m.group(1)) / int(m.group(2))), line)
+print(json.dumps(json.loads(line)))' >>"$OUT"
+	tail -n 1 "$OUT" >&2
+}
+run_fd fd-ceiling rx vcan1 vcan1
+run_fd fd-rcan rx vcan1 rcan1
+run_fd fd-rcan tx rcan1 vcan1
+
 # The honest echo's price: send-to-own-echo on rcan0 against vcan0.
 for ifc in vcan0 rcan0; do
 	$B -e $ifc -n 3000 -R 1000 | sed "s/^{/{\"label\":\"echo-$ifc\",\"dir\":\"echo\",/" >>"$OUT"
