@@ -241,7 +241,7 @@ static void on_netlink(struct daemon *d)
 	int rc = rnl_recv(&d->nl);
 
 	if (rc == -ENOMEM || rc == -ENOBUFS)
-		log_err("%s: netlink receive buffer overrun: frames from the kernel were lost",
+		log_err("%s: netlink receive buffer overrun: frames wait in the kernel, events may be lost",
 			d->ifname);
 	else if (rc < 0)
 		log_err("%s: netlink: %s", d->ifname, rnl_strerror(rc));

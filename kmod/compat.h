@@ -105,7 +105,7 @@ rcan_data_bittiming(const struct can_priv *priv)
  * hooks run in reverse order of registration, so an .exit_batch of rcan's,
  * registered after the core's, runs before it.
  *
- * rcan_net_kill_links() (rcan_main.c) queues @net's links; rtnl is held.
+ * rcan_net_kill_links() (rcan_net.c) queues @net's links; rtnl is held.
  */
 void rcan_net_kill_links(struct net *net, struct list_head *kill);
 

@@ -118,8 +118,7 @@ static int rcan_pre_doit(const struct rcan_doit_ops *ops, struct sk_buff *skb,
 	if ((ops->internal_flags & RCAN_NEEDS_OWNER) &&
 	    !rcan_is_owner(rcan_link(dev), info)) {
 		dev_put(dev);
-		NL_SET_ERR_MSG(info->extack,
-			       "the calling socket does not own this link");
+		NL_SET_ERR_MSG(info->extack, RCAN_NOT_OWNER_MSG);
 		return -EPERM;
 	}
 	info->user_ptr[0] = dev;
@@ -340,11 +339,13 @@ static int rcan_cmd_link_new(struct sk_buff *skb, struct genl_info *info)
 				    "invalid interface name");
 		return -EINVAL;
 	}
-	/* Comes with a reference: the link is public once registered. */
 	dev = rcan_link_create(genl_info_net(info), name, flags, window,
 			       first_seq, info->extack);
 	if (IS_ERR(dev))
 		return PTR_ERR(dev);
+	/* Nobody could delete it until now: from here a reference keeps it. */
+	dev_hold(dev);
+	rcan_link_created(rcan_link(dev));
 	if (a[RCAN_ATTR_REMOTE])
 		rcan_set_remote(dev, a[RCAN_ATTR_REMOTE]);
 	rcan_notify_link(dev, RCAN_CMD_LINK_NEW);
@@ -361,10 +362,25 @@ out:
 	return err;
 }
 
+static bool rcan_creating(struct rcan_link *link,
+			  struct netlink_ext_ack *extack)
+{
+	bool creating;
+
+	spin_lock_bh(&link->tx_lock);
+	creating = link->creating;
+	spin_unlock_bh(&link->tx_lock);
+	if (creating)
+		NL_SET_ERR_MSG(extack, "link is still being created");
+	return creating;
+}
+
 static int rcan_cmd_link_del(struct sk_buff *skb, struct genl_info *info)
 {
 	struct net_device *dev = info->user_ptr[0];
 
+	if (rcan_creating(rcan_link(dev), info->extack))
+		return -EBUSY;
 	rtnl_lock();
 	if (dev->reg_state == NETREG_REGISTERED)
 		unregister_netdevice(dev);
@@ -432,13 +448,16 @@ static int rcan_cmd_link_set(struct sk_buff *skb, struct genl_info *info)
 				    nla_get_u16(a[RCAN_ATTR_RXERR]) :
 				    0;
 
+		/* rtnl: serialised with open and stop. */
 		rtnl_lock();
-		/* rtnl orders it with attach and detach of other commands. */
-		if (rcan_is_owner(link, info))
-			rcan_set_can_state(link,
-					   nla_get_u32(a[RCAN_ATTR_CAN_STATE]),
-					   txerr, rxerr);
+		err = rcan_set_can_state(link, genl_info_net(info),
+					 info->snd_portid,
+					 nla_get_u32(a[RCAN_ATTR_CAN_STATE]),
+					 txerr, rxerr);
 		rtnl_unlock();
+		if (err)
+			NL_SET_ERR_MSG(info->extack, RCAN_NOT_OWNER_MSG);
+		return err;
 	}
 	return 0;
 }
@@ -448,6 +467,8 @@ static int rcan_cmd_link_attach(struct sk_buff *skb, struct genl_info *info)
 	struct net_device *dev = info->user_ptr[0];
 	int err;
 
+	if (rcan_creating(rcan_link(dev), info->extack))
+		return -EBUSY;
 	err = rcan_attach(rcan_link(dev), genl_info_net(info), info->snd_portid,
 			  info->extack);
 	if (err)

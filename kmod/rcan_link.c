@@ -125,6 +125,7 @@ static void rcan_detach_work_fn(struct work_struct *work)
 			break;
 		spin_lock_bh(&link->tx_lock);
 		remove = !link->dead && !link->owner_portid &&
+			 !link->creating &&
 			 (link->flags & RCAN_LINK_F_REMOVE_ON_DETACH);
 		spin_unlock_bh(&link->tx_lock);
 		rcan_notify_link(link->dev, RCAN_CMD_LINK_DETACH);
@@ -185,10 +186,11 @@ static int rcan_netlink_event(struct notifier_block *nb, unsigned long event,
 
 	while ((link = rcan_net_owned_link(n->net, n->portid))) {
 		spin_lock_bh(&link->tx_lock);
-		if (rcan_is_owner_locked(link, n->net, n->portid))
-			rcan_detach_locked(link);
-		else if (link->owner_portid == n->portid)
-			rcan_owner_clear_locked(link); /* cannot happen */
+		/* Hashed in n->net's table: owned from n->net. Detached
+		 * either way, so that this loop always ends.
+		 */
+		WARN_ON_ONCE(!rcan_is_owner_locked(link, n->net, n->portid));
+		rcan_detach_locked(link);
 		spin_unlock_bh(&link->tx_lock);
 		dev_put(link->dev);
 	}

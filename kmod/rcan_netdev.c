@@ -268,10 +268,14 @@ struct net_device *rcan_link_create(struct net *net, const char *name,
 
 	strscpy(dev->name, name ? name : "can%d", IFNAMSIZ);
 	/*
-	 * The caller's reference, taken before the link is public: once
-	 * registered, another command could delete and free it at once.
+	 * Once registered, the link is public, and another command could
+	 * delete and free it before the caller holds a reference. Until the
+	 * caller says rcan_link_created(), nothing may: LINK_DEL and
+	 * LINK_ATTACH refuse it, and the detach work does not remove it.
+	 * (A reference taken before registering would deadlock: when a
+	 * NETDEV_REGISTER notifier fails, registration waits for every one.)
 	 */
-	dev_hold(dev);
+	link->creating = true;
 	err = register_candev(dev);
 	if (err) {
 		if (err == -EEXIST)
@@ -280,7 +284,6 @@ struct net_device *rcan_link_create(struct net *net, const char *name,
 			NL_SET_ERR_MSG(extack, "invalid interface name");
 		else if (err == -ENFILE)
 			NL_SET_ERR_MSG(extack, "no free name for the template");
-		dev_put(dev);
 		goto free;
 	}
 	return dev;
@@ -293,6 +296,14 @@ free:
 	return ERR_PTR(err);
 }
 
+/* The creator is done with a new link: it may be deleted from now on. */
+void rcan_link_created(struct rcan_link *link)
+{
+	spin_lock_bh(&link->tx_lock);
+	link->creating = false;
+	spin_unlock_bh(&link->tx_lock);
+}
+
 /*
  * The helper's report of the remote controller's state. A change becomes
  * an error frame with the counters, as a hardware driver sends one from
@@ -301,24 +312,34 @@ free:
  * the warning, passive and bus-off transitions itself. Called under rtnl,
  * which also serialises open and stop.
  */
-void rcan_set_can_state(struct rcan_link *link, u32 state, u16 txerr, u16 rxerr)
+int rcan_set_can_state(struct rcan_link *link, struct net *net, u32 portid,
+		       u32 state, u16 txerr, u16 rxerr)
 {
 	struct net_device *dev = link->dev;
 	enum can_state tx_state, rx_state;
-	struct can_frame *cf;
-	struct sk_buff *skb;
+	struct can_frame *cf = NULL;
+	struct sk_buff *skb = NULL;
 	bool deliver;
 
 	ASSERT_RTNL();
+	if (state != link->can.state)
+		skb = alloc_can_err_skb(dev, &cf);
+	spin_lock_bh(&link->tx_lock);
+	/* Only the owner reports; it may have changed since the command began. */
+	if (!rcan_is_owner_locked(link, net, portid)) {
+		spin_unlock_bh(&link->tx_lock);
+		kfree_skb(skb);
+		return -EPERM;
+	}
 	WRITE_ONCE(link->txerr, txerr);
 	WRITE_ONCE(link->rxerr, rxerr);
-	if (state == link->can.state)
-		return;
-
-	skb = alloc_can_err_skb(dev, &cf);
+	if (state == link->can.state) {
+		spin_unlock_bh(&link->tx_lock);
+		kfree_skb(skb);
+		return 0;
+	}
 	tx_state = txerr >= rxerr ? state : CAN_STATE_ERROR_ACTIVE;
 	rx_state = txerr <= rxerr ? state : CAN_STATE_ERROR_ACTIVE;
-	spin_lock_bh(&link->tx_lock);
 	if (link->can.state == CAN_STATE_BUS_OFF && state < CAN_STATE_BUS_OFF) {
 		link->can.can_stats.restarts++;
 		if (cf)
@@ -332,13 +353,14 @@ void rcan_set_can_state(struct rcan_link *link, u32 state, u16 txerr, u16 rxerr)
 		dev->stats.rx_dropped++;
 	spin_unlock_bh(&link->tx_lock);
 	if (!skb)
-		return;
+		return 0;
 	if (!deliver) {
 		kfree_skb(skb);
-		return;
+		return 0;
 	}
 	cf->can_id |= CAN_ERR_CNT;
 	cf->data[6] = txerr > 255 ? 255 : txerr;
 	cf->data[7] = rxerr > 255 ? 255 : rxerr;
 	rcan_rx_deliver(skb);
+	return 0;
 }

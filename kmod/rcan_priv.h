@@ -31,6 +31,7 @@
 #include "compat.h"
 
 #define RCAN_DRV_NAME "rcan"
+#define RCAN_NOT_OWNER_MSG "the calling socket does not own this link"
 
 struct rcan_link {
 	struct can_priv can; /* must be first: the CAN device helpers use it */
@@ -47,6 +48,7 @@ struct rcan_link {
 
 	spinlock_t tx_lock; /* everything below */
 	bool dead; /* unregistering: no attach, no traffic */
+	bool creating; /* LINK_NEW still uses it: no delete, no foreign attach */
 	u32 owner_portid; /* 0: no helper attached */
 	struct net *owner_net; /* not refcounted: the owner's socket pins it */
 	bool connected; /* the helper reports its remote session up */
@@ -88,10 +90,11 @@ struct net_device *rcan_link_create(struct net *net, const char *name,
 				    u32 flags, u32 window, u32 first_seq,
 				    struct netlink_ext_ack *extack);
 bool rcan_is_link(const struct net_device *dev);
+void rcan_link_created(struct rcan_link *link);
 bool rcan_tx_ready_locked(const struct rcan_link *link);
 void rcan_update_carrier_locked(struct rcan_link *link);
-void rcan_set_can_state(struct rcan_link *link, u32 state, u16 txerr,
-			u16 rxerr);
+int rcan_set_can_state(struct rcan_link *link, struct net *net, u32 portid,
+		       u32 state, u16 txerr, u16 rxerr);
 
 /* rcan_link.c: owner, attach/detach */
 bool rcan_is_owner_locked(const struct rcan_link *link, struct net *net,

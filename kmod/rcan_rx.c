@@ -222,8 +222,7 @@ int rcan_rx_frames(struct rcan_link *link, struct net *net, u32 portid,
 	/* Checked again: it may have been detached since pre_doit. */
 	if (!rcan_rx_owner(link, net, portid)) {
 		mutex_unlock(&link->rx_mutex);
-		NL_SET_ERR_MSG(extack,
-			       "the calling socket does not own this link");
+		NL_SET_ERR_MSG(extack, RCAN_NOT_OWNER_MSG);
 		return -EPERM;
 	}
 	if (!netif_running(dev)) {

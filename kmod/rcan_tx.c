@@ -284,7 +284,7 @@ static bool rcan_tx_skb_valid(const struct rcan_link *link,
 netdev_tx_t rcan_start_xmit(struct sk_buff *skb, struct net_device *dev)
 {
 	struct rcan_link *link = rcan_link(dev);
-	bool more;
+	bool more = netdev_xmit_more();
 	u32 seq;
 
 	if (can_dev_dropped_skb(dev, skb))
@@ -306,7 +306,6 @@ netdev_tx_t rcan_start_xmit(struct sk_buff *skb, struct net_device *dev)
 	}
 
 	seq = link->tx_next;
-	more = netdev_xmit_more();
 	if (!link->tx_msg && rcan_tx_msg_start(link, more))
 		goto drop;
 	if (rcan_tx_put_frame(link->tx_msg, skb, seq)) {
@@ -335,6 +334,9 @@ netdev_tx_t rcan_start_xmit(struct sk_buff *skb, struct net_device *dev)
 
 drop:
 	dev->stats.tx_dropped++;
+	/* The batch ends here too: what it holds must not wait for more. */
+	if (!more && rcan_tx_ready_locked(link))
+		rcan_tx_flush_locked(link);
 	spin_unlock(&link->tx_lock);
 	kfree_skb(skb);
 	return NETDEV_TX_OK;
@@ -364,22 +366,17 @@ static struct sk_buff *rcan_take_echo_skb(struct rcan_link *link,
 }
 
 /*
- * The last frame of the @count oldest the owner was sent and that still
- * wait for a verdict (slots the kernel settled itself do not count), or
- * false when fewer wait.
+ * The last of the @count oldest frames the owner was sent and has no
+ * verdict on, or false when fewer wait. Counted by sequence number, as
+ * the owner counts what it received (a frame whose echo could not be kept
+ * still reached it).
  */
 static bool rcan_tx_nth_sent(const struct rcan_link *link, u32 count, u32 *seq)
 {
-	u32 s;
-
-	for (s = link->tx_oldest; count && rcan_seq_before(s, link->tx_sent);
-	     s++) {
-		if (link->can.echo_skb[rcan_slot(link, s)] && !--count) {
-			*seq = s;
-			return true;
-		}
-	}
-	return false;
+	if (!count || count > link->tx_sent - link->tx_oldest)
+		return false;
+	*seq = link->tx_oldest + count - 1;
+	return true;
 }
 
 /*
@@ -405,8 +402,7 @@ int rcan_tx_complete(struct rcan_link *link, const struct rcan_tx_verdict *v,
 	if (!rcan_is_owner_locked(link, v->net, v->portid)) {
 		/* Detached since the command started: not its frames now. */
 		spin_unlock_bh(&link->tx_lock);
-		NL_SET_ERR_MSG(extack,
-			       "the calling socket does not own this link");
+		NL_SET_ERR_MSG(extack, RCAN_NOT_OWNER_MSG);
 		return -EPERM;
 	}
 	if (v->by_count) {
