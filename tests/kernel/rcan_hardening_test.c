@@ -316,6 +316,20 @@ static uint32_t next_error_frame(int s)
 	return cf.can_id;
 }
 
+/* A CAN_RAW socket on @ifindex that receives every error frame. */
+static int error_socket(uint32_t ifindex)
+{
+	can_err_mask_t mask = CAN_ERR_MASK;
+	int s = can_open(ifindex, false);
+
+	if (s >= 0 && setsockopt(s, SOL_CAN_RAW, CAN_RAW_ERR_FILTER, &mask,
+				 sizeof(mask))) {
+		close(s);
+		s = -1;
+	}
+	return s;
+}
+
 /*
  * As a real controller's driver counts them: bus-off once per bus-off,
  * and a restart only when the controller comes back from bus-off, not on
@@ -323,7 +337,6 @@ static uint32_t next_error_frame(int s)
  */
 TEST(bus_off_and_restart_counted_as_a_driver_does)
 {
-	can_err_mask_t mask = CAN_ERR_MASK;
 	struct can_counters c;
 	struct rnl nl;
 	struct rlink l;
@@ -332,10 +345,8 @@ TEST(bus_off_and_restart_counted_as_a_driver_does)
 
 	ASSERT_EQ(0, rnl_open(&nl));
 	ASSERT_EQ(0, new_link(&nl, 0, &l));
-	s = can_open(l.ifindex, false);
+	s = error_socket(l.ifindex);
 	ASSERT_GE(s, 0);
-	ASSERT_EQ(0, setsockopt(s, SOL_CAN_RAW, CAN_RAW_ERR_FILTER, &mask,
-				sizeof(mask)));
 
 	ASSERT_EQ(0, set_state(&nl, l.ifindex, 1 /* warning */));
 	id = next_error_frame(s);
@@ -374,22 +385,20 @@ TEST(bus_off_and_restart_counted_as_a_driver_does)
  */
 TEST(state_change_while_down_delivers_nothing)
 {
-	can_err_mask_t mask = CAN_ERR_MASK;
 	struct rlink before, after;
+	struct can_frame cf;
 	struct rnl nl;
 	struct rlink l;
 	int s;
 
 	ASSERT_EQ(0, rnl_open(&nl));
 	ASSERT_EQ(0, new_link(&nl, 0, &l));
-	s = can_open(l.ifindex, false);
+	s = error_socket(l.ifindex);
 	ASSERT_GE(s, 0);
-	ASSERT_EQ(0, setsockopt(s, SOL_CAN_RAW, CAN_RAW_ERR_FILTER, &mask,
-				sizeof(mask)));
 	ASSERT_EQ(0, if_set_up(l.ifname, false));
 	/* The socket reports ENETDOWN once: take it, it is not a frame. */
 	ASSERT_TRUE(wait_readable(s, 1000));
-	ASSERT_EQ(-1, read(s, &mask, sizeof(mask)));
+	ASSERT_EQ(-1, read(s, &cf, sizeof(cf)));
 	ASSERT_EQ(ENETDOWN, errno);
 	before = get_link(&nl, l.ifindex);
 	ASSERT_EQ(0, set_state(&nl, l.ifindex, 2 /* passive */));

@@ -330,6 +330,17 @@ static inline uint8_t rnl_cmd(struct nlmsghdr *nlh)
 	return ((struct genlmsghdr *)NLMSG_DATA(nlh))->cmd;
 }
 
+/* RCAN_BT_BITRATE of a bit timing nest, 0 without one. */
+static inline uint32_t rnl_bitrate(const struct nlattr *nest)
+{
+	const struct nlattr *bt[RCAN_BT_MAX + 1];
+
+	if (!nest)
+		return 0;
+	rnl_parse(rnl_data(nest), rnl_len(nest), bt, RCAN_BT_MAX);
+	return bt[RCAN_BT_BITRATE] ? rnl_u32(bt[RCAN_BT_BITRATE]) : 0;
+}
+
 static inline void rnl_parse_link(struct nlmsghdr *nlh, void *arg)
 {
 	const struct nlattr *tb[RCAN_ATTR_MAX + 1], *st[RCAN_STATS_MAX + 1];
@@ -374,22 +385,8 @@ static inline void rnl_parse_link(struct nlmsghdr *nlh, void *arg)
 			if (st[i] && rnl_len(st[i]) == 8)
 				l->stats[i] = rnl_u64(st[i]);
 	}
-	if (tb[RCAN_ATTR_BITTIMING]) {
-		const struct nlattr *bt[RCAN_BT_MAX + 1];
-
-		rnl_parse(rnl_data(tb[RCAN_ATTR_BITTIMING]),
-			  rnl_len(tb[RCAN_ATTR_BITTIMING]), bt, RCAN_BT_MAX);
-		if (bt[RCAN_BT_BITRATE])
-			l->bitrate = rnl_u32(bt[RCAN_BT_BITRATE]);
-	}
-	if (tb[RCAN_ATTR_DATA_BITTIMING]) {
-		const struct nlattr *bt[RCAN_BT_MAX + 1];
-
-		rnl_parse(rnl_data(tb[RCAN_ATTR_DATA_BITTIMING]),
-			  rnl_len(tb[RCAN_ATTR_DATA_BITTIMING]), bt, RCAN_BT_MAX);
-		if (bt[RCAN_BT_BITRATE])
-			l->dbitrate = rnl_u32(bt[RCAN_BT_BITRATE]);
-	}
+	l->bitrate = rnl_bitrate(tb[RCAN_ATTR_BITTIMING]);
+	l->dbitrate = rnl_bitrate(tb[RCAN_ATTR_DATA_BITTIMING]);
 }
 
 static inline void rnl_family_cb(struct nlmsghdr *nlh, void *arg)
