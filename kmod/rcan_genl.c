@@ -76,17 +76,6 @@ static const struct genl_multicast_group rcan_mcgrps[] = {
 #define RCAN_NEEDS_LINK BIT(0) /* RCAN_ATTR_IFINDEX names an rcan link */
 #define RCAN_NEEDS_OWNER BIT(1) /* ... and the caller owns it */
 
-static bool rcan_is_owner(struct rcan_link *link, struct genl_info *info)
-{
-	bool owner;
-
-	spin_lock_bh(&link->tx_lock);
-	owner = rcan_is_owner_locked(link, genl_info_net(info),
-				     info->snd_portid);
-	spin_unlock_bh(&link->tx_lock);
-	return owner;
-}
-
 /*
  * Find the link by RCAN_ATTR_IFINDEX in the caller's namespace, hold it
  * in info->user_ptr[0] until post_doit, and check its owner if asked.
@@ -116,7 +105,8 @@ static int rcan_pre_doit(const struct rcan_doit_ops *ops, struct sk_buff *skb,
 		return -ENODEV;
 	}
 	if ((ops->internal_flags & RCAN_NEEDS_OWNER) &&
-	    !rcan_is_owner(rcan_link(dev), info)) {
+	    !rcan_is_owner(rcan_link(dev), genl_info_net(info),
+			   info->snd_portid)) {
 		dev_put(dev);
 		NL_SET_ERR_MSG(info->extack, RCAN_NOT_OWNER_MSG);
 		return -EPERM;

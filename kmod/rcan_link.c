@@ -31,6 +31,16 @@ bool rcan_is_owner_locked(const struct rcan_link *link, struct net *net,
 	       net_eq(link->owner_net, net);
 }
 
+bool rcan_is_owner(struct rcan_link *link, struct net *net, u32 portid)
+{
+	bool owner;
+
+	spin_lock_bh(&link->tx_lock);
+	owner = rcan_is_owner_locked(link, net, portid);
+	spin_unlock_bh(&link->tx_lock);
+	return owner;
+}
+
 int rcan_attach(struct rcan_link *link, struct net *net, u32 portid,
 		struct netlink_ext_ack *extack)
 {

@@ -99,6 +99,7 @@ int rcan_set_can_state(struct rcan_link *link, struct net *net, u32 portid,
 /* rcan_link.c: owner, attach/detach */
 bool rcan_is_owner_locked(const struct rcan_link *link, struct net *net,
 			  u32 portid);
+bool rcan_is_owner(struct rcan_link *link, struct net *net, u32 portid);
 int rcan_attach(struct rcan_link *link, struct net *net, u32 portid,
 		struct netlink_ext_ack *extack);
 int rcan_detach(struct rcan_link *link, struct net *net, u32 portid,

@@ -184,16 +184,6 @@ void rcan_rx_deliver(struct sk_buff *skb)
 	local_bh_enable();
 }
 
-static bool rcan_rx_owner(struct rcan_link *link, struct net *net, u32 portid)
-{
-	bool owner;
-
-	spin_lock_bh(&link->tx_lock);
-	owner = rcan_is_owner_locked(link, net, portid);
-	spin_unlock_bh(&link->tx_lock);
-	return owner;
-}
-
 int rcan_rx_frames(struct rcan_link *link, struct net *net, u32 portid,
 		   const struct nlattr *frames, struct netlink_ext_ack *extack)
 {
@@ -220,7 +210,7 @@ int rcan_rx_frames(struct rcan_link *link, struct net *net, u32 portid,
 
 	mutex_lock(&link->rx_mutex);
 	/* Checked again: it may have been detached since pre_doit. */
-	if (!rcan_rx_owner(link, net, portid)) {
+	if (!rcan_is_owner(link, net, portid)) {
 		mutex_unlock(&link->rx_mutex);
 		NL_SET_ERR_MSG(extack, RCAN_NOT_OWNER_MSG);
 		return -EPERM;

@@ -231,16 +231,22 @@ void rcan_tx_maybe_wake_locked(struct rcan_link *link)
 		netif_wake_queue(link->dev);
 }
 
+/* The owner may be reading: send what waits, then let the queue run. */
+static void rcan_tx_resume_locked(struct rcan_link *link)
+{
+	if (!rcan_tx_ready_locked(link))
+		return;
+	rcan_tx_push_locked(link);
+	rcan_tx_maybe_wake_locked(link);
+}
+
 static void rcan_tx_retry_fn(struct work_struct *work)
 {
 	struct rcan_link *link =
 		container_of(to_delayed_work(work), struct rcan_link, tx_retry);
 
 	spin_lock_bh(&link->tx_lock);
-	if (rcan_tx_ready_locked(link)) {
-		rcan_tx_push_locked(link);
-		rcan_tx_maybe_wake_locked(link);
-	}
+	rcan_tx_resume_locked(link);
 	spin_unlock_bh(&link->tx_lock);
 }
 
@@ -440,10 +446,7 @@ int rcan_tx_complete(struct rcan_link *link, const struct rcan_tx_verdict *v,
 		if (skb)
 			__skb_queue_tail(&echoes, skb);
 	}
-	if (rcan_tx_ready_locked(link)) {
-		rcan_tx_push_locked(link);
-		rcan_tx_maybe_wake_locked(link);
-	}
+	rcan_tx_resume_locked(link);
 	spin_unlock_bh(&link->tx_lock);
 
 	if (!ok && done)
