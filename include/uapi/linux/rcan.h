@@ -15,7 +15,8 @@
  *   RCAN_CMD_LINK_DETACH  give the link up (closing the socket does too)
  *   RCAN_CMD_LINK_DEL     remove the netdev
  *   RCAN_CMD_LINK_GET     one link by RCAN_ATTR_IFINDEX, or dump all
- *   RCAN_CMD_LINK_SET     owner reports connection / CAN state, remote URL
+ *   RCAN_CMD_LINK_SET     owner reports connection / CAN state, remote URL,
+ *                         or changes the TX window (frames in flight stay)
  *
  * Data path (owner only):
  *   RCAN_CMD_FRAMES_RX    helper -> kernel: frames seen on the remote bus,
@@ -38,7 +39,10 @@
  * numbers: LINK_NEW, LINK_DEL, LINK_ATTACH, LINK_DETACH carry the link's
  * attributes; RCAN_CMD_BITTIMING carries RCAN_ATTR_BITTIMING (and, on an FD
  * link with a data bit rate, RCAN_ATTR_DATA_BITTIMING) after
- * "ip link set canX type can bitrate N [dbitrate M]".
+ * "ip link set canX type can bitrate N [dbitrate M]"; RCAN_CMD_COALESCE
+ * carries RCAN_ATTR_RX_USECS and RCAN_ATTR_RX_FRAMES after
+ * "ethtool -C canX rx-usecs N rx-frames M" (0 and 0, the default, ask for
+ * the lowest latency: every frame delivered at once).
  */
 #ifndef _UAPI_LINUX_RCAN_H
 #define _UAPI_LINUX_RCAN_H
@@ -49,9 +53,15 @@
 #define RCAN_GENL_VERSION	1
 #define RCAN_GENL_MCGRP_EVENTS	"events"
 
-/* Default and limits of the number of unconfirmed frames per link. */
+/*
+ * Default and limits of the number of unconfirmed frames per link. The
+ * maximum covers 200 ms of round trip on the fastest bus CAN has: a
+ * saturated 1 Mbit/s classic bus carries at most about 21,000 frames/s
+ * (47-bit frames), a CAN FD bus at 1/8 Mbit/s about 30,000, so 200 ms is
+ * 4,200 to 6,000 frames. A power of two, because the echo slots are.
+ */
 #define RCAN_TX_WINDOW_DEFAULT	64
-#define RCAN_TX_WINDOW_MAX	1024
+#define RCAN_TX_WINDOW_MAX	8192
 
 /* Longest RCAN_ATTR_REMOTE string, including the terminating NUL. */
 #define RCAN_REMOTE_MAX		256
@@ -69,6 +79,7 @@ enum rcan_cmd {
 	RCAN_CMD_TX_DONE,
 	RCAN_CMD_TX_FAIL,
 	RCAN_CMD_BITTIMING,	/* event only */
+	RCAN_CMD_COALESCE,	/* event only */
 
 	__RCAN_CMD_MAX,
 	RCAN_CMD_MAX = __RCAN_CMD_MAX - 1
@@ -93,7 +104,7 @@ enum rcan_attr {
 	RCAN_ATTR_TXERR,	/* u16, transmit error counter (with CAN_STATE) */
 	RCAN_ATTR_RXERR,	/* u16, receive error counter (with CAN_STATE) */
 	RCAN_ATTR_REMOTE,	/* string, e.g. "can://10.0.0.5:29536/can0"; the ifalias */
-	RCAN_ATTR_TX_WINDOW,	/* u32, 1..RCAN_TX_WINDOW_MAX, on NEW; replies */
+	RCAN_ATTR_TX_WINDOW,	/* u32, 1..RCAN_TX_WINDOW_MAX, on NEW and SET; replies */
 	RCAN_ATTR_SEQ,		/* u32; on NEW: the first sequence number */
 	RCAN_ATTR_COUNT,	/* u32, TX_DONE/TX_FAIL: this many oldest frames
 				 * the owner was sent
@@ -106,6 +117,14 @@ enum rcan_attr {
 	RCAN_ATTR_PAD,
 	/* nest of RCAN_BT_*: the CAN FD data phase, as RCAN_ATTR_BITTIMING */
 	RCAN_ATTR_DATA_BITTIMING,
+	/*
+	 * u32 each, COALESCE events and replies: ethtool's rx-usecs (longest
+	 * a received frame may wait to be delivered with others) and
+	 * rx-frames (deliver once this many are waiting); 0 means no limit
+	 * of that kind, both 0 means no waiting at all.
+	 */
+	RCAN_ATTR_RX_USECS,
+	RCAN_ATTR_RX_FRAMES,
 
 	__RCAN_ATTR_MAX,
 	RCAN_ATTR_MAX = __RCAN_ATTR_MAX - 1
