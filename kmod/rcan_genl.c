@@ -43,11 +43,14 @@ static const struct nla_policy rcan_link_set_policy[RCAN_ATTR_MAX + 1] = {
 	[RCAN_ATTR_CAN_STATE] = NLA_POLICY_MAX(NLA_U32, CAN_STATE_BUS_OFF),
 	[RCAN_ATTR_TXERR] = { .type = NLA_U16 },
 	[RCAN_ATTR_RXERR] = { .type = NLA_U16 },
+	[RCAN_ATTR_TX_WINDOW] =
+		NLA_POLICY_RANGE(NLA_U32, 1, RCAN_TX_WINDOW_MAX),
 };
 
 static const struct nla_policy rcan_frames_rx_policy[RCAN_ATTR_MAX + 1] = {
 	[RCAN_ATTR_IFINDEX] = { .type = NLA_U32 },
-	[RCAN_ATTR_FRAMES] = NLA_POLICY_NESTED_ARRAY(rcan_frame_policy),
+	/* Each entry is parsed (once) against rcan_frame_policy in rcan_rx.c. */
+	[RCAN_ATTR_FRAMES] = { .type = NLA_NESTED },
 };
 
 /* TX_DONE, TX_FAIL */
@@ -230,7 +233,10 @@ static int rcan_fill_link(struct sk_buff *skb, struct net_device *dev,
 	    nla_put_u16(skb, RCAN_ATTR_RXERR, READ_ONCE(link->rxerr)) ||
 	    nla_put_u32(skb, RCAN_ATTR_TX_WINDOW, link->window) ||
 	    nla_put_u32(skb, RCAN_ATTR_INFLIGHT, inflight) ||
-	    nla_put_u32(skb, RCAN_ATTR_SEQ, next) || rcan_fill_stats(skb, dev))
+	    nla_put_u32(skb, RCAN_ATTR_SEQ, next) ||
+	    nla_put_u32(skb, RCAN_ATTR_RX_USECS, READ_ONCE(link->rx_usecs)) ||
+	    nla_put_u32(skb, RCAN_ATTR_RX_FRAMES, READ_ONCE(link->rx_frames)) ||
+	    rcan_fill_stats(skb, dev))
 		goto cancel;
 	if (rcan_fill_remote(skb, dev))
 		goto cancel;
@@ -274,7 +280,10 @@ void rcan_notify_link(struct net_device *dev, u8 cmd)
 				RCAN_MCGRP_EVENTS_ID, GFP_ATOMIC);
 }
 
-void rcan_notify_bittiming(struct net_device *dev)
+/* An event about one link: its index and name, then what @fill adds. */
+static void rcan_notify_event(struct net_device *dev, u8 cmd,
+			      int (*fill)(struct sk_buff *msg,
+					  const struct rcan_link *link))
 {
 	struct sk_buff *msg;
 	void *hdr;
@@ -284,13 +293,13 @@ void rcan_notify_bittiming(struct net_device *dev)
 	msg = genlmsg_new(NLMSG_GOODSIZE, GFP_KERNEL);
 	if (!msg)
 		return;
-	hdr = genlmsg_put(msg, 0, 0, &rcan_genl_family, 0, RCAN_CMD_BITTIMING);
+	hdr = genlmsg_put(msg, 0, 0, &rcan_genl_family, 0, cmd);
 	if (!hdr)
 		goto free;
 	if (nla_put_u32(msg, RCAN_ATTR_IFINDEX, dev->ifindex) ||
 	    nla_put_string(msg, RCAN_ATTR_IFNAME, dev->name))
 		goto free;
-	if (rcan_fill_bittimings(msg, rcan_link(dev)))
+	if (fill(msg, rcan_link(dev)))
 		goto free;
 	genlmsg_end(msg, hdr);
 	genlmsg_multicast_netns(&rcan_genl_family, dev_net(dev), msg, 0,
@@ -298,6 +307,26 @@ void rcan_notify_bittiming(struct net_device *dev)
 	return;
 free:
 	nlmsg_free(msg);
+}
+
+void rcan_notify_bittiming(struct net_device *dev)
+{
+	rcan_notify_event(dev, RCAN_CMD_BITTIMING, rcan_fill_bittimings);
+}
+
+static int rcan_fill_coalesce(struct sk_buff *msg,
+			      const struct rcan_link *link)
+{
+	if (nla_put_u32(msg, RCAN_ATTR_RX_USECS, READ_ONCE(link->rx_usecs)) ||
+	    nla_put_u32(msg, RCAN_ATTR_RX_FRAMES, READ_ONCE(link->rx_frames)))
+		return -EMSGSIZE;
+	return 0;
+}
+
+/* "ethtool -C canX rx-usecs N rx-frames M", for the helper's batching. */
+void rcan_notify_coalesce(struct net_device *dev)
+{
+	rcan_notify_event(dev, RCAN_CMD_COALESCE, rcan_fill_coalesce);
 }
 
 /* The remote's URL becomes the ifalias: "ip link" shows where it leads. */
@@ -424,6 +453,17 @@ static int rcan_cmd_link_set(struct sk_buff *skb, struct genl_info *info)
 	}
 	if (a[RCAN_ATTR_REMOTE]) {
 		err = rcan_set_remote(dev, a[RCAN_ATTR_REMOTE]);
+		if (err)
+			return err;
+	}
+	if (a[RCAN_ATTR_TX_WINDOW]) {
+		/* rtnl: the CAN core reads the echo slots under it. */
+		rtnl_lock();
+		err = rcan_tx_set_window(link, genl_info_net(info),
+					 info->snd_portid,
+					 nla_get_u32(a[RCAN_ATTR_TX_WINDOW]),
+					 info->extack);
+		rtnl_unlock();
 		if (err)
 			return err;
 	}

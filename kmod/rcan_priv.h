@@ -62,6 +62,8 @@ struct rcan_link {
 	struct nlattr *tx_nest; /* its RCAN_ATTR_FRAMES */
 	u32 tx_msg_frames; /* frames in tx_msg */
 	u16 txerr, rxerr; /* the remote's error counters */
+	u32 rx_usecs, rx_frames; /* ethtool -C, for the helper; rtnl */
+	struct sk_buff **echo_own; /* echo slots when grown past alloc_candev's */
 };
 
 static inline struct rcan_link *rcan_link(struct net_device *dev)
@@ -115,6 +117,7 @@ void rcan_netlink_notifier_unregister(void);
 /* rcan_tx.c */
 void rcan_tx_init(struct rcan_link *link, u32 first_seq);
 void rcan_tx_uninit(struct rcan_link *link);
+void rcan_tx_free(struct rcan_link *link);
 netdev_tx_t rcan_start_xmit(struct sk_buff *skb, struct net_device *dev);
 /* The owner's verdict (TX_DONE, TX_FAIL) on frames it was sent. */
 struct rcan_tx_verdict {
@@ -131,6 +134,8 @@ int rcan_tx_complete(struct rcan_link *link, const struct rcan_tx_verdict *v,
 void rcan_tx_fail_all_locked(struct rcan_link *link);
 void rcan_tx_maybe_wake_locked(struct rcan_link *link);
 u32 rcan_tx_inflight(const struct rcan_link *link);
+int rcan_tx_set_window(struct rcan_link *link, struct net *net, u32 portid,
+		       u32 window, struct netlink_ext_ack *extack);
 
 /* rcan_rx.c */
 extern const struct nla_policy rcan_frame_policy[RCAN_FRAME_MAX + 1];
@@ -144,5 +149,6 @@ int rcan_genl_init(void);
 void rcan_genl_exit(void);
 void rcan_notify_link(struct net_device *dev, u8 cmd);
 void rcan_notify_bittiming(struct net_device *dev);
+void rcan_notify_coalesce(struct net_device *dev);
 
 #endif /* RCAN_PRIV_H */

@@ -49,28 +49,41 @@ static unsigned int rcan_slot(const struct rcan_link *link, u32 seq)
 }
 
 /*
- * The attributes of one message carrying one frame, at most: IFINDEX, the
- * FRAMES and FRAME nests, ID, FLAGS and SEQ, and up to 64 bytes of DATA.
+ * Attribute bytes of one frame in FRAMES_TX at most: the FRAME nest, ID,
+ * SEQ, and DATA of up to 8 bytes on a classic link (an RTR's LEN is
+ * shorter); on an FD link also FLAGS and up to 64 bytes of DATA.
  */
-static size_t rcan_tx_one_frame_size(void)
+static size_t rcan_tx_frame_size(const struct rcan_link *link)
 {
-	return 4 * nla_total_size(sizeof(u32)) + 2 * nla_total_size(0) +
-	       nla_total_size(CANFD_MAX_DLEN);
+	bool fd = link->flags & RCAN_LINK_F_FD;
+
+	return nla_total_size(0) + (fd ? 3 : 2) * nla_total_size(sizeof(u32)) +
+	       nla_total_size(fd ? CANFD_MAX_DLEN : CAN_MAX_DLEN);
 }
 
 /*
- * A frame that ends its batch (no xmit_more: the common case of a program
- * writing frame by frame) gets a message sized for it alone. Allocations
- * are cleared when init_on_alloc is on (Debian's default), and clearing a
- * whole page per frame costs more than the frame itself.
+ * Room for the frames this message can still take: one when it ends its
+ * batch (no xmit_more: the common case of a program writing frame by
+ * frame), else as many as the window still lets go. netlink copies a
+ * message more than half empty into a smaller one before queueing it, and
+ * allocations are cleared when init_on_alloc is on (Debian's default), so
+ * a page per frame would cost more than the frame itself.
  */
+static size_t rcan_tx_msg_size(const struct rcan_link *link, bool more)
+{
+	u32 frames = more ? link->window - rcan_tx_inflight(link) : 1;
+	size_t size = nla_total_size(sizeof(u32)) + nla_total_size(0) +
+		      frames * rcan_tx_frame_size(link);
+
+	return min_t(size_t, size, NLMSG_GOODSIZE);
+}
+
 static int rcan_tx_msg_start(struct rcan_link *link, bool more)
 {
 	struct sk_buff *skb;
 	void *hdr;
 
-	skb = genlmsg_new(more ? NLMSG_GOODSIZE : rcan_tx_one_frame_size(),
-			  GFP_ATOMIC);
+	skb = genlmsg_new(rcan_tx_msg_size(link, more), GFP_ATOMIC);
 	if (!skb)
 		return -ENOMEM;
 	hdr = genlmsg_put(skb, 0, 0, &rcan_genl_family, 0, RCAN_CMD_FRAMES_TX);
@@ -240,6 +253,68 @@ static void rcan_tx_resume_locked(struct rcan_link *link)
 	rcan_tx_maybe_wake_locked(link);
 }
 
+/*
+ * More echo slots, for a window beyond those alloc_candev() made: the
+ * frames in flight move to their slots in the larger power of two. The
+ * CAN core reads the slots only under rtnl (can_restart()), which the
+ * caller holds, and rcan only under tx_lock.
+ */
+static int rcan_tx_grow_slots(struct rcan_link *link, u32 window)
+{
+	unsigned int slots = roundup_pow_of_two(window);
+	struct sk_buff **old_own = link->echo_own;
+	struct sk_buff **slot;
+	u32 seq;
+
+	ASSERT_RTNL();
+	if (slots <= link->slot_mask + 1)
+		return 0;
+	slot = kvcalloc(slots, sizeof(*slot), GFP_KERNEL_ACCOUNT);
+	if (!slot)
+		return -ENOMEM;
+	spin_lock_bh(&link->tx_lock);
+	for (seq = link->tx_oldest; seq != link->tx_next; seq++)
+		slot[seq & (slots - 1)] = link->can.echo_skb[rcan_slot(link, seq)];
+	link->can.echo_skb = slot;
+	link->can.echo_skb_max = slots;
+	link->slot_mask = slots - 1;
+	link->echo_own = slot;
+	spin_unlock_bh(&link->tx_lock);
+	kvfree(old_own);
+	return 0;
+}
+
+/*
+ * The owner sizes the window to its round trip (LINK_SET TX_WINDOW).
+ * Frames in flight stay: a smaller window only holds the queue until
+ * enough are confirmed, a larger one may wake it now.
+ */
+int rcan_tx_set_window(struct rcan_link *link, struct net *net, u32 portid,
+		       u32 window, struct netlink_ext_ack *extack)
+{
+	int err;
+
+	ASSERT_RTNL();
+	err = rcan_tx_grow_slots(link, window);
+	if (err) {
+		NL_SET_ERR_MSG(extack, "no memory for the echo slots");
+		return err;
+	}
+	spin_lock_bh(&link->tx_lock);
+	if (!rcan_is_owner_locked(link, net, portid)) {
+		spin_unlock_bh(&link->tx_lock);
+		NL_SET_ERR_MSG(extack, RCAN_NOT_OWNER_MSG);
+		return -EPERM;
+	}
+	link->window = window;
+	if (rcan_tx_inflight(link) >= window)
+		netif_stop_queue(link->dev);
+	else
+		rcan_tx_maybe_wake_locked(link);
+	spin_unlock_bh(&link->tx_lock);
+	return 0;
+}
+
 static void rcan_tx_retry_fn(struct work_struct *work)
 {
 	struct rcan_link *link =
@@ -263,6 +338,13 @@ void rcan_tx_init(struct rcan_link *link, u32 first_seq)
 void rcan_tx_uninit(struct rcan_link *link)
 {
 	cancel_delayed_work_sync(&link->tx_retry);
+}
+
+/* The netdev is being freed; every slot is empty (rcan_uninit). */
+void rcan_tx_free(struct rcan_link *link)
+{
+	kvfree(link->echo_own);
+	link->echo_own = NULL;
 }
 
 /*
@@ -355,11 +437,20 @@ drop:
  * netif_rx(), so a whole window of echoes cannot overflow the backlog.
  */
 static struct sk_buff *rcan_take_echo_skb(struct rcan_link *link,
-					  unsigned int idx, unsigned int *len)
+					  unsigned int idx, const ktime_t *now,
+					  unsigned int *len)
 {
 	struct sk_buff *skb = link->can.echo_skb[idx];
 
 	link->can.echo_skb[idx] = NULL;
+	/*
+	 * socketcand's echo says when the remote took the frame, not when the
+	 * bus carried it, and carries no time: the "hardware" TX timestamp
+	 * is when that confirmation reached this host, as exact as rcan can
+	 * be (see ABI-NOTES.md). The echo up the stack carries it too, as a
+	 * driver's echo carries the controller's TX time.
+	 */
+	skb_hwtstamps(skb)->hwtstamp = *now;
 	if (skb_shinfo(skb)->tx_flags & SKBTX_IN_PROGRESS)
 		skb_tstamp_tx(skb, skb_hwtstamps(skb));
 	*len = can_skb_get_data_len(skb);
@@ -399,6 +490,7 @@ int rcan_tx_complete(struct rcan_link *link, const struct rcan_tx_verdict *v,
 	bool ok = v->ok;
 	struct net_device *dev = link->dev;
 	struct sk_buff_head echoes;
+	ktime_t now = ktime_get_real();
 	struct sk_buff *skb;
 	unsigned int done = 0;
 	u32 upto;
@@ -440,7 +532,7 @@ int rcan_tx_complete(struct rcan_link *link, const struct rcan_tx_verdict *v,
 			dev->stats.tx_errors++;
 			continue;
 		}
-		skb = rcan_take_echo_skb(link, idx, &len);
+		skb = rcan_take_echo_skb(link, idx, &now, &len);
 		dev->stats.tx_packets++;
 		dev->stats.tx_bytes += len;
 		if (skb)
