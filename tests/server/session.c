@@ -198,9 +198,11 @@ static int open_can(struct session *s)
 	/* how many frames the queue dropped, for --stats (can_drops) */
 	setsockopt(s->can, SOL_SOCKET, SO_RXQ_OVFL, &one, sizeof(one));
 	/* Past rmem_max when we may (root, as in the guest): a burst must
-	 * wait in the queue, not be dropped, while the client is slow.
+	 * wait in the queue, not be dropped, while the client is slow. The
+	 * daemon leaves the kernel's default (rmem_default).
 	 */
-	if (setsockopt(s->can, SOL_SOCKET, SO_RCVBUFFORCE, &rcvbuf,
+	if (!cfg.daemon_io &&
+	    setsockopt(s->can, SOL_SOCKET, SO_RCVBUFFORCE, &rcvbuf,
 		       sizeof(rcvbuf)))
 		setsockopt(s->can, SOL_SOCKET, SO_RCVBUF, &rcvbuf, sizeof(rcvbuf));
 	if (err_mask)
@@ -528,6 +530,7 @@ static void handle_element(struct session *s, char *text)
 				end(s, "could-not-open-bus");
 			}
 			s->mode = BCM;
+			s->st.bus = s->bus;
 			reply(s, "< ok >");
 			return;
 		}
@@ -691,7 +694,9 @@ static void handle_can(struct session *s)
 		msgs[i].msg_hdr.msg_control = ctrl[i];
 		msgs[i].msg_hdr.msg_controllen = sizeof(ctrl[i]);
 	}
-	n = recvmmsg(s->can, msgs, BATCH, MSG_DONTWAIT, NULL);
+	/* The daemon: one recvmsg() per frame, one send() per element. */
+	n = recvmmsg(s->can, msgs, cfg.daemon_io ? 1 : BATCH, MSG_DONTWAIT,
+		     NULL);
 	if (n <= 0)
 		return;
 	for (int i = 0; i < n; i++) {
@@ -720,6 +725,8 @@ static void handle_can(struct session *s)
 		if (frames[i].can_id & CAN_RTR_FLAG)
 			continue;
 		format_frame(s, &frames[i], fd, &tv);
+		if (cfg.daemon_io && flush_out(s))
+			end(s, "write-error");
 		s->st.frames_to_client++;
 		s->held++;
 		if (s->faulty && cfg.faults.close_after_frames > 0 &&
