@@ -143,12 +143,21 @@ int rcan_rx_frames(struct rcan_link *link, struct net *net, u32 portid,
 		   const struct nlattr *frames, struct netlink_ext_ack *extack);
 void rcan_rx_deliver(struct sk_buff *skb);
 
-/* rcan_genl.c */
+/* rcan_genl.c: the family and its commands */
 extern struct genl_family rcan_genl_family;
+enum rcan_mcgrp { RCAN_MCGRP_EVENTS_ID };
 int rcan_genl_init(void);
 void rcan_genl_exit(void);
+
+/* rcan_msg.c: the messages */
+void rcan_notify_enable(bool live);
+int rcan_fill_link(struct sk_buff *skb, struct net_device *dev, u32 portid,
+		   u32 seq, int flags, u8 cmd);
 void rcan_notify_link(struct net_device *dev, u8 cmd);
 void rcan_notify_bittiming(struct net_device *dev);
 void rcan_notify_coalesce(struct net_device *dev);
+int rcan_frames_tx_start(struct rcan_link *link, u32 frames);
+int rcan_frames_tx_put(struct sk_buff *msg, const struct sk_buff *skb, u32 seq);
+void rcan_frames_tx_end(struct rcan_link *link);
 
 #endif /* RCAN_PRIV_H */

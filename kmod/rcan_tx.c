@@ -49,92 +49,18 @@ static unsigned int rcan_slot(const struct rcan_link *link, u32 seq)
 }
 
 /*
- * Attribute bytes of one frame in FRAMES_TX at most: the FRAME nest, ID,
- * SEQ, and DATA of up to 8 bytes on a classic link (an RTR's LEN is
- * shorter); on an FD link also FLAGS and up to 64 bytes of DATA.
- */
-static size_t rcan_tx_frame_size(const struct rcan_link *link)
-{
-	bool fd = link->flags & RCAN_LINK_F_FD;
-
-	return nla_total_size(0) + (fd ? 3 : 2) * nla_total_size(sizeof(u32)) +
-	       nla_total_size(fd ? CANFD_MAX_DLEN : CAN_MAX_DLEN);
-}
-
-/*
- * Room for the frames this message can still take: one when it ends its
+ * Room for the frames the next FRAMES_TX can take: one when it ends its
  * batch (no xmit_more: the common case of a program writing frame by
  * frame), else as many as the window still lets go. netlink copies a
  * message more than half empty into a smaller one before queueing it, and
  * allocations are cleared when init_on_alloc is on (Debian's default), so
  * a page per frame would cost more than the frame itself.
  */
-static size_t rcan_tx_msg_size(const struct rcan_link *link, bool more)
-{
-	u32 frames = more ? link->window - rcan_tx_inflight(link) : 1;
-	size_t size = nla_total_size(sizeof(u32)) + nla_total_size(0) +
-		      frames * rcan_tx_frame_size(link);
-
-	return min_t(size_t, size, NLMSG_GOODSIZE);
-}
-
 static int rcan_tx_msg_start(struct rcan_link *link, bool more)
 {
-	struct sk_buff *skb;
-	void *hdr;
+	u32 room = link->window - rcan_tx_inflight(link);
 
-	skb = genlmsg_new(rcan_tx_msg_size(link, more), GFP_ATOMIC);
-	if (!skb)
-		return -ENOMEM;
-	hdr = genlmsg_put(skb, 0, 0, &rcan_genl_family, 0, RCAN_CMD_FRAMES_TX);
-	if (!hdr)
-		goto nospace;
-	if (nla_put_u32(skb, RCAN_ATTR_IFINDEX, link->dev->ifindex))
-		goto nospace;
-	link->tx_nest = nla_nest_start(skb, RCAN_ATTR_FRAMES);
-	if (!link->tx_nest)
-		goto nospace;
-	link->tx_msg = skb;
-	link->tx_hdr = hdr;
-	link->tx_msg_frames = 0;
-	return 0;
-nospace:
-	nlmsg_free(skb);
-	return -EMSGSIZE;
-}
-
-static int rcan_tx_put_frame(struct sk_buff *msg, const struct sk_buff *skb,
-			     u32 seq)
-{
-	const struct canfd_frame *cfd = (const struct canfd_frame *)skb->data;
-	struct nlattr *nest;
-	u32 flags = 0;
-
-	nest = nla_nest_start(msg, RCAN_ATTR_FRAME);
-	if (!nest)
-		return -EMSGSIZE;
-	if (can_is_canfd_skb(skb)) {
-		flags = RCAN_FRAME_F_FD;
-		if (cfd->flags & CANFD_BRS)
-			flags |= RCAN_FRAME_F_BRS;
-		if (cfd->flags & CANFD_ESI)
-			flags |= RCAN_FRAME_F_ESI;
-	}
-	if (nla_put_u32(msg, RCAN_FRAME_ID, cfd->can_id) ||
-	    (flags && nla_put_u32(msg, RCAN_FRAME_FLAGS, flags)) ||
-	    nla_put_u32(msg, RCAN_FRAME_SEQ, seq))
-		goto cancel;
-	if (cfd->can_id & CAN_RTR_FLAG) {
-		if (nla_put_u8(msg, RCAN_FRAME_LEN, cfd->len))
-			goto cancel;
-	} else if (nla_put(msg, RCAN_FRAME_DATA, cfd->len, cfd->data)) {
-		goto cancel;
-	}
-	nla_nest_end(msg, nest);
-	return 0;
-cancel:
-	nla_nest_cancel(msg, nest);
-	return -EMSGSIZE;
+	return rcan_frames_tx_start(link, more ? room : 1);
 }
 
 /* Free and count frames that will never be confirmed. */
@@ -226,9 +152,8 @@ static void rcan_tx_flush_locked(struct rcan_link *link)
 	lockdep_assert_held(&link->tx_lock);
 	if (!msg)
 		return;
+	rcan_frames_tx_end(link);
 	link->tx_msg = NULL;
-	nla_nest_end(msg, link->tx_nest);
-	genlmsg_end(msg, link->tx_hdr);
 	RCAN_TX_CB(msg)->frames = link->tx_msg_frames;
 	__skb_queue_tail(&link->tx_unsent, msg);
 	rcan_tx_push_locked(link);
@@ -274,7 +199,8 @@ static int rcan_tx_grow_slots(struct rcan_link *link, u32 window)
 		return -ENOMEM;
 	spin_lock_bh(&link->tx_lock);
 	for (seq = link->tx_oldest; seq != link->tx_next; seq++)
-		slot[seq & (slots - 1)] = link->can.echo_skb[rcan_slot(link, seq)];
+		slot[seq & (slots - 1)] =
+			link->can.echo_skb[rcan_slot(link, seq)];
 	link->can.echo_skb = slot;
 	link->can.echo_skb_max = slots;
 	link->slot_mask = slots - 1;
@@ -396,13 +322,13 @@ netdev_tx_t rcan_start_xmit(struct sk_buff *skb, struct net_device *dev)
 	seq = link->tx_next;
 	if (!link->tx_msg && rcan_tx_msg_start(link, more))
 		goto drop;
-	if (rcan_tx_put_frame(link->tx_msg, skb, seq)) {
+	if (rcan_frames_tx_put(link->tx_msg, skb, seq)) {
 		/* Full: send what we have and start a new message. */
 		rcan_tx_flush_locked(link);
 		if (!rcan_tx_ready_locked(link) ||
 		    rcan_tx_msg_start(link, more))
 			goto drop;
-		if (rcan_tx_put_frame(link->tx_msg, skb, seq))
+		if (rcan_frames_tx_put(link->tx_msg, skb, seq))
 			goto drop;
 	}
 	link->tx_msg_frames++;
