@@ -57,6 +57,7 @@ struct rcan_link {
 	u32 tx_sent; /* first frame the owner has not been sent yet */
 	struct sk_buff_head tx_unsent; /* finished FRAMES_TX, owner was full */
 	struct delayed_work tx_retry; /* sends tx_unsent again */
+	u8 tx_retry_shift; /* its period is 2 ms << this */
 	struct sk_buff *tx_msg; /* FRAMES_TX being filled */
 	void *tx_hdr; /* its genetlink header */
 	struct nlattr *tx_nest; /* its RCAN_ATTR_FRAMES */

@@ -30,8 +30,14 @@ struct rcan_tx_cb {
 
 #define RCAN_TX_CB(skb) ((struct rcan_tx_cb *)(skb)->cb)
 
-/* Retry period while the owner's socket is full. */
-#define RCAN_TX_RETRY_JIFFIES max(1UL, msecs_to_jiffies(2))
+/*
+ * Retry period while the owner's socket is full: 2 ms, doubling up to
+ * 64 ms while it stays full. An owner that reads also sends verdicts,
+ * and each verdict pushes at once; the timer is for the one that does
+ * not, and should not wake the machine 500 times a second for it.
+ */
+#define RCAN_TX_RETRY_MS 2
+#define RCAN_TX_RETRY_MAX_SHIFT 5
 
 static bool rcan_seq_before(u32 a, u32 b)
 {
@@ -105,6 +111,17 @@ void rcan_tx_fail_all_locked(struct rcan_link *link)
 	link->tx_sent = link->tx_next;
 }
 
+/* Try tx_unsent again later, each time a little later while it fails. */
+static void rcan_tx_retry_later(struct rcan_link *link)
+{
+	unsigned int ms = RCAN_TX_RETRY_MS << link->tx_retry_shift;
+
+	mod_delayed_work(rcan_wq, &link->tx_retry,
+			 max(1UL, msecs_to_jiffies(ms)));
+	if (link->tx_retry_shift < RCAN_TX_RETRY_MAX_SHIFT)
+		link->tx_retry_shift++;
+}
+
 /*
  * Send what waits in tx_unsent to the owner, oldest first, until its
  * socket refuses one. tx_lock is held, so the owner cannot be forgotten
@@ -134,10 +151,10 @@ static void rcan_tx_push_locked(struct rcan_link *link)
 		if (err) {
 			/* Full (or no memory): keep it, slow the sender. */
 			netif_stop_queue(link->dev);
-			mod_delayed_work(rcan_wq, &link->tx_retry,
-					 RCAN_TX_RETRY_JIFFIES);
+			rcan_tx_retry_later(link);
 			return;
 		}
+		link->tx_retry_shift = 0;
 		__skb_unlink(msg, &link->tx_unsent);
 		link->tx_sent += RCAN_TX_CB(msg)->frames;
 		consume_skb(msg);
