@@ -56,7 +56,9 @@ def snapshot(n):
     backlog = 0
     for line in open("/proc/net/softnet_stat"):
         backlog += int(line.split()[1], 16)
-    out = {"backlog_drops": backlog, "lo": devstats("lo")}
+    cpu = [int(x) for x in open("/proc/stat").readline().split()[1:]]
+    out = {"backlog_drops": backlog, "lo": devstats("lo"),
+           "cpu_ticks": sum(cpu), "idle_ticks": cpu[3] + cpu[4]}
     for i in range(n):
         for dev in ("vcanb%d" % i, "rcanb%d" % i):
             out[dev] = devstats(dev)
@@ -153,7 +155,7 @@ def attribute(n, label, d):
             "reader": rx["receiver_socket_drops"],
             "unaccounted": k_rx - rx["delivered"] - rx["receiver_socket_drops"],
             "lat_p50_us": rx["lat_p50_us"], "lat_p99_us": rx["lat_p99_us"],
-            "frames_per_s": rx["delivered_per_s"],
+            "frames_per_s": rx["delivered_per_s"], "send_s": rx.get("write_s", rx["send_s"]),
         }
         if rcand_rx is None:
             # without rcand's counters TCP, rcand and the hop to the
@@ -171,7 +173,7 @@ def attribute(n, label, d):
             tx["receiver_socket_drops"],
             "reader": tx["receiver_socket_drops"],
             "lat_p50_us": tx["lat_p50_us"], "lat_p99_us": tx["lat_p99_us"],
-            "frames_per_s": tx["delivered_per_s"],
+            "frames_per_s": tx["delivered_per_s"], "send_s": tx.get("write_s", tx["send_s"]),
         }
         row = {"bus": i, "rx": r, "tx": t, "vcan_rx_dropped": vcan_rxdrop,
                "server_session_ended": s2.get("end", "-") != "-",
@@ -179,7 +181,7 @@ def attribute(n, label, d):
         rows.append(row)
         for dirn, v in (("rx", r), ("tx", t)):
             for k, x in v.items():
-                if isinstance(x, int) and not k.startswith(("lat_", "frames_per")):
+                if isinstance(x, int) and not k.startswith(("lat_", "frames_per", "send_s")):
                     tot.setdefault(dirn, {})
                     tot[dirn][k] = tot[dirn].get(k, 0) + x
     sent, received, retrans = tcp_bytes(os.path.join(d, label + ".ss2"), port)
@@ -200,6 +202,9 @@ def attribute(n, label, d):
         "backlog_drops": net2["backlog_drops"] - net1["backlog_drops"],
         "lo_rx_dropped": delta(net1.get("lo"), net2.get("lo"), "rx_dropped"),
         "vcan_rx_dropped": sum(b["vcan_rx_dropped"] for b in rows),
+        "guest_cpu_busy": 1 - (net2["idle_ticks"] - net1["idle_ticks"]) /
+        max(net2["cpu_ticks"] - net1["cpu_ticks"], 1),
+        "send_s_max": max(max(b["rx"]["send_s"], b["tx"]["send_s"]) for b in rows),
         "rx_frames_per_s": sum(b["rx"]["frames_per_s"] for b in rows),
         "tx_frames_per_s": sum(b["tx"]["frames_per_s"] for b in rows),
         "netdev_max_backlog": int(open("/proc/sys/net/core/netdev_max_backlog").read()),

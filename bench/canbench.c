@@ -30,6 +30,7 @@
 #include <errno.h>
 #include <linux/can.h>
 #include <linux/can/raw.h>
+#include <linux/sock_diag.h>
 #include <net/if.h>
 #include <poll.h>
 #include <pthread.h>
@@ -113,7 +114,24 @@ static int can_open(const char *ifname, bool own, bool fd)
 
 static struct rx_result res;
 static int rx_sock;
+static double write_s; /* from the first write to the last */
 static volatile int sending_done;
+
+/*
+ * The reader socket's drops as they are now: SO_RXQ_OVFL tells the count
+ * only with a frame queued after it changed, so drops after the last frame
+ * read show only here.
+ */
+static void socket_drops_now(void)
+{
+	uint32_t mi[SK_MEMINFO_VARS];
+	socklen_t len = sizeof(mi);
+
+	if (!getsockopt(rx_sock, SOL_SOCKET, SO_MEMINFO, mi, &len) &&
+	    len > SK_MEMINFO_DROPS * sizeof(mi[0]) &&
+	    mi[SK_MEMINFO_DROPS] > res.sock_drops)
+		res.sock_drops = mi[SK_MEMINFO_DROPS];
+}
 
 /* Receive until every frame came or nothing came for wait_ms. */
 static void *rx_thread(void *arg)
@@ -180,6 +198,7 @@ static void *rx_thread(void *arg)
 	}
 	res.lost = o.count - res.delivered;
 	res.cpu_s = thread_cpu_s() - cpu0;
+	socket_drops_now();
 	free(seen);
 	return NULL;
 }
@@ -247,7 +266,8 @@ static void print_result(const char *mode, long retries, double send_s,
 	       "\"delivered_per_s\":%.0f,\"send_s\":%.3f,\"enobufs_retries\":%ld,"
 	       "\"lat_p50_us\":%u,\"lat_p99_us\":%u,\"lat_max_us\":%u,"
 	       "\"send_cpu_us_per_frame\":%.2f,\"recv_cpu_us_per_frame\":%.2f,"
-	       "\"receiver_socket_drops\":%u,\"frame_bytes\":%d}\n",
+	       "\"receiver_socket_drops\":%u,\"frame_bytes\":%d,"
+	       "\"write_s\":%.3f}\n",
 	       mode, o.count, o.rate, res.delivered, res.lost, res.out_of_order,
 	       res.dups, span > 0 ? (double)(res.delivered - 1) / span : 0.0,
 	       send_s, retries, pct(res.lat_us, res.delivered, 0.5),
@@ -255,7 +275,7 @@ static void print_result(const char *mode, long retries, double send_s,
 	       pct(res.lat_us, res.delivered, 1.0),
 	       send_cpu_s * 1e6 / (double)o.count,
 	       res.delivered ? res.cpu_s * 1e6 / (double)res.delivered : 0.0,
-	       res.sock_drops, o.fd ? CANFD_MAX_DLEN : CAN_MAX_DLEN);
+	       res.sock_drops, o.fd ? CANFD_MAX_DLEN : CAN_MAX_DLEN, write_s);
 }
 
 static long num(const char *s)
@@ -312,6 +332,7 @@ int main(int argc, char **argv)
 	cpu0 = thread_cpu_s();
 	retries = send_all(tx);
 	cpu0 = thread_cpu_s() - cpu0;
+	write_s = (double)(now_ns() - t0) / 1e9;
 	sending_done = 1;
 	pthread_join(th, NULL);
 	print_result(o.echo ? "echo" : "path", retries,

@@ -42,11 +42,10 @@ def flood_table(rows):
         print("\nFlood of a realistic remote (tbf 500 kbit/s, 10 frames of queue), bitrate"
               "\n%d on the rcan netdev, %d frames flat out, rcand options: %s"
               % (r["bitrate"], r["offered"], r["rcand_options"] or "(defaults)"))
-        print("  delivered %d/%d, lost %d, out of order %d; session drops %d (server closed"
-              "\n  on ENOBUFS %d times, rcand saw %d disconnects); tbf dropped %d"
+        print("  delivered %d/%d, lost %d, out of order %d; session drops %d (the server"
+              "\n  closed on ENOBUFS; rcand saw %d sessions closed by the server); tbf dropped %d"
               % (r["delivered"], r["offered"], r["lost"], r["out_of_order"],
-                 r["server_sessions_ended"], r["session_drops_enobufs"],
-                 r["rcand_disconnects"], r["tbf_drops"]))
+                 r["session_drops_enobufs"], r["rcand_disconnects"], r["tbf_drops"]))
         print("  rate %.0f frames/s = %.2f of the wire rate (%.0f frames/s: tbf's 16 bytes"
               "\n  per frame; a real bus: %.0f with worst-case stuffing); run took %.1f s"
               % (r["delivered_per_s"], r["delivered_per_s"] / wire, wire,
@@ -75,9 +74,11 @@ def buses_table(r):
              tx.get("before_rcan", 0), tx.get("rcan_rcand_tcp", 0),
              tx.get("rcan_tx_dropped", 0), tx.get("rcand_tx_failed", "-"),
              tx.get("server", 0), tx.get("remote_vcan", 0), tx.get("reader", 0)))
-    print("  rates: RX %.0f, TX %.0f frames/s in all (%d offered each way)"
+    print("  rates: RX %.0f, TX %.0f frames/s in all (%d offered each way); the guest's"
+          "\n  CPUs were %.0f%% busy; the slowest sender took %.1f s for its %.1f s of frames"
           % (r.get("rx_frames_per_s", 0), r.get("tx_frames_per_s", 0),
-             r["buses"] * r["rate_per_bus"]))
+             r["buses"] * r["rate_per_bus"], 100 * r.get("guest_cpu_busy", 0),
+             r.get("send_s_max", 0), r["frames_per_bus"] / r["rate_per_bus"]))
     print("  TCP: %d bytes acked by the server's sockets, %d received by rcand's,"
           "\n  %s segments retransmitted; the remote vcans dropped %s (rx_dropped), the"
           "\n  CPU backlogs %d (netdev_max_backlog %s), lo %s; per bus RX delivered: %s"
@@ -101,41 +102,48 @@ def main():
     flat = ceil.get(0, {})
     bridge_us = flat.get("send_cpu_us_per_frame", 0) + flat.get("recv_cpu_us_per_frame", 0)
     print("Whole path: vcan <-> test server <-> TCP loopback <-> rcand <-> rcan.ko <-> rcan0")
-    print("(QEMU software emulation: compare ratios and per-frame costs, not absolutes)\n")
-    hdr = "%-4s %8s %8s %9s %6s %7s %6s %5s %9s %7s %9s %9s %9s %10s %8s"
-    print(hdr % ("dir", "offered", "rate/s", "delivered", "lost", "remote", "reader", "ooo", "frames/s",
-                 "vs vcan", "p50 ms", "p99 ms", "rcand us", "kernel us", "x bridge"))
-    for r in runs:
-        if r["label"] != "rcan":
-            continue
-        c = ceil.get(r["rate"])
-        ratio = (r["delivered_per_s"] / c["delivered_per_s"]) if c and c["delivered_per_s"] else 0
-        n = max(r["delivered"], 1)
-        rcand_us = r["rcand_cpu_s"] * 1e6 / n
-        print(hdr % (r["dir"], r["offered"], r["rate"] or "max", r["delivered"],
-                     r["lost"], r.get("server_can_drops", 0) + r.get("vcan_backlog_drops", 0),
-                     r.get("receiver_socket_drops", "-"), r["out_of_order"],
-                     r["delivered_per_s"],
-                     "%.2f" % ratio, "%.1f" % (r["lat_p50_us"] / 1000),
-                     "%.1f" % (r["lat_p99_us"] / 1000),
-                     "%.1f" % rcand_us,
-                     "%.0f" % (r["kernel_cpu_s"] * 1e6 / n),
-                     "%.1f" % (bridge_us / rcand_us) if rcand_us else "-"))
-    print("\nremote: of the lost frames, those dropped on the \"remote\" side before they"
-          "\nreached TCP and rcan (the test server's CAN socket queue full, or vcan0's"
-          "\nloopback backlog full: vcan0 rx_dropped); reader:"
-          "\nthose the receiving program's own socket dropped (its queue full).")
-    if bridge_us:
-        print("\nx bridge: how many times less CPU per frame rcand used than a bridge that"
-              "\nwrites one frame per system call and reads one per poll()+read(): %.1f us"
-              "\nper frame here (canbench flat out on vcan0: %.1f us to send, %.1f us to"
-              "\nreceive). The target is 4 or more."
-              % (bridge_us, flat["send_cpu_us_per_frame"], flat["recv_cpu_us_per_frame"]))
-    print("\nCeiling (the guest's own vcan, no network):")
-    for rate, c in sorted(ceil.items(), key=lambda x: x[0] or 10**9):
-        print("  rate %-6s delivered %6d/%-6d %6.0f frames/s  p50 %.1f ms  p99 %.1f ms" % (
-            rate or "max", c["delivered"], c["offered"], c["delivered_per_s"],
-            c["lat_p50_us"] / 1000, c["lat_p99_us"] / 1000))
+    print("(QEMU software emulation: compare ratios and per-frame costs, not absolutes)")
+    for r in rows:
+        if r.get("label") == "setup":
+            print("cases: %s; guest kernel %s; netdev_max_backlog %d; rcand's pacing options: %s"
+                  % (r["cases"], r["kernel"], r["netdev_max_backlog"],
+                     r["rcand_pacing_options"].strip() or "none"))
+    print()
+    if any(r["label"] == "rcan" for r in runs):
+        hdr = "%-4s %8s %8s %9s %6s %7s %6s %5s %9s %7s %9s %9s %9s %10s %8s"
+        print(hdr % ("dir", "offered", "rate/s", "delivered", "lost", "remote", "reader", "ooo", "frames/s",
+                     "vs vcan", "p50 ms", "p99 ms", "rcand us", "kernel us", "x bridge"))
+        for r in runs:
+            if r["label"] != "rcan":
+                continue
+            c = ceil.get(r["rate"])
+            ratio = (r["delivered_per_s"] / c["delivered_per_s"]) if c and c["delivered_per_s"] else 0
+            n = max(r["delivered"], 1)
+            rcand_us = r["rcand_cpu_s"] * 1e6 / n
+            print(hdr % (r["dir"], r["offered"], r["rate"] or "max", r["delivered"],
+                         r["lost"], r.get("server_can_drops", 0) + r.get("vcan_backlog_drops", 0),
+                         r.get("receiver_socket_drops", "-"), r["out_of_order"],
+                         r["delivered_per_s"],
+                         "%.2f" % ratio, "%.1f" % (r["lat_p50_us"] / 1000),
+                         "%.1f" % (r["lat_p99_us"] / 1000),
+                         "%.1f" % rcand_us,
+                         "%.0f" % (r["kernel_cpu_s"] * 1e6 / n),
+                         "%.1f" % (bridge_us / rcand_us) if rcand_us else "-"))
+        print("\nremote: of the lost frames, those dropped on the \"remote\" side before they"
+              "\nreached TCP and rcan (the test server's CAN socket queue full, or vcan0's"
+              "\nloopback backlog full: vcan0 rx_dropped); reader:"
+              "\nthose the receiving program's own socket dropped (its queue full).")
+        if bridge_us:
+            print("\nx bridge: how many times less CPU per frame rcand used than a bridge that"
+                  "\nwrites one frame per system call and reads one per poll()+read(): %.1f us"
+                  "\nper frame here (canbench flat out on vcan0: %.1f us to send, %.1f us to"
+                  "\nreceive). The target is 4 or more."
+                  % (bridge_us, flat["send_cpu_us_per_frame"], flat["recv_cpu_us_per_frame"]))
+        print("\nCeiling (the guest's own vcan, no network):")
+        for rate, c in sorted(ceil.items(), key=lambda x: x[0] or 10**9):
+            print("  rate %-6s delivered %6d/%-6d %6.0f frames/s  p50 %.1f ms  p99 %.1f ms" % (
+                rate or "max", c["delivered"], c["offered"], c["delivered_per_s"],
+                c["lat_p50_us"] / 1000, c["lat_p99_us"] / 1000))
     fdc = [r for r in runs if r["label"] == "fd-ceiling"]
     fd = [r for r in runs if r["label"] == "fd-rcan"]
     if fd:

@@ -43,6 +43,14 @@ die() { echo "bench: $*" >&2; exit 1; }
 modprobe -a can can_raw can_dev vcan sch_netem sch_tbf sch_prio cls_u32 tcp_diag ||
 	die "CAN modules"
 insmod kmod/rcan.ko || die "insmod rcan.ko"
+# Every vcan's loopback queues on CPU 0's backlog (vcan_add steers it there
+# to keep the order). With the default netdev_max_backlog of 1000 the
+# simulated remote side alone dropped thousands of frames there while the
+# emulated CPUs were saturated (flat out, and with 8 buses: the vcans'
+# rx_dropped). A real remote box has no such queue between its controller
+# and socketcand, so the backlog is made as long as the guest tests make
+# it: 20000 (RCAN_BENCH_BACKLOG sets another; 1000 shows that loss).
+echo "${RCAN_BENCH_BACKLOG:-20000}" >/proc/sys/net/core/netdev_max_backlog
 . tests/lib/vcan.sh
 
 # rcand's options that only newer versions have: used when it lists them,
@@ -76,6 +84,8 @@ link_up() {
 	ip link set "$1" up
 	wait_for 10 sh -c "ip link show $1 | grep -q LOWER_UP" || die "$1 carrier"
 }
+
+echo "{\"label\":\"setup\",\"cases\":\"$CASES\",\"netdev_max_backlog\":$(cat /proc/sys/net/core/netdev_max_backlog),\"kernel\":\"$(uname -r)\",\"rcand_pacing_options\":\"$(has_opt --bitrate && echo --bitrate) $(has_opt --remote-queue && echo --remote-queue)\"}" >>"$OUT"
 
 vcan_add vcan0 || die "vcan0"
 # vcan's default queue of 10 frames overruns at once when flat out.
@@ -307,7 +317,7 @@ if want flood; then
 	stop $FSRV
 	ends=$(grep -c 'event=end' $W/flood.stats)
 	enobufs=$(grep -c 'end=can-write-failed' $W/flood.stats)
-	downs=$(grep -c 'disconnected from' $W/rcand-flood.log)
+	downs=$(grep -c 'closed the session' $W/rcand-flood.log)
 	echo "$res" | sed "s/^{/{\"label\":\"flood\",\"dir\":\"tx\",\"bitrate\":500000,\"rcand_options\":\"$*\",\"wall_s\":$wall,\"tbf_drops\":${tbf:-0},\"server_sessions_ended\":$ends,\"session_drops_enobufs\":$enobufs,\"rcand_disconnects\":$downs,/" |
 		to_json >>"$OUT"
 	tail -n 1 "$OUT" >&2
@@ -322,19 +332,10 @@ fi
 # (SO_RXQ_OVFL), TCP, rcand, rcan.ko, the reader's socket (SO_RXQ_OVFL).
 # The directions use ids of their own (canbench -i), so each reader counts
 # its own frames only.
-# Every vcan's loopback queues on CPU 0's backlog (vcan_add steers it there
-# to keep the order), and with the default netdev_max_backlog of 1000 the
-# simulated remote side alone dropped thousands of frames there (RX and TX,
-# the vcans' rx_dropped) while the emulated CPUs were saturated. A real
-# remote box has no such queue between its controller and socketcand, so
-# the backlog is made as long as the guest tests make it (20000;
-# RCAN_BENCH_BACKLOG sets another, 1000 shows the loss).
 # buses LABEL [SERVER OPTION...]
 buses() {
 	label=$1
 	shift
-	backlog_saved=$(cat /proc/sys/net/core/netdev_max_backlog)
-	echo "${RCAN_BENCH_BACKLOG:-20000}" >/proc/sys/net/core/netdev_max_backlog
 	n=8 port=29540 list="" rcands="" benches=""
 	i=0
 	while [ $i -lt $n ]; do
@@ -380,7 +381,6 @@ buses() {
 	stop $BSRV
 	/usr/bin/python3 bench/attribute.py attribute $n $label $W >>"$OUT" ||
 		die "attribute.py"
-	echo "$backlog_saved" >/proc/sys/net/core/netdev_max_backlog
 	tail -n 1 "$OUT" >&2
 	i=0
 	while [ $i -lt $n ]; do
