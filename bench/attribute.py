@@ -177,6 +177,7 @@ def attribute(n, label, d):
         }
         row = {"bus": i, "rx": r, "tx": t, "vcan_rx_dropped": vcan_rxdrop,
                "server_session_ended": s2.get("end", "-") != "-",
+               "server_can_rcvbuf": int(s2.get("can_rcvbuf", 0)),
                "rcand": rc}
         rows.append(row)
         for dirn, v in (("rx", r), ("tx", t)):
@@ -208,6 +209,7 @@ def attribute(n, label, d):
         "rx_frames_per_s": sum(b["rx"]["frames_per_s"] for b in rows),
         "tx_frames_per_s": sum(b["tx"]["frames_per_s"] for b in rows),
         "netdev_max_backlog": int(open("/proc/sys/net/core/netdev_max_backlog").read()),
+        "rmem_default": int(open("/proc/sys/net/core/rmem_default").read()),
         "rcand_list_after": lists[1],
     }))
 

@@ -87,7 +87,10 @@ def buses_table(r):
              r["backlog_drops"], r.get("netdev_max_backlog", "-"),
              r.get("lo_rx_dropped", "-"),
              " ".join(str(b["rx"]["delivered"]) for b in r["per_bus"])))
-    p99 = [b["rx"]["lat_p99_us"] for b in r["per_bus"]] + [b["tx"]["lat_p99_us"] for b in r["per_bus"]]
+    print("  the server's CAN sockets' receive buffers: %s bytes"
+          % "/".join(sorted({str(b.get("server_can_rcvbuf", "-")) for b in r["per_bus"]})))
+    p99 = [b["rx"]["lat_p99_us"] for b in r["per_bus"]] + \
+        [b["tx"]["lat_p99_us"] for b in r["per_bus"]]
     if p99:
         print("  worst p99 latency of any bus and direction: %.1f ms" % (max(p99) / 1000))
 

@@ -74,6 +74,7 @@ struct session_stats {
 	uint64_t frames_to_client, sends_received, sends_written;
 	uint64_t echoes, bytes_in, bytes_out, malformed;
 	uint32_t can_drops; /* dropped by the CAN socket's full queue */
+	uint32_t can_rcvbuf; /* its receive buffer, bytes */
 	const char *end;
 };
 void stats_write(const struct session_stats *st, const char *what);

@@ -9,6 +9,7 @@
 #include <errno.h>
 #include <linux/can.h>
 #include <linux/can/raw.h>
+#include <linux/sock_diag.h>
 #include <net/if.h>
 #include <poll.h>
 #include <signal.h>
@@ -130,11 +131,31 @@ static int reply(struct session *s, const char *text)
 	return flush_out(s);
 }
 
+/*
+ * The CAN socket's drops and buffer, as they are now: SO_RXQ_OVFL tells
+ * the count only with a frame that was queued after it changed, so drops
+ * at the end of a burst would be missed.
+ */
+static void write_stats(struct session *s, const char *what)
+{
+	uint32_t mi[SK_MEMINFO_VARS];
+	socklen_t len = sizeof(mi);
+
+	if (s->can >= 0 &&
+	    !getsockopt(s->can, SOL_SOCKET, SO_MEMINFO, mi, &len) &&
+	    len > SK_MEMINFO_DROPS * sizeof(mi[0])) {
+		if (mi[SK_MEMINFO_DROPS] > s->st.can_drops)
+			s->st.can_drops = mi[SK_MEMINFO_DROPS];
+		s->st.can_rcvbuf = mi[SK_MEMINFO_RCVBUF];
+	}
+	stats_write(&s->st, what);
+}
+
 static void end(struct session *s, const char *why)
 {
 	flush_out(s);
 	s->st.end = why;
-	stats_write(&s->st, "end");
+	write_stats(s, "end");
 	logmsg("session %ld ends: %s", s->st.index, why);
 	exit(0);
 }
@@ -794,7 +815,7 @@ int session_run(int fd, long index, bool faulty)
 
 		if (snapshot_wanted) {
 			snapshot_wanted = 0;
-			stats_write(&s.st, "snapshot");
+			write_stats(&s, "snapshot");
 		}
 		if (s.mode == RAW && faulty) {
 			long long since = now - s.raw_since_ms;
