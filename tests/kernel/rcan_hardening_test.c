@@ -51,11 +51,11 @@ static int pkt_send(uint32_t ifindex, uint16_t proto, const void *buf,
 /* A CAN XL frame of 4 data bytes: 16 bytes, flags byte 0x80 (XLF). */
 static int send_xl(uint32_t ifindex)
 {
-	uint8_t xl[16] = { 0x23, 0x01, 0, 0, /* prio */
+	uint8_t xl[16] = { 0x23, 0x01, 0,    0, /* prio */
 			   0x80, /* flags: CANXL_XLF */
 			   0x00, /* sdt */
-			   4,    0, /* len */
-			   0,    0, 0, 0, /* af */
+			   4,	 0, /* len */
+			   0,	 0,    0,    0, /* af */
 			   0xde, 0xad, 0xbe, 0xef };
 
 	return pkt_send(ifindex, ETH_P_CANXL, xl, sizeof(xl));
@@ -255,9 +255,8 @@ static long next_number(char **p)
 
 static int can_counters(const char *ifname, struct can_counters *c)
 {
-	unsigned long *field[] = { &c->restarts, &c->bus_errors,
-				   &c->arbit_lost, &c->warn,
-				   &c->passive, &c->bus_off };
+	unsigned long *field[] = { &c->restarts, &c->bus_errors, &c->arbit_lost,
+				   &c->warn,	 &c->passive,	 &c->bus_off };
 	char cmd[128], line[256];
 	bool next = false;
 	int rc = -1;
@@ -582,6 +581,87 @@ TEST_F_TIMEOUT(slow, full_owner_socket_slows_the_sender_loses_nothing, 300)
 	EXPECT_EQ(0u, st.stats[RCAN_STATS_TX_ERRORS]);
 	close(s);
 	tnl_ifindex_cmd(&nl, RCAN_CMD_LINK_DEL, l.ifindex, NULL);
+	tnl_close(&nl);
+}
+
+/* TX_DONE by COUNT without an ack (it could not pass a full socket). */
+static int count_done(struct tnl *nl, uint32_t ifindex, uint32_t count)
+{
+	static struct tnl_msg m;
+
+	tnl_req_init(&m, nl->family, RCAN_CMD_TX_DONE, 0);
+	m.nlh.nlmsg_flags = NLM_F_REQUEST;
+	tnl_put_u32(&m, RCAN_ATTR_IFINDEX, ifindex);
+	tnl_put_u32(&m, RCAN_ATTR_COUNT, count);
+	return tnl_send(nl, &m);
+}
+
+/*
+ * COUNT is over the frames the owner was sent. With its socket full, one
+ * message waits in the kernel: a COUNT that reaches into it is refused
+ * and confirms nothing; the frames the owner holds can be confirmed.
+ * Seen from a second socket, which is not full.
+ */
+TEST_F_TIMEOUT(slow, count_covers_only_frames_the_owner_was_sent, 120)
+{
+	static struct tnl_frame out[64];
+	uint32_t sent = 0, got = 0, inflight;
+	int small = 4096, one = 1, s;
+	struct tnl_link l, st;
+	struct tnl nl, peek;
+
+	ASSERT_EQ(0, tnl_open(&nl));
+	ASSERT_EQ(0, tnl_open(&peek));
+	ASSERT_EQ(0, new_link_seq(&nl, 64, 0, &l));
+	ASSERT_EQ(0, setsockopt(nl.fd, SOL_SOCKET, SO_RCVBUFFORCE, &small,
+				sizeof(small)));
+	/* The refusal's error message is lost in the full socket: say nothing */
+	ASSERT_EQ(0, setsockopt(nl.fd, SOL_NETLINK, NETLINK_NO_ENOBUFS, &one,
+				sizeof(one)));
+	s = tnl_can_open(l.ifindex, false);
+	ASSERT_GE(s, 0);
+	/* One frame per message, until the queue stops: a message waits. */
+	while (sent < 64 && !send_classic(s, 0x100 + sent))
+		sent++;
+	usleep(100000);
+	inflight = tnl_get_link(&peek, l.ifindex).inflight;
+	TH_LOG("%u frames written, %u in flight", sent, inflight);
+	ASSERT_LT(inflight, 64u);
+	ASSERT_LE(2u, inflight);
+
+	ASSERT_EQ(0, count_done(&nl, l.ifindex, inflight));
+	usleep(100000);
+	st = tnl_get_link(&peek, l.ifindex);
+	EXPECT_EQ(0u, st.stats[RCAN_STATS_TX_PACKETS]);
+	EXPECT_EQ(inflight, st.inflight);
+
+	ASSERT_EQ(0, count_done(&nl, l.ifindex, inflight - 1));
+	usleep(100000);
+	st = tnl_get_link(&peek, l.ifindex);
+	EXPECT_EQ(inflight - 1, st.stats[RCAN_STATS_TX_PACKETS]);
+	EXPECT_EQ(1u, st.inflight);
+
+	/* Room again: everything written arrives, in order, once. */
+	small = 4 << 20;
+	ASSERT_EQ(0, setsockopt(nl.fd, SOL_SOCKET, SO_RCVBUFFORCE, &small,
+				sizeof(small)));
+	for (;;) {
+		int n = tnl_read_tx(&nl, out, 64, 500), i;
+
+		if (n <= 0)
+			break;
+		for (i = 0; i < n; i++, got++)
+			EXPECT_EQ(l.seq + got, out[i].seq);
+		ASSERT_EQ(0, tnl_verdict(&nl, RCAN_CMD_TX_DONE, l.ifindex,
+					 out[n - 1].seq, false));
+	}
+	EXPECT_EQ(sent, got);
+	st = tnl_get_link(&peek, l.ifindex);
+	EXPECT_EQ(sent, st.stats[RCAN_STATS_TX_PACKETS]);
+	EXPECT_EQ(0u, st.stats[RCAN_STATS_TX_DROPPED]);
+	close(s);
+	tnl_ifindex_cmd(&nl, RCAN_CMD_LINK_DEL, l.ifindex, NULL);
+	tnl_close(&peek);
 	tnl_close(&nl);
 }
 
