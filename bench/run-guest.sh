@@ -129,7 +129,7 @@ run() {
 	r1=$(cpu_ticks $RCAND); s1=$(cpu_ticks $SRV); k1=$(sys_ticks)
 	d1=$(server_drops $snapshots); snapshots=$((snapshots + 1))
 	v1=$(cat /sys/class/net/vcan0/statistics/rx_dropped)
-	echo "$res" | sed "s/^{/{\"label\":\"$label\",\"dir\":\"$dir\",$extra\"rcand_cpu_s\":$(((r1 - r0)))\/$hz,\"server_cpu_s\":$((s1 - s0))\/$hz,\"kernel_cpu_s\":$((k1 - k0))\/$hz,\"server_can_drops\":$((${d1:-0} - ${d0:-0})),\"vcan_backlog_drops\":$((v1 - v0)),/" |
+	echo "$res" | sed "s/^{/{\"label\":\"$label\",\"dir\":\"$dir\",$extra\"rcand_cpu_s\":$((r1 - r0))\/$hz,\"server_cpu_s\":$((s1 - s0))\/$hz,\"kernel_cpu_s\":$((k1 - k0))\/$hz,\"server_can_drops\":$((${d1:-0} - ${d0:-0})),\"vcan_backlog_drops\":$((v1 - v0)),/" |
 		to_json >>"$OUT"
 	tail -n 1 "$OUT" >&2
 }
@@ -345,13 +345,13 @@ buses() {
 		list="$list${list:+,}vcanb$i"
 		i=$((i + 1))
 	done
-	rm -f $W/$label.stats $W/$label.rcands
-	start_server $label $port "$list" "$@"
+	rm -f "$W/$label.stats" "$W/$label.rcands"
+	start_server "$label" $port "$list" "$@"
 	BSRV=$SRVPID
 	i=0
 	while [ $i -lt $n ]; do
-		start_rcand $label-rcand$i rcanb$i $port vcanb$i
-		echo "$i $RCANDPID" >>$W/$label.rcands
+		start_rcand "$label-rcand$i" rcanb$i $port vcanb$i
+		echo "$i $RCANDPID" >>"$W/$label.rcands"
 		rcands="$rcands $RCANDPID"
 		link_up rcanb$i
 		i=$((i + 1))
@@ -360,26 +360,27 @@ buses() {
 		kill -USR1 $BSRV
 		wait_for 10 sh -c "[ \$(grep -c snapshot $W/$label.stats) -ge $(($1 * n)) ]" ||
 			echo "bench: server snapshot $1 incomplete" >&2
-		/usr/bin/python3 bench/attribute.py snapshot $n >$W/$label.net$1
-		ss -tinH "( sport = :$port or dport = :$port )" >$W/$label.ss$1
-		helper/rcand list --json >$W/$label.list$1 2>/dev/null
+		/usr/bin/python3 bench/attribute.py snapshot $n >"$W/$label.net$1"
+		ss -tinH "( sport = :$port or dport = :$port )" >"$W/$label.ss$1"
+		helper/rcand list --json >"$W/$label.list$1" 2>/dev/null
 	}
 	snap 1
 	i=0
 	while [ $i -lt $n ]; do
-		$B -t vcanb$i -r rcanb$i -n 2000 -R 500 -i 0x100 -w 5000 >$W/$label.rx$i &
+		$B -t vcanb$i -r rcanb$i -n 2000 -R 500 -i 0x100 -w 5000 >"$W/$label.rx$i" &
 		benches="$benches $!"
-		$B -t rcanb$i -r vcanb$i -n 2000 -R 500 -i 0x200 -w 5000 >$W/$label.tx$i &
+		$B -t rcanb$i -r vcanb$i -n 2000 -R 500 -i 0x200 -w 5000 >"$W/$label.tx$i" &
 		benches="$benches $!"
 		i=$((i + 1))
 	done
 	for p in $benches; do
-		wait $p
+		wait "$p"
 	done
 	snap 2
+	# shellcheck disable=SC2086 # a list of pids
 	stop $rcands
 	stop $BSRV
-	/usr/bin/python3 bench/attribute.py attribute $n $label $W >>"$OUT" ||
+	/usr/bin/python3 bench/attribute.py attribute $n "$label" $W >>"$OUT" ||
 		die "attribute.py"
 	tail -n 1 "$OUT" >&2
 	i=0
