@@ -20,6 +20,7 @@
 #             every lost frame attributed to where it was lost
 #   buses-daemonio  the same with the test server's --daemon-io (socketcand
 #             0.6.1's I/O: a frame per read and per write, default buffers)
+# RCAN_BENCH_RCAND: the rcand to measure (default helper/rcand).
 set -u
 B=bench/canbench
 OUT=$RCAN_OUT/bench.json
@@ -55,7 +56,8 @@ echo "${RCAN_BENCH_BACKLOG:-20000}" >/proc/sys/net/core/netdev_max_backlog
 
 # rcand's options that only newer versions have: used when it lists them,
 # so a run after an upgrade measures the new behaviour with the same harness.
-ATTACH_HELP=$(helper/rcand attach --help 2>&1)
+RCAND_BIN=${RCAN_BENCH_RCAND:-helper/rcand}
+ATTACH_HELP=$($RCAND_BIN attach --help 2>&1)
 has_opt() { echo "$ATTACH_HELP" | grep -q -- "$1"; }
 
 # start_rcand NAME IFNAME PORT BUS [OPTION...]: rcand in the foreground
@@ -63,7 +65,7 @@ has_opt() { echo "$ATTACH_HELP" | grep -q -- "$1"; }
 start_rcand() {
 	_n=$1 _if=$2 _port=$3 _bus=$4
 	shift 4
-	helper/rcand attach -f -n "$_if" --ready-file "$W/$_n.ready" "$@" \
+	$RCAND_BIN attach -f -n "$_if" --ready-file "$W/$_n.ready" "$@" \
 		"127.0.0.1:$_port" "$_bus" >"$W/$_n.log" 2>&1 &
 	RCANDPID=$!
 	PIDS="$PIDS $RCANDPID"
@@ -362,7 +364,7 @@ buses() {
 			echo "bench: server snapshot $1 incomplete" >&2
 		/usr/bin/python3 bench/attribute.py snapshot $n >"$W/$label.net$1"
 		ss -tinH "( sport = :$port or dport = :$port )" >"$W/$label.ss$1"
-		helper/rcand list --json >"$W/$label.list$1" 2>/dev/null
+		$RCAND_BIN list --json >"$W/$label.list$1" 2>/dev/null
 	}
 	snap 1
 	i=0

@@ -6,16 +6,18 @@
 # the guest writes there).
 # RCAN_BENCH_CASES: run only these cases, e.g. "rtt flood" (the list is in
 # bench/run-guest.sh; default all). RCAN_BENCH_BACKLOG: the guest's
-# netdev_max_backlog in the many-buses cases (default 20000).
+# netdev_max_backlog (default 20000). RCAN_BENCH_RCAND: another rcand
+# binary to measure (a path in the tree or an absolute one; default helper/rcand).
 set -u
 cd "$(dirname "$0")/.." || exit 2
 make -s -C bench || exit 1
 make -s -C tests/server || exit 1
 cases=${RCAN_BENCH_CASES:-all}
-echo "Booting a QEMU guest for the benchmark, cases: $cases (all of them: about 25 minutes under software emulation)..."
+echo "Booting a QEMU guest for the benchmark, cases: $cases (all of them: about 11 minutes under software emulation)..."
 out=${RCAN_BENCH_OUT:-build/bench}
 scripts/vm-run -t 3600 -o "$out" -- env RCAN_BENCH_CASES="$cases" \
-	RCAN_BENCH_BACKLOG="${RCAN_BENCH_BACKLOG:-20000}" bench/run-guest.sh || exit 1
+	RCAN_BENCH_BACKLOG="${RCAN_BENCH_BACKLOG:-20000}" \
+	RCAN_BENCH_RCAND="${RCAN_BENCH_RCAND:-helper/rcand}" bench/run-guest.sh || exit 1
 /usr/bin/python3 bench/report.py "$out/bench.json"
 echo
 echo "JSON: $out/bench.json; profiles (perf, cpu-clock): $out/profile-rx.txt, $out/profile-tx.txt"
