@@ -36,7 +36,7 @@
 #error "rcan: can_ethtool_op_get_ts_info_hwts() missing or of another type"
 #endif
 #if defined(RCAN_HAVE_CAN_HWTSTAMP_SET)
-#define RCAN_HWTSTAMP_NDO_OPS                     \
+#define RCAN_HWTSTAMP_NDO_OPS                 \
 	.ndo_hwtstamp_get = can_hwtstamp_get, \
 	.ndo_hwtstamp_set = can_hwtstamp_set
 #elif defined(RCAN_HAVE_CAN_ETH_IOCTL_HWTS)

@@ -28,10 +28,10 @@ rm -rf "$out"
 mkdir -p "$out"
 
 # User-space C: every directory that holds some, and how to compile it.
-userspace_dirs="helper tests/server tests/kernel tests/helper tests/fuzz bench"
+userspace_dirs="helper tests/server tests/kernel tests/lib tests/helper tests/fuzz bench"
 # clang-format covers the kernel side and the helper (and the fuzzer, which
 # is written in the same style); the other tests are free in layout.
-format_dirs="$kmod $kmod/probes helper tests/fuzz"
+format_dirs="$kmod $kmod/probes helper tests/lib tests/fuzz"
 
 nl_cflags=$(pkg-config --cflags libnl-genl-3.0 2>/dev/null)
 ksft=$(scripts/kselftest-headers.sh 2>/dev/null)

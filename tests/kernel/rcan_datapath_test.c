@@ -41,10 +41,8 @@ FIXTURE(dp)
 FIXTURE_SETUP(dp)
 {
 	ASSERT_EQ(0, tnl_open(&self->nl));
-	ASSERT_EQ(0, tnl_link_new(&self->nl, "rtdp%d", RCAN_LINK_F_FD, 0, true,
-				  &self->l));
-	ASSERT_EQ(0, tnl_if_set_up(self->l.ifname, true));
-	ASSERT_EQ(0, tnl_connect_wait(&self->nl, &self->l));
+	ASSERT_EQ(0, tnl_link_ready(&self->nl, "rtdp%d", RCAN_LINK_F_FD, 0,
+				    &self->l));
 	self->can = tnl_can_open(self->l.ifindex, true);
 	ASSERT_GE(self->can, 0);
 }
@@ -117,7 +115,8 @@ TEST_F(dp, rx_batch_bytes_and_hw_timestamp)
 		char ctrl[512];
 		struct canfd_frame cf;
 		struct iovec iov = { .iov_base = &cf, .iov_len = sizeof(cf) };
-		struct msghdr mh = { .msg_iov = &iov, .msg_iovlen = 1,
+		struct msghdr mh = { .msg_iov = &iov,
+				     .msg_iovlen = 1,
 				     .msg_control = ctrl,
 				     .msg_controllen = sizeof(ctrl) };
 		struct cmsghdr *c;
@@ -492,9 +491,10 @@ TEST_F(dp, bitrate_is_accepted_reported_and_announced)
 	ASSERT_EQ(0, tnl_open(&ev));
 	ASSERT_EQ(0, tnl_subscribe(&ev));
 	ASSERT_EQ(0, tnl_if_set_up(self->l.ifname, false));
-	snprintf(cmd, sizeof(cmd),
-		 "ip link set %s type can bitrate 500000 dbitrate 2000000 fd on",
-		 self->l.ifname);
+	snprintf(
+		cmd, sizeof(cmd),
+		"ip link set %s type can bitrate 500000 dbitrate 2000000 fd on",
+		self->l.ifname);
 	ASSERT_EQ(0, system(cmd));
 	snprintf(cmd, sizeof(cmd),
 		 "ip -details link show %s | grep -q 'bitrate 500000'",
@@ -614,8 +614,7 @@ TEST_F(dp, restart_after_bus_off_is_refused_not_a_crash)
 	ASSERT_EQ(0, tnl_get_link(&self->nl, self->l.ifindex).carrier);
 
 	snprintf(cmd, sizeof(cmd),
-		 "ip link set %s type can restart 2>/dev/null",
-		 self->l.ifname);
+		 "ip link set %s type can restart 2>/dev/null", self->l.ifname);
 	EXPECT_NE(0, system(cmd));
 	l = tnl_get_link(&self->nl, self->l.ifindex);
 	EXPECT_EQ(3u, l.can_state);

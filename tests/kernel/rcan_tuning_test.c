@@ -38,9 +38,7 @@ FIXTURE(tune)
 FIXTURE_SETUP(tune)
 {
 	ASSERT_EQ(0, tnl_open(&self->nl));
-	ASSERT_EQ(0, tnl_link_new(&self->nl, "rttu%d", 0, 4, true, &self->l));
-	ASSERT_EQ(0, tnl_if_set_up(self->l.ifname, true));
-	ASSERT_EQ(0, tnl_connect_wait(&self->nl, &self->l));
+	ASSERT_EQ(0, tnl_link_ready(&self->nl, "rttu%d", 0, 4, &self->l));
 	self->can = tnl_can_open(self->l.ifindex, false);
 	ASSERT_GE(self->can, 0);
 }
@@ -272,10 +270,10 @@ static struct coalesce coalesce_event(struct tnl *ev)
 		ssize_t len = recv(ev->fd, buf, sizeof(buf), 0);
 		struct nlmsghdr *nlh;
 
-		tnl_for_each_msg(nlh, buf,
-				 len) if (nlh->nlmsg_type == ev->family &&
-					  tnl_cmd(nlh) == RCAN_CMD_COALESCE)
-			coalesce_cb(nlh, &c);
+		tnl_for_each_msg(nlh, buf, len)
+			if (nlh->nlmsg_type == ev->family &&
+			    tnl_cmd(nlh) == RCAN_CMD_COALESCE)
+				coalesce_cb(nlh, &c);
 	}
 	return c;
 }

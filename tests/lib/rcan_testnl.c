@@ -574,6 +574,18 @@ int tnl_connect_wait(struct tnl *n, const struct tnl_link *l)
 	return err;
 }
 
+int tnl_link_ready(struct tnl *n, const char *name, uint32_t flags,
+		   uint32_t window, struct tnl_link *out)
+{
+	int err = tnl_link_new(n, name, flags, window, true, out);
+
+	if (!err)
+		err = tnl_if_set_up(out->ifname, true) ? -errno : 0;
+	if (!err)
+		err = tnl_connect_wait(n, out);
+	return err;
+}
+
 int tnl_verdict(struct tnl *n, uint8_t cmd, uint32_t ifindex, uint32_t v,
 		bool by_count)
 {

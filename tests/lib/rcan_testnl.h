@@ -198,6 +198,12 @@ struct tnl_link tnl_get_link(struct tnl *n, uint32_t ifindex);
 int tnl_set_connected(struct tnl *n, uint32_t ifindex, int up);
 /* Connect and wait until frames can be sent (tnl_wait_operstate_up()). */
 int tnl_connect_wait(struct tnl *n, const struct tnl_link *l);
+/*
+ * A link as most tests want it: new, attached by @n, up, connected, and
+ * ready for frames; 0 or -errno.
+ */
+int tnl_link_ready(struct tnl *n, const char *name, uint32_t flags,
+		   uint32_t window, struct tnl_link *out);
 /* TX_DONE/TX_FAIL up to @v (by_count: the @v oldest). */
 int tnl_verdict(struct tnl *n, uint8_t cmd, uint32_t ifindex, uint32_t v,
 		bool by_count);
