@@ -16,6 +16,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/epoll.h>
+#include <sys/prctl.h>
 #include <sys/socket.h>
 #include <sys/wait.h>
 #include <time.h>
@@ -80,7 +81,9 @@ static void build_argv(const char **argv, const struct remote *r,
  * would learn it from the exit status. The child gets its own session
  * (Ctrl-C in rcand's terminal is rcand's to handle, and ssh cannot open
  * the terminal), no blocked signals (rcand blocks its own for signalfd),
- * and no descriptors of ours but the three.
+ * no descriptors of ours but the three, and not the CAP_NET_ADMIN that
+ * rcand@.service hands rcand as an ambient capability (clearing the
+ * ambient set leaves rcand's own capabilities as they are).
  */
 static int spawn(struct ssh_child *c, char *const *argv, int io, int err)
 {
@@ -104,6 +107,7 @@ static int spawn(struct ssh_child *c, char *const *argv, int io, int err)
 	posix_spawnattr_setflags(&at, POSIX_SPAWN_SETSIGMASK |
 					      POSIX_SPAWN_SETSIGDEF |
 					      POSIX_SPAWN_SETSID);
+	prctl(PR_CAP_AMBIENT, PR_CAP_AMBIENT_CLEAR_ALL, 0, 0, 0);
 	rc = posix_spawnp(&c->pid, argv[0], &fa, &at, argv, environ);
 	posix_spawnattr_destroy(&at);
 	posix_spawn_file_actions_destroy(&fa);
