@@ -125,8 +125,8 @@ static int ssh_parse(struct remote *r, const struct url_parts *u, char *err,
 			 r->user);
 		return -1;
 	}
-	if (remote_parse_hostport(hp, r->host, sizeof(r->host),
-				  &r->ssh_port) < 0 ||
+	if (remote_parse_hostport(hp, r->host, sizeof(r->host), &r->ssh_port) <
+		    0 ||
 	    !name_ok(r->host, "._-:%")) {
 		snprintf(err, errsz, "not a [USER@]HOST[:SSHPORT]: '%s'",
 			 u->hp);
@@ -134,9 +134,10 @@ static int ssh_parse(struct remote *r, const struct url_parts *u, char *err,
 	}
 	if (u->query && (strncmp(u->query, "port=", 5) ||
 			 parse_port(u->query + 5, &r->port) < 0)) {
-		snprintf(err, errsz,
-			 "bad URL option '?%s': ssh:// takes ?port=PORT (1 to 65535)",
-			 u->query);
+		snprintf(
+			err, errsz,
+			"bad URL option '?%s': ssh:// takes ?port=PORT (1 to 65535)",
+			u->query);
 		return -1;
 	}
 	return 0;

@@ -128,8 +128,8 @@ static int ssh_connect(struct session *s)
 
 	if (fd < 0)
 		/* a missing ssh program: final on the first attempt */
-		sess_fail(s, EXIT_FAIL, 1, "cannot run ssh for %s: %s",
-			  s->url, strerror(errno));
+		sess_fail(s, EXIT_FAIL, 1, "cannot run ssh for %s: %s", s->url,
+			  strerror(errno));
 	return fd;
 }
 

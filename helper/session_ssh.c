@@ -120,8 +120,8 @@ static int spawn(struct ssh_child *c, char *const *argv, int io, int err)
 }
 
 int ssh_child_start(struct ssh_child *c, const struct remote *r,
-		    const struct ssh_config *sc, uint32_t timeout_ms,
-		    int epfd, uint32_t tag)
+		    const struct ssh_config *sc, uint32_t timeout_ms, int epfd,
+		    uint32_t tag)
 {
 	struct epoll_event ev = { .events = EPOLLIN, .data.u32 = tag };
 	const char *argv[ARGV_MAX];
@@ -304,19 +304,22 @@ int ssh_child_verdict(const struct ssh_child *c, const struct remote *r,
 	*permanent = status == 255 && c->says > SSH_SAYS_RESOLVE ? 2 : 0;
 	switch (*permanent ? c->says : SSH_SAYS_NOTHING) {
 	case SSH_SAYS_HOSTKEY:
-		snprintf(why, size,
-			 "ssh: the host key of %s is not known or has changed (ssh: %s): check it, then add it to the known_hosts of the user rcand runs as",
-			 h, c->said);
+		snprintf(
+			why, size,
+			"ssh: the host key of %s is not known or has changed (ssh: %s): check it, then add it to the known_hosts of the user rcand runs as",
+			h, c->said);
 		return EXIT_SSH;
 	case SSH_SAYS_AUTH:
-		snprintf(why, size,
-			 "ssh: %s refused the login (ssh: %s): rcand runs ssh in batch mode, so it needs a key without passphrase or in ssh-agent that %s accepts",
-			 h, c->said, h);
+		snprintf(
+			why, size,
+			"ssh: %s refused the login (ssh: %s): rcand runs ssh in batch mode, so it needs a key without passphrase or in ssh-agent that %s accepts",
+			h, c->said, h);
 		return EXIT_SSH;
 	case SSH_SAYS_FORWARD:
-		snprintf(why, size,
-			 "ssh: %s does not forward to socketcand's 127.0.0.1:%u (ssh: %s): see AllowTcpForwarding and PermitOpen in its sshd_config",
-			 h, r->port, c->said);
+		snprintf(
+			why, size,
+			"ssh: %s does not forward to socketcand's 127.0.0.1:%u (ssh: %s): see AllowTcpForwarding and PermitOpen in its sshd_config",
+			h, r->port, c->said);
 		return EXIT_SSH;
 	default:
 		break;
@@ -327,8 +330,9 @@ int ssh_child_verdict(const struct ssh_child *c, const struct remote *r,
 			 c->said);
 		return EXIT_UNKNOWN_HOST;
 	}
-	snprintf(why, size,
-		 "ssh to %s ended (exit status %d) before socketcand at its 127.0.0.1:%u answered%s%s",
-		 h, status, r->port, c->said[0] ? ": " : "", c->said);
+	snprintf(
+		why, size,
+		"ssh to %s ended (exit status %d) before socketcand at its 127.0.0.1:%u answered%s%s",
+		h, status, r->port, c->said[0] ? ": " : "", c->said);
 	return EXIT_CONNECT;
 }

@@ -45,8 +45,8 @@ void ssh_child_init(struct ssh_child *c);
  * epfd with the epoll data tag.
  */
 int ssh_child_start(struct ssh_child *c, const struct remote *r,
-		    const struct ssh_config *sc, uint32_t timeout_ms,
-		    int epfd, uint32_t tag);
+		    const struct ssh_config *sc, uint32_t timeout_ms, int epfd,
+		    uint32_t tag);
 /* Log what ssh wrote to standard error, a line at a time. */
 void ssh_child_read_err(struct ssh_child *c);
 /* ssh's exit status (0-255) if it exits within wait_ms, else -1. */
