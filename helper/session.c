@@ -133,10 +133,15 @@ static int ssh_connect(struct session *s)
 	return fd;
 }
 
+static int over_ssh(const struct session *s)
+{
+	return s->cfg->remote.transport == REMOTE_SSH;
+}
+
 static void sess_connect(struct session *s)
 {
 	struct epoll_event ev = { .events = EPOLLOUT, .data.u32 = s->ep_tag };
-	int ssh = s->cfg->remote.transport == REMOTE_SSH;
+	int ssh = over_ssh(s);
 	int fd = ssh ? ssh_connect(s) : tcp_connect(s);
 
 	if (fd < 0)
@@ -192,8 +197,9 @@ static int ssh_ended(struct session *s)
 	char why[512];
 	int permanent, code, status;
 
-	if (!s->ssh.pid || s->st != S_WAIT_HI)
+	if (!over_ssh(s) || s->st != S_WAIT_HI)
 		return 0;
+	/* its output ended: ssh is exiting, or hangs and gets killed */
 	status = ssh_child_wait(&s->ssh, 2000);
 	ssh_child_read_err(&s->ssh);
 	code = ssh_child_verdict(&s->ssh, &s->cfg->remote, status, why,
@@ -244,7 +250,7 @@ static void sess_on_readable(struct session *s)
 		}
 		s->last_rx = now_ms();
 		s->hb_outstanding = 0;
-		if (s->cfg->tcp_tune && !s->ssh.pid) {
+		if (s->cfg->tcp_tune && !over_ssh(s)) {
 			int one = 1;
 
 			setsockopt(s->fd, IPPROTO_TCP, TCP_QUICKACK, &one,
@@ -295,7 +301,7 @@ static void on_timer_up(struct session *s, long now)
  * covers ssh's connection, key exchange and login: three times as long. */
 static long state_limit_ms(const struct session *s)
 {
-	if (s->ssh.pid && s->st == S_WAIT_HI)
+	if (over_ssh(s) && s->st == S_WAIT_HI)
 		return 3L * s->cfg->timeout_ms;
 	return s->cfg->timeout_ms;
 }
@@ -304,7 +310,7 @@ void session_on_timer(struct session *s)
 {
 	long now = now_ms();
 	int connecting = s->st == S_CONNECTING ||
-			 (s->ssh.pid && s->st == S_WAIT_HI);
+			 (over_ssh(s) && s->st == S_WAIT_HI);
 
 	switch (s->st) {
 	case S_IDLE:

@@ -10,7 +10,7 @@ SSHD=/usr/sbin/sshd
 SSHPORT=2280
 PORT=29580
 K=$T/ssh
-ktap_plan 13
+ktap_plan 14
 
 # sshd_setup: keys and a config of its own under $K; /run/sshd is its
 # privilege separation directory (/run is the guest's own tmpfs).
@@ -121,6 +121,17 @@ fi
 # a zombie still answers kill -0: only a reaped child does not
 gone() { ! kill -0 "$1" 2>/dev/null; }
 ktap_check "the killed ssh was reaped (no zombie)" gone "$old"
+
+# ---- ssh hangs: the heartbeat finds out, the hung child is killed ----
+old=$(ssh_children r)
+kill -STOP "$old"
+if wait_for 40 reconnected && grep -q 'silent for .* declaring it dead' "$T/r.log" &&
+	wait_for 5 gone "$old" && rx_tx 03; then
+	ktap_ok "ssh stopped: the heartbeat times out, rcand kills and reaps it, reconnects"
+else
+	ktap_fail "ssh stopped: the heartbeat times out, rcand kills and reaps it, reconnects" "old ssh $old: $(ps -o pid,stat,args -p "$old"), now: $(ssh_children r)"
+	show_log r 30
+fi
 
 # ---- shutdown: the ssh child goes with rcand ----
 cur=$(ssh_children r)
