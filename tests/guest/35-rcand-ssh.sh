@@ -39,10 +39,13 @@ EOF
 		wait_for 10 grep -q 'Server listening' "$T/sshd.log"
 }
 
-# The user's own ssh settings, as ~/.ssh/config would give them.
+# The user's own ssh settings, as ~/.ssh/config would give them; and
+# rcand's --timeout (default 5 s; ssh's login may take up to three times
+# that) scaled as the test's waits are, for the slow debug kernel.
 opts() { # KNOWN_HOSTS KEY
 	echo "--ssh-option UserKnownHostsFile=$1 --ssh-option GlobalKnownHostsFile=/dev/null" \
-		"--ssh-option IdentityFile=$2 --ssh-option IdentitiesOnly=yes"
+		"--ssh-option IdentityFile=$2 --ssh-option IdentitiesOnly=yes" \
+		"--timeout $(($(slow 5) * 1000))"
 }
 URL="ssh://root@127.0.0.1:$SSHPORT/rcvcan5?port=$PORT"
 
@@ -150,7 +153,7 @@ attach_refused() {
 	_code=$2
 	_text=$3
 	shift 3
-	timeout 60 "$RCAND" attach -f "$@" >"$T/$_name.log" 2>&1
+	timeout "$(slow 60)" "$RCAND" attach -f "$@" >"$T/$_name.log" 2>&1
 	_rc=$?
 	if [ "$_rc" = "$_code" ] && grep -q "$_text" "$T/$_name.log" &&
 		grep -q 'ssh stderr: ' "$T/$_name.log" &&
