@@ -18,6 +18,7 @@ static void attach_usage(FILE *f)
 	fprintf(f,
 		"Usage: rcand attach [OPTIONS] HOST[:PORT] BUS\n"
 		"       rcand attach [OPTIONS] can://HOST[:PORT]/BUS\n"
+		"       rcand attach [OPTIONS] ssh://[USER@]HOST[:SSHPORT]/BUS[?port=PORT]\n"
 		"       rcand attach [OPTIONS] --discover [BUS]\n"
 		"\n"
 		"Connect to a socketcand server and make its bus a local CAN netdev.\n"
@@ -37,6 +38,7 @@ static void attach_usage(FILE *f)
 		"      --heartbeat MS     send < echo > after MS of silence (default 1000)\n"
 		"      --timeout MS       declare the server dead after MS of silence (5000)\n"
 		"      --backoff MIN:MAX  reconnect delay bounds in ms (default 250:30000)\n"
+		"      --ssh-option OPT   ssh:// only: pass -o OPT to ssh (repeatable)\n"
 		"      --discover         pick the server from discovery beacons\n"
 		"  -t, --discover-time MS how long to wait for a beacon (default %d)\n"
 		"      --ready-file FILE  write 'IFNAME IFINDEX URL' there once connected\n"
@@ -64,6 +66,7 @@ enum {
 	O_BACKOFF,
 	O_READY,
 	O_DIALECT,
+	O_SSHOPT,
 	O_HELP_DONE = -2, /* parse_option(): --help was answered */
 };
 
@@ -85,6 +88,7 @@ static const struct option opts[] = {
 	{ "discover-time", required_argument, NULL, 't' },
 	{ "ready-file", required_argument, NULL, O_READY },
 	{ "fd-dialect", required_argument, NULL, O_DIALECT },
+	{ "ssh-option", required_argument, NULL, O_SSHOPT },
 	{ "foreground", no_argument, NULL, 'f' },
 	{ "verbose", no_argument, NULL, 'v' },
 	{ "help", no_argument, NULL, 'h' },
@@ -132,6 +136,16 @@ static int set_dialect(struct session_config *sc, const char *s)
 	return 0;
 }
 
+static int add_ssh_option(struct ssh_config *sc, const char *s)
+{
+	if (sc->n_options < SSH_OPTIONS_MAX) {
+		sc->options[sc->n_options++] = s;
+		return 0;
+	}
+	fprintf(stderr, "rcand: at most %d --ssh-option\n", SSH_OPTIONS_MAX);
+	return -1;
+}
+
 /* One option with a value: 0, -1 for a usage error, O_HELP_DONE. */
 static int parse_option(int c, struct attach_args *a)
 {
@@ -159,6 +173,8 @@ static int parse_option(int c, struct attach_args *a)
 		return 0;
 	case O_DIALECT:
 		return set_dialect(sc, optarg);
+	case O_SSHOPT:
+		return add_ssh_option(&sc->ssh, optarg);
 	case 'f':
 		a->o.foreground = 1;
 		return 0;

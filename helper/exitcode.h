@@ -13,6 +13,8 @@ enum {
 	EXIT_CONNECT = 6, /* connection refused / unreachable / timeout */
 	EXIT_BUS_REFUSED = 7, /* the server refused the bus */
 	EXIT_PROTOCOL = 8, /* the server spoke something else */
+	/* ssh:// refused: host key, login, or forwarding (for good) */
+	EXIT_SSH = 9,
 };
 
 /*

@@ -1,9 +1,10 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * The socketcand session's life: connecting (non-blocking TCP), reading
- * into the parser, the timers (reconnect, handshake timeout, heartbeat,
- * dead server) and stopping. What the server says is handled in
- * session_handshake.c, states and output in session_state.c.
+ * The socketcand session's life: connecting (non-blocking TCP, or an ssh
+ * child, session_ssh.c), reading into the parser, the timers (reconnect,
+ * handshake timeout, heartbeat, dead server) and stopping. What the server
+ * says is handled in session_handshake.c, states and output in
+ * session_state.c.
  */
 #include <errno.h>
 #include <netdb.h>
@@ -37,6 +38,7 @@ void session_init(struct session *s, const struct session_config *cfg,
 	s->epfd = epfd;
 	s->ep_tag = ep_tag;
 	s->fd = -1;
+	ssh_child_init(&s->ssh);
 	backoff_init(&s->bo, cfg->backoff_min_ms, cfg->backoff_max_ms);
 	if (cfg->fd_dialect != PROTO_DIALECT_UNKNOWN) {
 		s->dialect = cfg->fd_dialect;
@@ -86,21 +88,21 @@ static struct addrinfo *resolve(struct session *s)
 	return NULL;
 }
 
-static void sess_connect(struct session *s)
+/* A TCP connection under way; returns its socket, or -1 after failing. */
+static int tcp_connect(struct session *s)
 {
-	struct epoll_event ev = { .events = EPOLLOUT, .data.u32 = s->ep_tag };
 	const struct remote *r = &s->cfg->remote;
 	struct addrinfo *ai = resolve(s);
 	int rc, fd;
 
 	if (!ai)
-		return;
+		return -1;
 	fd = socket(ai->ai_family, SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC,
 		    0);
 	if (fd < 0) {
 		freeaddrinfo(ai);
 		sess_fail(s, EXIT_FAIL, 0, "socket: %s", strerror(errno));
-		return;
+		return -1;
 	}
 	set_sockopts(s, fd);
 	rc = connect(fd, ai->ai_addr, ai->ai_addrlen);
@@ -111,8 +113,39 @@ static void sess_connect(struct session *s)
 		close(fd);
 		sess_fail(s, EXIT_CONNECT, 0, "cannot connect to %s:%u: %s",
 			  r->host, r->port, strerror(e));
-		return;
+		return -1;
 	}
+	log_debug("connecting to %s:%u", r->host, r->port);
+	return fd;
+}
+
+/* An ssh child started; returns our end of its stream, or -1. */
+static int ssh_connect(struct session *s)
+{
+	const struct remote *r = &s->cfg->remote;
+	int fd = ssh_child_start(&s->ssh, r, &s->cfg->ssh, s->cfg->timeout_ms,
+				 s->epfd, s->ep_tag);
+
+	if (fd < 0)
+		/* a missing ssh program: final on the first attempt */
+		sess_fail(s, EXIT_FAIL, 1, "cannot run ssh for %s: %s", s->url,
+			  strerror(errno));
+	return fd;
+}
+
+static int over_ssh(const struct session *s)
+{
+	return s->cfg->remote.transport == REMOTE_SSH;
+}
+
+static void sess_connect(struct session *s)
+{
+	struct epoll_event ev = { .events = EPOLLOUT, .data.u32 = s->ep_tag };
+	int ssh = over_ssh(s);
+	int fd = ssh ? ssh_connect(s) : tcp_connect(s);
+
+	if (fd < 0)
+		return;
 	s->fd = fd;
 	s->out_len = s->out_off = 0;
 	s->want_out = 0;
@@ -124,9 +157,12 @@ static void sess_connect(struct session *s)
 		s->dialect = PROTO_DIALECT_UNKNOWN;
 		s->dialect_src = DIALECT_SRC_NONE;
 	}
-	sess_set_state(s, S_CONNECTING);
+	/* ssh's stream is there at once: socketcand's < hi > is the news */
+	sess_set_state(s, ssh ? S_WAIT_HI : S_CONNECTING);
+	s->last_rx = now_ms();
+	if (ssh)
+		ev.events = EPOLLIN | EPOLLRDHUP;
 	epoll_ctl(s->epfd, EPOLL_CTL_ADD, fd, &ev);
-	log_debug("connecting to %s:%u", r->host, r->port);
 }
 
 void session_start(struct session *s)
@@ -154,6 +190,24 @@ static void on_connected(struct session *s)
 	sess_update_epoll(s);
 }
 
+/* ssh over, and socketcand has said nothing yet: ssh's stderr and exit
+ * status tell why, and whether retrying can help. */
+static int ssh_ended(struct session *s)
+{
+	char why[512];
+	int permanent, code, status;
+
+	if (!over_ssh(s) || s->st != S_WAIT_HI)
+		return 0;
+	/* its output ended: ssh is exiting, or hangs and gets killed */
+	status = ssh_child_wait(&s->ssh, 2000);
+	ssh_child_read_err(&s->ssh);
+	code = ssh_child_verdict(&s->ssh, &s->cfg->remote, status, why,
+				 sizeof(why), &permanent);
+	sess_fail(s, code, permanent, "%s", why);
+	return 1;
+}
+
 /* A failed read; returns after closing, or 0 to read again (EINTR), or 1
  * when there is nothing more to read now. */
 static int read_failed(struct session *s)
@@ -161,6 +215,9 @@ static int read_failed(struct session *s)
 	if (errno == EINTR)
 		return 0;
 	if (errno == EAGAIN || errno == EWOULDBLOCK)
+		return 1;
+	/* ssh gone with our bytes unread: ECONNRESET on the socket pair */
+	if (errno == ECONNRESET && ssh_ended(s))
 		return 1;
 	/* A daemon that closes right after the handshake resets the
 	 * connection our echo ran into. */
@@ -187,12 +244,13 @@ static void sess_on_readable(struct session *s)
 		}
 		if (n == 0) {
 			s->ops->read_end(s->arg);
-			sess_on_eof(s);
+			if (!ssh_ended(s))
+				sess_on_eof(s);
 			return;
 		}
 		s->last_rx = now_ms();
 		s->hb_outstanding = 0;
-		if (s->cfg->tcp_tune) {
+		if (s->cfg->tcp_tune && !over_ssh(s)) {
 			int one = 1;
 
 			setsockopt(s->fd, IPPROTO_TCP, TCP_QUICKACK, &one,
@@ -210,6 +268,9 @@ void session_on_io(struct session *s, uint32_t events)
 {
 	if (s->fd < 0)
 		return;
+	/* ssh's stderr shares the epoll tag: one read tells (EAGAIN if not) */
+	if (s->ssh.err_fd >= 0)
+		ssh_child_read_err(&s->ssh);
 	if (s->st == S_CONNECTING) {
 		if (events & (EPOLLOUT | EPOLLERR | EPOLLHUP))
 			on_connected(s);
@@ -236,9 +297,20 @@ static void on_timer_up(struct session *s, long now)
 		s->hb_outstanding = 1;
 }
 
+/* How long a handshake state may last. Over ssh the wait for < hi > also
+ * covers ssh's connection, key exchange and login: three times as long. */
+static long state_limit_ms(const struct session *s)
+{
+	if (over_ssh(s) && s->st == S_WAIT_HI)
+		return 3L * s->cfg->timeout_ms;
+	return s->cfg->timeout_ms;
+}
+
 void session_on_timer(struct session *s)
 {
 	long now = now_ms();
+	int connecting = s->st == S_CONNECTING ||
+			 (over_ssh(s) && s->st == S_WAIT_HI);
 
 	switch (s->st) {
 	case S_IDLE:
@@ -249,12 +321,10 @@ void session_on_timer(struct session *s)
 		on_timer_up(s, now);
 		return;
 	default:
-		if (now - s->st_since >= (long)s->cfg->timeout_ms)
-			sess_fail(s,
-				  s->st == S_CONNECTING ? EXIT_CONNECT :
-							  EXIT_PROTOCOL,
-				  0, "%s: timed out after %u ms while %s",
-				  s->url, s->cfg->timeout_ms,
+		if (now - s->st_since >= state_limit_ms(s))
+			sess_fail(s, connecting ? EXIT_CONNECT : EXIT_PROTOCOL,
+				  0, "%s: timed out after %ld ms while %s",
+				  s->url, state_limit_ms(s),
 				  session_state_names[s->st]);
 		return;
 	}
@@ -275,7 +345,7 @@ long session_next_timeout(const struct session *s)
 			at = s->last_rx + s->cfg->heartbeat_ms;
 		break;
 	default:
-		at = s->st_since + s->cfg->timeout_ms;
+		at = s->st_since + state_limit_ms(s);
 		break;
 	}
 	return at > now ? at - now : 0;

@@ -1,7 +1,8 @@
 /* SPDX-License-Identifier: GPL-2.0 */
 /*
- * A socketcand session over TCP: connect, handshake, read and parse,
- * write, heartbeat and dead-server timers, reconnect with backoff. It knows
+ * A socketcand session over TCP (or through ssh, session_ssh.c): connect,
+ * handshake, read and parse, write, heartbeat and dead-server timers,
+ * reconnect with backoff. It knows
  * nothing of netlink: what it learns goes to its owner through
  * struct session_ops, and its owner writes elements with session_write().
  */
@@ -14,6 +15,7 @@
 #include "backoff.h"
 #include "proto.h"
 #include "remote.h"
+#include "session_ssh.h"
 
 #define SESSION_OUT_SIZE 65536
 #define SESSION_OUT_HIGH_WATER 16384 /* owners stop queueing frames above */
@@ -29,6 +31,7 @@ struct session_config {
 	/* --fd-dialect: a PROTO_DIALECT_*, or UNKNOWN for auto */
 	enum proto_dialect fd_dialect;
 	int fd_probe; /* auto on an FD link: fingerprint after rawmode */
+	struct ssh_config ssh; /* ssh:// remotes: --ssh-option */
 };
 
 /* How the session knows the server's dialect. */
@@ -82,6 +85,7 @@ struct session {
 
 	enum session_state st;
 	int fd;
+	struct ssh_child ssh; /* ssh:// remotes: the ssh behind fd */
 	int want_out; /* EPOLLOUT registered */
 	long st_since; /* ms: when the state was entered */
 	long last_rx; /* ms: last byte from the server */

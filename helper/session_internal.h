@@ -3,7 +3,8 @@
  * Shared by the session's files only, which call downwards: session.c
  * (connecting, reading, timers) uses session_handshake.c (the elements)
  * and session_state.c (states, closing, output); session_handshake.c uses
- * session_state.c.
+ * session_state.c; session.c and session_state.c use session_ssh.c (the
+ * ssh child), which uses none of them.
  */
 #ifndef RCAND_SESSION_INTERNAL_H
 #define RCAND_SESSION_INTERNAL_H
@@ -16,8 +17,11 @@ void sess_set_state(struct session *s, enum session_state st);
 /*
  * End the connection. exit_code != 0 and permanent: the error will not go
  * away by retrying (unknown host, refused bus), so the first attempt
- * ends the session for good; so does any error with --no-reconnect.
+ * ends the session for good; with permanent == SESS_FATAL_ALWAYS any
+ * attempt does (ssh refused the host key or the login); so does any error
+ * with --no-reconnect.
  */
+#define SESS_FATAL_ALWAYS 2
 void sess_fail(struct session *s, int exit_code, int permanent, const char *fmt,
 	       ...) __attribute__((format(printf, 4, 5)));
 /* Close; why (logged) != NULL or exit_code == 0: reconnect later. */

@@ -47,7 +47,8 @@ void sess_fail(struct session *s, int exit_code, int permanent, const char *fmt,
 	va_start(ap, fmt);
 	vsnprintf(why, sizeof(why), fmt, ap);
 	va_end(ap);
-	if (!s->cfg->reconnect || (permanent && s->first_attempt)) {
+	if (!s->cfg->reconnect || permanent == SESS_FATAL_ALWAYS ||
+	    (permanent && s->first_attempt)) {
 		log_err("%s", why);
 		sess_close(s, NULL, exit_code ? exit_code : EXIT_FAIL);
 	} else {
@@ -63,6 +64,8 @@ static void drop_socket(struct session *s)
 	if (s->fd >= 0)
 		close(s->fd);
 	s->fd = -1;
+	/* after the close: ssh sees the end of its input and exits */
+	ssh_child_stop(&s->ssh);
 	s->want_out = 0;
 	s->out_len = s->out_off = 0;
 	sess_set_state(s, S_IDLE);

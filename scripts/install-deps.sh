@@ -17,6 +17,7 @@ PACKAGES="
 	bc flex bison libelf-dev libssl-dev dwarves rsync
 	strace linux-perf
 	debhelper dh-dkms dpkg-dev lintian git linux-headers-6.12-amd64
+	openssh-client openssh-server
 "
 
 # Debian 12's second kernel line, 6.12 (Debian 13's kernel too): make check
@@ -57,8 +58,20 @@ install() {
 	echo "install-deps: done"
 }
 
+# The ssh:// guest test (tests/guest/35-rcand-ssh.sh) runs sshd itself, in
+# the guest. The ssh service the package brings is not wanted on this
+# machine: when this script is the one installing it, it stops and disables
+# it again (an sshd that was there before is left alone).
+ssh_before=$(dpkg-query -W -f='${db:Status-Abbrev}' openssh-server 2>/dev/null || true)
 # shellcheck disable=SC2086
 install $PACKAGES
+case "$ssh_before" in
+ii*) ;;
+*)
+	$SUDO systemctl disable ssh >/dev/null 2>&1 || true
+	$SUDO systemctl stop ssh >/dev/null 2>&1 || true
+	;;
+esac
 k=$(kernel_612)
 [ -n "$k" ] || { echo "install-deps: no 6.12 kernel release found" >&2; exit 1; }
 install "linux-image-$k-unsigned"

@@ -737,6 +737,91 @@ static void t_remote(void)
 	       !strcmp(url, "can://127.0.0.1:29536/vcan0"));
 }
 
+static void t_remote_ssh(void)
+{
+	struct remote r;
+	char err[160], url[300];
+
+	EXPECT(remote_parse(&r, "ssh://box/can0", NULL, err, sizeof(err)) ==
+		       0 &&
+	       r.transport == REMOTE_SSH && !strcmp(r.host, "box") &&
+	       !r.user[0] && r.ssh_port == 0 && r.port == 29536 &&
+	       !strcmp(r.bus, "can0"));
+	EXPECT(remote_format(&r, url, sizeof(url)) > 0 &&
+	       !strcmp(url, "ssh://box/can0?port=29536"));
+	EXPECT(remote_parse(&r, "ssh://pi@rig.lab:2222/vcan1?port=29537", NULL,
+			    err, sizeof(err)) == 0 &&
+	       !strcmp(r.user, "pi") && !strcmp(r.host, "rig.lab") &&
+	       r.ssh_port == 2222 && r.port == 29537 &&
+	       !strcmp(r.bus, "vcan1"));
+	EXPECT(remote_format(&r, url, sizeof(url)) > 0 &&
+	       !strcmp(url, "ssh://pi@rig.lab:2222/vcan1?port=29537"));
+	EXPECT(remote_parse(&r, "ssh://a.b_c-d@[::1]:22/can0", NULL, err,
+			    sizeof(err)) == 0 &&
+	       !strcmp(r.user, "a.b_c-d") && !strcmp(r.host, "::1") &&
+	       r.ssh_port == 22);
+	EXPECT(remote_format(&r, url, sizeof(url)) > 0 &&
+	       !strcmp(url, "ssh://a.b_c-d@[::1]:22/can0?port=29536"));
+	/* the bus as a second argument, as for can:// */
+	EXPECT(remote_parse(&r, "ssh://box?port=1", "can2", err,
+			    sizeof(err)) == 0 &&
+	       r.port == 1 && !strcmp(r.bus, "can2"));
+	EXPECT(remote_parse(&r, "ssh://box/can1", "can1", err, sizeof(err)) ==
+	       0);
+	EXPECT(remote_parse(&r, "ssh://box/can1", "can2", err, sizeof(err)) <
+		       0 &&
+	       strstr(err, "two bus names"));
+	/* a TCP remote is no ssh remote */
+	EXPECT(remote_parse(&r, "can://box/can0", NULL, err, sizeof(err)) ==
+		       0 &&
+	       r.transport == REMOTE_TCP && !r.user[0] && !r.ssh_port);
+
+	/* bad input: each refused with a message */
+	EXPECT(remote_parse(&r, "ssh://box", NULL, err, sizeof(err)) < 0 &&
+	       strstr(err, "bus"));
+	EXPECT(remote_parse(&r, "ssh:///can0", NULL, err, sizeof(err)) < 0);
+	EXPECT(remote_parse(&r, "ssh://@box/can0", NULL, err, sizeof(err)) <
+		       0 &&
+	       strstr(err, "user"));
+	EXPECT(remote_parse(&r, "ssh://a@b@box/can0", NULL, err, sizeof(err)) <
+	       0);
+	EXPECT(remote_parse(&r, "ssh://-oProxyCommand=x/can0", NULL, err,
+			    sizeof(err)) < 0);
+	EXPECT(remote_parse(&r, "ssh://-l@box/can0", NULL, err, sizeof(err)) <
+	       0);
+	EXPECT(remote_parse(&r, "ssh://u$(id)@box/can0", NULL, err,
+			    sizeof(err)) < 0);
+	EXPECT(remote_parse(&r, "ssh://bo;x/can0", NULL, err, sizeof(err)) <
+	       0);
+	EXPECT(remote_parse(&r, "ssh://box:0/can0", NULL, err, sizeof(err)) <
+	       0);
+	EXPECT(remote_parse(&r, "ssh://box:22x/can0", NULL, err, sizeof(err)) <
+	       0);
+	EXPECT(remote_parse(&r, "ssh://box/can0?port=0", NULL, err,
+			    sizeof(err)) < 0 &&
+	       strstr(err, "port"));
+	EXPECT(remote_parse(&r, "ssh://box/can0?port=65536", NULL, err,
+			    sizeof(err)) < 0);
+	EXPECT(remote_parse(&r, "ssh://box/can0?port=", NULL, err,
+			    sizeof(err)) < 0);
+	EXPECT(remote_parse(&r, "ssh://box/can0?host=x", NULL, err,
+			    sizeof(err)) < 0 &&
+	       strstr(err, "?host=x"));
+	EXPECT(remote_parse(&r, "ssh://box/can0?port=1&x=2", NULL, err,
+			    sizeof(err)) < 0);
+	EXPECT(remote_parse(&r, "ssh://box/averyveryverylongbus", NULL, err,
+			    sizeof(err)) < 0 &&
+	       strstr(err, "bad bus name"));
+	EXPECT(remote_parse(&r, "ssh://[::1/can0", NULL, err, sizeof(err)) <
+	       0);
+	EXPECT(remote_parse(&r, "can://box/can0?port=1", NULL, err,
+			    sizeof(err)) < 0 &&
+	       strstr(err, "no options"));
+	EXPECT(remote_parse(&r, "http://box/can0", NULL, err, sizeof(err)) <
+		       0 &&
+	       strstr(err, "scheme"));
+}
+
 static void t_beacon(void)
 {
 	static const char real[] =
@@ -1106,6 +1191,7 @@ static const struct test tests[] = {
 	{ "probe: the fingerprint's bytes and every server's answers", t_probe },
 	{ "format: open and bit-timing commands", t_format_open },
 	{ "remote: HOST[:PORT] BUS and can:// URLs", t_remote },
+	{ "remote: ssh:// URLs, and bad ones refused", t_remote_ssh },
 	{ "beacon: parse, source address fallback", t_beacon },
 	{ "backoff: exponential, capped, jittered", t_backoff },
 	{ "args: numbers parsed strictly, --backoff MIN:MAX", t_args },
