@@ -1088,6 +1088,18 @@ static void t_args(void)
 	EXPECT(args_backoff(":5", &lo, &hi) < 0);
 	EXPECT(args_backoff("5:6x", &lo, &hi) < 0);
 	EXPECT(args_backoff("1:3600001", &lo, &hi) < 0);
+	EXPECT(args_bitrate("500000", &lo, &hi) == 0 && lo == 500000 &&
+	       hi == 0);
+	EXPECT(args_bitrate("500000,2000000", &lo, &hi) == 0 &&
+	       lo == 500000 && hi == 2000000);
+	EXPECT(args_bitrate("20000000", &lo, &hi) == 0);
+	EXPECT(args_bitrate("20000001", &lo, &hi) < 0);
+	EXPECT(args_bitrate("0", &lo, &hi) < 0);
+	EXPECT(args_bitrate("500000,0", &lo, &hi) < 0);
+	EXPECT(args_bitrate("500000,", &lo, &hi) < 0);
+	EXPECT(args_bitrate(",2000000", &lo, &hi) < 0);
+	EXPECT(args_bitrate("500k", &lo, &hi) < 0);
+	EXPECT(args_bitrate("1,2,3", &lo, &hi) < 0);
 }
 
 #define EFF 0x80000000U
@@ -1341,7 +1353,7 @@ static const struct test tests[] = {
 	{ "remote: HOST[:PORT] BUS and can:// URLs", t_remote },
 	{ "beacon: parse, source address fallback", t_beacon },
 	{ "backoff: exponential, capped, jittered", t_backoff },
-	{ "args: numbers parsed strictly, --backoff MIN:MAX", t_args },
+	{ "args: numbers parsed strictly, --backoff MIN:MAX, --bitrate N[,D]", t_args },
 	{ "txring: wraps around both rings and the seq space", t_ring_wrap },
 	{ "txring: failures in order, collapsed, no session, full, session lost", t_ring_fail },
 	{ "txring: a heartbeat echo is a barrier in the order", t_ring_echo_barrier },
