@@ -28,6 +28,7 @@ static void report(void *arg, uint32_t seq, uint32_t nframes, int err)
 	} else {
 		rc = rnl_tx_done(b->nl, b->ifindex, seq);
 		b->tx_frames += nframes;
+		b->unechoed -= nframes < b->unechoed ? nframes : b->unechoed;
 		txwin_confirmed(&b->win, nframes);
 	}
 	if (rc < 0)

@@ -57,6 +57,7 @@ struct bridge {
 	int win_auto; /* the window follows the round trip */
 	struct pacer pacer;
 	uint64_t last_tx_us; /* when sends were last written */
+	uint32_t unechoed; /* frames written, their echo not back yet */
 
 	struct rnl_rxbatch rxb;
 	uint32_t coal_usecs, coal_frames; /* ethtool -C; 0 0: at once */

@@ -59,6 +59,13 @@ static int take_token(struct bridge *b)
 	return 1;
 }
 
+/* Paced bursts wait for echoes: see pacer.h. */
+static int echo_bound(const struct bridge *b)
+{
+	return b->unechoed >=
+	       pacer_inflight_max(&b->pacer, b->rtt.have ? b->rtt.min_us : 0);
+}
+
 long bridge_tx_wait_us(struct bridge *b)
 {
 	uint64_t now;
@@ -70,14 +77,14 @@ long bridge_tx_wait_us(struct bridge *b)
 		tw = (long)((1 - b->tokens) * 1000000.0 / b->cfg.tx_rate) + 1;
 	if (!pacer_on(&b->pacer))
 		return tw;
-	/* a burst still in the session's buffer waits for EPOLLOUT */
-	if (session_unsent(b->s))
+	/* a burst still in the session's buffer waits for EPOLLOUT, one
+	 * bound by echoes for the next echo */
+	if (session_unsent(b->s) || echo_bound(b))
 		return tw;
 	now = now_us();
-	/* rounded up: woken early, the burst would have to wait again */
+	/* rounded up: woken early, the burst would have to wait again; 0
+	 * when its time has come (the loop was late) */
 	pw = (long)((pacer_wait_ns(&b->pacer, now * 1000ULL) + 999) / 1000);
-	if (!pw)
-		return tw; /* a burst went just now, or waits for an event */
 	return tw > pw ? tw : pw;
 }
 
@@ -140,6 +147,7 @@ static int send_head(struct bridge *b, const struct tx_pending *e)
 	if (!take_token(b))
 		return 0;
 	session_write(b->s, buf, (size_t)n);
+	b->unechoed++;
 	pacer_add(&b->pacer, canbits_frame(e->f.can_id, e->f.len, e->f.fd,
 					   e->f.fd_flags & 1));
 	txring_sent(&b->tx);
@@ -156,7 +164,7 @@ static void fill_paced(struct bridge *b)
 	uint64_t now_ns = now_us() * 1000ULL;
 	const struct tx_pending *e;
 
-	if (session_unsent(b->s))
+	if (session_unsent(b->s) || echo_bound(b))
 		return;
 	while ((e = txring_head(&b->tx)) && pacer_room(&b->pacer, now_ns))
 		if (!send_head(b, e))
@@ -244,6 +252,7 @@ uint32_t bridge_fail_all(struct bridge *b, int err)
 {
 	uint32_t n = txring_fail_all(&b->tx, err);
 
+	b->unechoed = 0;
 	if (n)
 		log_warn("%s: %u frames in flight were dropped (%s)",
 			 b->cfg.name, n, strerror(err));

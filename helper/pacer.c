@@ -47,8 +47,25 @@ void pacer_burst_sent(struct pacer *p, uint64_t now_ns)
 	/* From the later of now and the planned time: a late burst earns no
 	 * credit, as catching up would put two bursts in the queue at once. */
 	p->next_ns = (now_ns > p->next_ns ? now_ns : p->next_ns) + p->burst_ns;
+	/* the mean over about 8 bursts: frames differ in length */
+	if (p->frame_ns)
+		p->frame_ns = (7 * p->frame_ns + p->burst_ns / p->burst_n) / 8;
+	else
+		p->frame_ns = p->burst_ns / p->burst_n;
 	p->burst_ns = 0;
 	p->burst_n = 0;
+}
+
+uint32_t pacer_inflight_max(const struct pacer *p, uint32_t min_rtt_us)
+{
+	uint64_t path;
+
+	if (!p->bitrate || !p->frame_ns || !min_rtt_us)
+		return UINT32_MAX;
+	path = ((uint64_t)min_rtt_us * 1000ULL * 5 / 4 + p->frame_ns - 1) /
+	       p->frame_ns;
+	return path + p->burst_max > UINT32_MAX ? UINT32_MAX :
+						  (uint32_t)(path + p->burst_max);
 }
 
 uint64_t pacer_wait_ns(const struct pacer *p, uint64_t now_ns)

@@ -7,7 +7,14 @@
  * each burst one TCP write, the next one only once the bus had time to
  * carry the last (its frames' bit time, worst-case stuffing): the queue
  * holds at most one burst, and a second one arriving early (network
- * jitter) still fits. Pure: the caller reads the clock and writes.
+ * jitter) still fits.
+ *
+ * A server that falls behind (busy, descheduled) finds every burst that
+ * came meanwhile in one read. So a burst goes only while the frames not
+ * yet echoed are at most what the path holds at the bus's rate over the
+ * minimum round trip (and a quarter more), plus one burst: whatever a
+ * late server finds beyond that, we did not send. Pure: the caller reads
+ * the clock, counts the frames not yet echoed, and writes.
  */
 #ifndef RCAND_PACER_H
 #define RCAND_PACER_H
@@ -24,6 +31,7 @@ struct pacer {
 	uint64_t next_ns; /* the next burst may go at this time */
 	uint64_t burst_ns; /* bus time of the burst being built */
 	uint32_t burst_n; /* its frames */
+	uint64_t frame_ns; /* bus time per frame, mean of the last bursts */
 };
 
 /* remote_queue: frames the remote CAN queue holds (--remote-queue). */
@@ -38,6 +46,9 @@ uint32_t pacer_room(const struct pacer *p, uint64_t now_ns);
 void pacer_add(struct pacer *p, struct canbits b);
 /* The burst was written at now_ns: the next waits for its bus time. */
 void pacer_burst_sent(struct pacer *p, uint64_t now_ns);
+/* Frames that may be sent and not yet echoed over a path of min_rtt_us
+ * (UINT32_MAX while either is unknown). */
+uint32_t pacer_inflight_max(const struct pacer *p, uint32_t min_rtt_us);
 /* ns until the next burst may go (0: now). */
 uint64_t pacer_wait_ns(const struct pacer *p, uint64_t now_ns);
 

@@ -1282,6 +1282,7 @@ static void t_pacer(void)
 
 	pacer_init(&p, 0); /* the default queue, 10: bursts of 5 */
 	EXPECT(!pacer_on(&p) && p.burst_max == 5);
+	EXPECT(pacer_inflight_max(&p, 1000) == UINT32_MAX);
 	/* unpaced: always room, never a wait */
 	EXPECT(pacer_room(&p, t) == 1 && pacer_wait_ns(&p, t) == 0);
 	pacer_add(&p, f8);
@@ -1325,6 +1326,14 @@ static void t_pacer(void)
 	pacer_add(&p, canbits_frame(0x123, 64, 1, 1));
 	pacer_burst_sent(&p, 0);
 	EXPECT(pacer_wait_ns(&p, 0) == 68000 + 339000);
+	/* echoes bound the frames in flight: 407 us per frame over a
+	 * 10 ms path: ceil(12.5 ms / 407 us) = 31, plus a burst of 32 */
+	EXPECT(pacer_inflight_max(&p, 10000) == 31 + 32);
+	EXPECT(pacer_inflight_max(&p, 0) == UINT32_MAX);
+	/* the mean frame time follows the bursts */
+	pacer_add(&p, canbits_frame(0x123, 0, 1, 1));
+	pacer_burst_sent(&p, 0);
+	EXPECT(p.frame_ns < 407000 && p.frame_ns > 300000);
 	/* bitrate 0 turns pacing off again */
 	pacer_set_bitrate(&p, 0, 0);
 	EXPECT(!pacer_on(&p) && pacer_room(&p, 0) == 1);
