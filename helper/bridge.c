@@ -6,6 +6,7 @@
  * kernel. The data path is in bridge_tx.c and bridge_rx.c.
  */
 #include <errno.h>
+#include <stdio.h>
 #include <string.h>
 
 #include "bridge.h"
@@ -61,11 +62,11 @@ void bridge_set_link(struct bridge *b, const struct rnl_link *l)
 		b->win.window = l->tx_window;
 	if (b->cfg.bitrate)
 		bridge_set_bitrate(b, b->cfg.bitrate, b->cfg.dbitrate,
-				   "--bitrate");
+				   "from --bitrate");
 	else if (l->has_bt)
 		bridge_set_bitrate(b, l->bt[RCAN_BT_BITRATE],
 				   l->has_dbt ? l->dbt[RCAN_BT_BITRATE] : 0,
-				   "the netdev's");
+				   "set on the netdev");
 	if (l->has_coalesce)
 		bridge_set_coalesce(b, l->rx_usecs, l->rx_frames);
 }
@@ -94,6 +95,8 @@ void bridge_setup_window(struct bridge *b)
 void bridge_set_bitrate(struct bridge *b, uint32_t bitrate, uint32_t dbitrate,
 			const char *how)
 {
+	char data[40] = "";
+
 	if (bitrate == b->pacer.bitrate && dbitrate == b->pacer.dbitrate)
 		return;
 	pacer_set_bitrate(&b->pacer, bitrate, dbitrate);
@@ -101,10 +104,11 @@ void bridge_set_bitrate(struct bridge *b, uint32_t bitrate, uint32_t dbitrate,
 		log_info("%s: no bitrate: TX is not paced", b->cfg.name);
 		return;
 	}
+	if (dbitrate)
+		snprintf(data, sizeof(data), " dbitrate %u", dbitrate);
 	log_info(
-		"%s: pacing TX at %s bitrate %u%s%.0u: bursts of at most %u frames (remote queue %u)",
-		b->cfg.name, how, bitrate, dbitrate ? ", dbitrate " : "",
-		dbitrate, b->pacer.burst_max,
+		"%s: pacing TX at bitrate %u%s (%s): bursts of at most %u frames, remote queue %u",
+		b->cfg.name, bitrate, data, how, b->pacer.burst_max,
 		b->cfg.remote_queue ? b->cfg.remote_queue :
 				      PACER_QUEUE_DEFAULT);
 }

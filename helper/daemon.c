@@ -155,7 +155,7 @@ static void on_bittiming(struct daemon *d, const struct rnl_link *l)
 	/* the bus's rate paces TX, whether or not the server is told */
 	bridge_set_bitrate(&d->bridge, l->has_bt ? bt.bitrate : 0,
 			   l->has_dbt ? l->dbt[RCAN_BT_BITRATE] : 0,
-			   "the netdev's");
+			   "set on the netdev");
 	if (!l->has_bt)
 		return;
 	session_set_bittiming(&d->session, &bt);

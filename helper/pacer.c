@@ -64,8 +64,9 @@ uint32_t pacer_inflight_max(const struct pacer *p, uint32_t min_rtt_us)
 		return UINT32_MAX;
 	path = ((uint64_t)min_rtt_us * 1000ULL * 5 / 4 + p->frame_ns - 1) /
 	       p->frame_ns;
-	return path + p->burst_max > UINT32_MAX ? UINT32_MAX :
-						  (uint32_t)(path + p->burst_max);
+	return path + p->burst_max > UINT32_MAX ?
+		       UINT32_MAX :
+		       (uint32_t)(path + p->burst_max);
 }
 
 uint64_t pacer_wait_ns(const struct pacer *p, uint64_t now_ns)
