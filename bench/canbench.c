@@ -6,10 +6,17 @@
  * (CLOCK_MONOTONIC, shared by every interface of one machine).
  *
  *   canbench -t TXIF -r RXIF [-n COUNT] [-R FRAMES_PER_S] [-w WAIT_MS] [-f]
+ *            [-i IDBASE]
  *   canbench -e IF [-n COUNT] [-R FRAMES_PER_S]     own-echo round trip
  *
  * -f sends CAN FD frames of 64 bytes (both interfaces need MTU 72)
  * instead of classic 8-byte frames.
+ *
+ * -i sends ids IDBASE..IDBASE+0xFF (IDBASE a multiple of 0x100, default
+ * 0x100) and the receiver takes only those (CAN_RAW_FILTER): runs in both
+ * directions on one bus at once then count only their own frames (the
+ * reader on the remote bus would also see the other direction's sender,
+ * the reader on rcan the local echo of the other one's frames).
  *
  * -R 0 sends flat out with blocking writes, so flow control (a stopped
  * queue, ENOBUFS from a full qdisc) paces the sender; ENOBUFS is waited
@@ -23,6 +30,7 @@
 #include <errno.h>
 #include <linux/can.h>
 #include <linux/can/raw.h>
+#include <linux/sock_diag.h>
 #include <net/if.h>
 #include <poll.h>
 #include <pthread.h>
@@ -40,6 +48,8 @@ struct opts {
 	long count, rate, wait_ms;
 	bool echo;
 	bool fd; /* -f: CAN FD, 64 bytes */
+	long id_base; /* -i: the ids sent, and filtered on when given */
+	bool filter;
 };
 
 struct rx_result {
@@ -66,6 +76,9 @@ static double thread_cpu_s(void)
 	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
 }
 
+static struct opts o = { .count = 10000, .rate = 1000, .wait_ms = 2000,
+			 .id_base = 0x100 };
+
 static int can_open(const char *ifname, bool own, bool fd)
 {
 	struct sockaddr_can a = { .can_family = AF_CAN };
@@ -85,6 +98,13 @@ static int can_open(const char *ifname, bool own, bool fd)
 		perror("canbench: CAN_RAW_FD_FRAMES");
 		exit(2);
 	}
+	if (o.filter) {
+		struct can_filter flt = { .can_id = (canid_t)o.id_base,
+					  .can_mask = CAN_EFF_FLAG | CAN_RTR_FLAG |
+						      (CAN_SFF_MASK & ~0xFFU) };
+
+		setsockopt(s, SOL_CAN_RAW, CAN_RAW_FILTER, &flt, sizeof(flt));
+	}
 	if (bind(s, (struct sockaddr *)&a, sizeof(a)) < 0) {
 		perror("canbench: bind");
 		exit(2);
@@ -92,10 +112,26 @@ static int can_open(const char *ifname, bool own, bool fd)
 	return s;
 }
 
-static struct opts o = { .count = 10000, .rate = 1000, .wait_ms = 2000 };
 static struct rx_result res;
 static int rx_sock;
+static double write_s; /* from the first write to the last */
 static volatile int sending_done;
+
+/*
+ * The reader socket's drops as they are now: SO_RXQ_OVFL tells the count
+ * only with a frame queued after it changed, so drops after the last frame
+ * read show only here.
+ */
+static void socket_drops_now(void)
+{
+	uint32_t mi[SK_MEMINFO_VARS];
+	socklen_t len = sizeof(mi);
+
+	if (!getsockopt(rx_sock, SOL_SOCKET, SO_MEMINFO, mi, &len) &&
+	    len > SK_MEMINFO_DROPS * sizeof(mi[0]) &&
+	    mi[SK_MEMINFO_DROPS] > res.sock_drops)
+		res.sock_drops = mi[SK_MEMINFO_DROPS];
+}
 
 /* Receive until every frame came or nothing came for wait_ms. */
 static void *rx_thread(void *arg)
@@ -162,6 +198,7 @@ static void *rx_thread(void *arg)
 	}
 	res.lost = o.count - res.delivered;
 	res.cpu_s = thread_cpu_s() - cpu0;
+	socket_drops_now();
 	free(seen);
 	return NULL;
 }
@@ -187,7 +224,7 @@ static long send_all(int s)
 	long retries = 0;
 
 	for (long i = 0; i < o.count; i++) {
-		struct canfd_frame f = { .can_id = 0x100 + (canid_t)(i & 0xff),
+		struct canfd_frame f = { .can_id = (canid_t)o.id_base + (canid_t)(i & 0xff),
 					 .len = o.fd ? CANFD_MAX_DLEN : CAN_MAX_DLEN };
 		size_t size = o.fd ? CANFD_MTU : CAN_MTU;
 		uint32_t seq = (uint32_t)i, us;
@@ -229,7 +266,8 @@ static void print_result(const char *mode, long retries, double send_s,
 	       "\"delivered_per_s\":%.0f,\"send_s\":%.3f,\"enobufs_retries\":%ld,"
 	       "\"lat_p50_us\":%u,\"lat_p99_us\":%u,\"lat_max_us\":%u,"
 	       "\"send_cpu_us_per_frame\":%.2f,\"recv_cpu_us_per_frame\":%.2f,"
-	       "\"receiver_socket_drops\":%u,\"frame_bytes\":%d}\n",
+	       "\"receiver_socket_drops\":%u,\"frame_bytes\":%d,"
+	       "\"write_s\":%.3f}\n",
 	       mode, o.count, o.rate, res.delivered, res.lost, res.out_of_order,
 	       res.dups, span > 0 ? (double)(res.delivered - 1) / span : 0.0,
 	       send_s, retries, pct(res.lat_us, res.delivered, 0.5),
@@ -237,7 +275,7 @@ static void print_result(const char *mode, long retries, double send_s,
 	       pct(res.lat_us, res.delivered, 1.0),
 	       send_cpu_s * 1e6 / (double)o.count,
 	       res.delivered ? res.cpu_s * 1e6 / (double)res.delivered : 0.0,
-	       res.sock_drops, o.fd ? CANFD_MAX_DLEN : CAN_MAX_DLEN);
+	       res.sock_drops, o.fd ? CANFD_MAX_DLEN : CAN_MAX_DLEN, write_s);
 }
 
 static long num(const char *s)
@@ -260,7 +298,7 @@ int main(int argc, char **argv)
 	uint64_t t0;
 	int c, tx;
 
-	while ((c = getopt(argc, argv, "t:r:n:R:w:e:f")) != -1) {
+	while ((c = getopt(argc, argv, "t:r:n:R:w:e:fi:")) != -1) {
 		switch (c) {
 		case 't': o.tx = optarg; break;
 		case 'r': o.rx = optarg; break;
@@ -269,8 +307,17 @@ int main(int argc, char **argv)
 		case 'R': o.rate = num(optarg); break;
 		case 'w': o.wait_ms = num(optarg); break;
 		case 'f': o.fd = true; break;
+		case 'i':
+			o.id_base = strtol(optarg, NULL, 0);
+			o.filter = true;
+			if (o.id_base <= 0 || o.id_base > 0x700 ||
+			    (o.id_base & 0xff)) {
+				fprintf(stderr, "canbench: -i takes 0x100..0x700, a multiple of 0x100\n");
+				return 2;
+			}
+			break;
 		default:
-			fprintf(stderr, "usage: canbench -t TXIF -r RXIF | -e IF [-n N] [-R RATE] [-w MS] [-f]\n");
+			fprintf(stderr, "usage: canbench -t TXIF -r RXIF | -e IF [-n N] [-R RATE] [-w MS] [-f] [-i IDBASE]\n");
 			return 2;
 		}
 	}
@@ -285,6 +332,7 @@ int main(int argc, char **argv)
 	cpu0 = thread_cpu_s();
 	retries = send_all(tx);
 	cpu0 = thread_cpu_s() - cpu0;
+	write_s = (double)(now_ns() - t0) / 1e9;
 	sending_done = 1;
 	pthread_join(th, NULL);
 	print_result(o.echo ? "echo" : "path", retries,

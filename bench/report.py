@@ -4,6 +4,97 @@ import json
 import sys
 
 
+def rtt_table(runs):
+    rtt = [r for r in runs if r["label"] == "rtt"]
+    if not rtt:
+        return
+    ceil = {r["rate"]: r for r in runs if r["label"] == "ceiling-rtt"}
+    print("\nRound trip on the TCP path (netem on lo, the server's port only; the vcan"
+          "\ntraffic is not delayed); lat: one way, sender to reader; us/frame: CPU"
+          "\nper delivered frame, rcand and the whole guest's kernel:")
+    hdr = "%-4s %4s %6s %9s %6s %6s %4s %9s %7s %8s %8s %9s %10s"
+    print(hdr % ("dir", "rtt", "rate/s", "delivered", "lost", "remote", "ooo", "frames/s",
+                 "vs vcan", "p50 ms", "p99 ms", "rcand us", "kernel us"))
+    for r in rtt:
+        c = ceil.get(r["rate"])
+        ratio = (r["delivered_per_s"] / c["delivered_per_s"]) if c and c["delivered_per_s"] else 0
+        n = max(r["delivered"], 1)
+        print(hdr % (r["dir"], r["rtt_ms"], r["rate"] or "max",
+                     "%d/%d" % (r["delivered"], r["offered"]), r["lost"],
+                     r.get("server_can_drops", 0) + r.get("vcan_backlog_drops", 0),
+                     r["out_of_order"], r["delivered_per_s"], "%.2f" % ratio,
+                     "%.1f" % (r["lat_p50_us"] / 1000), "%.1f" % (r["lat_p99_us"] / 1000),
+                     "%.1f" % (r["rcand_cpu_s"] * 1e6 / n),
+                     "%.0f" % (r["kernel_cpu_s"] * 1e6 / n)))
+    for rate, c in sorted(ceil.items(), key=lambda x: x[0] or 10**9):
+        print("  vcan ceiling, rate %-5s %6.0f frames/s  p50 %.1f ms  p99 %.1f ms" % (
+            rate or "max", c["delivered_per_s"], c["lat_p50_us"] / 1000, c["lat_p99_us"] / 1000))
+
+
+# The flooded remote's wire: tbf counts 16 bytes (CAN_MTU) per frame, so
+# 500 kbit/s carries 3,906 frames/s; on a real bus an 8-byte standard
+# frame is 111 bits, 135 with worst-case stuffing (4,505..3,704 frames/s).
+def flood_table(rows):
+    for r in rows:
+        if r.get("label") != "flood":
+            continue
+        wire = r["bitrate"] / (16 * 8)
+        print("\nFlood of a realistic remote (tbf 500 kbit/s, 10 frames of queue), bitrate"
+              "\n%d on the rcan netdev, %d frames flat out, rcand options: %s"
+              % (r["bitrate"], r["offered"], r["rcand_options"] or "(defaults)"))
+        print("  delivered %d/%d, lost %d, out of order %d; session drops %d (the server"
+              "\n  closed on ENOBUFS; rcand saw %d sessions closed by the server); tbf dropped %d"
+              % (r["delivered"], r["offered"], r["lost"], r["out_of_order"],
+                 r["session_drops_enobufs"], r["rcand_disconnects"], r["tbf_drops"]))
+        print("  rate %.0f frames/s = %.2f of the wire rate (%.0f frames/s: tbf's 16 bytes"
+              "\n  per frame; a real bus: %.0f with worst-case stuffing); run took %.1f s"
+              % (r["delivered_per_s"], r["delivered_per_s"] / wire, wire,
+                 r["bitrate"] / 135, r["wall_s"]))
+
+
+def buses_table(r):
+    t = r["totals"]
+    print("\n%d buses from one server (%s), %d frames/s per bus each way at once,"
+          "\n%d frames per bus and direction; where every frame that did not arrive"
+          "\nwas lost (bench/attribute.py):"
+          % (r["buses"], "--daemon-io: socketcand's I/O" if "daemonio" in r["label"]
+             else "the test server's batched I/O", r["rate_per_bus"], r["frames_per_bus"]))
+    rx, tx = t.get("rx", {}), t.get("tx", {})
+    print("  RX %d/%d delivered, %d out of order; lost at: remote vcan %d, server's CAN"
+          "\n     socket %d, TCP %s, rcand %s, rcand to rcan.ko %s, rcan rx_dropped %d,"
+          "\n     reader %d, unaccounted %d"
+          % (rx.get("delivered", 0), rx.get("sent", 0), rx.get("out_of_order", 0),
+             rx.get("remote_vcan", 0), rx.get("server_socket", 0),
+             rx.get("tcp", "-"), rx.get("rcand", "-"), rx.get("rcand_to_kernel", "-"),
+             rx.get("rcan", 0), rx.get("reader", 0), rx.get("unaccounted", 0)))
+    print("  TX %d/%d delivered, %d out of order; lost at: before rcan.ko %d, rcan.ko/rcand/"
+          "\n     TCP %d (rcan tx_dropped %d, rcand tx failed %s), server %d, remote vcan %d,"
+          "\n     reader %d"
+          % (tx.get("delivered", 0), tx.get("sent", 0), tx.get("out_of_order", 0),
+             tx.get("before_rcan", 0), tx.get("rcan_rcand_tcp", 0),
+             tx.get("rcan_tx_dropped", 0), tx.get("rcand_tx_failed", "-"),
+             tx.get("server", 0), tx.get("remote_vcan", 0), tx.get("reader", 0)))
+    print("  rates: RX %.0f, TX %.0f frames/s in all (%d offered each way); the guest's"
+          "\n  CPUs were %.0f%% busy; the slowest sender took %.1f s for its %.1f s of frames"
+          % (r.get("rx_frames_per_s", 0), r.get("tx_frames_per_s", 0),
+             r["buses"] * r["rate_per_bus"], 100 * r.get("guest_cpu_busy", 0),
+             r.get("send_s_max", 0), r["frames_per_bus"] / r["rate_per_bus"]))
+    print("  TCP: %d bytes acked by the server's sockets, %d received by rcand's,"
+          "\n  %s segments retransmitted; the remote vcans dropped %s (rx_dropped), the"
+          "\n  CPU backlogs %d (netdev_max_backlog %s), lo %s; per bus RX delivered: %s"
+          % (r["tcp_server_bytes_sent"], r["tcp_client_bytes_received"],
+             r.get("tcp_retransmits", "-"), r.get("vcan_rx_dropped", "-"),
+             r["backlog_drops"], r.get("netdev_max_backlog", "-"),
+             r.get("lo_rx_dropped", "-"),
+             " ".join(str(b["rx"]["delivered"]) for b in r["per_bus"])))
+    print("  the server's CAN sockets' receive buffers: %s bytes"
+          % "/".join(sorted({str(b.get("server_can_rcvbuf", "-")) for b in r["per_bus"]})))
+    p99 = [b["rx"]["lat_p99_us"] for b in r["per_bus"]] + \
+        [b["tx"]["lat_p99_us"] for b in r["per_bus"]]
+    if p99:
+        print("  worst p99 latency of any bus and direction: %.1f ms" % (max(p99) / 1000))
+
+
 def main():
     rows = [json.loads(l) for l in open(sys.argv[1]) if l.strip()]
     runs = [r for r in rows if r.get("mode") == "path"]
@@ -14,41 +105,48 @@ def main():
     flat = ceil.get(0, {})
     bridge_us = flat.get("send_cpu_us_per_frame", 0) + flat.get("recv_cpu_us_per_frame", 0)
     print("Whole path: vcan <-> test server <-> TCP loopback <-> rcand <-> rcan.ko <-> rcan0")
-    print("(QEMU software emulation: compare ratios and per-frame costs, not absolutes)\n")
-    hdr = "%-4s %8s %8s %9s %6s %7s %6s %5s %9s %7s %9s %9s %9s %10s %8s"
-    print(hdr % ("dir", "offered", "rate/s", "delivered", "lost", "remote", "reader", "ooo", "frames/s",
-                 "vs vcan", "p50 ms", "p99 ms", "rcand us", "kernel us", "x bridge"))
-    for r in runs:
-        if r["label"] != "rcan":
-            continue
-        c = ceil.get(r["rate"])
-        ratio = (r["delivered_per_s"] / c["delivered_per_s"]) if c and c["delivered_per_s"] else 0
-        n = max(r["delivered"], 1)
-        rcand_us = r["rcand_cpu_s"] * 1e6 / n
-        print(hdr % (r["dir"], r["offered"], r["rate"] or "max", r["delivered"],
-                     r["lost"], r.get("server_can_drops", 0) + r.get("vcan_backlog_drops", 0),
-                     r.get("receiver_socket_drops", "-"), r["out_of_order"],
-                     r["delivered_per_s"],
-                     "%.2f" % ratio, "%.1f" % (r["lat_p50_us"] / 1000),
-                     "%.1f" % (r["lat_p99_us"] / 1000),
-                     "%.1f" % rcand_us,
-                     "%.0f" % (r["kernel_cpu_s"] * 1e6 / n),
-                     "%.1f" % (bridge_us / rcand_us) if rcand_us else "-"))
-    print("\nremote: of the lost frames, those dropped on the \"remote\" side before they"
-          "\nreached TCP and rcan (the test server's CAN socket queue full, or vcan0's"
-          "\nloopback backlog full: vcan0 rx_dropped); reader:"
-          "\nthose the receiving program's own socket dropped (its queue full).")
-    if bridge_us:
-        print("\nx bridge: how many times less CPU per frame rcand used than a bridge that"
-              "\nwrites one frame per system call and reads one per poll()+read(): %.1f us"
-              "\nper frame here (canbench flat out on vcan0: %.1f us to send, %.1f us to"
-              "\nreceive). The target is 4 or more."
-              % (bridge_us, flat["send_cpu_us_per_frame"], flat["recv_cpu_us_per_frame"]))
-    print("\nCeiling (the guest's own vcan, no network):")
-    for rate, c in sorted(ceil.items(), key=lambda x: x[0] or 10**9):
-        print("  rate %-6s delivered %6d/%-6d %6.0f frames/s  p50 %.1f ms  p99 %.1f ms" % (
-            rate or "max", c["delivered"], c["offered"], c["delivered_per_s"],
-            c["lat_p50_us"] / 1000, c["lat_p99_us"] / 1000))
+    print("(QEMU software emulation: compare ratios and per-frame costs, not absolutes)")
+    for r in rows:
+        if r.get("label") == "setup":
+            print("cases: %s; guest kernel %s; netdev_max_backlog %d; rcand's pacing options: %s"
+                  % (r["cases"], r["kernel"], r["netdev_max_backlog"],
+                     r["rcand_pacing_options"].strip() or "none"))
+    print()
+    if any(r["label"] == "rcan" for r in runs):
+        hdr = "%-4s %8s %8s %9s %6s %7s %6s %5s %9s %7s %9s %9s %9s %10s %8s"
+        print(hdr % ("dir", "offered", "rate/s", "delivered", "lost", "remote", "reader", "ooo", "frames/s",
+                     "vs vcan", "p50 ms", "p99 ms", "rcand us", "kernel us", "x bridge"))
+        for r in runs:
+            if r["label"] != "rcan":
+                continue
+            c = ceil.get(r["rate"])
+            ratio = (r["delivered_per_s"] / c["delivered_per_s"]) if c and c["delivered_per_s"] else 0
+            n = max(r["delivered"], 1)
+            rcand_us = r["rcand_cpu_s"] * 1e6 / n
+            print(hdr % (r["dir"], r["offered"], r["rate"] or "max", r["delivered"],
+                         r["lost"], r.get("server_can_drops", 0) + r.get("vcan_backlog_drops", 0),
+                         r.get("receiver_socket_drops", "-"), r["out_of_order"],
+                         r["delivered_per_s"],
+                         "%.2f" % ratio, "%.1f" % (r["lat_p50_us"] / 1000),
+                         "%.1f" % (r["lat_p99_us"] / 1000),
+                         "%.1f" % rcand_us,
+                         "%.0f" % (r["kernel_cpu_s"] * 1e6 / n),
+                         "%.1f" % (bridge_us / rcand_us) if rcand_us else "-"))
+        print("\nremote: of the lost frames, those dropped on the \"remote\" side before they"
+              "\nreached TCP and rcan (the test server's CAN socket queue full, or vcan0's"
+              "\nloopback backlog full: vcan0 rx_dropped); reader:"
+              "\nthose the receiving program's own socket dropped (its queue full).")
+        if bridge_us:
+            print("\nx bridge: how many times less CPU per frame rcand used than a bridge that"
+                  "\nwrites one frame per system call and reads one per poll()+read(): %.1f us"
+                  "\nper frame here (canbench flat out on vcan0: %.1f us to send, %.1f us to"
+                  "\nreceive). The target is 4 or more."
+                  % (bridge_us, flat["send_cpu_us_per_frame"], flat["recv_cpu_us_per_frame"]))
+        print("\nCeiling (the guest's own vcan, no network):")
+        for rate, c in sorted(ceil.items(), key=lambda x: x[0] or 10**9):
+            print("  rate %-6s delivered %6d/%-6d %6.0f frames/s  p50 %.1f ms  p99 %.1f ms" % (
+                rate or "max", c["delivered"], c["offered"], c["delivered_per_s"],
+                c["lat_p50_us"] / 1000, c["lat_p99_us"] / 1000))
     fdc = [r for r in runs if r["label"] == "fd-ceiling"]
     fd = [r for r in runs if r["label"] == "fd-rcan"]
     if fd:
@@ -65,6 +163,11 @@ def main():
                       r["dir"], r["delivered"], r["offered"], r["lost"], r["delivered_per_s"],
                       r["delivered_per_s"] * 64, ratio, r["lat_p50_us"] / 1000,
                       r["rcand_cpu_s"] * 1e6 / n))
+    rtt_table(runs)
+    flood_table(rows)
+    for r in rows:
+        if r.get("label", "").startswith("buses"):
+            buses_table(r)
     for r in rows:
         if r.get("dir") == "echo":
             print("Echo round trip (send to own RECV_OWN_MSGS copy) on %s at 1k/s: p50 %.1f ms, p99 %.1f ms"

@@ -26,13 +26,28 @@
 #error "rcan needs Linux 6.1 or later (can_skb_get_data_len, can_dev_dropped_skb)"
 #endif
 
-/* The type ethtool_ops.get_ts_info fills, as "struct rcan_ethtool_ts_info". */
-#if defined(RCAN_HAVE_KERNEL_ETHTOOL_TS_INFO)
-#define rcan_ethtool_ts_info kernel_ethtool_ts_info
-#elif defined(RCAN_HAVE_ETHTOOL_TS_INFO)
-#define rcan_ethtool_ts_info ethtool_ts_info
+/*
+ * Hardware timestamps: the CAN core's handlers (RX: the remote's time of
+ * reception, TX: the helper's confirmation, see rcan_tx.c). get_ts_info's
+ * argument type changed in 6.11; the probe assigns the handler to the op,
+ * so it only passes where the two types agree.
+ */
+#ifndef RCAN_HAVE_CAN_ETHTOOL_OP_GET_TS_INFO_HWTS
+#error "rcan: can_ethtool_op_get_ts_info_hwts() missing or of another type"
+#endif
+#if defined(RCAN_HAVE_CAN_HWTSTAMP_SET)
+#define RCAN_HWTSTAMP_NDO_OPS                     \
+	.ndo_hwtstamp_get = can_hwtstamp_get, \
+	.ndo_hwtstamp_set = can_hwtstamp_set
+#elif defined(RCAN_HAVE_CAN_ETH_IOCTL_HWTS)
+#define RCAN_HWTSTAMP_NDO_OPS .ndo_eth_ioctl = can_eth_ioctl_hwts
 #else
-#error "rcan: unknown ethtool_ops.get_ts_info argument type"
+#error "rcan: unknown CAN core hardware timestamp handler"
+#endif
+
+/* ethtool -C: rcan needs the op shape with kernel_ethtool_coalesce. */
+#ifndef RCAN_HAVE_ETHTOOL_COALESCE_KERNEL
+#error "rcan: unknown ethtool_ops.set_coalesce arguments"
 #endif
 
 /* What genl_family.pre_doit/post_doit get, as "struct rcan_doit_ops". */

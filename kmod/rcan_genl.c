@@ -43,11 +43,14 @@ static const struct nla_policy rcan_link_set_policy[RCAN_ATTR_MAX + 1] = {
 	[RCAN_ATTR_CAN_STATE] = NLA_POLICY_MAX(NLA_U32, CAN_STATE_BUS_OFF),
 	[RCAN_ATTR_TXERR] = { .type = NLA_U16 },
 	[RCAN_ATTR_RXERR] = { .type = NLA_U16 },
+	[RCAN_ATTR_TX_WINDOW] =
+		NLA_POLICY_RANGE(NLA_U32, 1, RCAN_TX_WINDOW_MAX),
 };
 
 static const struct nla_policy rcan_frames_rx_policy[RCAN_ATTR_MAX + 1] = {
 	[RCAN_ATTR_IFINDEX] = { .type = NLA_U32 },
-	[RCAN_ATTR_FRAMES] = NLA_POLICY_NESTED_ARRAY(rcan_frame_policy),
+	/* Each entry is parsed (once) against rcan_frame_policy in rcan_rx.c. */
+	[RCAN_ATTR_FRAMES] = { .type = NLA_NESTED },
 };
 
 /* TX_DONE, TX_FAIL */
@@ -57,15 +60,6 @@ static const struct nla_policy rcan_verdict_policy[RCAN_ATTR_MAX + 1] = {
 	[RCAN_ATTR_COUNT] = NLA_POLICY_RANGE(NLA_U32, 1, RCAN_TX_WINDOW_MAX),
 	[RCAN_ATTR_ERRNO] = NLA_POLICY_MAX(NLA_U32, MAX_ERRNO),
 };
-
-/*
- * Notifications are sent only while the family is registered. It changes
- * under rtnl at unload; every notification is sent either under rtnl or
- * from a command, and genl_unregister_family() waits for commands.
- */
-static bool rcan_genl_live;
-
-enum rcan_mcgrp { RCAN_MCGRP_EVENTS_ID };
 
 static const struct genl_multicast_group rcan_mcgrps[] = {
 	/* Open to all, like LINK_GET: events say nothing GET does not. */
@@ -124,125 +118,6 @@ static void rcan_post_doit(const struct rcan_doit_ops *ops, struct sk_buff *skb,
 		dev_put(dev);
 }
 
-static int rcan_fill_stats(struct sk_buff *skb, struct net_device *dev)
-{
-	const struct net_device_stats *st = &dev->stats;
-	struct nlattr *nest = nla_nest_start(skb, RCAN_ATTR_STATS);
-
-	if (!nest ||
-	    nla_put_u64_64bit(skb, RCAN_STATS_RX_PACKETS, st->rx_packets,
-			      RCAN_STATS_PAD) ||
-	    nla_put_u64_64bit(skb, RCAN_STATS_RX_BYTES, st->rx_bytes,
-			      RCAN_STATS_PAD) ||
-	    nla_put_u64_64bit(skb, RCAN_STATS_RX_DROPPED, st->rx_dropped,
-			      RCAN_STATS_PAD) ||
-	    nla_put_u64_64bit(skb, RCAN_STATS_RX_ERRORS, st->rx_errors,
-			      RCAN_STATS_PAD) ||
-	    nla_put_u64_64bit(skb, RCAN_STATS_TX_PACKETS, st->tx_packets,
-			      RCAN_STATS_PAD) ||
-	    nla_put_u64_64bit(skb, RCAN_STATS_TX_BYTES, st->tx_bytes,
-			      RCAN_STATS_PAD) ||
-	    nla_put_u64_64bit(skb, RCAN_STATS_TX_DROPPED, st->tx_dropped,
-			      RCAN_STATS_PAD) ||
-	    nla_put_u64_64bit(skb, RCAN_STATS_TX_ERRORS, st->tx_errors,
-			      RCAN_STATS_PAD))
-		return -EMSGSIZE;
-	nla_nest_end(skb, nest);
-	return 0;
-}
-
-static int rcan_fill_bittiming(struct sk_buff *msg, int type,
-			       const struct can_bittiming *bt)
-{
-	struct nlattr *nest = nla_nest_start(msg, type);
-
-	if (!nest || nla_put_u32(msg, RCAN_BT_BITRATE, bt->bitrate) ||
-	    nla_put_u32(msg, RCAN_BT_SAMPLE_POINT, bt->sample_point) ||
-	    nla_put_u32(msg, RCAN_BT_TQ, bt->tq) ||
-	    nla_put_u32(msg, RCAN_BT_PROP_SEG, bt->prop_seg) ||
-	    nla_put_u32(msg, RCAN_BT_PHASE_SEG1, bt->phase_seg1) ||
-	    nla_put_u32(msg, RCAN_BT_PHASE_SEG2, bt->phase_seg2) ||
-	    nla_put_u32(msg, RCAN_BT_SJW, bt->sjw) ||
-	    nla_put_u32(msg, RCAN_BT_BRP, bt->brp))
-		return -EMSGSIZE;
-	nla_nest_end(msg, nest);
-	return 0;
-}
-
-/* The bit rates set on the link ("ip link set ... bitrate N dbitrate M"). */
-static int rcan_fill_bittimings(struct sk_buff *msg,
-				const struct rcan_link *link)
-{
-	const struct can_bittiming *bt = &link->can.bittiming;
-	const struct can_bittiming *dbt = rcan_data_bittiming(&link->can);
-
-	if (bt->bitrate && bt->bitrate != CAN_BITRATE_UNKNOWN &&
-	    rcan_fill_bittiming(msg, RCAN_ATTR_BITTIMING, bt))
-		return -EMSGSIZE;
-	if ((link->flags & RCAN_LINK_F_FD) && dbt->bitrate &&
-	    dbt->bitrate != CAN_BITRATE_UNKNOWN &&
-	    rcan_fill_bittiming(msg, RCAN_ATTR_DATA_BITTIMING, dbt))
-		return -EMSGSIZE;
-	return 0;
-}
-
-/* dev_get_alias() is not exported: read the ifalias as it does. */
-static int rcan_fill_remote(struct sk_buff *msg, struct net_device *dev)
-{
-	const struct dev_ifalias *alias;
-	int err = 0;
-
-	rcu_read_lock();
-	alias = rcu_dereference(dev->ifalias);
-	if (alias)
-		err = nla_put_string(msg, RCAN_ATTR_REMOTE, alias->ifalias);
-	rcu_read_unlock();
-	return err;
-}
-
-static int rcan_fill_link(struct sk_buff *skb, struct net_device *dev,
-			  u32 portid, u32 seq, int flags, u8 cmd)
-{
-	struct rcan_link *link = rcan_link(dev);
-	u32 owner, inflight, next;
-	bool connected;
-	void *hdr;
-
-	spin_lock_bh(&link->tx_lock);
-	owner = link->owner_portid;
-	connected = link->connected;
-	inflight = rcan_tx_inflight(link);
-	next = link->tx_next;
-	spin_unlock_bh(&link->tx_lock);
-
-	hdr = genlmsg_put(skb, portid, seq, &rcan_genl_family, flags, cmd);
-	if (!hdr)
-		return -EMSGSIZE;
-	if (nla_put_u32(skb, RCAN_ATTR_IFINDEX, dev->ifindex) ||
-	    nla_put_string(skb, RCAN_ATTR_IFNAME, dev->name) ||
-	    nla_put_u32(skb, RCAN_ATTR_LINK_FLAGS, link->flags) ||
-	    nla_put_u8(skb, RCAN_ATTR_ATTACHED, !!owner) ||
-	    nla_put_u32(skb, RCAN_ATTR_OWNER_PORTID, owner) ||
-	    nla_put_u8(skb, RCAN_ATTR_CONNECTED, connected) ||
-	    nla_put_u8(skb, RCAN_ATTR_CARRIER, netif_carrier_ok(dev)) ||
-	    nla_put_u32(skb, RCAN_ATTR_CAN_STATE, link->can.state) ||
-	    nla_put_u16(skb, RCAN_ATTR_TXERR, READ_ONCE(link->txerr)) ||
-	    nla_put_u16(skb, RCAN_ATTR_RXERR, READ_ONCE(link->rxerr)) ||
-	    nla_put_u32(skb, RCAN_ATTR_TX_WINDOW, link->window) ||
-	    nla_put_u32(skb, RCAN_ATTR_INFLIGHT, inflight) ||
-	    nla_put_u32(skb, RCAN_ATTR_SEQ, next) || rcan_fill_stats(skb, dev))
-		goto cancel;
-	if (rcan_fill_remote(skb, dev))
-		goto cancel;
-	if (rcan_fill_bittimings(skb, link))
-		goto cancel;
-	genlmsg_end(skb, hdr);
-	return 0;
-cancel:
-	genlmsg_cancel(skb, hdr);
-	return -EMSGSIZE;
-}
-
 static int rcan_reply_link(struct genl_info *info, struct net_device *dev,
 			   u8 cmd)
 {
@@ -255,49 +130,6 @@ static int rcan_reply_link(struct genl_info *info, struct net_device *dev,
 		return -EMSGSIZE;
 	}
 	return genlmsg_reply(msg, info);
-}
-
-void rcan_notify_link(struct net_device *dev, u8 cmd)
-{
-	struct sk_buff *msg;
-
-	if (!READ_ONCE(rcan_genl_live))
-		return;
-	msg = genlmsg_new(NLMSG_GOODSIZE, GFP_ATOMIC);
-	if (!msg)
-		return;
-	if (rcan_fill_link(msg, dev, 0, 0, 0, cmd)) {
-		nlmsg_free(msg);
-		return;
-	}
-	genlmsg_multicast_netns(&rcan_genl_family, dev_net(dev), msg, 0,
-				RCAN_MCGRP_EVENTS_ID, GFP_ATOMIC);
-}
-
-void rcan_notify_bittiming(struct net_device *dev)
-{
-	struct sk_buff *msg;
-	void *hdr;
-
-	if (!READ_ONCE(rcan_genl_live))
-		return;
-	msg = genlmsg_new(NLMSG_GOODSIZE, GFP_KERNEL);
-	if (!msg)
-		return;
-	hdr = genlmsg_put(msg, 0, 0, &rcan_genl_family, 0, RCAN_CMD_BITTIMING);
-	if (!hdr)
-		goto free;
-	if (nla_put_u32(msg, RCAN_ATTR_IFINDEX, dev->ifindex) ||
-	    nla_put_string(msg, RCAN_ATTR_IFNAME, dev->name))
-		goto free;
-	if (rcan_fill_bittimings(msg, rcan_link(dev)))
-		goto free;
-	genlmsg_end(msg, hdr);
-	genlmsg_multicast_netns(&rcan_genl_family, dev_net(dev), msg, 0,
-				RCAN_MCGRP_EVENTS_ID, GFP_KERNEL);
-	return;
-free:
-	nlmsg_free(msg);
 }
 
 /* The remote's URL becomes the ifalias: "ip link" shows where it leads. */
@@ -424,6 +256,17 @@ static int rcan_cmd_link_set(struct sk_buff *skb, struct genl_info *info)
 	}
 	if (a[RCAN_ATTR_REMOTE]) {
 		err = rcan_set_remote(dev, a[RCAN_ATTR_REMOTE]);
+		if (err)
+			return err;
+	}
+	if (a[RCAN_ATTR_TX_WINDOW]) {
+		/* rtnl: the CAN core reads the echo slots under it. */
+		rtnl_lock();
+		err = rcan_tx_set_window(link, genl_info_net(info),
+					 info->snd_portid,
+					 nla_get_u32(a[RCAN_ATTR_TX_WINDOW]),
+					 info->extack);
+		rtnl_unlock();
 		if (err)
 			return err;
 	}
@@ -573,14 +416,12 @@ int rcan_genl_init(void)
 	int err = genl_register_family(&rcan_genl_family);
 
 	if (!err)
-		WRITE_ONCE(rcan_genl_live, true);
+		rcan_notify_enable(true);
 	return err;
 }
 
 void rcan_genl_exit(void)
 {
-	rtnl_lock();
-	WRITE_ONCE(rcan_genl_live, false);
-	rtnl_unlock();
+	rcan_notify_enable(false);
 	genl_unregister_family(&rcan_genl_family);
 }

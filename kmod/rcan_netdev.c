@@ -9,7 +9,6 @@
 #include <linux/can/skb.h>
 #include <linux/ethtool.h>
 #include <linux/log2.h>
-#include <linux/net_tstamp.h>
 #include <linux/rtnetlink.h>
 
 #include "rcan_priv.h"
@@ -131,6 +130,7 @@ static const struct net_device_ops rcan_netdev_ops = {
 	.ndo_stop = rcan_stop,
 	.ndo_start_xmit = rcan_start_xmit,
 	.ndo_change_mtu = rcan_change_mtu,
+	RCAN_HWTSTAMP_NDO_OPS,
 };
 
 bool rcan_is_link(const struct net_device *dev)
@@ -146,23 +146,57 @@ static void rcan_get_drvinfo(struct net_device *dev,
 	strscpy(info->bus_info, "genetlink", sizeof(info->bus_info));
 }
 
-/* Received frames carry the remote's timestamp as a hardware timestamp. */
-static int rcan_get_ts_info(struct net_device *dev,
-			    struct rcan_ethtool_ts_info *info)
+/*
+ * "ethtool -C canX rx-usecs N rx-frames M": how long the helper may hold
+ * received frames to deliver them together, as a NIC's interrupt
+ * coalescing trades latency for CPU. rcan only keeps the values and tells
+ * the helper, which does the batching; 0/0, the default, delivers at once.
+ */
+static int rcan_get_coalesce(struct net_device *dev,
+			     struct ethtool_coalesce *ec,
+			     struct kernel_ethtool_coalesce *kec,
+			     struct netlink_ext_ack *extack)
 {
-	info->so_timestamping =
-		SOF_TIMESTAMPING_TX_SOFTWARE | SOF_TIMESTAMPING_RX_SOFTWARE |
-		SOF_TIMESTAMPING_SOFTWARE | SOF_TIMESTAMPING_RX_HARDWARE |
-		SOF_TIMESTAMPING_RAW_HARDWARE;
-	info->phc_index = -1;
-	info->tx_types = BIT(HWTSTAMP_TX_OFF);
-	info->rx_filters = BIT(HWTSTAMP_FILTER_ALL);
+	const struct rcan_link *link = netdev_priv(dev);
+
+	ec->rx_coalesce_usecs = READ_ONCE(link->rx_usecs);
+	ec->rx_max_coalesced_frames = READ_ONCE(link->rx_frames);
 	return 0;
 }
 
+static int rcan_set_coalesce(struct net_device *dev,
+			     struct ethtool_coalesce *ec,
+			     struct kernel_ethtool_coalesce *kec,
+			     struct netlink_ext_ack *extack)
+{
+	struct rcan_link *link = netdev_priv(dev);
+
+	if (ec->rx_coalesce_usecs > RCAN_RX_USECS_MAX) {
+		NL_SET_ERR_MSG(extack, "rx-usecs is at most 1000000 (1 s)");
+		return -EINVAL;
+	}
+	if (ec->rx_max_coalesced_frames > RCAN_RX_FRAMES_MAX) {
+		NL_SET_ERR_MSG(extack, "rx-frames is at most 8192");
+		return -EINVAL;
+	}
+	WRITE_ONCE(link->rx_usecs, ec->rx_coalesce_usecs);
+	WRITE_ONCE(link->rx_frames, ec->rx_max_coalesced_frames);
+	rcan_notify_coalesce(dev);
+	return 0;
+}
+
+/*
+ * Hardware timestamps are the CAN core's (SIOCSHWTSTAMP accepts TX on, RX
+ * all): a received frame carries the time the remote saw it, an echoed
+ * one the time its confirmation arrived (rcan_tx.c).
+ */
 static const struct ethtool_ops rcan_ethtool_ops = {
+	.supported_coalesce_params = ETHTOOL_COALESCE_RX_USECS |
+				     ETHTOOL_COALESCE_RX_MAX_FRAMES,
 	.get_drvinfo = rcan_get_drvinfo,
-	.get_ts_info = rcan_get_ts_info,
+	.get_ts_info = can_ethtool_op_get_ts_info_hwts,
+	.get_coalesce = rcan_get_coalesce,
+	.set_coalesce = rcan_set_coalesce,
 };
 
 /*
@@ -211,6 +245,7 @@ static void rcan_destructor(struct net_device *dev)
 	struct rcan_link *link = rcan_link(dev);
 
 	mutex_destroy(&link->rx_mutex);
+	rcan_tx_free(link);
 }
 
 struct net_device *rcan_link_create(struct net *net, const char *name,

@@ -57,11 +57,14 @@ struct rcan_link {
 	u32 tx_sent; /* first frame the owner has not been sent yet */
 	struct sk_buff_head tx_unsent; /* finished FRAMES_TX, owner was full */
 	struct delayed_work tx_retry; /* sends tx_unsent again */
+	u8 tx_retry_shift; /* its period is 2 ms << this */
 	struct sk_buff *tx_msg; /* FRAMES_TX being filled */
 	void *tx_hdr; /* its genetlink header */
 	struct nlattr *tx_nest; /* its RCAN_ATTR_FRAMES */
 	u32 tx_msg_frames; /* frames in tx_msg */
 	u16 txerr, rxerr; /* the remote's error counters */
+	u32 rx_usecs, rx_frames; /* ethtool -C, for the helper; rtnl */
+	struct sk_buff **echo_own; /* echo slots when grown past alloc_candev's */
 };
 
 static inline struct rcan_link *rcan_link(struct net_device *dev)
@@ -115,6 +118,7 @@ void rcan_netlink_notifier_unregister(void);
 /* rcan_tx.c */
 void rcan_tx_init(struct rcan_link *link, u32 first_seq);
 void rcan_tx_uninit(struct rcan_link *link);
+void rcan_tx_free(struct rcan_link *link);
 netdev_tx_t rcan_start_xmit(struct sk_buff *skb, struct net_device *dev);
 /* The owner's verdict (TX_DONE, TX_FAIL) on frames it was sent. */
 struct rcan_tx_verdict {
@@ -131,6 +135,8 @@ int rcan_tx_complete(struct rcan_link *link, const struct rcan_tx_verdict *v,
 void rcan_tx_fail_all_locked(struct rcan_link *link);
 void rcan_tx_maybe_wake_locked(struct rcan_link *link);
 u32 rcan_tx_inflight(const struct rcan_link *link);
+int rcan_tx_set_window(struct rcan_link *link, struct net *net, u32 portid,
+		       u32 window, struct netlink_ext_ack *extack);
 
 /* rcan_rx.c */
 extern const struct nla_policy rcan_frame_policy[RCAN_FRAME_MAX + 1];
@@ -138,11 +144,21 @@ int rcan_rx_frames(struct rcan_link *link, struct net *net, u32 portid,
 		   const struct nlattr *frames, struct netlink_ext_ack *extack);
 void rcan_rx_deliver(struct sk_buff *skb);
 
-/* rcan_genl.c */
+/* rcan_genl.c: the family and its commands */
 extern struct genl_family rcan_genl_family;
+enum rcan_mcgrp { RCAN_MCGRP_EVENTS_ID };
 int rcan_genl_init(void);
 void rcan_genl_exit(void);
+
+/* rcan_msg.c: the messages */
+void rcan_notify_enable(bool live);
+int rcan_fill_link(struct sk_buff *skb, struct net_device *dev, u32 portid,
+		   u32 seq, int flags, u8 cmd);
 void rcan_notify_link(struct net_device *dev, u8 cmd);
 void rcan_notify_bittiming(struct net_device *dev);
+void rcan_notify_coalesce(struct net_device *dev);
+int rcan_frames_tx_start(struct rcan_link *link, u32 frames);
+int rcan_frames_tx_put(struct sk_buff *msg, const struct sk_buff *skb, u32 seq);
+void rcan_frames_tx_end(struct rcan_link *link);
 
 #endif /* RCAN_PRIV_H */

@@ -184,67 +184,135 @@ void rcan_rx_deliver(struct sk_buff *skb)
 	local_bh_enable();
 }
 
-int rcan_rx_frames(struct rcan_link *link, struct net *net, u32 portid,
-		   const struct nlattr *frames, struct netlink_ext_ack *extack)
+/*
+ * Frames go up in lists of this many, each in one BH-off section, as a
+ * NAPI poll delivers its budget; between lists, softirqs and the
+ * scheduler get their turn.
+ */
+#define RCAN_RX_LIST 64
+
+static void rcan_rx_deliver_list(struct list_head *skbs)
+{
+	struct sk_buff *skb, *next;
+	LIST_HEAD(part);
+	unsigned int n = 0;
+
+	list_for_each_entry_safe(skb, next, skbs, list) {
+		skb_list_del_init(skb);
+		list_add_tail(&skb->list, &part);
+		if (++n < RCAN_RX_LIST && !list_empty(skbs))
+			continue;
+		local_bh_disable();
+		netif_receive_skb_list(&part);
+		local_bh_enable();
+		INIT_LIST_HEAD(&part);
+		n = 0;
+		cond_resched();
+	}
+}
+
+static void rcan_rx_free_list(struct list_head *skbs)
+{
+	struct sk_buff *skb, *next;
+
+	list_for_each_entry_safe(skb, next, skbs, list) {
+		skb_list_del_init(skb);
+		kfree_skb(skb);
+	}
+}
+
+/* Counters of a batch, added to the netdev's only when it is delivered. */
+struct rcan_rx_batch {
+	struct list_head skbs;
+	unsigned int frames; /* every entry, for rx_dropped when down */
+	unsigned int packets, bytes, nomem;
+};
+
+/*
+ * Each entry is parsed once, against the frame policy, checked and made
+ * into an skb. A bad entry refuses the whole batch: nothing of it was
+ * delivered yet. (The command's policy only checks that FRAMES is a
+ * nest, so genetlink does not walk the entries a first time.)
+ */
+static int rcan_rx_build(struct rcan_link *link, const struct nlattr *frames,
+			 struct rcan_rx_batch *b,
+			 struct netlink_ext_ack *extack)
 {
 	struct nlattr *tb[RCAN_FRAME_MAX + 1];
-	struct net_device *dev = link->dev;
 	const struct nlattr *f;
-	int rem, err, n = 0;
+	int rem, err;
 
-	/* All or nothing: the whole batch is checked before any delivery. */
 	nla_for_each_nested(f, frames, rem) {
+		struct sk_buff *skb;
+		unsigned int bytes;
+
 		err = nla_parse_nested(tb, RCAN_FRAME_MAX, f, rcan_frame_policy,
 				       extack);
 		if (!err)
 			err = rcan_rx_check(link, tb, f, extack);
 		if (err)
 			return err;
-		n++;
+		b->frames++;
+		skb = rcan_rx_skb(link, tb, &bytes);
+		if (!skb) {
+			b->nomem++;
+			continue;
+		}
+		/*
+		 * Like the CAN drivers since 5.19: error frames the driver
+		 * generates are not counted as received traffic.
+		 */
+		if (!(nla_get_u32(tb[RCAN_FRAME_ID]) & CAN_ERR_FLAG)) {
+			b->packets++;
+			b->bytes += bytes;
+		}
+		list_add_tail(&skb->list, &b->skbs);
 	}
-	if (!n) {
+	if (rem) {
+		NL_SET_ERR_MSG_ATTR(extack, frames, "trailing bytes in FRAMES");
+		return -EINVAL;
+	}
+	if (!b->frames) {
 		NL_SET_ERR_MSG_ATTR(extack, frames,
 				    "no frames in RCAN_ATTR_FRAMES");
 		return -EINVAL;
+	}
+	return 0;
+}
+
+int rcan_rx_frames(struct rcan_link *link, struct net *net, u32 portid,
+		   const struct nlattr *frames, struct netlink_ext_ack *extack)
+{
+	struct rcan_rx_batch b = { .skbs = LIST_HEAD_INIT(b.skbs) };
+	struct net_device *dev = link->dev;
+	int err;
+
+	/* All or nothing: the whole batch is checked before any delivery. */
+	err = rcan_rx_build(link, frames, &b, extack);
+	if (err) {
+		rcan_rx_free_list(&b.skbs);
+		return err;
 	}
 
 	mutex_lock(&link->rx_mutex);
 	/* Checked again: it may have been detached since pre_doit. */
 	if (!rcan_is_owner(link, net, portid)) {
 		mutex_unlock(&link->rx_mutex);
+		rcan_rx_free_list(&b.skbs);
 		NL_SET_ERR_MSG(extack, RCAN_NOT_OWNER_MSG);
 		return -EPERM;
 	}
 	if (!netif_running(dev)) {
 		/* A controller that is down hears nothing on its bus. */
-		dev->stats.rx_dropped += n;
+		dev->stats.rx_dropped += b.frames;
 		mutex_unlock(&link->rx_mutex);
+		rcan_rx_free_list(&b.skbs);
 		return 0;
 	}
-	nla_for_each_nested(f, frames, rem) {
-		struct sk_buff *skb;
-		unsigned int bytes;
-		bool err_frame;
-
-		if (nla_parse_nested(tb, RCAN_FRAME_MAX, f, rcan_frame_policy,
-				     NULL))
-			continue; /* cannot happen: checked above */
-		skb = rcan_rx_skb(link, tb, &bytes);
-		if (!skb) {
-			dev->stats.rx_dropped++;
-			continue;
-		}
-		err_frame = nla_get_u32(tb[RCAN_FRAME_ID]) & CAN_ERR_FLAG;
-		/*
-		 * Like the CAN drivers since 5.19: error frames the driver
-		 * generates are not counted as received traffic.
-		 */
-		if (!err_frame) {
-			dev->stats.rx_packets++;
-			dev->stats.rx_bytes += bytes;
-		}
-		rcan_rx_deliver(skb);
-	}
+	dev->stats.rx_dropped += b.nomem;
+	dev->stats.rx_packets += b.packets;
+	dev->stats.rx_bytes += b.bytes;
+	rcan_rx_deliver_list(&b.skbs);
 	mutex_unlock(&link->rx_mutex);
 	return 0;
 }

@@ -30,8 +30,14 @@ struct rcan_tx_cb {
 
 #define RCAN_TX_CB(skb) ((struct rcan_tx_cb *)(skb)->cb)
 
-/* Retry period while the owner's socket is full. */
-#define RCAN_TX_RETRY_JIFFIES max(1UL, msecs_to_jiffies(2))
+/*
+ * Retry period while the owner's socket is full: 2 ms, doubling up to
+ * 64 ms while it stays full. An owner that reads also sends verdicts,
+ * and each verdict pushes at once; the timer is for the one that does
+ * not, and should not wake the machine 500 times a second for it.
+ */
+#define RCAN_TX_RETRY_MS 2
+#define RCAN_TX_RETRY_MAX_SHIFT 5
 
 static bool rcan_seq_before(u32 a, u32 b)
 {
@@ -49,79 +55,18 @@ static unsigned int rcan_slot(const struct rcan_link *link, u32 seq)
 }
 
 /*
- * The attributes of one message carrying one frame, at most: IFINDEX, the
- * FRAMES and FRAME nests, ID, FLAGS and SEQ, and up to 64 bytes of DATA.
- */
-static size_t rcan_tx_one_frame_size(void)
-{
-	return 4 * nla_total_size(sizeof(u32)) + 2 * nla_total_size(0) +
-	       nla_total_size(CANFD_MAX_DLEN);
-}
-
-/*
- * A frame that ends its batch (no xmit_more: the common case of a program
- * writing frame by frame) gets a message sized for it alone. Allocations
- * are cleared when init_on_alloc is on (Debian's default), and clearing a
- * whole page per frame costs more than the frame itself.
+ * Room for the frames the next FRAMES_TX can take: one when it ends its
+ * batch (no xmit_more: the common case of a program writing frame by
+ * frame), else as many as the window still lets go. netlink copies a
+ * message more than half empty into a smaller one before queueing it, and
+ * allocations are cleared when init_on_alloc is on (Debian's default), so
+ * a page per frame would cost more than the frame itself.
  */
 static int rcan_tx_msg_start(struct rcan_link *link, bool more)
 {
-	struct sk_buff *skb;
-	void *hdr;
+	u32 room = link->window - rcan_tx_inflight(link);
 
-	skb = genlmsg_new(more ? NLMSG_GOODSIZE : rcan_tx_one_frame_size(),
-			  GFP_ATOMIC);
-	if (!skb)
-		return -ENOMEM;
-	hdr = genlmsg_put(skb, 0, 0, &rcan_genl_family, 0, RCAN_CMD_FRAMES_TX);
-	if (!hdr)
-		goto nospace;
-	if (nla_put_u32(skb, RCAN_ATTR_IFINDEX, link->dev->ifindex))
-		goto nospace;
-	link->tx_nest = nla_nest_start(skb, RCAN_ATTR_FRAMES);
-	if (!link->tx_nest)
-		goto nospace;
-	link->tx_msg = skb;
-	link->tx_hdr = hdr;
-	link->tx_msg_frames = 0;
-	return 0;
-nospace:
-	nlmsg_free(skb);
-	return -EMSGSIZE;
-}
-
-static int rcan_tx_put_frame(struct sk_buff *msg, const struct sk_buff *skb,
-			     u32 seq)
-{
-	const struct canfd_frame *cfd = (const struct canfd_frame *)skb->data;
-	struct nlattr *nest;
-	u32 flags = 0;
-
-	nest = nla_nest_start(msg, RCAN_ATTR_FRAME);
-	if (!nest)
-		return -EMSGSIZE;
-	if (can_is_canfd_skb(skb)) {
-		flags = RCAN_FRAME_F_FD;
-		if (cfd->flags & CANFD_BRS)
-			flags |= RCAN_FRAME_F_BRS;
-		if (cfd->flags & CANFD_ESI)
-			flags |= RCAN_FRAME_F_ESI;
-	}
-	if (nla_put_u32(msg, RCAN_FRAME_ID, cfd->can_id) ||
-	    (flags && nla_put_u32(msg, RCAN_FRAME_FLAGS, flags)) ||
-	    nla_put_u32(msg, RCAN_FRAME_SEQ, seq))
-		goto cancel;
-	if (cfd->can_id & CAN_RTR_FLAG) {
-		if (nla_put_u8(msg, RCAN_FRAME_LEN, cfd->len))
-			goto cancel;
-	} else if (nla_put(msg, RCAN_FRAME_DATA, cfd->len, cfd->data)) {
-		goto cancel;
-	}
-	nla_nest_end(msg, nest);
-	return 0;
-cancel:
-	nla_nest_cancel(msg, nest);
-	return -EMSGSIZE;
+	return rcan_frames_tx_start(link, more ? room : 1);
 }
 
 /* Free and count frames that will never be confirmed. */
@@ -166,6 +111,17 @@ void rcan_tx_fail_all_locked(struct rcan_link *link)
 	link->tx_sent = link->tx_next;
 }
 
+/* Try tx_unsent again later, each time a little later while it fails. */
+static void rcan_tx_retry_later(struct rcan_link *link)
+{
+	unsigned int ms = RCAN_TX_RETRY_MS << link->tx_retry_shift;
+
+	mod_delayed_work(rcan_wq, &link->tx_retry,
+			 max(1UL, msecs_to_jiffies(ms)));
+	if (link->tx_retry_shift < RCAN_TX_RETRY_MAX_SHIFT)
+		link->tx_retry_shift++;
+}
+
 /*
  * Send what waits in tx_unsent to the owner, oldest first, until its
  * socket refuses one. tx_lock is held, so the owner cannot be forgotten
@@ -195,10 +151,10 @@ static void rcan_tx_push_locked(struct rcan_link *link)
 		if (err) {
 			/* Full (or no memory): keep it, slow the sender. */
 			netif_stop_queue(link->dev);
-			mod_delayed_work(rcan_wq, &link->tx_retry,
-					 RCAN_TX_RETRY_JIFFIES);
+			rcan_tx_retry_later(link);
 			return;
 		}
+		link->tx_retry_shift = 0;
 		__skb_unlink(msg, &link->tx_unsent);
 		link->tx_sent += RCAN_TX_CB(msg)->frames;
 		consume_skb(msg);
@@ -213,9 +169,8 @@ static void rcan_tx_flush_locked(struct rcan_link *link)
 	lockdep_assert_held(&link->tx_lock);
 	if (!msg)
 		return;
+	rcan_frames_tx_end(link);
 	link->tx_msg = NULL;
-	nla_nest_end(msg, link->tx_nest);
-	genlmsg_end(msg, link->tx_hdr);
 	RCAN_TX_CB(msg)->frames = link->tx_msg_frames;
 	__skb_queue_tail(&link->tx_unsent, msg);
 	rcan_tx_push_locked(link);
@@ -238,6 +193,69 @@ static void rcan_tx_resume_locked(struct rcan_link *link)
 		return;
 	rcan_tx_push_locked(link);
 	rcan_tx_maybe_wake_locked(link);
+}
+
+/*
+ * More echo slots, for a window beyond those alloc_candev() made: the
+ * frames in flight move to their slots in the larger power of two. The
+ * CAN core reads the slots only under rtnl (can_restart()), which the
+ * caller holds, and rcan only under tx_lock.
+ */
+static int rcan_tx_grow_slots(struct rcan_link *link, u32 window)
+{
+	unsigned int slots = roundup_pow_of_two(window);
+	struct sk_buff **old_own = link->echo_own;
+	struct sk_buff **slot;
+	u32 seq;
+
+	ASSERT_RTNL();
+	if (slots <= link->slot_mask + 1)
+		return 0;
+	slot = kvcalloc(slots, sizeof(*slot), GFP_KERNEL_ACCOUNT);
+	if (!slot)
+		return -ENOMEM;
+	spin_lock_bh(&link->tx_lock);
+	for (seq = link->tx_oldest; seq != link->tx_next; seq++)
+		slot[seq & (slots - 1)] =
+			link->can.echo_skb[rcan_slot(link, seq)];
+	link->can.echo_skb = slot;
+	link->can.echo_skb_max = slots;
+	link->slot_mask = slots - 1;
+	link->echo_own = slot;
+	spin_unlock_bh(&link->tx_lock);
+	kvfree(old_own);
+	return 0;
+}
+
+/*
+ * The owner sizes the window to its round trip (LINK_SET TX_WINDOW).
+ * Frames in flight stay: a smaller window only holds the queue until
+ * enough are confirmed, a larger one may wake it now.
+ */
+int rcan_tx_set_window(struct rcan_link *link, struct net *net, u32 portid,
+		       u32 window, struct netlink_ext_ack *extack)
+{
+	int err;
+
+	ASSERT_RTNL();
+	err = rcan_tx_grow_slots(link, window);
+	if (err) {
+		NL_SET_ERR_MSG(extack, "no memory for the echo slots");
+		return err;
+	}
+	spin_lock_bh(&link->tx_lock);
+	if (!rcan_is_owner_locked(link, net, portid)) {
+		spin_unlock_bh(&link->tx_lock);
+		NL_SET_ERR_MSG(extack, RCAN_NOT_OWNER_MSG);
+		return -EPERM;
+	}
+	link->window = window;
+	if (rcan_tx_inflight(link) >= window)
+		netif_stop_queue(link->dev);
+	else
+		rcan_tx_maybe_wake_locked(link);
+	spin_unlock_bh(&link->tx_lock);
+	return 0;
 }
 
 static void rcan_tx_retry_fn(struct work_struct *work)
@@ -263,6 +281,13 @@ void rcan_tx_init(struct rcan_link *link, u32 first_seq)
 void rcan_tx_uninit(struct rcan_link *link)
 {
 	cancel_delayed_work_sync(&link->tx_retry);
+}
+
+/* The netdev is being freed; every slot is empty (rcan_uninit). */
+void rcan_tx_free(struct rcan_link *link)
+{
+	kvfree(link->echo_own);
+	link->echo_own = NULL;
 }
 
 /*
@@ -314,13 +339,13 @@ netdev_tx_t rcan_start_xmit(struct sk_buff *skb, struct net_device *dev)
 	seq = link->tx_next;
 	if (!link->tx_msg && rcan_tx_msg_start(link, more))
 		goto drop;
-	if (rcan_tx_put_frame(link->tx_msg, skb, seq)) {
+	if (rcan_frames_tx_put(link->tx_msg, skb, seq)) {
 		/* Full: send what we have and start a new message. */
 		rcan_tx_flush_locked(link);
 		if (!rcan_tx_ready_locked(link) ||
 		    rcan_tx_msg_start(link, more))
 			goto drop;
-		if (rcan_tx_put_frame(link->tx_msg, skb, seq))
+		if (rcan_frames_tx_put(link->tx_msg, skb, seq))
 			goto drop;
 	}
 	link->tx_msg_frames++;
@@ -355,11 +380,20 @@ drop:
  * netif_rx(), so a whole window of echoes cannot overflow the backlog.
  */
 static struct sk_buff *rcan_take_echo_skb(struct rcan_link *link,
-					  unsigned int idx, unsigned int *len)
+					  unsigned int idx, const ktime_t *now,
+					  unsigned int *len)
 {
 	struct sk_buff *skb = link->can.echo_skb[idx];
 
 	link->can.echo_skb[idx] = NULL;
+	/*
+	 * socketcand's echo says when the remote took the frame, not when the
+	 * bus carried it, and carries no time: the "hardware" TX timestamp
+	 * is when that confirmation reached this host, as exact as rcan can
+	 * be (see ABI-NOTES.md). The echo up the stack carries it too, as a
+	 * driver's echo carries the controller's TX time.
+	 */
+	skb_hwtstamps(skb)->hwtstamp = *now;
 	if (skb_shinfo(skb)->tx_flags & SKBTX_IN_PROGRESS)
 		skb_tstamp_tx(skb, skb_hwtstamps(skb));
 	*len = can_skb_get_data_len(skb);
@@ -399,6 +433,7 @@ int rcan_tx_complete(struct rcan_link *link, const struct rcan_tx_verdict *v,
 	bool ok = v->ok;
 	struct net_device *dev = link->dev;
 	struct sk_buff_head echoes;
+	ktime_t now = ktime_get_real();
 	struct sk_buff *skb;
 	unsigned int done = 0;
 	u32 upto;
@@ -440,7 +475,7 @@ int rcan_tx_complete(struct rcan_link *link, const struct rcan_tx_verdict *v,
 			dev->stats.tx_errors++;
 			continue;
 		}
-		skb = rcan_take_echo_skb(link, idx, &len);
+		skb = rcan_take_echo_skb(link, idx, &now, &len);
 		dev->stats.tx_packets++;
 		dev->stats.tx_bytes += len;
 		if (skb)

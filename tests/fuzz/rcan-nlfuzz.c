@@ -55,21 +55,13 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/ioctl.h>
 #include <sys/socket.h>
 #include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
 
-#ifndef NETLINK_EXT_ACK
-#define NETLINK_EXT_ACK 11
-#endif
-#ifndef NETLINK_CAP_ACK
-#define NETLINK_CAP_ACK 10
-#endif
+#include "../lib/rcan_testnl.h"
 
-#define MSG_MAX (160UL * 1024)
-#define RX_MAX (256UL * 1024)
 #define FUZZ_MAX_LINKS 64
 #define MAX_OUTCOMES 2048
 #define OUTCOME_LEN 200
@@ -158,6 +150,7 @@ static const char *const cmd_names[] = {
 	[RCAN_CMD_TX_DONE] = "TX_DONE",
 	[RCAN_CMD_TX_FAIL] = "TX_FAIL",
 	[RCAN_CMD_BITTIMING] = "BITTIMING",
+	[RCAN_CMD_COALESCE] = "COALESCE",
 };
 
 static void outcome_add_key(const char *key, unsigned long count)
@@ -204,98 +197,10 @@ static void outcome_add(unsigned int cmd, bool dump, int err,
 	outcome_add_key(key, 1);
 }
 
-/* ---- building messages ---- */
-
-struct msg {
-	unsigned char *buf;
-	size_t len;
-};
-
-static struct nlmsghdr *msg_hdr(struct msg *m)
-{
-	return (struct nlmsghdr *)m->buf;
-}
-
-static void msg_init(struct msg *m, uint16_t type, uint16_t flags, uint8_t cmd,
-		     uint8_t version)
-{
-	struct nlmsghdr *nlh = msg_hdr(m);
-	struct genlmsghdr *g;
-
-	memset(m->buf, 0, NLMSG_HDRLEN + GENL_HDRLEN);
-	nlh->nlmsg_type = type;
-	nlh->nlmsg_flags = flags;
-	g = (struct genlmsghdr *)(m->buf + NLMSG_HDRLEN);
-	g->cmd = cmd;
-	g->version = version;
-	m->len = NLMSG_HDRLEN + GENL_HDRLEN;
-}
-
-/* Append one attribute; NULL (and nothing written) when it does not fit. */
-static struct nlattr *msg_put(struct msg *m, uint16_t type, const void *data,
-			      size_t len)
-{
-	struct nlattr *nla;
-	size_t total = NLA_ALIGN(NLA_HDRLEN + len);
-
-	if (m->len + total > MSG_MAX || NLA_HDRLEN + len > 0xffff)
-		return NULL;
-	nla = (struct nlattr *)(m->buf + m->len);
-	nla->nla_type = type;
-	nla->nla_len = (uint16_t)(NLA_HDRLEN + len);
-	if (len)
-		memcpy(m->buf + m->len + NLA_HDRLEN, data, len);
-	memset(m->buf + m->len + NLA_HDRLEN + len, 0, total - NLA_HDRLEN - len);
-	m->len += total;
-	return nla;
-}
-
-static void put_u8(struct msg *m, uint16_t type, uint8_t v)
-{
-	msg_put(m, type, &v, sizeof(v));
-}
-
-static void put_u16(struct msg *m, uint16_t type, uint16_t v)
-{
-	msg_put(m, type, &v, sizeof(v));
-}
-
-static void put_u32(struct msg *m, uint16_t type, uint32_t v)
-{
-	msg_put(m, type, &v, sizeof(v));
-}
-
-static void put_u64(struct msg *m, uint16_t type, uint64_t v)
-{
-	msg_put(m, type, &v, sizeof(v));
-}
-
-static void put_str(struct msg *m, uint16_t type, const char *s)
-{
-	msg_put(m, type, s, strlen(s) + 1);
-}
-
-static struct nlattr *nest_start(struct msg *m, uint16_t type)
-{
-	return msg_put(m, type | NLA_F_NESTED, NULL, 0);
-}
-
-static void nest_end(struct msg *m, struct nlattr *nest)
-{
-	size_t len;
-
-	if (!nest)
-		return;
-	len = m->len - (size_t)((unsigned char *)nest - m->buf);
-	nest->nla_len = (uint16_t)(len > 0xffff ? 0xffff : len);
-}
-
 /* ---- sockets ---- */
 
 struct nlsock {
-	int fd;
-	uint32_t portid;
-	uint32_t seq;
+	struct tnl nl;
 	/*
 	 * Set by ENOBUFS; netlink reports an overrun once, then drops
 	 * silently until the queue has been read empty, so the flag stays
@@ -305,7 +210,7 @@ struct nlsock {
 };
 
 /* Each thread reads its sockets one at a time, into its own buffer. */
-static __thread unsigned char rx_buf[RX_MAX];
+static __thread unsigned char rx_buf[TNL_RX_MAX];
 
 /* What came back for one request. */
 struct reply {
@@ -318,97 +223,41 @@ struct reply {
 
 static int nl_open(struct nlsock *s)
 {
-	struct sockaddr_nl sa = { .nl_family = AF_NETLINK };
-	socklen_t sl = sizeof(sa);
 	struct timeval tv = { .tv_sec = (time_t)answer_secs };
 	int one = 1;
 	int size = 1 << 20;
 
-	s->fd = socket(AF_NETLINK, SOCK_RAW | SOCK_CLOEXEC, NETLINK_GENERIC);
-	if (s->fd < 0)
+	/* extack strings and a big receive buffer */
+	if (tnl_socket(&s->nl, size))
 		return -1;
-	if (bind(s->fd, (struct sockaddr *)&sa, sizeof(sa)) < 0 ||
-	    getsockname(s->fd, (struct sockaddr *)&sa, &sl) < 0) {
-		close(s->fd);
-		s->fd = -1;
-		return -1;
-	}
-	s->portid = sa.nl_pid;
-	s->seq = 1;
+	s->nl.seq = 1;
 	s->congested = false;
-	/* best effort: extack strings, short acks, big buffers, no hangs */
-	setsockopt(s->fd, SOL_NETLINK, NETLINK_EXT_ACK, &one, sizeof(one));
-	setsockopt(s->fd, SOL_NETLINK, NETLINK_CAP_ACK, &one, sizeof(one));
-	if (setsockopt(s->fd, SOL_SOCKET, SO_RCVBUFFORCE, &size, sizeof(size)))
-		setsockopt(s->fd, SOL_SOCKET, SO_RCVBUF, &size, sizeof(size));
-	if (setsockopt(s->fd, SOL_SOCKET, SO_SNDBUFFORCE, &size, sizeof(size)))
-		setsockopt(s->fd, SOL_SOCKET, SO_SNDBUF, &size, sizeof(size));
-	setsockopt(s->fd, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof(tv));
+	/* best effort: short acks, a big send buffer, no hangs */
+	setsockopt(s->nl.fd, SOL_NETLINK, NETLINK_CAP_ACK, &one, sizeof(one));
+	if (setsockopt(s->nl.fd, SOL_SOCKET, SO_SNDBUFFORCE, &size,
+		       sizeof(size)))
+		setsockopt(s->nl.fd, SOL_SOCKET, SO_SNDBUF, &size,
+			   sizeof(size));
+	setsockopt(s->nl.fd, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof(tv));
 	return 0;
 }
 
 static void nl_close(struct nlsock *s)
 {
-	if (s->fd >= 0)
-		close(s->fd);
-	s->fd = -1;
-}
-
-static void nl_free(struct nlsock *s)
-{
-	nl_close(s);
+	tnl_close(&s->nl);
 }
 
 /* Handler for messages that are not the answer we wait for (FRAMES_TX). */
 typedef void (*stray_fn)(void *ctx, const struct nlmsghdr *nlh);
 
-static void parse_extack(const struct nlmsghdr *nlh, struct reply *r)
-{
-	const struct nlmsgerr *e = NLMSG_DATA(nlh);
-	size_t off = NLMSG_HDRLEN + sizeof(*e);
-	const unsigned char *p = (const unsigned char *)nlh;
-
-	if (!(nlh->nlmsg_flags & NLM_F_ACK_TLVS))
-		return;
-	if (!(nlh->nlmsg_flags & NLM_F_CAPPED))
-		off += e->msg.nlmsg_len - NLMSG_HDRLEN;
-	while (off + NLA_HDRLEN <= nlh->nlmsg_len) {
-		const struct nlattr *a = (const struct nlattr *)(p + off);
-
-		if (a->nla_len < NLA_HDRLEN ||
-		    off + a->nla_len > nlh->nlmsg_len)
-			break;
-		if ((a->nla_type & NLA_TYPE_MASK) == NLMSGERR_ATTR_MSG) {
-			size_t n = a->nla_len - NLA_HDRLEN;
-
-			if (n >= sizeof(r->extack))
-				n = sizeof(r->extack) - 1;
-			memcpy(r->extack, p + off + NLA_HDRLEN, n);
-			r->extack[n] = 0;
-		}
-		off += NLA_ALIGN(a->nla_len);
-	}
-}
-
 static uint32_t find_ifindex(const struct nlmsghdr *nlh)
 {
-	const unsigned char *p = (const unsigned char *)nlh;
-	size_t off = NLMSG_HDRLEN + GENL_HDRLEN;
-	uint32_t v = 0;
+	const struct nlattr *tb[RCAN_ATTR_MAX + 1];
 
-	while (off + NLA_HDRLEN <= nlh->nlmsg_len) {
-		const struct nlattr *a = (const struct nlattr *)(p + off);
-
-		if (a->nla_len < NLA_HDRLEN ||
-		    off + a->nla_len > nlh->nlmsg_len)
-			break;
-		if ((a->nla_type & NLA_TYPE_MASK) == RCAN_ATTR_IFINDEX &&
-		    a->nla_len >= NLA_HDRLEN + sizeof(v)) {
-			memcpy(&v, p + off + NLA_HDRLEN, sizeof(v));
-			return v;
-		}
-		off += NLA_ALIGN(a->nla_len);
-	}
+	tnl_parse_genl(nlh, tb, RCAN_ATTR_MAX);
+	if (tb[RCAN_ATTR_IFINDEX] &&
+	    tnl_attr_len(tb[RCAN_ATTR_IFINDEX]) >= (int)sizeof(uint32_t))
+		return tnl_attr_u32(tb[RCAN_ATTR_IFINDEX]);
 	return 0;
 }
 
@@ -418,7 +267,7 @@ static void note_drained(struct nlsock *s)
 	char c;
 
 	if (s->congested &&
-	    recv(s->fd, &c, sizeof(c), MSG_PEEK | MSG_DONTWAIT) < 0 &&
+	    recv(s->nl.fd, &c, sizeof(c), MSG_PEEK | MSG_DONTWAIT) < 0 &&
 	    (errno == EAGAIN || errno == EWOULDBLOCK))
 		s->congested = false;
 }
@@ -426,10 +275,10 @@ static void note_drained(struct nlsock *s)
 static unsigned int unanswered_shown;
 
 /* The first few silent drops are shown, for a lead to the code path. */
-static void report_unanswered(const struct nlsock *s, const struct msg *m,
+static void report_unanswered(const struct nlsock *s, const struct tnl_msg *m,
 			      size_t send_len)
 {
-	const struct nlmsghdr *nlh = (const struct nlmsghdr *)m->buf;
+	const struct nlmsghdr *nlh = &m->nlh;
 	const struct genlmsghdr *g = NLMSG_DATA(nlh);
 	unsigned int shown;
 
@@ -439,19 +288,19 @@ static void report_unanswered(const struct nlsock *s, const struct msg *m,
 	printf("# no answer in %lu s: type %u flags 0x%x cmd %u, %zu bytes sent, port %u\n",
 	       answer_secs, nlh->nlmsg_type, nlh->nlmsg_flags,
 	       send_len >= NLMSG_HDRLEN + GENL_HDRLEN ? g->cmd : 0, send_len,
-	       s->portid);
+	       s->nl.portid);
 }
 
 /*
  * Send m; with wait, read until its ack, error or NLMSG_DONE, passing any
  * other message to stray. Returns -1 when the send itself failed.
  */
-static int nl_talk(struct nlsock *s, struct msg *m, size_t send_len, bool wait,
-		   struct reply *r, stray_fn stray, void *ctx)
+static int nl_talk(struct nlsock *s, struct tnl_msg *m, size_t send_len,
+		   bool wait, struct reply *r, stray_fn stray, void *ctx)
 {
-	struct nlmsghdr *nlh = msg_hdr(m);
+	struct nlmsghdr *nlh = &m->nlh;
 	struct sockaddr_nl to = { .nl_family = AF_NETLINK };
-	uint32_t seq = s->seq++;
+	uint32_t seq = s->nl.seq++;
 	double give_up = now() + (double)answer_secs;
 
 	memset(r, 0, sizeof(*r));
@@ -460,7 +309,7 @@ static int nl_talk(struct nlsock *s, struct msg *m, size_t send_len, bool wait,
 	nlh->nlmsg_pid = 0;
 	if (!nlh->nlmsg_len)
 		nlh->nlmsg_len = (uint32_t)m->len;
-	if (sendto(s->fd, m->buf, send_len, 0, (struct sockaddr *)&to,
+	if (sendto(s->nl.fd, m->buf, send_len, 0, (struct sockaddr *)&to,
 		   sizeof(to)) < 0) {
 		r->err = errno;
 		return -1;
@@ -469,7 +318,7 @@ static int nl_talk(struct nlsock *s, struct msg *m, size_t send_len, bool wait,
 	if (!wait)
 		return 0;
 	while (now() < give_up) {
-		ssize_t n = recv(s->fd, rx_buf, RX_MAX, 0);
+		ssize_t n = recv(s->nl.fd, rx_buf, TNL_RX_MAX, 0);
 		const struct nlmsghdr *h;
 		size_t left;
 
@@ -494,7 +343,7 @@ static int nl_talk(struct nlsock *s, struct msg *m, size_t send_len, bool wait,
 				const struct nlmsgerr *e = NLMSG_DATA(h);
 
 				r->err = -e->error;
-				parse_extack(h, r);
+				tnl_extack(h, r->extack, sizeof(r->extack));
 				note_drained(s);
 				return 0;
 			}
@@ -522,89 +371,15 @@ static int nl_talk(struct nlsock *s, struct msg *m, size_t send_len, bool wait,
 	return 0;
 }
 
-/* CTRL_ATTR_MCAST_GROUPS: a nest of nests of NAME and ID. */
-static void find_events_group(const unsigned char *p, size_t len)
-{
-	size_t off = NLA_HDRLEN;
-
-	while (off + NLA_HDRLEN <= len) {
-		const struct nlattr *g = (const struct nlattr *)(p + off);
-		size_t goff = off + NLA_HDRLEN, gend = off + g->nla_len;
-		const char *name = NULL;
-		uint32_t id = 0;
-
-		if (g->nla_len < NLA_HDRLEN || gend > len)
-			return;
-		while (goff + NLA_HDRLEN <= gend) {
-			const struct nlattr *a =
-				(const struct nlattr *)(p + goff);
-
-			if (a->nla_len < NLA_HDRLEN || goff + a->nla_len > gend)
-				break;
-			if (a->nla_type == CTRL_ATTR_MCAST_GRP_NAME)
-				name = (const char *)(p + goff + NLA_HDRLEN);
-			if (a->nla_type == CTRL_ATTR_MCAST_GRP_ID &&
-			    a->nla_len >= NLA_HDRLEN + sizeof(id))
-				memcpy(&id, p + goff + NLA_HDRLEN, sizeof(id));
-			goff += NLA_ALIGN(a->nla_len);
-		}
-		if (name && id &&
-		    !strncmp(name, RCAN_GENL_MCGRP_EVENTS,
-			     sizeof(RCAN_GENL_MCGRP_EVENTS)))
-			events_group = id;
-		off += NLA_ALIGN(g->nla_len);
-	}
-}
-
 static int resolve_family(void)
 {
-	struct nlsock s = { .fd = -1 };
-	unsigned char buf[256];
-	struct msg m = { .buf = buf };
-	struct reply r;
-	int id = -1;
-	ssize_t n;
-	const struct nlmsghdr *h;
-	size_t left;
+	struct tnl n;
 
-	if (nl_open(&s))
+	if (tnl_open(&n))
 		return -1;
-	msg_init(&m, GENL_ID_CTRL, NLM_F_REQUEST, CTRL_CMD_GETFAMILY, 1);
-	put_str(&m, CTRL_ATTR_FAMILY_NAME, RCAN_GENL_NAME);
-	msg_hdr(&m)->nlmsg_len = (uint32_t)m.len;
-	if (nl_talk(&s, &m, m.len, false, &r, NULL, NULL))
-		goto out;
-	n = recv(s.fd, rx_buf, RX_MAX, 0);
-	if (n <= 0)
-		goto out;
-	left = (size_t)n;
-	for (h = (const struct nlmsghdr *)rx_buf; NLMSG_OK(h, left);
-	     h = NLMSG_NEXT(h, left)) {
-		const unsigned char *p = (const unsigned char *)h;
-		size_t off = NLMSG_HDRLEN + GENL_HDRLEN;
-
-		if (h->nlmsg_type != GENL_ID_CTRL)
-			continue;
-		while (off + NLA_HDRLEN <= h->nlmsg_len) {
-			const struct nlattr *a =
-				(const struct nlattr *)(p + off);
-			uint16_t v;
-
-			if (a->nla_len < NLA_HDRLEN)
-				break;
-			if (a->nla_type == CTRL_ATTR_FAMILY_ID) {
-				memcpy(&v, p + off + NLA_HDRLEN, sizeof(v));
-				id = v;
-			}
-			if ((a->nla_type & NLA_TYPE_MASK) ==
-			    CTRL_ATTR_MCAST_GROUPS)
-				find_events_group(p + off, a->nla_len);
-			off += NLA_ALIGN(a->nla_len);
-		}
-	}
-out:
-	nl_free(&s);
-	return id;
+	events_group = n.mcgrp;
+	tnl_close(&n);
+	return n.family;
 }
 
 /* ---- the links other threads play with ---- */
@@ -660,21 +435,10 @@ static uint32_t some_ifindex(struct rng *r)
 
 static void set_up(uint32_t ifindex, bool up)
 {
-	struct ifreq ifr;
-	int fd = socket(AF_INET, SOCK_DGRAM | SOCK_CLOEXEC, 0);
+	char name[IF_NAMESIZE];
 
-	if (fd < 0)
-		return;
-	memset(&ifr, 0, sizeof(ifr));
-	if (if_indextoname(ifindex, ifr.ifr_name) &&
-	    !ioctl(fd, SIOCGIFFLAGS, &ifr)) {
-		if (up)
-			ifr.ifr_flags |= IFF_UP;
-		else
-			ifr.ifr_flags &= ~IFF_UP;
-		ioctl(fd, SIOCSIFFLAGS, &ifr);
-	}
-	close(fd);
+	if (if_indextoname(ifindex, name))
+		tnl_if_set_up(name, up);
 }
 
 /* ---- message generators ---- */
@@ -683,9 +447,9 @@ static const uint8_t fd_lens[] = { 0, 1,  2,  3,  4,  5,  6,  7,
 				   8, 12, 16, 20, 24, 32, 48, 64 };
 
 /* One RCAN_ATTR_FRAME entry: mostly valid, sometimes subtly not. */
-static void put_frame(struct msg *m, struct rng *r, bool fd_link, bool evil)
+static void put_frame(struct tnl_msg *m, struct rng *r, bool fd_link, bool evil)
 {
-	struct nlattr *f = nest_start(m, RCAN_ATTR_FRAME);
+	struct nlattr *f = tnl_nest_start(m, RCAN_ATTR_FRAME);
 	uint8_t data[72];
 	uint32_t id, flags = 0;
 	size_t len;
@@ -703,7 +467,7 @@ static void put_frame(struct msg *m, struct rng *r, bool fd_link, bool evil)
 		id |= CAN_ERR_FLAG;
 	if (evil && chance(r, 20))
 		id = rnd(r);
-	put_u32(m, RCAN_FRAME_ID, id);
+	tnl_put_u32(m, RCAN_FRAME_ID, id);
 	if (fd_link && chance(r, 40)) {
 		flags = RCAN_FRAME_F_FD;
 		if (chance(r, 50))
@@ -714,7 +478,7 @@ static void put_frame(struct msg *m, struct rng *r, bool fd_link, bool evil)
 	if (evil && chance(r, 20))
 		flags = rnd(r);
 	if (flags || chance(r, 10))
-		put_u32(m, RCAN_FRAME_FLAGS, flags);
+		tnl_put_u32(m, RCAN_FRAME_FLAGS, flags);
 	if (flags & RCAN_FRAME_F_FD)
 		len = fd_lens[rnd_below(r, sizeof(fd_lens))];
 	else
@@ -724,32 +488,32 @@ static void put_frame(struct msg *m, struct rng *r, bool fd_link, bool evil)
 	for (i = 0; i < len; i++)
 		data[i] = (uint8_t)rnd(r);
 	if ((id & CAN_RTR_FLAG) && !(evil && chance(r, 30)))
-		put_u8(m, RCAN_FRAME_LEN,
-		       (uint8_t)rnd_below(r, evil ? 256 : 9));
+		tnl_put_u8(m, RCAN_FRAME_LEN,
+			   (uint8_t)rnd_below(r, evil ? 256 : 9));
 	else
-		msg_put(m, RCAN_FRAME_DATA, data, len);
+		tnl_put(m, RCAN_FRAME_DATA, data, len);
 	if (chance(r, 50))
-		put_u64(m, RCAN_FRAME_TSTAMP, (uint64_t)rnd(r) << 20);
+		tnl_put_u64(m, RCAN_FRAME_TSTAMP, (uint64_t)rnd(r) << 20);
 	if (evil && chance(r, 10))
-		put_u32(m, RCAN_FRAME_SEQ, rnd(r));
+		tnl_put_u32(m, RCAN_FRAME_SEQ, rnd(r));
 	if (evil && chance(r, 10))
-		put_u16(m, RCAN_FRAME_ID, (uint16_t)rnd(r)); /* short */
-	nest_end(m, f);
+		tnl_put_u16(m, RCAN_FRAME_ID, (uint16_t)rnd(r)); /* short */
+	tnl_nest_end(m, f);
 }
 
-static void put_frames(struct msg *m, struct rng *r, unsigned int n,
+static void put_frames(struct tnl_msg *m, struct rng *r, unsigned int n,
 		       bool fd_link, bool evil)
 {
-	struct nlattr *nest = nest_start(m, RCAN_ATTR_FRAMES);
+	struct nlattr *nest = tnl_nest_start(m, RCAN_ATTR_FRAMES);
 	unsigned int i;
 
-	for (i = 0; i < n && m->len + 128 < MSG_MAX; i++) {
+	for (i = 0; i < n && m->len + 128 < TNL_MSG_MAX; i++) {
 		if (evil && chance(r, 3))
-			put_u32(m, (uint16_t)rnd_below(r, 4), rnd(r));
+			tnl_put_u32(m, (uint16_t)rnd_below(r, 4), rnd(r));
 		else
 			put_frame(m, r, fd_link, evil);
 	}
-	nest_end(m, nest);
+	tnl_nest_end(m, nest);
 }
 
 static void random_name(struct rng *r, char *name, size_t size)
@@ -773,7 +537,7 @@ static void random_name(struct rng *r, char *name, size_t size)
 }
 
 /* An attribute of the given type with a random, often wrong, payload. */
-static void put_random_attr(struct msg *m, struct rng *r, uint16_t type)
+static void put_random_attr(struct tnl_msg *m, struct rng *r, uint16_t type)
 {
 	uint8_t data[300];
 	size_t len;
@@ -804,11 +568,11 @@ static void put_random_attr(struct msg *m, struct rng *r, uint16_t type)
 		type |= NLA_F_NESTED;
 	if (chance(r, 3))
 		type |= NLA_F_NET_BYTEORDER;
-	msg_put(m, type, data, len);
+	tnl_put(m, type, data, len);
 }
 
 /* Plausible attributes for cmd, with random values. */
-static void put_plausible(struct msg *m, struct rng *r, uint8_t cmd)
+static void put_plausible(struct tnl_msg *m, struct rng *r, uint8_t cmd)
 {
 	char name[IFNAMSIZ + 8];
 
@@ -816,60 +580,63 @@ static void put_plausible(struct msg *m, struct rng *r, uint8_t cmd)
 	case RCAN_CMD_LINK_NEW:
 		if (chance(r, 80)) {
 			random_name(r, name, sizeof(name));
-			put_str(m, RCAN_ATTR_IFNAME, name);
+			tnl_put_str(m, RCAN_ATTR_IFNAME, name);
 		}
 		if (chance(r, 50))
-			put_u32(m, RCAN_ATTR_LINK_FLAGS,
-				chance(r, 80) ? rnd_below(r, 4) : rnd(r));
+			tnl_put_u32(m, RCAN_ATTR_LINK_FLAGS,
+				    chance(r, 80) ? rnd_below(r, 4) : rnd(r));
 		if (chance(r, 50))
-			msg_put(m, RCAN_ATTR_ATTACH, NULL, 0);
+			tnl_put(m, RCAN_ATTR_ATTACH, NULL, 0);
 		if (chance(r, 30))
-			put_u32(m, RCAN_ATTR_TX_WINDOW,
-				chance(r, 70) ? rnd_below(r, 1100) : rnd(r));
+			tnl_put_u32(m, RCAN_ATTR_TX_WINDOW,
+				    chance(r, 70) ? rnd_below(r, 1100) :
+						    rnd(r));
 		if (chance(r, 20)) {
 			char remote[300];
 
 			memset(remote, 'r', sizeof(remote) - 1);
 			remote[rnd_below(r, sizeof(remote))] = 0;
-			put_str(m, RCAN_ATTR_REMOTE, remote);
+			tnl_put_str(m, RCAN_ATTR_REMOTE, remote);
 		}
 		break;
 	case RCAN_CMD_LINK_SET:
-		put_u32(m, RCAN_ATTR_IFINDEX, some_ifindex(r));
+		tnl_put_u32(m, RCAN_ATTR_IFINDEX, some_ifindex(r));
 		if (chance(r, 60))
-			put_u8(m, RCAN_ATTR_CONNECTED,
-			       (uint8_t)rnd_below(r, 3));
+			tnl_put_u8(m, RCAN_ATTR_CONNECTED,
+				   (uint8_t)rnd_below(r, 3));
 		if (chance(r, 40)) {
-			put_u32(m, RCAN_ATTR_CAN_STATE, rnd_below(r, 8));
-			put_u16(m, RCAN_ATTR_TXERR,
-				(uint16_t)rnd_below(r, 300));
-			put_u16(m, RCAN_ATTR_RXERR,
-				(uint16_t)rnd_below(r, 300));
+			tnl_put_u32(m, RCAN_ATTR_CAN_STATE, rnd_below(r, 8));
+			tnl_put_u16(m, RCAN_ATTR_TXERR,
+				    (uint16_t)rnd_below(r, 300));
+			tnl_put_u16(m, RCAN_ATTR_RXERR,
+				    (uint16_t)rnd_below(r, 300));
 		}
 		if (chance(r, 30))
-			put_str(m, RCAN_ATTR_REMOTE,
-				"can://10.0.0.5:29536/can0");
+			tnl_put_str(m, RCAN_ATTR_REMOTE,
+				    "can://10.0.0.5:29536/can0");
 		break;
 	case RCAN_CMD_FRAMES_RX:
-		put_u32(m, RCAN_ATTR_IFINDEX, some_ifindex(r));
+		tnl_put_u32(m, RCAN_ATTR_IFINDEX, some_ifindex(r));
 		put_frames(m, r, chance(r, 10) ? 2000 : rnd_below(r, 40),
 			   chance(r, 50), chance(r, 50));
 		break;
 	case RCAN_CMD_TX_DONE:
 	case RCAN_CMD_TX_FAIL:
-		put_u32(m, RCAN_ATTR_IFINDEX, some_ifindex(r));
+		tnl_put_u32(m, RCAN_ATTR_IFINDEX, some_ifindex(r));
 		if (chance(r, 60))
-			put_u32(m, RCAN_ATTR_SEQ,
-				rnd_below(r, 3) ? rnd_below(r, 100) : rnd(r));
+			tnl_put_u32(m, RCAN_ATTR_SEQ,
+				    rnd_below(r, 3) ? rnd_below(r, 100) :
+						      rnd(r));
 		if (chance(r, 40))
-			put_u32(m, RCAN_ATTR_COUNT,
-				rnd_below(r, 2) ? rnd_below(r, 100) : rnd(r));
+			tnl_put_u32(m, RCAN_ATTR_COUNT,
+				    rnd_below(r, 2) ? rnd_below(r, 100) :
+						      rnd(r));
 		if (cmd == RCAN_CMD_TX_FAIL && chance(r, 50))
-			put_u32(m, RCAN_ATTR_ERRNO, rnd_below(r, 200));
+			tnl_put_u32(m, RCAN_ATTR_ERRNO, rnd_below(r, 200));
 		break;
 	default:
 		if (chance(r, 85))
-			put_u32(m, RCAN_ATTR_IFINDEX, some_ifindex(r));
+			tnl_put_u32(m, RCAN_ATTR_IFINDEX, some_ifindex(r));
 		break;
 	}
 }
@@ -889,7 +656,7 @@ enum mutation {
  * Build one fuzz message in m. Returns the number of bytes to send, which
  * is m->len unless the mutation cuts the datagram.
  */
-static size_t make_fuzz(struct msg *m, struct rng *r, uint8_t *cmd_out,
+static size_t make_fuzz(struct tnl_msg *m, struct rng *r, uint8_t *cmd_out,
 			bool *dump_out, bool *ack_out)
 {
 	enum mutation mut = (enum mutation)rnd_below(r, MUT_COUNT);
@@ -922,7 +689,7 @@ static size_t make_fuzz(struct msg *m, struct rng *r, uint8_t *cmd_out,
 	}
 	if (mut == MUT_HUGE_FRAMES)
 		cmd = RCAN_CMD_FRAMES_RX;
-	msg_init(m, family, flags, cmd, version);
+	tnl_msg_init(m, family, flags, cmd, version);
 
 	switch (mut) {
 	case MUT_RANDOM_ATTRS:
@@ -941,7 +708,7 @@ static size_t make_fuzz(struct msg *m, struct rng *r, uint8_t *cmd_out,
 				(uint16_t)(1 + rnd_below(r, RCAN_ATTR_MAX)));
 		break;
 	case MUT_HUGE_FRAMES:
-		put_u32(m, RCAN_ATTR_IFINDEX, some_ifindex(r));
+		tnl_put_u32(m, RCAN_ATTR_IFINDEX, some_ifindex(r));
 		put_frames(m, r, 1000 + rnd_below(r, 4000), chance(r, 50),
 			   chance(r, 30));
 		break;
@@ -949,7 +716,6 @@ static size_t make_fuzz(struct msg *m, struct rng *r, uint8_t *cmd_out,
 		put_plausible(m, r, cmd);
 		break;
 	}
-	msg_hdr(m)->nlmsg_len = (uint32_t)m->len;
 	send_len = m->len;
 
 	if (mut == MUT_TRUNCATE_ATTR && m->len > NLMSG_HDRLEN + GENL_HDRLEN) {
@@ -964,7 +730,7 @@ static size_t make_fuzz(struct msg *m, struct rng *r, uint8_t *cmd_out,
 		size_t cut = rnd_below(r, (uint32_t)m->len + 1);
 
 		if (chance(r, 50))
-			msg_hdr(m)->nlmsg_len = (uint32_t)cut;
+			m->nlh.nlmsg_len = (uint32_t)cut;
 		else
 			send_len = cut; /* header still claims the whole */
 	}
@@ -991,12 +757,14 @@ static void drain_stray(void *ctx, const struct nlmsghdr *nlh)
 static void fuzz_loop(uint64_t seed)
 {
 	struct rng r = { .s = seed | 1 };
-	struct nlsock socks[3] = { { .fd = -1 }, { .fd = -1 }, { .fd = -1 } };
-	struct msg m = { .buf = malloc(MSG_MAX) };
+	struct nlsock socks[3] = { { .nl.fd = -1 },
+				   { .nl.fd = -1 },
+				   { .nl.fd = -1 } };
+	struct tnl_msg *m = malloc(sizeof(*m));
 	struct reply rep;
 	unsigned int i;
 
-	if (!m.buf)
+	if (!m)
 		return;
 	for (i = 0; i < 3; i++)
 		nl_open(&socks[i]);
@@ -1006,28 +774,27 @@ static void fuzz_loop(uint64_t seed)
 		bool dump, ack;
 		size_t len;
 
-		if (s->fd < 0 || chance(&r, 1)) {
+		if (s->nl.fd < 0 || chance(&r, 1)) {
 			/* closing a socket detaches whatever it owned */
 			nl_close(s);
 			if (nl_open(s))
 				continue;
 		}
-		len = make_fuzz(&m, &r, &cmd, &dump, &ack);
+		len = make_fuzz(m, &r, &cmd, &dump, &ack);
 		/*
 		 * netlink_rcv_skb() drops a message whose length field is
 		 * shorter than a header or longer than the datagram without
 		 * an answer: do not wait for one.
 		 */
-		if (len < NLMSG_HDRLEN ||
-		    msg_hdr(&m)->nlmsg_len < NLMSG_HDRLEN ||
-		    msg_hdr(&m)->nlmsg_len > len) {
-			if (nl_talk(s, &m, len, false, &rep, NULL, NULL) == 0)
+		if (len < NLMSG_HDRLEN || m->nlh.nlmsg_len < NLMSG_HDRLEN ||
+		    m->nlh.nlmsg_len > len) {
+			if (nl_talk(s, m, len, false, &rep, NULL, NULL) == 0)
 				outcome_add(
 					cmd, dump, 0,
 					"(bad nlmsg_len: dropped unanswered)");
 			continue;
 		}
-		if (nl_talk(s, &m, len, ack, &rep, drain_stray, NULL) < 0) {
+		if (nl_talk(s, m, len, ack, &rep, drain_stray, NULL) < 0) {
 			outcome_add(cmd, dump, rep.err, "(send failed)");
 			continue;
 		}
@@ -1043,8 +810,8 @@ static void fuzz_loop(uint64_t seed)
 		}
 	}
 	for (i = 0; i < 3; i++)
-		nl_free(&socks[i]);
-	free(m.buf);
+		nl_close(&socks[i]);
+	free(m);
 }
 
 static void *fuzz_thread(void *arg)
@@ -1057,13 +824,13 @@ static void *fuzz_thread(void *arg)
 }
 
 /* Send a simple command; records its outcome; returns the reply's errno. */
-static int simple(struct nlsock *s, struct msg *m, uint8_t cmd,
+static int simple(struct nlsock *s, struct tnl_msg *m, uint8_t cmd,
 		  uint32_t ifindex, struct reply *rep)
 {
-	msg_init(m, family, NLM_F_REQUEST | NLM_F_ACK, cmd, RCAN_GENL_VERSION);
+	tnl_msg_init(m, family, NLM_F_REQUEST | NLM_F_ACK, cmd,
+		     RCAN_GENL_VERSION);
 	if (ifindex)
-		put_u32(m, RCAN_ATTR_IFINDEX, ifindex);
-	msg_hdr(m)->nlmsg_len = (uint32_t)m->len;
+		tnl_put_u32(m, RCAN_ATTR_IFINDEX, ifindex);
 	if (nl_talk(s, m, m->len, true, rep, drain_stray, NULL) < 0)
 		return rep->err;
 	outcome_add(cmd, false, rep->err < 0 ? 0 : rep->err,
@@ -1071,20 +838,19 @@ static int simple(struct nlsock *s, struct msg *m, uint8_t cmd,
 	return rep->err;
 }
 
-static uint32_t link_new(struct nlsock *s, struct msg *m, struct rng *r,
+static uint32_t link_new(struct nlsock *s, struct tnl_msg *m, struct rng *r,
 			 const char *name, uint32_t flags, bool attach)
 {
 	struct reply rep;
 
-	msg_init(m, family, NLM_F_REQUEST | NLM_F_ACK, RCAN_CMD_LINK_NEW,
-		 RCAN_GENL_VERSION);
-	put_str(m, RCAN_ATTR_IFNAME, name);
-	put_u32(m, RCAN_ATTR_LINK_FLAGS, flags);
+	tnl_msg_init(m, family, NLM_F_REQUEST | NLM_F_ACK, RCAN_CMD_LINK_NEW,
+		     RCAN_GENL_VERSION);
+	tnl_put_str(m, RCAN_ATTR_IFNAME, name);
+	tnl_put_u32(m, RCAN_ATTR_LINK_FLAGS, flags);
 	if (attach)
-		msg_put(m, RCAN_ATTR_ATTACH, NULL, 0);
+		tnl_put(m, RCAN_ATTR_ATTACH, NULL, 0);
 	if (chance(r, 50))
-		put_u32(m, RCAN_ATTR_TX_WINDOW, 1 + rnd_below(r, 128));
-	msg_hdr(m)->nlmsg_len = (uint32_t)m->len;
+		tnl_put_u32(m, RCAN_ATTR_TX_WINDOW, 1 + rnd_below(r, 128));
 	if (nl_talk(s, m, m->len, true, &rep, drain_stray, NULL) < 0)
 		return 0;
 	outcome_add(RCAN_CMD_LINK_NEW, false, rep.err < 0 ? 0 : rep.err,
@@ -1092,16 +858,15 @@ static uint32_t link_new(struct nlsock *s, struct msg *m, struct rng *r,
 	return rep.err ? 0 : rep.ifindex;
 }
 
-static void set_connected(struct nlsock *s, struct msg *m, uint32_t ifindex,
+static void set_connected(struct nlsock *s, struct tnl_msg *m, uint32_t ifindex,
 			  uint8_t up)
 {
 	struct reply rep;
 
-	msg_init(m, family, NLM_F_REQUEST | NLM_F_ACK, RCAN_CMD_LINK_SET,
-		 RCAN_GENL_VERSION);
-	put_u32(m, RCAN_ATTR_IFINDEX, ifindex);
-	put_u8(m, RCAN_ATTR_CONNECTED, up);
-	msg_hdr(m)->nlmsg_len = (uint32_t)m->len;
+	tnl_msg_init(m, family, NLM_F_REQUEST | NLM_F_ACK, RCAN_CMD_LINK_SET,
+		     RCAN_GENL_VERSION);
+	tnl_put_u32(m, RCAN_ATTR_IFINDEX, ifindex);
+	tnl_put_u8(m, RCAN_ATTR_CONNECTED, up);
 	if (nl_talk(s, m, m->len, true, &rep, drain_stray, NULL) == 0)
 		outcome_add(RCAN_CMD_LINK_SET, false, rep.err < 0 ? 0 : rep.err,
 			    rep.err < 0 ? "(no answer)" : rep.extack);
@@ -1111,30 +876,29 @@ static void *lifecycle_thread(void *arg)
 {
 	struct worker *w = arg;
 	struct rng r = { .s = w->seed | 1 };
-	struct nlsock a = { .fd = -1 }, b = { .fd = -1 };
-	struct msg m = { .buf = malloc(MSG_MAX) };
+	struct nlsock a = { .nl.fd = -1 }, b = { .nl.fd = -1 };
+	struct tnl_msg *m = malloc(sizeof(*m));
 	struct reply rep;
 	char name[IFNAMSIZ];
 	unsigned int round = 0;
 
-	if (!m.buf || nl_open(&a) || nl_open(&b))
+	if (!m || nl_open(&a) || nl_open(&b))
 		goto out;
 	/* b listens to the events, and reads them only now and then */
 	if (events_group)
-		setsockopt(b.fd, SOL_NETLINK, NETLINK_ADD_MEMBERSHIP,
+		setsockopt(b.nl.fd, SOL_NETLINK, NETLINK_ADD_MEMBERSHIP,
 			   &events_group, sizeof(events_group));
 	while (!should_stop()) {
 		uint32_t flags = rnd_below(&r, 4); /* FD, REMOVE_ON_DETACH */
 		uint32_t ifindex;
 
 		snprintf(name, sizeof(name), LINK_PREFIX "l%u", round++ % 4);
-		ifindex = link_new(&a, &m, &r, name, flags, chance(&r, 70));
+		ifindex = link_new(&a, m, &r, name, flags, chance(&r, 70));
 		if (!ifindex) {
 			/* a reply lost to a full socket leaves the name taken */
 			ifindex = if_nametoindex(name);
 			if (ifindex)
-				simple(&b, &m, RCAN_CMD_LINK_DEL, ifindex,
-				       &rep);
+				simple(&b, m, RCAN_CMD_LINK_DEL, ifindex, &rep);
 			usleep(1000);
 			continue;
 		}
@@ -1152,39 +916,38 @@ static void *lifecycle_thread(void *arg)
 						   __ATOMIC_RELAXED);
 		}
 		set_up(ifindex, true);
-		set_connected(&a, &m, ifindex, 1);
+		set_connected(&a, m, ifindex, 1);
 		usleep(rnd_below(&r, 3000));
 		/* b takes over, gives up, a takes it back */
-		simple(&b, &m, RCAN_CMD_LINK_ATTACH, ifindex, &rep);
-		simple(&b, &m, RCAN_CMD_LINK_GET, ifindex, &rep);
+		simple(&b, m, RCAN_CMD_LINK_ATTACH, ifindex, &rep);
+		simple(&b, m, RCAN_CMD_LINK_GET, ifindex, &rep);
 		if (chance(&r, 50))
-			simple(&b, &m, RCAN_CMD_LINK_DETACH, ifindex, &rep);
-		simple(&a, &m, RCAN_CMD_LINK_ATTACH, ifindex, &rep);
-		set_connected(&a, &m, ifindex, 1);
+			simple(&b, m, RCAN_CMD_LINK_DETACH, ifindex, &rep);
+		simple(&a, m, RCAN_CMD_LINK_ATTACH, ifindex, &rep);
+		set_connected(&a, m, ifindex, 1);
 		usleep(rnd_below(&r, 3000));
 		switch (rnd_below(&r, 3)) {
 		case 0:
-			simple(&a, &m, RCAN_CMD_LINK_DEL, ifindex, &rep);
+			simple(&a, m, RCAN_CMD_LINK_DEL, ifindex, &rep);
 			break;
 		case 1:
 			/* the owner goes away: detach (and delete if flagged) */
 			nl_close(&a);
 			nl_open(&a);
 			if (!(flags & RCAN_LINK_F_REMOVE_ON_DETACH))
-				simple(&b, &m, RCAN_CMD_LINK_DEL, ifindex,
-				       &rep);
+				simple(&b, m, RCAN_CMD_LINK_DEL, ifindex, &rep);
 			break;
 		default:
 			set_up(ifindex, false);
-			simple(&a, &m, RCAN_CMD_LINK_DETACH, ifindex, &rep);
-			simple(&b, &m, RCAN_CMD_LINK_DEL, ifindex, &rep);
+			simple(&a, m, RCAN_CMD_LINK_DETACH, ifindex, &rep);
+			simple(&b, m, RCAN_CMD_LINK_DEL, ifindex, &rep);
 		}
 		link_forget(ifindex);
 	}
 out:
-	nl_free(&a);
-	nl_free(&b);
-	free(m.buf);
+	nl_close(&a);
+	nl_close(&b);
+	free(m);
 	__atomic_store_n(&w->done, true, __ATOMIC_RELEASE);
 	return NULL;
 }
@@ -1197,47 +960,26 @@ struct tx_seen {
 
 static void collect_tx(void *ctx, const struct nlmsghdr *nlh)
 {
+	const struct nlattr *tb[RCAN_ATTR_MAX + 1], *ft[RCAN_FRAME_MAX + 1];
+	const struct nlattr *frames, *f;
 	struct tx_seen *t = ctx;
-	const unsigned char *p = (const unsigned char *)nlh;
-	size_t off = NLMSG_HDRLEN + GENL_HDRLEN;
+	int rem;
 
-	if (nlh->nlmsg_type != family || nlh->nlmsg_len < off)
+	if (nlh->nlmsg_type != family)
 		return;
-	while (off + NLA_HDRLEN <= nlh->nlmsg_len) {
-		const struct nlattr *a = (const struct nlattr *)(p + off);
-		size_t end = off + a->nla_len, foff = off + NLA_HDRLEN;
-
-		if (a->nla_len < NLA_HDRLEN || end > nlh->nlmsg_len)
-			break;
-		/* FRAMES -> FRAME -> SEQ */
-		while ((a->nla_type & NLA_TYPE_MASK) == RCAN_ATTR_FRAMES &&
-		       foff + NLA_HDRLEN <= end) {
-			const struct nlattr *f =
-				(const struct nlattr *)(p + foff);
-			size_t fend = foff + f->nla_len,
-			       soff = foff + NLA_HDRLEN;
-
-			if (f->nla_len < NLA_HDRLEN || fend > end)
-				break;
-			while (soff + NLA_HDRLEN <= fend) {
-				const struct nlattr *s =
-					(const struct nlattr *)(p + soff);
-
-				if (s->nla_len < NLA_HDRLEN ||
-				    soff + s->nla_len > fend)
-					break;
-				if ((s->nla_type & NLA_TYPE_MASK) ==
-					    RCAN_FRAME_SEQ &&
-				    s->nla_len >= NLA_HDRLEN + 4) {
-					memcpy(&t->last_seq,
-					       p + soff + NLA_HDRLEN, 4);
-					t->frames++;
-				}
-				soff += NLA_ALIGN(s->nla_len);
-			}
-			foff += NLA_ALIGN(f->nla_len);
+	tnl_parse_genl(nlh, tb, RCAN_ATTR_MAX);
+	frames = tb[RCAN_ATTR_FRAMES];
+	if (!frames)
+		return;
+	/* FRAMES -> FRAME -> SEQ */
+	for (f = tnl_attr_data(frames), rem = tnl_attr_len(frames);
+	     tnl_attr_ok(f, rem); f = tnl_attr_next(f, &rem)) {
+		tnl_parse_nested(f, ft, RCAN_FRAME_MAX);
+		if (ft[RCAN_FRAME_SEQ] &&
+		    tnl_attr_len(ft[RCAN_FRAME_SEQ]) >= (int)sizeof(uint32_t)) {
+			t->last_seq = tnl_attr_u32(ft[RCAN_FRAME_SEQ]);
+			t->frames++;
 		}
-		off += NLA_ALIGN(a->nla_len);
 	}
 }
 
@@ -1248,25 +990,24 @@ static void *injector_thread(void *arg)
 {
 	struct worker *w = arg;
 	struct rng r = { .s = w->seed | 1 };
-	struct nlsock s = { .fd = -1 };
-	struct msg m = { .buf = malloc(MSG_MAX) };
+	struct nlsock s = { .nl.fd = -1 };
+	struct tnl_msg *m = malloc(sizeof(*m));
 	struct tx_seen tx = { 0 };
 	struct reply rep;
 	uint32_t ifindex = 0;
 	uint32_t flags = 0;
 	unsigned int i, n;
 
-	if (!m.buf || nl_open(&s))
+	if (!m || nl_open(&s))
 		goto out;
 	while (!should_stop()) {
 		if (!ifindex || chance(&r, 1)) {
 			if (ifindex) {
-				simple(&s, &m, RCAN_CMD_LINK_DEL, ifindex,
-				       &rep);
+				simple(&s, m, RCAN_CMD_LINK_DEL, ifindex, &rep);
 				link_forget(ifindex);
 			}
 			flags = chance(&r, 50) ? RCAN_LINK_F_FD : 0;
-			ifindex = link_new(&s, &m, &r, LINK_PREFIX "i%d", flags,
+			ifindex = link_new(&s, m, &r, LINK_PREFIX "i%d", flags,
 					   true);
 			if (!ifindex) {
 				usleep(10000);
@@ -1274,16 +1015,15 @@ static void *injector_thread(void *arg)
 			}
 			link_add(ifindex);
 			set_up(ifindex, true);
-			set_connected(&s, &m, ifindex, 1);
+			set_connected(&s, m, ifindex, 1);
 		}
 		/* frames from the "remote bus" */
-		msg_init(&m, family, NLM_F_REQUEST | NLM_F_ACK,
-			 RCAN_CMD_FRAMES_RX, RCAN_GENL_VERSION);
-		put_u32(&m, RCAN_ATTR_IFINDEX, ifindex);
+		tnl_msg_init(m, family, NLM_F_REQUEST | NLM_F_ACK,
+			     RCAN_CMD_FRAMES_RX, RCAN_GENL_VERSION);
+		tnl_put_u32(m, RCAN_ATTR_IFINDEX, ifindex);
 		n = 1 + rnd_below(&r, chance(&r, 5) ? 500 : 16);
-		put_frames(&m, &r, n, flags & RCAN_LINK_F_FD, false);
-		msg_hdr(&m)->nlmsg_len = (uint32_t)m.len;
-		if (nl_talk(&s, &m, m.len, true, &rep, collect_tx, &tx) == 0) {
+		put_frames(m, &r, n, flags & RCAN_LINK_F_FD, false);
+		if (nl_talk(&s, m, m->len, true, &rep, collect_tx, &tx) == 0) {
 			outcome_add(RCAN_CMD_FRAMES_RX, false,
 				    rep.err < 0 ? 0 : rep.err,
 				    rep.err < 0 ? "(no answer)" : rep.extack);
@@ -1293,19 +1033,19 @@ static void *injector_thread(void *arg)
 		/* confirm (or fail) what local senders queued */
 		if (tx.frames) {
 			i = rnd_below(&r, 10);
-			msg_init(&m, family, NLM_F_REQUEST | NLM_F_ACK,
-				 i < 7 ? RCAN_CMD_TX_DONE : RCAN_CMD_TX_FAIL,
-				 RCAN_GENL_VERSION);
-			put_u32(&m, RCAN_ATTR_IFINDEX, ifindex);
+			tnl_msg_init(m, family, NLM_F_REQUEST | NLM_F_ACK,
+				     i < 7 ? RCAN_CMD_TX_DONE :
+					     RCAN_CMD_TX_FAIL,
+				     RCAN_GENL_VERSION);
+			tnl_put_u32(m, RCAN_ATTR_IFINDEX, ifindex);
 			if (i < 8)
-				put_u32(&m, RCAN_ATTR_SEQ, tx.last_seq);
+				tnl_put_u32(m, RCAN_ATTR_SEQ, tx.last_seq);
 			else
-				put_u32(&m, RCAN_ATTR_COUNT,
-					1 + rnd_below(&r, 8));
+				tnl_put_u32(m, RCAN_ATTR_COUNT,
+					    1 + rnd_below(&r, 8));
 			if (i >= 7)
-				put_u32(&m, RCAN_ATTR_ERRNO, ENETDOWN);
-			msg_hdr(&m)->nlmsg_len = (uint32_t)m.len;
-			if (nl_talk(&s, &m, m.len, true, &rep, collect_tx,
+				tnl_put_u32(m, RCAN_ATTR_ERRNO, ENETDOWN);
+			if (nl_talk(&s, m, m->len, true, &rep, collect_tx,
 				    &tx) == 0)
 				outcome_add(i < 7 ? RCAN_CMD_TX_DONE :
 						    RCAN_CMD_TX_FAIL,
@@ -1317,12 +1057,12 @@ static void *injector_thread(void *arg)
 		}
 	}
 	if (ifindex) {
-		simple(&s, &m, RCAN_CMD_LINK_DEL, ifindex, &rep);
+		simple(&s, m, RCAN_CMD_LINK_DEL, ifindex, &rep);
 		link_forget(ifindex);
 	}
 out:
-	nl_free(&s);
-	free(m.buf);
+	nl_close(&s);
+	free(m);
 	__atomic_store_n(&w->done, true, __ATOMIC_RELEASE);
 	return NULL;
 }
@@ -1502,14 +1242,13 @@ static void kid_report(struct kid *k, unsigned int which, const char *who)
 
 /* ---- the end: is the kernel still fine? ---- */
 
-static void cleanup_links(struct nlsock *s, struct msg *m)
+static void cleanup_links(struct nlsock *s, struct tnl_msg *m)
 {
 	struct reply rep;
 	unsigned int i;
 
-	msg_init(m, family, NLM_F_REQUEST | NLM_F_ACK | NLM_F_DUMP,
-		 RCAN_CMD_LINK_GET, RCAN_GENL_VERSION);
-	msg_hdr(m)->nlmsg_len = (uint32_t)m->len;
+	tnl_msg_init(m, family, NLM_F_REQUEST | NLM_F_ACK | NLM_F_DUMP,
+		     RCAN_CMD_LINK_GET, RCAN_GENL_VERSION);
 	if (nl_talk(s, m, m->len, true, &rep, NULL, NULL) < 0)
 		return;
 	{
@@ -1525,36 +1264,36 @@ static void cleanup_links(struct nlsock *s, struct msg *m)
 
 static bool health_check(void)
 {
-	struct nlsock s = { .fd = -1 };
-	struct msg m = { .buf = malloc(MSG_MAX) };
+	struct nlsock s = { .nl.fd = -1 };
+	struct tnl_msg *m = malloc(sizeof(*m));
 	struct rng r = { .s = 42 };
 	struct reply rep;
 	uint32_t ifindex;
 	bool ok = false;
 
-	if (!m.buf || nl_open(&s)) {
+	if (!m || nl_open(&s)) {
 		printf("# health: cannot open a netlink socket\n");
 		goto out;
 	}
-	cleanup_links(&s, &m);
-	ifindex = link_new(&s, &m, &r, LINK_PREFIX "check%d", 0, true);
+	cleanup_links(&s, m);
+	ifindex = link_new(&s, m, &r, LINK_PREFIX "check%d", 0, true);
 	if (!ifindex) {
 		printf("# health: LINK_NEW failed\n");
 		goto out;
 	}
-	if (simple(&s, &m, RCAN_CMD_LINK_GET, ifindex, &rep)) {
+	if (simple(&s, m, RCAN_CMD_LINK_GET, ifindex, &rep)) {
 		printf("# health: LINK_GET %u -> %d\n", ifindex, rep.err);
 		goto out;
 	}
-	if (simple(&s, &m, RCAN_CMD_LINK_DEL, ifindex, &rep)) {
+	if (simple(&s, m, RCAN_CMD_LINK_DEL, ifindex, &rep)) {
 		printf("# health: LINK_DEL %u -> %d\n", ifindex, rep.err);
 		goto out;
 	}
-	cleanup_links(&s, &m);
+	cleanup_links(&s, m);
 	ok = true;
 out:
-	nl_free(&s);
-	free(m.buf);
+	nl_close(&s);
+	free(m);
 	return ok;
 }
 

@@ -15,17 +15,8 @@ RCAND=/usr/sbin/rcand
 ko=$(ls /lib/modules/"$kver"/updates/dkms/rcan.ko* 2>/dev/null | head -n 1)
 W=/tmp/deb-smoke
 mkdir -p $W
-PIDS=""
-cleanup() {
-	for p in $PIDS; do kill "$p" 2>/dev/null; done
-	sleep 0.3
-	[ -e /sys/class/net/rdeb0 ] && $RCAND detach --delete rdeb0 >/dev/null 2>&1
-	ip link del rdebv0 2>/dev/null
-	rmmod rcan 2>/dev/null
-}
-trap cleanup EXIT
-. tests/lib/wait.sh
-. tests/lib/vcan.sh
+. tests/lib/smoke.sh
+trap 'smoke_cleanup $RCAND rdeb0 rdebv0' EXIT
 
 ktap_plan 9
 
@@ -66,10 +57,9 @@ loaded() {
 ktap_check "modprobe rcan loads it by name, the rcan genl family is there" loaded
 
 vcan_add rdebv0
-tests/server/rcan-testserver -i rdebv0 -p 29571 --name deb-bench \
+smoke_bg tests/server/rcan-testserver -i rdebv0 -p 29571 --name deb-bench \
 	--beacon-dest 127.255.255.255 --beacon-interval 1000 \
-	--ready-file $W/server.ready >$W/server.log 2>&1 &
-PIDS="$PIDS $!"
+	--ready-file $W/server.ready >$W/server.log 2>&1
 wait_for 5 test -e $W/server.ready
 
 if $RCAND discover -t 3100 >$W/discover.txt 2>&1 && grep -q 'rdebv0' $W/discover.txt; then
@@ -79,38 +69,11 @@ else
 		"$(cat $W/discover.txt $W/server.log)"
 fi
 
-$RCAND attach -f -n rdeb0 --discover rdebv0 --ready-file $W/rcand.ready \
-	>$W/rcand.log 2>&1 &
-PIDS="$PIDS $!"
-if wait_for 15 test -s $W/rcand.ready && ip link set rdeb0 up &&
-	wait_for 5 sh -c 'ip link show rdeb0 | grep -q LOWER_UP'; then
-	ktap_ok "packaged rcand attaches rdeb0 by the beacon, up with carrier"
-else
-	ktap_fail "packaged rcand attaches rdeb0 by the beacon, up with carrier" \
-		"$(cat $W/rcand.log)"
-fi
-
-candump -n 1 rdeb0 >$W/local.txt &
-d=$!
-sleep 0.5
-cansend rdebv0 321#C0FFEE
-if wait_for 5 sh -c "! kill -0 $d" && grep -q '321 *\[3\] *C0 FF EE' $W/local.txt; then
-	ktap_ok "a remote frame arrives on the local netdev"
-else
-	kill $d 2>/dev/null
-	ktap_fail "a remote frame arrives on the local netdev" "$(cat $W/local.txt)"
-fi
-
-candump -n 1 rdebv0 >$W/remote.txt &
-d=$!
-sleep 0.5
-cansend rdeb0 5A5#DEADBEEF
-if wait_for 5 sh -c "! kill -0 $d" && grep -q '5A5 *\[4\] *DE AD BE EF' $W/remote.txt; then
-	ktap_ok "a local frame reaches the remote bus"
-else
-	kill $d 2>/dev/null
-	ktap_fail "a local frame reaches the remote bus" "$(cat $W/remote.txt)"
-fi
+smoke_bg $RCAND attach -f -n rdeb0 --discover rdebv0 \
+	--ready-file $W/rcand.ready >$W/rcand.log 2>&1
+smoke_link_up "packaged rcand attaches rdeb0 by the beacon, up with carrier" rdeb0
+smoke_frames_both_ways rdeb0 rdebv0 321#C0FFEE '321 *\[3\] *C0 FF EE' \
+	5A5#DEADBEEF '5A5 *\[4\] *DE AD BE EF'
 
 ktap_check "ip -details link show rdeb0 reports a CAN state" \
 	sh -c 'ip -details -statistics link show rdeb0 | grep -q "can state ERROR-ACTIVE"'

@@ -7,29 +7,29 @@
  * Needs rcan.ko, can, can_raw loaded, iproute2, and root.
  */
 #include <arpa/inet.h>
+#include <errno.h>
 #include <grp.h>
+#include <linux/can.h>
+#include <linux/can/error.h>
+#include <linux/can/raw.h>
 #include <linux/if_ether.h>
 #include <linux/if_packet.h>
 #include <sched.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
 #include <sys/mount.h>
 #include <sys/prctl.h>
+#include <sys/socket.h>
 #include <sys/wait.h>
 #include <time.h>
+#include <unistd.h>
 
-#include "rcan_nl.h"
+#include "../lib/ktap.h"
+#include "../lib/rcan_testnl.h"
 #include "kselftest_harness.h"
 
 /* NOLINTBEGIN(bugprone-suspicious-semicolon) */
-
-
-static struct rlink get_link(struct rnl *n, uint32_t ifindex)
-{
-	struct rlink l;
-
-	memset(&l, 0, sizeof(l));
-	rnl_ifindex_cmd(n, RCAN_CMD_LINK_GET, ifindex, &l);
-	return l;
-}
 
 /* One skb of @len bytes straight to the device, as AF_PACKET sends it. */
 static int pkt_send(uint32_t ifindex, uint16_t proto, const void *buf,
@@ -51,11 +51,11 @@ static int pkt_send(uint32_t ifindex, uint16_t proto, const void *buf,
 /* A CAN XL frame of 4 data bytes: 16 bytes, flags byte 0x80 (XLF). */
 static int send_xl(uint32_t ifindex)
 {
-	uint8_t xl[16] = { 0x23, 0x01, 0, 0, /* prio */
+	uint8_t xl[16] = { 0x23, 0x01, 0,    0, /* prio */
 			   0x80, /* flags: CANXL_XLF */
 			   0x00, /* sdt */
-			   4,    0, /* len */
-			   0,    0, 0, 0, /* af */
+			   4,	 0, /* len */
+			   0,	 0,    0,    0, /* af */
 			   0xde, 0xad, 0xbe, 0xef };
 
 	return pkt_send(ifindex, ETH_P_CANXL, xl, sizeof(xl));
@@ -82,39 +82,38 @@ static int send_classic(int s, uint32_t id)
 /*
  * Each foreign skb is dropped and counted by the kernel itself (tx_dropped
  * one up, tx_errors unchanged), the owner hears nothing of it, and a
- * normal frame still goes through afterwards. Returns the number of the
- * first failed check, 0 when all passed: the same code runs in the test
- * and in a child inside a user namespace.
+ * normal frame still goes through afterwards. Returns 0 when all held,
+ * else 1 after the first failed check (a "#" line says which): the same
+ * code runs in the test and in a child inside a user namespace.
  */
-static int check_foreign_dropped(struct rnl *nl, const struct rlink *l,
+static int check_foreign_dropped(struct tnl *nl, const struct tnl_link *l,
 				 int (*send)(uint32_t ifindex))
 {
-	struct rlink before = get_link(nl, l->ifindex), after;
-	struct rframe out[4];
+	struct tnl_link before = tnl_get_link(nl, l->ifindex), after;
+	struct tnl_frame out[4];
+	bool ok;
 	int s;
 
-	if (send(l->ifindex))
+	if (!KTAP_CHECK_EQ(0, send(l->ifindex)) ||
+	    !KTAP_CHECK_EQ(0, tnl_read_tx(nl, out, 1, 300)))
 		return 1;
-	if (rnl_read_tx(nl, out, 1, 300) != 0)
-		return 2;
-	after = get_link(nl, l->ifindex);
-	if (after.stats[RCAN_STATS_TX_DROPPED] !=
-	    before.stats[RCAN_STATS_TX_DROPPED] + 1)
-		return 3;
-	if (after.stats[RCAN_STATS_TX_ERRORS] !=
-	    before.stats[RCAN_STATS_TX_ERRORS])
-		return 4;
-	s = can_open(l->ifindex, false);
-	if (s < 0)
-		return 5;
-	if (send_classic(s, 0x321) || rnl_read_tx(nl, out, 1, 1000) != 1 ||
-	    out[0].id != 0x321 || out[0].len != 2) {
-		close(s);
-		return 6;
-	}
+	after = tnl_get_link(nl, l->ifindex);
+	if (!KTAP_CHECK_EQ(before.stats[RCAN_STATS_TX_DROPPED] + 1,
+			   after.stats[RCAN_STATS_TX_DROPPED]) ||
+	    !KTAP_CHECK_EQ(before.stats[RCAN_STATS_TX_ERRORS],
+			   after.stats[RCAN_STATS_TX_ERRORS]))
+		return 1;
+	s = tnl_can_open(l->ifindex, false);
+	if (!KTAP_CHECK(s >= 0))
+		return 1;
+	ok = KTAP_CHECK_EQ(0, send_classic(s, 0x321)) &&
+	     KTAP_CHECK_EQ(1, tnl_read_tx(nl, out, 1, 1000)) &&
+	     KTAP_CHECK_EQ(0x321, out[0].id) && KTAP_CHECK_EQ(2, out[0].len);
 	close(s);
-	if (rnl_verdict(nl, RCAN_CMD_TX_DONE, l->ifindex, out[0].seq, false))
-		return 7;
+	if (!ok ||
+	    !KTAP_CHECK_EQ(0, tnl_verdict(nl, RCAN_CMD_TX_DONE, l->ifindex,
+					  out[0].seq, false)))
+		return 1;
 	return 0;
 }
 
@@ -138,20 +137,20 @@ static int send_fd_rtr(uint32_t ifindex)
 	return send_fd(ifindex, 0x123 | CAN_RTR_FLAG, 8);
 }
 
-static int new_link(struct rnl *nl, uint32_t flags, struct rlink *l)
+static int new_link(struct tnl *nl, uint32_t flags, struct tnl_link *l)
 {
-	if (rnl_link_new(nl, "rthd%d", flags, 0, true, l) ||
-	    if_set_up(l->ifname, true) || rnl_connect_wait(nl, l))
+	if (tnl_link_new(nl, "rthd%d", flags, 0, true, l) ||
+	    tnl_if_set_up(l->ifname, true) || tnl_connect_wait(nl, l))
 		return -1;
 	return 0;
 }
 
 TEST(xl_and_fd_skbs_on_a_classic_link_are_dropped)
 {
-	struct rnl nl;
-	struct rlink l;
+	struct tnl nl;
+	struct tnl_link l;
 
-	ASSERT_EQ(0, rnl_open(&nl));
+	ASSERT_EQ(0, tnl_open(&nl));
 	ASSERT_EQ(0, new_link(&nl, 0, &l));
 	EXPECT_EQ(0, check_foreign_dropped(&nl, &l, send_xl_frame));
 	/*
@@ -160,22 +159,22 @@ TEST(xl_and_fd_skbs_on_a_classic_link_are_dropped)
 	 * at 16. rcan_start_xmit() would drop it all the same.
 	 */
 	EXPECT_EQ(-EMSGSIZE, send_fd_frame(l.ifindex));
-	rnl_ifindex_cmd(&nl, RCAN_CMD_LINK_DEL, l.ifindex, NULL);
-	rnl_close(&nl);
+	tnl_ifindex_cmd(&nl, RCAN_CMD_LINK_DEL, l.ifindex, NULL);
+	tnl_close(&nl);
 }
 
 TEST(invalid_fd_skbs_on_an_fd_link_are_dropped)
 {
-	struct rnl nl;
-	struct rlink l;
+	struct tnl nl;
+	struct tnl_link l;
 
-	ASSERT_EQ(0, rnl_open(&nl));
+	ASSERT_EQ(0, tnl_open(&nl));
 	ASSERT_EQ(0, new_link(&nl, RCAN_LINK_F_FD, &l));
 	EXPECT_EQ(0, check_foreign_dropped(&nl, &l, send_xl_frame));
 	EXPECT_EQ(0, check_foreign_dropped(&nl, &l, send_fd_len9));
 	EXPECT_EQ(0, check_foreign_dropped(&nl, &l, send_fd_rtr));
-	rnl_ifindex_cmd(&nl, RCAN_CMD_LINK_DEL, l.ifindex, NULL);
-	rnl_close(&nl);
+	tnl_ifindex_cmd(&nl, RCAN_CMD_LINK_DEL, l.ifindex, NULL);
+	tnl_close(&nl);
 }
 
 static int write_file(const char *path, const char *s)
@@ -192,38 +191,34 @@ static int write_file(const char *path, const char *s)
 /*
  * An unprivileged user (nobody) in a user and network namespace of its
  * own: it may create and own rcan links there and gets CAP_NET_RAW, so it
- * can send AF_PACKET skbs. Exit status: 0, or 10 + the failed check.
+ * can send AF_PACKET skbs. Exit status: 0, or how many checks failed.
  */
 static int userns_child(void)
 {
-	struct rnl nl;
-	struct rlink l;
-	int rc;
+	struct tnl nl;
+	struct tnl_link l;
 
-	if (setgroups(0, NULL) || setresgid(65534, 65534, 65534) ||
-	    setresuid(65534, 65534, 65534))
-		return 1;
-	/* Changing uid made /proc/self root's; the maps must be ours. */
-	if (prctl(PR_SET_DUMPABLE, 1, 0, 0, 0))
-		return 1;
-	if (unshare(CLONE_NEWUSER | CLONE_NEWNET | CLONE_NEWNS))
-		return 2;
-	if (write_file("/proc/self/setgroups", "deny") ||
-	    write_file("/proc/self/uid_map", "0 65534 1") ||
-	    write_file("/proc/self/gid_map", "0 65534 1"))
-		return 3;
-	/* A sysfs of the new namespace: the tests read operstate there. */
-	if (mount(NULL, "/", NULL, MS_REC | MS_PRIVATE, NULL) ||
-	    mount("sysfs", "/sys", "sysfs", 0, NULL))
-		return 4;
-	if (rnl_open(&nl))
-		return 5;
-	if (new_link(&nl, 0, &l))
-		return 6;
-	rc = check_foreign_dropped(&nl, &l, send_xl_frame);
-	rnl_ifindex_cmd(&nl, RCAN_CMD_LINK_DEL, l.ifindex, NULL);
-	rnl_close(&nl);
-	return rc ? 10 + rc : 0;
+	if (!KTAP_CHECK(!setgroups(0, NULL) &&
+			!setresgid(65534, 65534, 65534) &&
+			!setresuid(65534, 65534, 65534)) ||
+	    /* Changing uid made /proc/self root's; the maps must be ours. */
+	    !KTAP_CHECK_EQ(0, prctl(PR_SET_DUMPABLE, 1, 0, 0, 0)) ||
+	    !KTAP_CHECK_EQ(0, unshare(CLONE_NEWUSER | CLONE_NEWNET |
+				      CLONE_NEWNS)) ||
+	    !KTAP_CHECK(!write_file("/proc/self/setgroups", "deny") &&
+			!write_file("/proc/self/uid_map", "0 65534 1") &&
+			!write_file("/proc/self/gid_map", "0 65534 1")) ||
+	    /* A sysfs of the new namespace: the tests read operstate there. */
+	    !KTAP_CHECK(!mount(NULL, "/", NULL, MS_REC | MS_PRIVATE, NULL) &&
+			!mount("sysfs", "/sys", "sysfs", 0, NULL)) ||
+	    !KTAP_CHECK_EQ(0, tnl_open(&nl)))
+		return ktap_check_status();
+	if (KTAP_CHECK_EQ(0, new_link(&nl, 0, &l))) {
+		check_foreign_dropped(&nl, &l, send_xl_frame);
+		tnl_ifindex_cmd(&nl, RCAN_CMD_LINK_DEL, l.ifindex, NULL);
+	}
+	tnl_close(&nl);
+	return ktap_check_status();
 }
 
 TEST(foreign_skbs_from_a_user_namespace_are_dropped)
@@ -260,9 +255,8 @@ static long next_number(char **p)
 
 static int can_counters(const char *ifname, struct can_counters *c)
 {
-	unsigned long *field[] = { &c->restarts, &c->bus_errors,
-				   &c->arbit_lost, &c->warn,
-				   &c->passive, &c->bus_off };
+	unsigned long *field[] = { &c->restarts, &c->bus_errors, &c->arbit_lost,
+				   &c->warn,	 &c->passive,	 &c->bus_off };
 	char cmd[128], line[256];
 	bool next = false;
 	int rc = -1;
@@ -295,15 +289,15 @@ static int can_counters(const char *ifname, struct can_counters *c)
 	return rc;
 }
 
-static int set_state(struct rnl *nl, uint32_t ifindex, uint32_t state)
+static int set_state(struct tnl *nl, uint32_t ifindex, uint32_t state)
 {
-	static struct rmsg m;
+	static struct tnl_msg m;
 
-	rmsg_init(&m, nl->family, RCAN_CMD_LINK_SET, 0);
-	rmsg_u32(&m, RCAN_ATTR_IFINDEX, ifindex);
-	rmsg_u32(&m, RCAN_ATTR_CAN_STATE, state);
-	rmsg_u16(&m, RCAN_ATTR_TXERR, state == 3 ? 256 : state * 100);
-	return rnl_request(nl, &m, NULL, NULL);
+	tnl_req_init(&m, nl->family, RCAN_CMD_LINK_SET, 0);
+	tnl_put_u32(&m, RCAN_ATTR_IFINDEX, ifindex);
+	tnl_put_u32(&m, RCAN_ATTR_CAN_STATE, state);
+	tnl_put_u16(&m, RCAN_ATTR_TXERR, state == 3 ? 256 : state * 100);
+	return tnl_request(nl, &m, NULL, NULL);
 }
 
 /* The next error frame on @s within a second, or can_id 0. */
@@ -311,7 +305,8 @@ static uint32_t next_error_frame(int s)
 {
 	struct can_frame cf;
 
-	if (!wait_readable(s, 1000) || read(s, &cf, sizeof(cf)) != sizeof(cf))
+	if (!tnl_wait_readable(s, 1000) ||
+	    read(s, &cf, sizeof(cf)) != sizeof(cf))
 		return 0;
 	return cf.can_id;
 }
@@ -320,7 +315,7 @@ static uint32_t next_error_frame(int s)
 static int error_socket(uint32_t ifindex)
 {
 	can_err_mask_t mask = CAN_ERR_MASK;
-	int s = can_open(ifindex, false);
+	int s = tnl_can_open(ifindex, false);
 
 	if (s >= 0 && setsockopt(s, SOL_CAN_RAW, CAN_RAW_ERR_FILTER, &mask,
 				 sizeof(mask))) {
@@ -338,12 +333,12 @@ static int error_socket(uint32_t ifindex)
 TEST(bus_off_and_restart_counted_as_a_driver_does)
 {
 	struct can_counters c;
-	struct rnl nl;
-	struct rlink l;
+	struct tnl nl;
+	struct tnl_link l;
 	uint32_t id;
 	int s;
 
-	ASSERT_EQ(0, rnl_open(&nl));
+	ASSERT_EQ(0, tnl_open(&nl));
 	ASSERT_EQ(0, new_link(&nl, 0, &l));
 	s = error_socket(l.ifindex);
 	ASSERT_GE(s, 0);
@@ -374,8 +369,8 @@ TEST(bus_off_and_restart_counted_as_a_driver_does)
 	EXPECT_EQ(1ul, c.restarts);
 
 	close(s);
-	rnl_ifindex_cmd(&nl, RCAN_CMD_LINK_DEL, l.ifindex, NULL);
-	rnl_close(&nl);
+	tnl_ifindex_cmd(&nl, RCAN_CMD_LINK_DEL, l.ifindex, NULL);
+	tnl_close(&nl);
 }
 
 /*
@@ -385,46 +380,46 @@ TEST(bus_off_and_restart_counted_as_a_driver_does)
  */
 TEST(state_change_while_down_delivers_nothing)
 {
-	struct rlink before, after;
+	struct tnl_link before, after;
 	struct can_frame cf;
-	struct rnl nl;
-	struct rlink l;
+	struct tnl nl;
+	struct tnl_link l;
 	int s;
 
-	ASSERT_EQ(0, rnl_open(&nl));
+	ASSERT_EQ(0, tnl_open(&nl));
 	ASSERT_EQ(0, new_link(&nl, 0, &l));
 	s = error_socket(l.ifindex);
 	ASSERT_GE(s, 0);
-	ASSERT_EQ(0, if_set_up(l.ifname, false));
+	ASSERT_EQ(0, tnl_if_set_up(l.ifname, false));
 	/* The socket reports ENETDOWN once: take it, it is not a frame. */
-	ASSERT_TRUE(wait_readable(s, 1000));
+	ASSERT_TRUE(tnl_wait_readable(s, 1000));
 	ASSERT_EQ(-1, read(s, &cf, sizeof(cf)));
 	ASSERT_EQ(ENETDOWN, errno);
-	before = get_link(&nl, l.ifindex);
+	before = tnl_get_link(&nl, l.ifindex);
 	ASSERT_EQ(0, set_state(&nl, l.ifindex, 2 /* passive */));
-	EXPECT_FALSE(wait_readable(s, 300));
-	after = get_link(&nl, l.ifindex);
+	EXPECT_FALSE(tnl_wait_readable(s, 300));
+	after = tnl_get_link(&nl, l.ifindex);
 	EXPECT_EQ(2u, after.can_state);
 	EXPECT_EQ(before.stats[RCAN_STATS_RX_DROPPED] + 1,
 		  after.stats[RCAN_STATS_RX_DROPPED]);
 	close(s);
-	rnl_ifindex_cmd(&nl, RCAN_CMD_LINK_DEL, l.ifindex, NULL);
-	rnl_close(&nl);
+	tnl_ifindex_cmd(&nl, RCAN_CMD_LINK_DEL, l.ifindex, NULL);
+	tnl_close(&nl);
 }
 
 /* LINK_NEW, attached, with a first sequence number; up and connected. */
-static int new_link_seq(struct rnl *nl, uint32_t window, uint32_t seq,
-			struct rlink *l)
+static int new_link_seq(struct tnl *nl, uint32_t window, uint32_t seq,
+			struct tnl_link *l)
 {
-	static struct rmsg m;
+	static struct tnl_msg m;
 
-	rmsg_init(&m, nl->family, RCAN_CMD_LINK_NEW, 0);
-	rmsg_str(&m, RCAN_ATTR_IFNAME, "rtwr%d");
-	rmsg_u32(&m, RCAN_ATTR_TX_WINDOW, window);
-	rmsg_u32(&m, RCAN_ATTR_SEQ, seq);
-	rmsg_put(&m, RCAN_ATTR_ATTACH, NULL, 0);
-	if (rnl_request(nl, &m, rnl_parse_link, l) ||
-	    if_set_up(l->ifname, true) || rnl_connect_wait(nl, l))
+	tnl_req_init(&m, nl->family, RCAN_CMD_LINK_NEW, 0);
+	tnl_put_str(&m, RCAN_ATTR_IFNAME, "rtwr%d");
+	tnl_put_u32(&m, RCAN_ATTR_TX_WINDOW, window);
+	tnl_put_u32(&m, RCAN_ATTR_SEQ, seq);
+	tnl_put(&m, RCAN_ATTR_ATTACH, NULL, 0);
+	if (tnl_request(nl, &m, tnl_parse_link, l) ||
+	    tnl_if_set_up(l->ifname, true) || tnl_connect_wait(nl, l))
 		return -1;
 	return 0;
 }
@@ -447,66 +442,61 @@ static unsigned int drain_echoes(int s)
  */
 static int tx_across_wrap(uint32_t window)
 {
-	static struct rframe out[RCAN_TX_WINDOW_MAX];
+	static struct tnl_frame out[RCAN_TX_WINDOW_MAX];
 	uint32_t start = 0u - window - window / 2, total = 3 * window;
 	uint32_t sent = 0, got = 0, echoes = 0;
 	time_t end = time(NULL) + 120;
-	struct rnl nl;
-	struct rlink l;
-	int one = 1, big = 4 << 20, s, rc = 0;
+	struct tnl nl;
+	struct tnl_link l;
+	int one = 1, big = 4 << 20, s;
+	bool ok;
 
-	if (rnl_open(&nl))
+	if (!KTAP_CHECK_EQ(0, tnl_open(&nl)))
 		return 1;
-	if (new_link_seq(&nl, window, start, &l)) {
-		rnl_close(&nl);
-		return 2;
+	if (!KTAP_CHECK_EQ(0, new_link_seq(&nl, window, start, &l))) {
+		tnl_close(&nl);
+		return 1;
 	}
-	if (l.seq != start)
-		rc = 3;
-	s = can_open(l.ifindex, false);
+	ok = KTAP_CHECK_EQ(start, l.seq);
+	s = tnl_can_open(l.ifindex, false);
 	/* A whole window of echoes comes at once: room for all of them. */
-	if (s < 0 ||
-	    setsockopt(s, SOL_CAN_RAW, CAN_RAW_RECV_OWN_MSGS, &one,
-		       sizeof(one)) ||
-	    setsockopt(s, SOL_SOCKET, SO_RCVBUFFORCE, &big, sizeof(big)))
-		rc = 4;
-	while (!rc && got < total && time(NULL) < end) {
+	ok = KTAP_CHECK(s >= 0 &&
+			!setsockopt(s, SOL_CAN_RAW, CAN_RAW_RECV_OWN_MSGS, &one,
+				    sizeof(one)) &&
+			!setsockopt(s, SOL_SOCKET, SO_RCVBUFFORCE, &big,
+				    sizeof(big))) &&
+	     ok;
+	while (ok && got < total && time(NULL) < end) {
 		int n, i;
 
 		while (sent < total && !send_classic(s, sent & 0x7ff))
 			sent++;
-		n = rnl_read_tx(&nl, out, RCAN_TX_WINDOW_MAX, 200);
-		for (i = 0; i < n && !rc; i++, got++)
-			if (out[i].seq != start + got)
-				rc = 5;
-		if (n > 0 && !rc &&
-		    rnl_verdict(&nl, RCAN_CMD_TX_DONE, l.ifindex, out[n - 1].seq,
-				false))
-			rc = 6;
+		n = tnl_read_tx(&nl, out, RCAN_TX_WINDOW_MAX, 200);
+		for (i = 0; i < n && ok; i++, got++)
+			ok = KTAP_CHECK_EQ(start + got, out[i].seq);
+		if (n > 0 && ok)
+			ok = KTAP_CHECK_EQ(
+				0, tnl_verdict(&nl, RCAN_CMD_TX_DONE, l.ifindex,
+					       out[n - 1].seq, false));
 		echoes += drain_echoes(s);
 	}
-	while (!rc && echoes < total && wait_readable(s, 1000))
+	while (ok && echoes < total && tnl_wait_readable(s, 1000))
 		echoes += drain_echoes(s);
-	if (!rc && got != total)
-		rc = 7;
-	if (!rc && echoes != total)
-		rc = 8;
-	if (!rc) {
-		struct rlink st = get_link(&nl, l.ifindex);
+	ok = ok && KTAP_CHECK_EQ(total, got) && KTAP_CHECK_EQ(total, echoes);
+	if (ok) {
+		struct tnl_link st = tnl_get_link(&nl, l.ifindex);
 
-		if (st.stats[RCAN_STATS_TX_PACKETS] != total)
-			rc = 9;
-		else if (st.stats[RCAN_STATS_TX_DROPPED])
-			rc = 10;
+		ok = KTAP_CHECK_EQ(total, st.stats[RCAN_STATS_TX_PACKETS]) &&
+		     KTAP_CHECK_EQ(0, st.stats[RCAN_STATS_TX_DROPPED]);
 	}
-	if (rc)
-		fprintf(stderr, "# window %u: check %d, %u sent, %u got, %u echoes\n",
-			window, rc, sent, got, echoes);
+	if (!ok)
+		ktap_diag("window %u: %u sent, %u got, %u echoes", window, sent,
+			  got, echoes);
 	if (s >= 0)
 		close(s);
-	rnl_ifindex_cmd(&nl, RCAN_CMD_LINK_DEL, l.ifindex, NULL);
-	rnl_close(&nl);
-	return rc;
+	tnl_ifindex_cmd(&nl, RCAN_CMD_LINK_DEL, l.ifindex, NULL);
+	tnl_close(&nl);
+	return ok ? 0 : 1;
 }
 
 /* For tests that need longer than the harness's default 30 s. */
@@ -538,19 +528,19 @@ TEST_F_TIMEOUT(slow, echo_slots_across_the_sequence_wrap, 300)
  */
 TEST_F_TIMEOUT(slow, full_owner_socket_slows_the_sender_loses_nothing, 300)
 {
-	static struct rframe out[64];
+	static struct tnl_frame out[64];
 	const uint32_t total = 2000;
 	uint32_t sent = 0, got = 0, refused = 0;
 	time_t end = time(NULL) + 240, progress = time(NULL);
 	int small = 4096, s;
-	struct rlink l, st;
-	struct rnl nl;
+	struct tnl_link l, st;
+	struct tnl nl;
 
-	ASSERT_EQ(0, rnl_open(&nl));
+	ASSERT_EQ(0, tnl_open(&nl));
 	ASSERT_EQ(0, new_link_seq(&nl, 512, 0, &l));
 	ASSERT_EQ(0, setsockopt(nl.fd, SOL_SOCKET, SO_RCVBUFFORCE, &small,
 				sizeof(small)));
-	s = can_open(l.ifindex, false);
+	s = tnl_can_open(l.ifindex, false);
 	ASSERT_GE(s, 0);
 	/* Until all arrived, or nothing did for 15 s (frames were lost). */
 	while (got < total && time(NULL) < end && time(NULL) < progress + 15) {
@@ -564,19 +554,19 @@ TEST_F_TIMEOUT(slow, full_owner_socket_slows_the_sender_loses_nothing, 300)
 			sent++;
 		}
 		usleep(3000);
-		n = rnl_read_tx(&nl, out, 64, 100);
+		n = tnl_read_tx(&nl, out, 64, 100);
 		for (i = 0; i < n; i++, got++)
 			ASSERT_EQ(l.seq + got, out[i].seq);
 		if (n > 0) {
 			progress = time(NULL);
-			static struct rmsg m;
+			static struct tnl_msg m;
 
 			/* No ack: it could not get through a full socket. */
-			rmsg_init(&m, nl.family, RCAN_CMD_TX_DONE, 0);
+			tnl_req_init(&m, nl.family, RCAN_CMD_TX_DONE, 0);
 			m.nlh.nlmsg_flags = NLM_F_REQUEST;
-			rmsg_u32(&m, RCAN_ATTR_IFINDEX, l.ifindex);
-			rmsg_u32(&m, RCAN_ATTR_SEQ, out[n - 1].seq);
-			ASSERT_EQ(0, rnl_send(&nl, &m));
+			tnl_put_u32(&m, RCAN_ATTR_IFINDEX, l.ifindex);
+			tnl_put_u32(&m, RCAN_ATTR_SEQ, out[n - 1].seq);
+			ASSERT_EQ(0, tnl_send(&nl, &m));
 		}
 	}
 	TH_LOG("%u frames, the sender refused %u times", got, refused);
@@ -584,14 +574,95 @@ TEST_F_TIMEOUT(slow, full_owner_socket_slows_the_sender_loses_nothing, 300)
 	EXPECT_LT(0u, refused);
 	small = 4 << 20;
 	setsockopt(nl.fd, SOL_SOCKET, SO_RCVBUFFORCE, &small, sizeof(small));
-	while (rnl_read_tx(&nl, out, 64, 100) > 0)
+	while (tnl_read_tx(&nl, out, 64, 100) > 0)
 		;
-	st = get_link(&nl, l.ifindex);
+	st = tnl_get_link(&nl, l.ifindex);
 	EXPECT_EQ(0u, st.stats[RCAN_STATS_TX_DROPPED]);
 	EXPECT_EQ(0u, st.stats[RCAN_STATS_TX_ERRORS]);
 	close(s);
-	rnl_ifindex_cmd(&nl, RCAN_CMD_LINK_DEL, l.ifindex, NULL);
-	rnl_close(&nl);
+	tnl_ifindex_cmd(&nl, RCAN_CMD_LINK_DEL, l.ifindex, NULL);
+	tnl_close(&nl);
+}
+
+/* TX_DONE by COUNT without an ack (it could not pass a full socket). */
+static int count_done(struct tnl *nl, uint32_t ifindex, uint32_t count)
+{
+	static struct tnl_msg m;
+
+	tnl_req_init(&m, nl->family, RCAN_CMD_TX_DONE, 0);
+	m.nlh.nlmsg_flags = NLM_F_REQUEST;
+	tnl_put_u32(&m, RCAN_ATTR_IFINDEX, ifindex);
+	tnl_put_u32(&m, RCAN_ATTR_COUNT, count);
+	return tnl_send(nl, &m);
+}
+
+/*
+ * COUNT is over the frames the owner was sent. With its socket full, one
+ * message waits in the kernel: a COUNT that reaches into it is refused
+ * and confirms nothing; the frames the owner holds can be confirmed.
+ * Seen from a second socket, which is not full.
+ */
+TEST_F_TIMEOUT(slow, count_covers_only_frames_the_owner_was_sent, 120)
+{
+	static struct tnl_frame out[64];
+	uint32_t sent = 0, got = 0, inflight;
+	int small = 4096, one = 1, s;
+	struct tnl_link l, st;
+	struct tnl nl, peek;
+
+	ASSERT_EQ(0, tnl_open(&nl));
+	ASSERT_EQ(0, tnl_open(&peek));
+	ASSERT_EQ(0, new_link_seq(&nl, 64, 0, &l));
+	ASSERT_EQ(0, setsockopt(nl.fd, SOL_SOCKET, SO_RCVBUFFORCE, &small,
+				sizeof(small)));
+	/* The refusal's error message is lost in the full socket: say nothing */
+	ASSERT_EQ(0, setsockopt(nl.fd, SOL_NETLINK, NETLINK_NO_ENOBUFS, &one,
+				sizeof(one)));
+	s = tnl_can_open(l.ifindex, false);
+	ASSERT_GE(s, 0);
+	/* One frame per message, until the queue stops: a message waits. */
+	while (sent < 64 && !send_classic(s, 0x100 + sent))
+		sent++;
+	usleep(100000);
+	inflight = tnl_get_link(&peek, l.ifindex).inflight;
+	TH_LOG("%u frames written, %u in flight", sent, inflight);
+	ASSERT_LT(inflight, 64u);
+	ASSERT_LE(2u, inflight);
+
+	ASSERT_EQ(0, count_done(&nl, l.ifindex, inflight));
+	usleep(100000);
+	st = tnl_get_link(&peek, l.ifindex);
+	EXPECT_EQ(0u, st.stats[RCAN_STATS_TX_PACKETS]);
+	EXPECT_EQ(inflight, st.inflight);
+
+	ASSERT_EQ(0, count_done(&nl, l.ifindex, inflight - 1));
+	usleep(100000);
+	st = tnl_get_link(&peek, l.ifindex);
+	EXPECT_EQ(inflight - 1, st.stats[RCAN_STATS_TX_PACKETS]);
+	EXPECT_EQ(1u, st.inflight);
+
+	/* Room again: everything written arrives, in order, once. */
+	small = 4 << 20;
+	ASSERT_EQ(0, setsockopt(nl.fd, SOL_SOCKET, SO_RCVBUFFORCE, &small,
+				sizeof(small)));
+	for (;;) {
+		int n = tnl_read_tx(&nl, out, 64, 500), i;
+
+		if (n <= 0)
+			break;
+		for (i = 0; i < n; i++, got++)
+			EXPECT_EQ(l.seq + got, out[i].seq);
+		ASSERT_EQ(0, tnl_verdict(&nl, RCAN_CMD_TX_DONE, l.ifindex,
+					 out[n - 1].seq, false));
+	}
+	EXPECT_EQ(sent, got);
+	st = tnl_get_link(&peek, l.ifindex);
+	EXPECT_EQ(sent, st.stats[RCAN_STATS_TX_PACKETS]);
+	EXPECT_EQ(0u, st.stats[RCAN_STATS_TX_DROPPED]);
+	close(s);
+	tnl_ifindex_cmd(&nl, RCAN_CMD_LINK_DEL, l.ifindex, NULL);
+	tnl_close(&peek);
+	tnl_close(&nl);
 }
 
 #define RCAN_MAX_LINKS_PARAM "/sys/module/rcan/parameters/max_links"
@@ -626,50 +697,51 @@ static long close_genl_sockets(int n)
 }
 
 /*
- * In a network namespace of its own (exit status: 0, or the failed check):
- * with max_links at 8, the 9th link is refused with a message naming the
- * limit; then the cost of closing 10,000 unrelated generic netlink sockets
- * with no link and with 1,000 attached links, printed.
+ * In a network namespace of its own (exit status: 0, or how many checks
+ * failed): with max_links at 8, the 9th link is refused with a message
+ * naming the limit; then the cost of closing 10,000 unrelated generic
+ * netlink sockets with no link and with 1,000 attached links, printed.
  */
 static int links_child(void)
 {
-	static struct rmsg m;
+	static struct tnl_msg m;
 	long t0, t1000;
-	struct rnl nl;
-	struct rlink l;
+	struct tnl nl;
+	struct tnl_link l;
 	int i, err;
 
-	if (unshare(CLONE_NEWNET) || write_file(RCAN_MAX_LINKS_PARAM, "8"))
-		return 1;
-	if (rnl_open(&nl))
-		return 2;
+	if (!KTAP_CHECK_EQ(0, unshare(CLONE_NEWNET)) ||
+	    !KTAP_CHECK_EQ(0, write_file(RCAN_MAX_LINKS_PARAM, "8")) ||
+	    !KTAP_CHECK_EQ(0, tnl_open(&nl)))
+		return ktap_check_status();
 	for (i = 0; i < 8; i++)
-		if (rnl_link_new(&nl, "rtcap%d", 0, 0, true, &l))
-			return 3;
-	rmsg_init(&m, nl.family, RCAN_CMD_LINK_NEW, 0);
-	err = rnl_request(&nl, &m, rnl_parse_link, &l);
-	if (err != -ENOSPC)
-		return 4;
-	if (!strstr(nl.extack, "max_links"))
-		return 5;
-	fprintf(stderr, "# the 9th link: %s (%s)\n", strerror(-err), nl.extack);
-	rnl_close(&nl);
+		if (!KTAP_CHECK_EQ(0, tnl_link_new(&nl, "rtcap%d", 0, 0, true,
+						   &l)))
+			return ktap_check_status();
+	tnl_req_init(&m, nl.family, RCAN_CMD_LINK_NEW, 0);
+	err = tnl_request(&nl, &m, tnl_parse_link, &l);
+	if (!KTAP_CHECK_EQ(-ENOSPC, err) ||
+	    !KTAP_CHECK(strstr(nl.extack, "max_links")))
+		return ktap_check_status();
+	ktap_diag("the 9th link: %s (%s)", strerror(-err), nl.extack);
+	tnl_close(&nl);
 	/* Closing nl detached and kept the 8; a new namespace starts empty. */
-	if (unshare(CLONE_NEWNET) || write_file(RCAN_MAX_LINKS_PARAM, "1000"))
-		return 6;
-	if (rnl_open(&nl))
-		return 7;
+	if (!KTAP_CHECK_EQ(0, unshare(CLONE_NEWNET)) ||
+	    !KTAP_CHECK_EQ(0, write_file(RCAN_MAX_LINKS_PARAM, "1000")) ||
+	    !KTAP_CHECK_EQ(0, tnl_open(&nl)))
+		return ktap_check_status();
 	t0 = close_genl_sockets(10000);
 	for (i = 0; i < 1000; i++)
-		if (rnl_link_new(&nl, "rtcap%d", 0, 0, true, &l))
-			return 8;
+		if (!KTAP_CHECK_EQ(0, tnl_link_new(&nl, "rtcap%d", 0, 0, true,
+						   &l)))
+			return ktap_check_status();
 	t1000 = close_genl_sockets(10000);
-	if (t0 < 0 || t1000 < 0)
-		return 9;
-	fprintf(stderr,
-		"# 10000 generic netlink sockets closed: %ld ms with no link, %ld ms with 1000 links\n",
+	if (!KTAP_CHECK(t0 >= 0 && t1000 >= 0))
+		return ktap_check_status();
+	ktap_diag(
+		"10000 generic netlink sockets closed: %ld ms with no link, %ld ms with 1000 links",
 		t0, t1000);
-	rnl_close(&nl);
+	tnl_close(&nl);
 	return 0;
 }
 

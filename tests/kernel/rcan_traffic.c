@@ -8,43 +8,47 @@
  * error: the family, the links and the sockets may vanish under it.
  * Prints "ready" on stdout once traffic flows. Exit 0 unless setup fails.
  */
+#include <errno.h>
 #include <fcntl.h>
+#include <linux/can.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/socket.h>
 #include <time.h>
+#include <unistd.h>
 
-#include "rcan_nl.h"
+#include "../lib/rcan_testnl.h"
 
 #define MAXL 16
 
-static void drain_and_confirm(struct rnl *n)
+static void drain_and_confirm(struct tnl *n)
 {
-	static char buf[RNL_BUF * 4];
-	static struct rmsg m;
+	static char buf[TNL_RX_MAX];
+	static struct tnl_msg m;
 	ssize_t len;
 
 	while ((len = recv(n->fd, buf, sizeof(buf), MSG_DONTWAIT)) > 0) {
 		struct nlmsghdr *nlh;
 
-		for (nlh = (struct nlmsghdr *)buf; NLMSG_OK(nlh, len);
-		     nlh = NLMSG_NEXT(nlh, len)) {
-			struct rframe f[128];
+		tnl_for_each_msg(nlh, buf, len) {
+			struct tnl_frame f[128];
 			const struct nlattr *tb[RCAN_ATTR_MAX + 1];
-			int cnt, alen;
-			const struct nlattr *a;
+			int cnt;
 
 			if (nlh->nlmsg_type != n->family)
 				continue;
-			cnt = rnl_parse_tx(nlh, f, 128);
+			cnt = tnl_parse_tx(nlh, f, 128);
 			if (!cnt)
 				continue;
-			a = rnl_genl_attrs(nlh, &alen);
-			rnl_parse(a, alen, tb, RCAN_ATTR_MAX);
+			tnl_parse_genl(nlh, tb, RCAN_ATTR_MAX);
 			if (!tb[RCAN_ATTR_IFINDEX])
 				continue;
-			rmsg_init(&m, n->family, RCAN_CMD_TX_DONE, 0);
-			rmsg_u32(&m, RCAN_ATTR_IFINDEX,
-				 rnl_u32(tb[RCAN_ATTR_IFINDEX]));
-			rmsg_u32(&m, RCAN_ATTR_SEQ, f[cnt - 1].seq);
-			rnl_send(n, &m);
+			tnl_req_init(&m, n->family, RCAN_CMD_TX_DONE, 0);
+			tnl_put_u32(&m, RCAN_ATTR_IFINDEX,
+				    tnl_attr_u32(tb[RCAN_ATTR_IFINDEX]));
+			tnl_put_u32(&m, RCAN_ATTR_SEQ, f[cnt - 1].seq);
+			tnl_send(n, &m);
 		}
 	}
 }
@@ -56,33 +60,33 @@ int main(int argc, char **argv)
 	int idle = argc > 3 ? (int)strtol(argv[3], NULL, 10) : 0;
 	uint32_t ifindex[MAXL];
 	int can[MAXL], i;
-	struct rnl n;
+	struct tnl n;
 	time_t end;
 	uint32_t k = 0;
 
 	if (nlinks < 1 || nlinks > MAXL)
 		nlinks = 4;
-	if (rnl_open(&n)) {
+	if (tnl_open(&n)) {
 		fprintf(stderr, "rcan_traffic: no rcan family\n");
 		return 1;
 	}
 	for (i = 0; i < nlinks; i++) {
-		struct rlink l;
+		struct tnl_link l;
 
-		if (rnl_link_new(&n, "rttr%d", i % 2 ? RCAN_LINK_F_FD : 0, 32,
+		if (tnl_link_new(&n, "rttr%d", i % 2 ? RCAN_LINK_F_FD : 0, 32,
 				 true, &l) ||
-		    if_set_up(l.ifname, true) ||
-		    rnl_set_connected(&n, l.ifindex, 1)) {
+		    tnl_if_set_up(l.ifname, true) ||
+		    tnl_set_connected(&n, l.ifindex, 1)) {
 			fprintf(stderr, "rcan_traffic: setup failed\n");
 			return 1;
 		}
 		ifindex[i] = l.ifindex;
-		can[i] = can_open(l.ifindex, false);
+		can[i] = tnl_can_open(l.ifindex, false);
 	}
 	for (i = 0; i < idle && i < MAXL; i++) {
-		struct rlink l;
+		struct tnl_link l;
 
-		if (rnl_link_new(&n, "rtid%d", 0, 0, false, &l)) {
+		if (tnl_link_new(&n, "rtid%d", 0, 0, false, &l)) {
 			fprintf(stderr, "rcan_traffic: setup failed\n");
 			return 1;
 		}
@@ -93,9 +97,9 @@ int main(int argc, char **argv)
 	end = time(NULL) + secs;
 	while (time(NULL) < end) {
 		for (i = 0; i < nlinks; i++) {
-			static struct rmsg m;
-			struct rframe f = { .id = k & 0x7ff, .len = 8 };
-			struct nlattr *nest;
+			static struct tnl_msg m;
+			struct tnl_frame f[16];
+			uint32_t id = k & 0x7ff;
 			int j;
 
 			if (can[i] >= 0) {
@@ -108,16 +112,14 @@ int main(int argc, char **argv)
 					can[i] = -1;
 				}
 			}
-			rmsg_init(&m, n.family, RCAN_CMD_FRAMES_RX, 0);
-			rmsg_u32(&m, RCAN_ATTR_IFINDEX, ifindex[i]);
-			nest = rmsg_nest(&m, RCAN_ATTR_FRAMES);
-			for (j = 0; j < 16; j++) {
-				memcpy(f.data, &k, sizeof(k));
-				rmsg_frame(&m, &f);
-				k++;
+			tnl_req_init(&m, n.family, RCAN_CMD_FRAMES_RX, 0);
+			tnl_put_u32(&m, RCAN_ATTR_IFINDEX, ifindex[i]);
+			for (j = 0; j < 16; j++, k++) {
+				f[j] = (struct tnl_frame){ .id = id, .len = 8 };
+				memcpy(f[j].data, &k, sizeof(k));
 			}
-			rmsg_nest_end(&m, nest);
-			rnl_send(&n, &m);
+			tnl_put_frames(&m, f, 16);
+			tnl_send(&n, &m);
 			if (can[i] >= 0) {
 				struct can_frame cf;
 

@@ -420,6 +420,43 @@ def fault_checks(cmd, bus, port):
     case("fault enobufs-after=2: the third send closes the session",
          with_server(["--fault", "enobufs-after=2"], enobufs))
 
+    def enobufs_real(srv):
+        # The bus as a real controller's: 10 frames of queue, drained at
+        # 10 kbit/s; 40 sends in one read overflow it, the CAN write fails
+        # with ENOBUFS, and the session ends as the daemon's does.
+        tbf = ["tc", "qdisc", "replace", "dev", bus, "root", "tbf", "rate",
+               "10kbit", "burst", "160", "limit", "160"]
+        if subprocess.call(tbf) != 0:
+            return False
+        try:
+            c = Client(port)
+            c.handshake(bus)
+            c.send("".join("< send %03X 0 >" % (0x100 + i) for i in range(40)))
+            closed = c.closed()
+            snap = srv.snapshot()
+        finally:
+            subprocess.call(["tc", "qdisc", "del", "dev", bus, "root"])
+        return closed and "end=can-write-failed bus=%s" % bus in snap
+    case("ENOBUFS from a full CAN queue (tbf limit 160) closes the session",
+         with_server([], enobufs_real))
+
+    def daemon_io(srv):
+        c = Client(port)
+        c.handshake(bus)
+        time.sleep(0.2 * SLOW)
+        cap = tcp_capture(port)
+        s = can_socket(bus)
+        for i in range(5):
+            s.send(struct.pack(FMT, 0x200 + i, 1, bytes(8)))
+        s.close()
+        segs = tcp_payloads(cap, 5)
+        snap = srv.snapshot()
+        one_each = [x.count(b"< frame") for x in segs] == [1] * 5
+        return one_each and re.search(r"frames_to_client=5 .* bus=%s" % bus,
+                                      snap) is not None
+    case("--daemon-io: one frame per TCP write; --stats names the bus",
+         with_server(["--daemon-io"], daemon_io))
+
     def stall(srv):
         c = Client(port)
         c.handshake(bus)

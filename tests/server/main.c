@@ -46,7 +46,8 @@ static void usage(FILE *f)
 	fputs("usage: rcan-testserver -i IF[,IF...] [-p PORT] [-l ADDR]\n"
 	      "  [--beacon-interval MS] [--no-beacon] [--beacon-dest ADDR]\n"
 	      "  [--beacon-port PORT] [--beacon-url-host HOST] [--name NAME]\n"
-	      "  [-e ERRMASK] [--bittiming] [--stats FILE] [--ready-file FILE]\n"
+	      "  [-e ERRMASK] [--bittiming] [--daemon-io] [--stats FILE]\n"
+	      "  [--ready-file FILE]\n"
 	      "  [--fault SPEC]... [--fault-sessions N] [-v]\n"
 	      "  [--fd-dialect none|rawmode-canfd|pr33|frame|frame-nofd]\n"
 	      "faults: close-after-frames=N close-after-ms=N stall=START:MS\n"
@@ -179,6 +180,7 @@ int main(int argc, char **argv)
 		{ "beacon-url-host", required_argument, 0, 'U' },
 		{ "name", required_argument, 0, 'N' },
 		{ "bittiming", no_argument, 0, 'b' },
+		{ "daemon-io", no_argument, 0, 'I' },
 		{ "stats", required_argument, 0, 'S' },
 		{ "ready-file", required_argument, 0, 'R' },
 		{ "fault", required_argument, 0, 'F' },
@@ -209,6 +211,7 @@ int main(int argc, char **argv)
 		case 'U': cfg.beacon_url_host = optarg; break;
 		case 'N': snprintf(cfg.name, sizeof(cfg.name), "%s", optarg); break;
 		case 'b': cfg.bittiming = true; break;
+		case 'I': cfg.daemon_io = true; break;
 		case 'S': cfg.stats_file = optarg; break;
 		case 'R': cfg.ready_file = optarg; break;
 		case 'F':

@@ -49,6 +49,7 @@ struct config {
 	char name[33];
 	uint32_t err_mask;
 	bool bittiming;			/* act as a libsocketcan build */
+	bool daemon_io;			/* the daemon's I/O: a frame per call */
 	enum fd_dialect fd_dialect;
 	const char *stats_file;
 	const char *ready_file;
@@ -69,9 +70,11 @@ void beacon_send(int sock);
 /* stats.c */
 struct session_stats {
 	long index;
+	const char *bus;	/* after open */
 	uint64_t frames_to_client, sends_received, sends_written;
 	uint64_t echoes, bytes_in, bytes_out, malformed;
 	uint32_t can_drops; /* dropped by the CAN socket's full queue */
+	uint32_t can_rcvbuf; /* its receive buffer, bytes */
 	const char *end;
 };
 void stats_write(const struct session_stats *st, const char *what);

@@ -9,6 +9,7 @@
 #include <errno.h>
 #include <linux/can.h>
 #include <linux/can/raw.h>
+#include <linux/sock_diag.h>
 #include <net/if.h>
 #include <poll.h>
 #include <signal.h>
@@ -130,11 +131,31 @@ static int reply(struct session *s, const char *text)
 	return flush_out(s);
 }
 
+/*
+ * The CAN socket's drops and buffer, as they are now: SO_RXQ_OVFL tells
+ * the count only with a frame that was queued after it changed, so drops
+ * at the end of a burst would be missed.
+ */
+static void write_stats(struct session *s, const char *what)
+{
+	uint32_t mi[SK_MEMINFO_VARS];
+	socklen_t len = sizeof(mi);
+
+	if (s->can >= 0 &&
+	    !getsockopt(s->can, SOL_SOCKET, SO_MEMINFO, mi, &len) &&
+	    len > SK_MEMINFO_DROPS * sizeof(mi[0])) {
+		if (mi[SK_MEMINFO_DROPS] > s->st.can_drops)
+			s->st.can_drops = mi[SK_MEMINFO_DROPS];
+		s->st.can_rcvbuf = mi[SK_MEMINFO_RCVBUF];
+	}
+	stats_write(&s->st, what);
+}
+
 static void end(struct session *s, const char *why)
 {
 	flush_out(s);
 	s->st.end = why;
-	stats_write(&s->st, "end");
+	write_stats(s, "end");
 	logmsg("session %ld ends: %s", s->st.index, why);
 	exit(0);
 }
@@ -198,9 +219,11 @@ static int open_can(struct session *s)
 	/* how many frames the queue dropped, for --stats (can_drops) */
 	setsockopt(s->can, SOL_SOCKET, SO_RXQ_OVFL, &one, sizeof(one));
 	/* Past rmem_max when we may (root, as in the guest): a burst must
-	 * wait in the queue, not be dropped, while the client is slow.
+	 * wait in the queue, not be dropped, while the client is slow. The
+	 * daemon leaves the kernel's default (rmem_default).
 	 */
-	if (setsockopt(s->can, SOL_SOCKET, SO_RCVBUFFORCE, &rcvbuf,
+	if (!cfg.daemon_io &&
+	    setsockopt(s->can, SOL_SOCKET, SO_RCVBUFFORCE, &rcvbuf,
 		       sizeof(rcvbuf)))
 		setsockopt(s->can, SOL_SOCKET, SO_RCVBUF, &rcvbuf, sizeof(rcvbuf));
 	if (err_mask)
@@ -528,6 +551,7 @@ static void handle_element(struct session *s, char *text)
 				end(s, "could-not-open-bus");
 			}
 			s->mode = BCM;
+			s->st.bus = s->bus;
 			reply(s, "< ok >");
 			return;
 		}
@@ -691,7 +715,9 @@ static void handle_can(struct session *s)
 		msgs[i].msg_hdr.msg_control = ctrl[i];
 		msgs[i].msg_hdr.msg_controllen = sizeof(ctrl[i]);
 	}
-	n = recvmmsg(s->can, msgs, BATCH, MSG_DONTWAIT, NULL);
+	/* The daemon: one recvmsg() per frame, one send() per element. */
+	n = recvmmsg(s->can, msgs, cfg.daemon_io ? 1 : BATCH, MSG_DONTWAIT,
+		     NULL);
 	if (n <= 0)
 		return;
 	for (int i = 0; i < n; i++) {
@@ -720,6 +746,8 @@ static void handle_can(struct session *s)
 		if (frames[i].can_id & CAN_RTR_FLAG)
 			continue;
 		format_frame(s, &frames[i], fd, &tv);
+		if (cfg.daemon_io && flush_out(s))
+			end(s, "write-error");
 		s->st.frames_to_client++;
 		s->held++;
 		if (s->faulty && cfg.faults.close_after_frames > 0 &&
@@ -787,7 +815,7 @@ int session_run(int fd, long index, bool faulty)
 
 		if (snapshot_wanted) {
 			snapshot_wanted = 0;
-			stats_write(&s.st, "snapshot");
+			write_stats(&s, "snapshot");
 		}
 		if (s.mode == RAW && faulty) {
 			long long since = now - s.raw_since_ms;

@@ -31,7 +31,7 @@ void stats_write(const struct session_stats *st, const char *what)
 	n = snprintf(line, sizeof(line),
 		     "session=%ld event=%s frames_to_client=%llu sends_received=%llu "
 		     "sends_written=%llu echoes=%llu malformed=%llu bytes_in=%llu "
-		     "bytes_out=%llu can_drops=%u end=%s\n",
+		     "bytes_out=%llu can_drops=%u end=%s bus=%s can_rcvbuf=%u\n",
 		     st->index, what, (unsigned long long)st->frames_to_client,
 		     (unsigned long long)st->sends_received,
 		     (unsigned long long)st->sends_written,
@@ -39,7 +39,8 @@ void stats_write(const struct session_stats *st, const char *what)
 		     (unsigned long long)st->malformed,
 		     (unsigned long long)st->bytes_in,
 		     (unsigned long long)st->bytes_out, st->can_drops,
-		     st->end ? st->end : "-");
+		     st->end ? st->end : "-", st->bus ? st->bus : "-",
+		     st->can_rcvbuf);
 	/* O_APPEND with one write per line: sessions never interleave. */
 	fd = open(cfg.stats_file, O_WRONLY | O_CREAT | O_APPEND, 0644);
 	if (fd < 0)

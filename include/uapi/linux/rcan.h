@@ -63,6 +63,10 @@
 #define RCAN_TX_WINDOW_DEFAULT	64
 #define RCAN_TX_WINDOW_MAX	8192
 
+/* Largest RCAN_ATTR_RX_USECS (1 s) and RCAN_ATTR_RX_FRAMES. */
+#define RCAN_RX_USECS_MAX	1000000
+#define RCAN_RX_FRAMES_MAX	8192
+
 /* Longest RCAN_ATTR_REMOTE string, including the terminating NUL. */
 #define RCAN_REMOTE_MAX		256
 
