@@ -5,6 +5,7 @@
 #include "args.h"
 
 #define BACKOFF_LIMIT_MS 3600000UL
+#define BITRATE_LIMIT 20000000UL /* above any CAN FD data phase */
 
 /* strtoul() takes a sign and leading spaces; a number here is digits. */
 static int parse_ul(const char *s, char **end, unsigned long *v)
@@ -40,5 +41,22 @@ int args_backoff(const char *s, uint32_t *min_ms, uint32_t *max_ms)
 		return -1;
 	*min_ms = (uint32_t)lo;
 	*max_ms = (uint32_t)hi;
+	return 0;
+}
+
+int args_bitrate(const char *s, uint32_t *bitrate, uint32_t *dbitrate)
+{
+	char *end;
+	unsigned long n, d = 0;
+
+	if (parse_ul(s, &end, &n) < 0 || !n || n > BITRATE_LIMIT)
+		return -1;
+	if (*end == ',' &&
+	    (parse_ul(end + 1, &end, &d) < 0 || !d || d > BITRATE_LIMIT))
+		return -1;
+	if (*end)
+		return -1;
+	*bitrate = (uint32_t)n;
+	*dbitrate = (uint32_t)d;
 	return 0;
 }

@@ -1,21 +1,23 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * TX: frames from the kernel (FRAMES_TX) queue in the ring; when the loop
- * has drained its inputs they are written as one batch of whole
- * `< send >` elements followed by one `< echo >`, whose reply confirms the
- * batch (TX_DONE up to its last seq), which releases the local echo.
- *
- * RX: each TCP read's frames go to the kernel as one FRAMES_RX message.
+ * The bridge's link and settings: the netdev it serves, the TX window
+ * (fixed, or following the echo round trip), the bit rate that paces TX,
+ * ethtool's RX coalescing, and the session's state reported to the
+ * kernel. The data path is in bridge_tx.c and bridge_rx.c.
  */
 #include <errno.h>
+#include <stdio.h>
 #include <string.h>
 
 #include "bridge.h"
 #include "log.h"
 #include "now.h"
 
-#define TX_BURST_MAX 64 /* --tx-rate bucket: a tenth of a second, 1..64 */
+/* A session that ends this soon after sends were written may have been
+ * closed by the server for a full CAN queue. */
+#define HINT_AFTER_TX_US 1000000ULL
 
+/* Every frame up to seq is settled, done or failed: tell the kernel. */
 static void report(void *arg, uint32_t seq, uint32_t nframes, int err)
 {
 	struct bridge *b = arg;
@@ -27,6 +29,8 @@ static void report(void *arg, uint32_t seq, uint32_t nframes, int err)
 	} else {
 		rc = rnl_tx_done(b->nl, b->ifindex, seq);
 		b->tx_frames += nframes;
+		b->unechoed -= nframes < b->unechoed ? nframes : b->unechoed;
+		txwin_confirmed(&b->win, nframes);
 	}
 	if (rc < 0)
 		log_err("%s: %s %u: %s", b->cfg.name,
@@ -41,6 +45,10 @@ void bridge_init(struct bridge *b, struct session *s, struct rnl *nl,
 	b->nl = nl;
 	b->cfg = *cfg;
 	txring_init(&b->tx, report, b);
+	rtt_init(&b->rtt);
+	txwin_init(&b->win, RCAN_TX_WINDOW_DEFAULT, RCAN_TX_WINDOW_MAX,
+		   RCAN_TX_WINDOW_DEFAULT, now_us());
+	pacer_init(&b->pacer, cfg->remote_queue);
 }
 
 void bridge_set_link(struct bridge *b, const struct rnl_link *l)
@@ -50,195 +58,85 @@ void bridge_set_link(struct bridge *b, const struct rnl_link *l)
 	/* nothing before the kernel's next seq is ours to confirm */
 	if (l->has_seq)
 		txring_set_next_seq(&b->tx, l->seq);
+	if (l->tx_window)
+		b->win.window = l->tx_window;
+	if (b->cfg.bitrate)
+		bridge_set_bitrate(b, b->cfg.bitrate, b->cfg.dbitrate,
+				   "from --bitrate");
+	else if (l->has_bt)
+		bridge_set_bitrate(b, l->bt[RCAN_BT_BITRATE],
+				   l->has_dbt ? l->dbt[RCAN_BT_BITRATE] : 0,
+				   "set on the netdev");
+	if (l->has_coalesce)
+		bridge_set_coalesce(b, l->rx_usecs, l->rx_frames);
 }
 
-/* ---- kernel to server ---- */
-
-void bridge_tx_frame(struct bridge *b, const struct rnl_frame *f)
+void bridge_setup_window(struct bridge *b)
 {
-	struct proto_frame pf;
+	uint32_t w = b->cfg.tx_window ? b->cfg.tx_window : b->win.window;
+	int rc;
 
-	memset(&pf, 0, sizeof(pf));
-	pf.can_id = f->can_id;
-	pf.len = f->len > PROTO_DATA_MAX ? PROTO_DATA_MAX : f->len;
-	pf.fd = !!(f->flags & RCAN_FRAME_F_FD);
-	/* the `< fdsend >` FLAGS of PR #33: CANFD_BRS 1, CANFD_ESI 2 */
-	pf.fd_flags = ((f->flags & RCAN_FRAME_F_BRS) ? 1 : 0) |
-		      ((f->flags & RCAN_FRAME_F_ESI) ? 2 : 0);
-	memcpy(pf.data, f->data, pf.len);
-	/* no session: the frame cannot reach the bus */
-	txring_add(&b->tx, f->seq, &pf, session_is_up(b->s) ? 0 : ENOTCONN);
-}
-
-static int take_token(struct bridge *b)
-{
-	double burst;
-	long now;
-
-	if (!b->cfg.tx_rate)
-		return 1;
-	now = now_ms();
-	burst = b->cfg.tx_rate / 10.0;
-	if (burst < 1)
-		burst = 1;
-	if (burst > TX_BURST_MAX)
-		burst = TX_BURST_MAX;
-	b->tokens += (double)(now - b->tokens_at) * b->cfg.tx_rate / 1000.0;
-	b->tokens_at = now;
-	if (b->tokens > burst)
-		b->tokens = burst;
-	if (b->tokens < 1)
-		return 0;
-	b->tokens -= 1;
-	return 1;
-}
-
-long bridge_tx_wait(const struct bridge *b)
-{
-	if (!b->cfg.tx_rate || !txring_queued(&b->tx) || !session_is_up(b->s) ||
-	    b->tokens >= 1)
-		return -1;
-	return (long)((1 - b->tokens) * 1000.0 / b->cfg.tx_rate) + 1;
-}
-
-/* One `< echo >` behind the batch's sends. */
-static void close_batch(struct bridge *b)
-{
-	if (!txring_batch_open(&b->tx))
-		return;
-	/* room was checked before each send */
-	session_write(b->s, PROTO_ECHO, PROTO_ECHO_LEN);
-	txring_close_batch(&b->tx);
-}
-
-static void refuse(struct bridge *b, int fmt, uint32_t can_id)
-{
-	char buf[200];
-
-	close_batch(b);
-	if (tx_refusal_warning(&b->refusals, fmt, can_id, buf, sizeof(buf)))
-		log_warn("%s: %s (server dialect: %s, %s)", b->cfg.name, buf,
-			 proto_dialect_name(session_dialect(b->s)),
-			 session_dialect_src_name(session_dialect_src(b->s)));
-	txring_refused(&b->tx, tx_refusal_errno(fmt));
-}
-
-/* One queued frame as an element in the server's dialect, or a refusal. */
-static int format_send(struct bridge *b, const struct proto_frame *f, char *buf,
-		       size_t size)
-{
-	enum proto_dialect d = session_dialect(b->s);
-	char msg[200];
-	int n;
-
-	if (f->fd && !b->cfg.allow_fd)
-		return PROTO_FMT_FD;
-	n = proto_format_send(buf, size, f, d);
-	if (n > 0 && f->fd && (f->fd_flags & 3) &&
-	    !proto_dialect_sends_flags(d) &&
-	    tx_refusal_flags_lost(&b->refusals, d, msg, sizeof(msg)))
-		log_warn("%s: %s", b->cfg.name, msg);
-	return n;
-}
-
-void bridge_tx_fill(struct bridge *b)
-{
-	const struct tx_pending *e;
-	char buf[PROTO_SEND_MAX];
-
-	if (!session_is_up(b->s))
-		return;
-	while ((e = txring_head(&b->tx))) {
-		int n;
-
-		/* room for this send, the closing echo, and two ring slots */
-		if (!session_can_queue(b->s, PROTO_SEND_MAX + PROTO_ECHO_LEN) ||
-		    !txring_room(&b->tx, 2))
-			break;
-		n = format_send(b, &e->f, buf, sizeof(buf));
-		if (n < 0) {
-			refuse(b, n, e->f.can_id);
-			continue;
-		}
-		if (!take_token(b))
-			break;
-		session_write(b->s, buf, (size_t)n);
-		txring_sent(&b->tx);
-	}
-	close_batch(b);
-	txring_flush(&b->tx);
-	session_flush(b->s);
-}
-
-void bridge_echo(struct bridge *b)
-{
-	if (txring_echo(&b->tx) < 0)
-		log_warn("%s: an < echo > nobody asked for", b->cfg.name);
-}
-
-int bridge_heartbeat(struct bridge *b)
-{
-	if (!txring_room(&b->tx, 1) ||
-	    session_write(b->s, PROTO_ECHO, PROTO_ECHO_LEN) < 0)
-		return -1;
-	txring_barrier(&b->tx);
-	session_flush(b->s);
-	return 0;
-}
-
-void bridge_fail_all(struct bridge *b, int err)
-{
-	uint32_t n = txring_fail_all(&b->tx, err);
-
-	if (n)
-		log_warn("%s: %u frames in flight were dropped (%s)",
-			 b->cfg.name, n, strerror(err));
-}
-
-/* ---- server to kernel ---- */
-
-void bridge_rx_frame(struct bridge *b, const struct proto_event *ev)
-{
-	struct rnl_frame f;
-
-	if (!b->ifindex)
-		return; /* before the netdev exists (handshake) */
-	memset(&f, 0, sizeof(f));
-	f.can_id = ev->can_id;
-	f.len = ev->len;
-	f.ts_ns = ev->ts_ns;
-	memcpy(f.data, ev->data, ev->len);
-	if (ev->type == PROTO_EV_FDFRAME) {
-		if (!(b->link_flags & RCAN_LINK_F_FD)) {
-			if (!b->logged_rxfd++)
-				log_warn(
-					"%s: dropping CAN FD frames from the server (dialect %s): the netdev is not FD (use --fd)",
-					b->cfg.name,
-					proto_dialect_name(ev->dialect));
-			b->rx_dropped++;
-			return;
-		}
-		f.flags = ev->fd_flags;
-	}
-	if (rnl_rx_add(b->nl, &b->rxb, b->ifindex, &f) < 0) {
-		b->rx_dropped++;
+	if (b->cfg.tx_window && b->cfg.tx_window == b->win.window)
+		return; /* made with it */
+	/* the kernel's answer tells whether it lets the owner change the
+	 * window of an attached link (rcan.ko before issue 17 does not) */
+	rc = rnl_link_set_window(b->nl, b->ifindex, w, 1);
+	if (rc < 0) {
+		log_warn(
+			"%s: the kernel keeps the TX window at %u frames (%s%s%s): rcan.ko does not let rcand change it",
+			b->cfg.name, b->win.window, rnl_strerror(rc),
+			b->nl->errmsg[0] ? ": " : "", b->nl->errmsg);
 		return;
 	}
-	b->rx_frames++;
+	b->win.window = w;
+	b->win_auto = !b->cfg.tx_window;
 }
 
-void bridge_rx_flush(struct bridge *b)
+void bridge_set_bitrate(struct bridge *b, uint32_t bitrate, uint32_t dbitrate,
+			const char *how)
 {
-	int rc = rnl_rx_flush(b->nl, &b->rxb);
+	char data[40] = "";
 
-	if (rc < 0)
-		log_err("%s: FRAMES_RX: %s", b->cfg.name, rnl_strerror(rc));
+	if (bitrate == b->pacer.bitrate && dbitrate == b->pacer.dbitrate)
+		return;
+	pacer_set_bitrate(&b->pacer, bitrate, dbitrate);
+	if (!bitrate) {
+		log_info("%s: no bitrate: TX is not paced", b->cfg.name);
+		return;
+	}
+	if (dbitrate)
+		snprintf(data, sizeof(data), " dbitrate %u", dbitrate);
+	log_info(
+		"%s: pacing TX at bitrate %u%s (%s): bursts of at most %u frames, remote queue %u",
+		b->cfg.name, bitrate, data, how, b->pacer.burst_max,
+		b->cfg.remote_queue ? b->cfg.remote_queue :
+				      PACER_QUEUE_DEFAULT);
+}
+
+void bridge_set_coalesce(struct bridge *b, uint32_t usecs, uint32_t frames)
+{
+	if (usecs == b->coal_usecs && frames == b->coal_frames)
+		return;
+	b->coal_usecs = usecs;
+	b->coal_frames = frames;
+	log_info("%s: RX coalescing rx-usecs %u rx-frames %u%s", b->cfg.name,
+		 usecs, frames, usecs || frames ? "" : ": every frame at once");
+	bridge_rx_deliver(b);
 }
 
 void bridge_refused(struct bridge *b, int cmd)
 {
 	if (cmd == RCAN_CMD_FRAMES_RX)
 		b->rx_dropped++;
+}
+
+long bridge_timeout_us(struct bridge *b)
+{
+	long tx = bridge_tx_wait_us(b), rx = bridge_rx_wait_us(b);
+
+	if (tx < 0)
+		return rx;
+	return rx >= 0 && rx < tx ? rx : tx;
 }
 
 /* ---- the session's state, reported to the kernel ---- */
@@ -257,12 +155,26 @@ void bridge_up(struct bridge *b)
 	log_info("%s: connected to %s", b->cfg.name, b->cfg.url);
 }
 
+/* socketcand closes the session at the first ENOBUFS of its CAN socket;
+ * unpaced, a burst of sends is the likely cause. */
+static void hint_bitrate(struct bridge *b, uint32_t failed)
+{
+	if (!failed || pacer_on(&b->pacer) || !b->last_tx_us ||
+	    now_us() - b->last_tx_us > HINT_AFTER_TX_US)
+		return;
+	log_warn(
+		"%s: the session ended right after frames were sent: if the server's CAN queue overflowed, set the bus bitrate (ip link set %s type can bitrate N, or --bitrate N) so that rcand paces TX",
+		b->cfg.name, b->cfg.name);
+}
+
 void bridge_down(struct bridge *b)
 {
+	uint32_t failed;
 	int rc;
 
 	bridge_rx_flush(b);
-	bridge_fail_all(b, ECONNRESET);
+	failed = bridge_fail_all(b, ECONNRESET);
+	hint_bitrate(b, failed);
 	rc = rnl_link_set(b->nl, b->ifindex, 0, NULL);
 	if (rc < 0)
 		log_err("%s: LINK_SET: %s", b->cfg.name, rnl_strerror(rc));

@@ -3,7 +3,12 @@
  * The bridge between the socketcand session and the kernel link: frames
  * from the kernel become `< send >` batches closed by an `< echo >`, and
  * are confirmed to the kernel when the echo comes back (struct txring);
- * frames from the server go to the kernel as one FRAMES_RX per TCP read.
+ * frames from the server go to the kernel as one FRAMES_RX per TCP read
+ * (or as ethtool's coalescing asks). The echoes' round trip sizes the
+ * kernel's TX window; a known bus bit rate paces the sends.
+ *
+ * bridge.c: the link, settings and the session's state; bridge_tx.c:
+ * kernel to server; bridge_rx.c: server to kernel.
  */
 #ifndef RCAND_BRIDGE_H
 #define RCAND_BRIDGE_H
@@ -11,16 +16,30 @@
 #include <stdint.h>
 
 #include "genl.h"
+#include "pacer.h"
 #include "proto.h"
+#include "rtt.h"
 #include "session.h"
 #include "tx_refusal.h"
 #include "txring.h"
+#include "txwin.h"
 
 struct bridge_config {
 	const char *name; /* the netdev's, for log lines */
 	const char *url;
 	int allow_fd; /* --fd: write CAN FD frames */
 	uint32_t tx_rate; /* --tx-rate, frames/s, 0 = unpaced */
+	uint32_t tx_window; /* --tx-window: fixed; 0: sized by the RTT */
+	uint32_t bitrate, dbitrate; /* --bitrate; 0: as the netdev says */
+	uint32_t remote_queue; /* --remote-queue, frames */
+};
+
+/* What `rcand list` shows of a running bridge. */
+struct bridge_status {
+	uint32_t srtt_us, rtt_min_us; /* 0: not measured yet */
+	uint32_t tx_rate; /* frames confirmed per second, last second */
+	uint32_t window;
+	uint32_t bitrate, dbitrate; /* pacing; 0: none */
 };
 
 struct bridge {
@@ -33,7 +52,16 @@ struct bridge {
 	struct txring tx;
 	double tokens; /* --tx-rate bucket */
 	long tokens_at;
+	struct rtt rtt;
+	struct txwin win;
+	int win_auto; /* the window follows the round trip */
+	struct pacer pacer;
+	uint64_t last_tx_us; /* when sends were last written */
+	uint32_t unechoed; /* frames written, their echo not back yet */
+
 	struct rnl_rxbatch rxb;
+	uint32_t coal_usecs, coal_frames; /* ethtool -C; 0 0: at once */
+	uint64_t rx_first_us; /* when the oldest held frame came */
 
 	struct tx_refusal_log refusals;
 	int logged_rxfd;
@@ -42,25 +70,45 @@ struct bridge {
 
 void bridge_init(struct bridge *b, struct session *s, struct rnl *nl,
 		 const struct bridge_config *cfg);
-/* The netdev exists: its ifindex, flags, and the kernel's next TX seq. */
+/* The netdev exists: its ifindex, flags, the kernel's next TX seq, its
+ * window, bit rates and coalescing. */
 void bridge_set_link(struct bridge *b, const struct rnl_link *l);
+/* Once the netdev is ours: --tx-window, or find out whether the kernel
+ * lets the window follow the round trip. May wait for the kernel. */
+void bridge_setup_window(struct bridge *b);
+/* The bus's bit rates (0: unknown, not paced); how: for the log line. */
+void bridge_set_bitrate(struct bridge *b, uint32_t bitrate, uint32_t dbitrate,
+			const char *how);
+/* ethtool -C rx-usecs, rx-frames */
+void bridge_set_coalesce(struct bridge *b, uint32_t usecs, uint32_t frames);
+/* Once a second or so: the window follows the rate; the status. */
+void bridge_tick(struct bridge *b, struct bridge_status *st);
 
 /* Kernel to server */
 void bridge_tx_frame(struct bridge *b, const struct rnl_frame *f);
-/* Write what is queued, as far as the session and --tx-rate allow. */
+/* Write what is queued, as far as the session, the pacing and --tx-rate
+ * allow. */
 void bridge_tx_fill(struct bridge *b);
-/* ms until --tx-rate allows the next frame, or -1 */
-long bridge_tx_wait(const struct bridge *b);
 void bridge_echo(struct bridge *b);
 int bridge_heartbeat(struct bridge *b);
-/* Nothing pending can be confirmed any more. */
-void bridge_fail_all(struct bridge *b, int err);
+/* Nothing pending can be confirmed any more; returns the frames failed. */
+uint32_t bridge_fail_all(struct bridge *b, int err);
 
 /* Server to kernel */
 void bridge_rx_frame(struct bridge *b, const struct proto_event *ev);
+/* After a TCP read, and on the loop's timer: deliver what is due (all of
+ * it, unless coalescing says wait). */
+void bridge_rx_deliver(struct bridge *b);
+/* Deliver everything now. */
 void bridge_rx_flush(struct bridge *b);
 /* The kernel refused a message sent without an ack. */
 void bridge_refused(struct bridge *b, int cmd);
+
+/* us until the bridge has something to do (TX pacing or --tx-rate, held
+ * RX frames), or -1. */
+long bridge_timeout_us(struct bridge *b);
+long bridge_tx_wait_us(struct bridge *b);
+long bridge_rx_wait_us(const struct bridge *b);
 
 void bridge_up(struct bridge *b);
 void bridge_down(struct bridge *b);

@@ -12,6 +12,7 @@
 #include "daemon.h"
 #include "exitcode.h"
 #include "log.h"
+#include "pacer.h"
 
 static void attach_usage(FILE *f)
 {
@@ -31,9 +32,12 @@ static void attach_usage(FILE *f)
 		"      --keep             leave the netdev when rcand exits (default)\n"
 		"      --remove           delete the netdev when rcand exits\n"
 		"      --no-reconnect     exit when the session ends instead of reconnecting\n"
-		"      --tcp-tune         TCP_NODELAY and TCP_QUICKACK on the session\n"
+		"      --no-tcp-tune      no TCP_NODELAY and TCP_QUICKACK on the session\n"
 		"      --tx-rate N        send at most N frames per second\n"
-		"      --tx-window N      frames in flight per netdev (kernel default 64)\n"
+		"      --tx-window N      frames in flight per netdev, fixed (default: sized\n"
+		"                         by the echo round trip, 64 to %d)\n"
+		"      --bitrate N[,D]    pace TX at this bus bit rate (and CAN FD data rate)\n"
+		"      --remote-queue N   frames the remote CAN queue holds (default 10)\n"
 		"      --bittiming        forward 'ip link set ... bitrate' to the server\n"
 		"      --heartbeat MS     send < echo > after MS of silence (default 1000)\n"
 		"      --timeout MS       declare the server dead after MS of silence (5000)\n"
@@ -45,7 +49,7 @@ static void attach_usage(FILE *f)
 		"  -f, --foreground       stay in the foreground, log to stderr\n"
 		"  -v, --verbose          more log lines\n"
 		"  -h, --help             this text\n",
-		BEACON_DEFAULT_MS);
+		RCAN_TX_WINDOW_MAX, BEACON_DEFAULT_MS);
 }
 
 /* What the command line says besides the daemon's options. */
@@ -67,6 +71,8 @@ enum {
 	O_READY,
 	O_DIALECT,
 	O_SSHOPT,
+	O_BITRATE,
+	O_RQUEUE,
 	O_HELP_DONE = -2, /* parse_option(): --help was answered */
 };
 
@@ -78,8 +84,11 @@ static const struct option opts[] = {
 	{ "remove", no_argument, &A.o.remove, 1 },
 	{ "no-reconnect", no_argument, &A.o.session.reconnect, 0 },
 	{ "tcp-tune", no_argument, &A.o.session.tcp_tune, 1 },
+	{ "no-tcp-tune", no_argument, &A.o.session.tcp_tune, 0 },
 	{ "tx-rate", required_argument, NULL, O_TXRATE },
 	{ "tx-window", required_argument, NULL, O_TXWIN },
+	{ "bitrate", required_argument, NULL, O_BITRATE },
+	{ "remote-queue", required_argument, NULL, O_RQUEUE },
 	{ "bittiming", no_argument, &A.o.session.bittiming, 1 },
 	{ "heartbeat", required_argument, NULL, O_HB },
 	{ "timeout", required_argument, NULL, O_TIMEOUT },
@@ -111,6 +120,15 @@ static int set_tx_window(struct attach_opts *o, const char *s)
 	    o->tx_window >= 1 && o->tx_window <= RCAN_TX_WINDOW_MAX)
 		return 0;
 	fprintf(stderr, "rcand: --tx-window is 1..%d\n", RCAN_TX_WINDOW_MAX);
+	return -1;
+}
+
+static int set_bitrate(struct attach_opts *o, const char *s)
+{
+	if (args_bitrate(s, &o->bitrate, &o->dbitrate) == 0)
+		return 0;
+	fprintf(stderr,
+		"rcand: --bitrate wants N or N,DBITRATE in bit/s (1 to 20000000)\n");
 	return -1;
 }
 
@@ -160,6 +178,10 @@ static int parse_option(int c, struct attach_args *a)
 		return cli_u32(optarg, &a->o.tx_rate, "--tx-rate", 0);
 	case O_TXWIN:
 		return set_tx_window(&a->o, optarg);
+	case O_BITRATE:
+		return set_bitrate(&a->o, optarg);
+	case O_RQUEUE:
+		return cli_u32(optarg, &a->o.remote_queue, "--remote-queue", 1);
 	case O_HB:
 		return cli_u32(optarg, &sc->heartbeat_ms, "--heartbeat", 1);
 	case O_TIMEOUT:
@@ -194,6 +216,8 @@ static void defaults(struct attach_args *a)
 {
 	memset(a, 0, sizeof(*a));
 	a->o.session.reconnect = 1;
+	a->o.session.tcp_tune = 1;
+	a->o.remote_queue = PACER_QUEUE_DEFAULT;
 	a->o.session.heartbeat_ms = 1000;
 	a->o.session.timeout_ms = 5000;
 	a->o.session.backoff_min_ms = 250;

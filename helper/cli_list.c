@@ -72,18 +72,32 @@ static int dialect_of(const struct rnl_link *l, struct runstate *st)
 	return l->attached ? runstate_read(l->ifindex, st) : -1;
 }
 
-static void print_json_dialect(const struct rnl_link *l)
+/* A number of the state file; 0 is "not known" (null). */
+static void json_u32(const char *name, uint32_t v)
+{
+	if (v)
+		printf(", \"%s\": %u", name, v);
+	else
+		printf(", \"%s\": null", name);
+}
+
+static void print_json_runstate(const struct rnl_link *l)
 {
 	struct runstate st;
 
 	if (dialect_of(l, &st) < 0) {
-		printf(", \"fd_dialect\": null, \"fd_dialect_source\": null");
+		printf(", \"fd_dialect\": null, \"fd_dialect_source\": null, \"rtt_us\": null, \"rtt_min_us\": null, \"tx_rate\": null, \"bitrate\": null, \"dbitrate\": null");
 		return;
 	}
 	printf(", \"fd_dialect\": ");
 	json_str(stdout, st.dialect);
 	printf(", \"fd_dialect_source\": ");
 	json_str(stdout, st.source);
+	json_u32("rtt_us", st.srtt_us);
+	json_u32("rtt_min_us", st.rtt_min_us);
+	printf(", \"tx_rate\": %u", st.tx_rate);
+	json_u32("bitrate", st.bitrate);
+	json_u32("dbitrate", st.dbitrate);
 }
 
 static void print_json(const struct rnl_link *l, int first)
@@ -100,9 +114,29 @@ static void print_json(const struct rnl_link *l, int first)
 	json_str(stdout, can_state_name(l));
 	printf(", \"txerr\": %u, \"rxerr\": %u, \"tx_window\": %u, \"inflight\": %u",
 	       l->txerr, l->rxerr, l->tx_window, l->inflight);
-	print_json_dialect(l);
+	print_json_runstate(l);
 	print_stats(l, 1);
 	printf("}");
+}
+
+/* The round trip, TX rate and pacing, as the attached rcand sees them. */
+static void print_text_tx(const struct runstate *st)
+{
+	if (st->srtt_us)
+		printf("  round trip %u.%03u ms (min %u.%03u)",
+		       st->srtt_us / 1000, st->srtt_us % 1000,
+		       st->rtt_min_us / 1000, st->rtt_min_us % 1000);
+	else
+		printf("  round trip not measured yet");
+	printf(", TX %u frames/s", st->tx_rate);
+	if (st->bitrate && st->dbitrate)
+		printf(", paced at bitrate %u dbitrate %u", st->bitrate,
+		       st->dbitrate);
+	else if (st->bitrate)
+		printf(", paced at bitrate %u", st->bitrate);
+	else
+		printf(", not paced (no bitrate)");
+	printf("\n");
 }
 
 static void print_text(const struct rnl_link *l)
@@ -114,8 +148,10 @@ static void print_text(const struct rnl_link *l)
 	       session_name(l), l->carrier ? "on" : "off", can_state_name(l),
 	       l->tx_window, l->inflight,
 	       l->flags & RCAN_LINK_F_FD ? ", FD" : "");
-	if (dialect_of(l, &st) == 0)
+	if (dialect_of(l, &st) == 0) {
 		printf("  CAN FD dialect %s (%s)\n", st.dialect, st.source);
+		print_text_tx(&st);
+	}
 	print_stats(l, 0);
 }
 

@@ -23,6 +23,8 @@
 
 enum { EP_NL = 1, EP_SIG, EP_TCP };
 
+#define RUNSTATE_MS 1000 /* the state file's round trip and rate */
+
 static struct daemon D; /* big (queues, buffers): not on the stack */
 
 static void quit(struct daemon *d, int code)
@@ -43,13 +45,24 @@ static int on_prepare(void *arg, int retrying)
 	return rc;
 }
 
-/* for `rcand list`: the server's dialect, as far as known */
+/* for `rcand list`: the server's dialect, as far as known, the round
+ * trip, the TX rate and window, the pacing */
 static void write_runstate(struct daemon *d)
 {
+	struct bridge_status bs;
 	struct runstate st;
 
 	if (!d->bridge.ifindex)
 		return;
+	d->runstate_at = now_ms();
+	bridge_tick(&d->bridge, &bs);
+	memset(&st, 0, sizeof(st));
+	st.srtt_us = bs.srtt_us;
+	st.rtt_min_us = bs.rtt_min_us;
+	st.tx_rate = bs.tx_rate;
+	st.window = bs.window;
+	st.bitrate = bs.bitrate;
+	st.dbitrate = bs.dbitrate;
 	snprintf(st.dialect, sizeof(st.dialect), "%s",
 		 proto_dialect_name(session_dialect(&d->session)));
 	snprintf(st.source, sizeof(st.source), "%s",
@@ -86,7 +99,7 @@ static void on_frame(void *arg, const struct proto_event *ev)
 
 static void on_read_end(void *arg)
 {
-	bridge_rx_flush(&((struct daemon *)arg)->bridge);
+	bridge_rx_deliver(&((struct daemon *)arg)->bridge);
 }
 
 static void on_echo(void *arg)
@@ -139,13 +152,17 @@ static void on_bittiming(struct daemon *d, const struct rnl_link *l)
 		.brp = l->bt[RCAN_BT_BRP],
 	};
 
+	/* the bus's rate paces TX, whether or not the server is told */
+	bridge_set_bitrate(&d->bridge, l->has_bt ? bt.bitrate : 0,
+			   l->has_dbt ? l->dbt[RCAN_BT_BITRATE] : 0,
+			   "set on the netdev");
 	if (!l->has_bt)
 		return;
 	session_set_bittiming(&d->session, &bt);
 	if (!d->o->session.bittiming) {
-		log_warn(
-			"%s: bitrate %u ignored: rcand forwards bit timing to the server only with --bittiming",
-			d->ifname, bt.bitrate);
+		log_info(
+			"%s: bitrate %u is not set on the server's %s (--bittiming does that)",
+			d->ifname, bt.bitrate, d->o->session.remote.bus);
 		return;
 	}
 	log_info("%s: bitrate %u: reconnecting to set it on the server's %s",
@@ -192,6 +209,11 @@ static void on_link_event(void *arg, int cmd, const struct rnl_link *l)
 		break;
 	case RCAN_CMD_BITTIMING:
 		on_bittiming(d, l);
+		break;
+	case RCAN_CMD_COALESCE:
+		if (l->has_coalesce)
+			bridge_set_coalesce(&d->bridge, l->rx_usecs,
+					    l->rx_frames);
 		break;
 	default:
 		break;
@@ -265,19 +287,42 @@ static void setup_events(struct daemon *d)
 	epoll_ctl(d->epfd, EPOLL_CTL_ADD, d->sigfd, &ev);
 }
 
-static long next_timeout(const struct daemon *d)
+/* The loop's wait in us: the session's timers are in ms, the bridge's
+ * pacing needs finer, the state file for `rcand list` once a second. */
+static long next_timeout_us(struct daemon *d)
 {
-	long timeout = session_next_timeout(&d->session);
-	long tw = bridge_tx_wait(&d->bridge);
+	long t = session_next_timeout(&d->session) * 1000L;
+	long bt = bridge_timeout_us(&d->bridge);
+	long rs = (d->runstate_at + RUNSTATE_MS - now_ms()) * 1000L;
 
-	return tw >= 0 && tw < timeout ? tw : timeout;
+	if (bt >= 0 && bt < t)
+		t = bt;
+	if (session_is_up(&d->session) && rs < t)
+		t = rs > 0 ? rs : 0;
+	return t;
+}
+
+/* epoll_pwait2() (Linux 5.11) waits for ns; before it, ms rounded up. */
+static int wait_events(struct daemon *d, struct epoll_event *evs, int max)
+{
+	long us = next_timeout_us(d);
+	struct timespec ts = { us / 1000000L, (us % 1000000L) * 1000L };
+	int n;
+
+	if (!d->no_pwait2) {
+		n = epoll_pwait2(d->epfd, evs, max, &ts, NULL);
+		if (n >= 0 || errno != ENOSYS)
+			return n;
+		d->no_pwait2 = 1;
+	}
+	return epoll_wait(d->epfd, evs, max, (int)((us + 999) / 1000));
 }
 
 static int run_loop(struct daemon *d)
 {
 	while (!d->quit) {
 		struct epoll_event evs[8];
-		int i, n = epoll_wait(d->epfd, evs, 8, (int)next_timeout(d));
+		int i, n = wait_events(d, evs, 8);
 
 		if (n < 0 && errno != EINTR) {
 			log_err("epoll_wait: %s", strerror(errno));
@@ -294,7 +339,11 @@ static int run_loop(struct daemon *d)
 		if (d->quit)
 			break;
 		session_on_timer(&d->session);
+		bridge_rx_deliver(&d->bridge);
 		bridge_tx_fill(&d->bridge);
+		if (session_is_up(&d->session) &&
+		    now_ms() - d->runstate_at >= RUNSTATE_MS)
+			write_runstate(d);
 		/* handshake replies and heartbeats too, not only frames */
 		session_flush(&d->session);
 	}
@@ -336,7 +385,11 @@ int daemon_run(const struct attach_opts *o)
 		    &(struct bridge_config){ .name = d->ifname,
 					     .url = d->url,
 					     .allow_fd = o->fd,
-					     .tx_rate = o->tx_rate });
+					     .tx_rate = o->tx_rate,
+					     .tx_window = o->tx_window,
+					     .bitrate = o->bitrate,
+					     .dbitrate = o->dbitrate,
+					     .remote_queue = o->remote_queue });
 	session_start(&d->session);
 	rc = run_loop(d);
 	if (d->bridge.ifindex)

@@ -16,7 +16,9 @@ struct attach_opts {
 	int fd; /* --fd */
 	int remove; /* --remove (else --keep) */
 	uint32_t tx_rate; /* --tx-rate, frames/s, 0 = unpaced */
-	uint32_t tx_window; /* --tx-window, 0 = kernel default */
+	uint32_t tx_window; /* --tx-window: fixed; 0 = follows the RTT */
+	uint32_t bitrate, dbitrate; /* --bitrate N[,D]: pace TX */
+	uint32_t remote_queue; /* --remote-queue, frames */
 	int foreground;
 	const char *ready_file; /* --ready-file: written once up */
 };

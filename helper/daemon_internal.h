@@ -23,6 +23,8 @@ struct daemon {
 	int ready_reported;
 	int taken_over; /* another owner has the link now */
 	int link_gone; /* the netdev was deleted */
+	long runstate_at; /* ms: the state file was last written */
+	int no_pwait2; /* the kernel has no epoll_pwait2() */
 	struct session session;
 	struct bridge bridge;
 };

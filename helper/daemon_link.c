@@ -136,6 +136,7 @@ int daemon_attach_link(struct daemon *d)
 	rc = rnl_setup_datapath(&d->nl, 8 << 20);
 	if (rc < 0)
 		log_warn("netlink socket setup: %s", rnl_strerror(rc));
+	bridge_setup_window(&d->bridge);
 	return 0;
 }
 

@@ -357,6 +357,7 @@ const char *rnl_cmd_name(int cmd)
 		[RCAN_CMD_TX_DONE] = "TX_DONE",
 		[RCAN_CMD_TX_FAIL] = "TX_FAIL",
 		[RCAN_CMD_BITTIMING] = "BITTIMING",
+		[RCAN_CMD_COALESCE] = "COALESCE",
 	};
 
 	if (cmd > 0 && cmd <= RCAN_CMD_MAX && names[cmd])

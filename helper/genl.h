@@ -41,6 +41,10 @@ struct rnl_link {
 	uint64_t stats[RCAN_STATS_MAX + 1];
 	int has_bt;
 	uint32_t bt[RCAN_BT_MAX + 1];
+	int has_dbt; /* the CAN FD data phase */
+	uint32_t dbt[RCAN_BT_MAX + 1];
+	int has_coalesce; /* RX_USECS and RX_FRAMES (ethtool -C) */
+	uint32_t rx_usecs, rx_frames;
 };
 
 /* One frame in or out of the kernel. */
@@ -60,7 +64,7 @@ struct rnl_handlers {
 	void (*tx_frame)(void *arg, uint32_t ifindex,
 			 const struct rnl_frame *f);
 	/* any other message: an event (LINK_DEL, LINK_ATTACH, LINK_DETACH,
-	 * BITTIMING ...) about the link it describes */
+	 * BITTIMING, COALESCE ...) about the link it describes */
 	void (*link_event)(void *arg, int cmd, const struct rnl_link *l);
 	/* a request sent without waiting was refused (cmd 0 when unknown);
 	 * msg is the kernel's extended ack text, or NULL */
@@ -128,6 +132,10 @@ int rnl_link_dump(struct rnl *n, int (*cb)(const struct rnl_link *l, void *arg),
 /* No ack is waited for; connected < 0 leaves it out, remote may be NULL. */
 int rnl_link_set(struct rnl *n, uint32_t ifindex, int connected,
 		 const char *remote);
+/* The link's TX window (the owner only). wait: for the kernel's answer
+ * (0 or -errno), else sent without an ack like the other LINK_SETs. */
+int rnl_link_set_window(struct rnl *n, uint32_t ifindex, uint32_t window,
+			int wait);
 int rnl_tx_done(struct rnl *n, uint32_t ifindex, uint32_t seq);
 int rnl_tx_fail(struct rnl *n, uint32_t ifindex, uint32_t seq, int err);
 

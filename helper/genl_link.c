@@ -108,3 +108,21 @@ int rnl_link_set(struct rnl *n, uint32_t ifindex, int connected,
 	}
 	return rnl_send(n, msg, RCAN_CMD_LINK_SET, NULL);
 }
+
+int rnl_link_set_window(struct rnl *n, uint32_t ifindex, uint32_t window,
+			int wait)
+{
+	struct nl_msg *msg =
+		rnl_new_msg(n, RCAN_CMD_LINK_SET, wait ? NLM_F_ACK : 0, 0);
+
+	if (!msg)
+		return -ENOMEM;
+	if (nla_put_u32(msg, RCAN_ATTR_IFINDEX, ifindex) < 0 ||
+	    nla_put_u32(msg, RCAN_ATTR_TX_WINDOW, window) < 0) {
+		nlmsg_free(msg);
+		return -EMSGSIZE;
+	}
+	if (wait)
+		return request(n, msg, RCAN_CMD_LINK_SET, NULL);
+	return rnl_send(n, msg, RCAN_CMD_LINK_SET, NULL);
+}

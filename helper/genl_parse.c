@@ -34,6 +34,9 @@ const struct nla_policy rnl_attr_policy[RCAN_ATTR_MAX + 1] = {
 	[RCAN_ATTR_STATS] = { .type = NLA_NESTED },
 	[RCAN_ATTR_BITTIMING] = { .type = NLA_NESTED },
 	[RCAN_ATTR_INFLIGHT] = { .type = NLA_U32 },
+	[RCAN_ATTR_DATA_BITTIMING] = { .type = NLA_NESTED },
+	[RCAN_ATTR_RX_USECS] = { .type = NLA_U32 },
+	[RCAN_ATTR_RX_FRAMES] = { .type = NLA_U32 },
 };
 
 /* every counter a u64, every bit-timing value a u32 */
@@ -120,6 +123,13 @@ void rnl_parse_link(struct nlattr **tb, struct rnl_link *l)
 	if (tb[RCAN_ATTR_BITTIMING])
 		l->has_bt = parse_nest(tb[RCAN_ATTR_BITTIMING], RCAN_BT_MAX,
 				       bt_policy, NULL, l->bt);
+	if (tb[RCAN_ATTR_DATA_BITTIMING])
+		l->has_dbt = parse_nest(tb[RCAN_ATTR_DATA_BITTIMING],
+					RCAN_BT_MAX, bt_policy, NULL, l->dbt);
+	/* both or neither: the kernel sends them together */
+	l->has_coalesce = tb[RCAN_ATTR_RX_USECS] && tb[RCAN_ATTR_RX_FRAMES];
+	l->rx_usecs = get_u32(tb[RCAN_ATTR_RX_USECS], NULL);
+	l->rx_frames = get_u32(tb[RCAN_ATTR_RX_FRAMES], NULL);
 }
 
 static void frame_from_attrs(struct nlattr **ft, struct rnl_frame *f)

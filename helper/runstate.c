@@ -43,8 +43,10 @@ int runstate_write(uint32_t ifindex, const struct runstate *st)
 	f = fopen(tmp, "w");
 	if (!f)
 		return -1;
-	fprintf(f, "pid=%ld dialect=%s source=%s\n", (long)getpid(),
-		st->dialect, st->source);
+	fprintf(f,
+		"pid=%ld srtt_us=%u rtt_min_us=%u tx_rate=%u window=%u bitrate=%u dbitrate=%u dialect=%s source=%s\n",
+		(long)getpid(), st->srtt_us, st->rtt_min_us, st->tx_rate,
+		st->window, st->bitrate, st->dbitrate, st->dialect, st->source);
 	if (fclose(f) != 0 || rename(tmp, path) < 0) {
 		unlink(tmp);
 		return -1;
@@ -60,7 +62,15 @@ void runstate_remove(uint32_t ifindex)
 		unlink(path);
 }
 
-/* "pid=N dialect=WORD source=WORDS" */
+/* The number after " KEY=" in line, or 0. */
+static uint32_t number(const char *line, const char *key)
+{
+	const char *p = strstr(line, key);
+
+	return p ? (uint32_t)strtoul(p + strlen(key), NULL, 10) : 0;
+}
+
+/* "pid=N KEY=N ... dialect=WORD source=WORDS" */
 static long parse_line(const char *line, struct runstate *st)
 {
 	const char *d = strstr(line, " dialect="),
@@ -72,8 +82,14 @@ static long parse_line(const char *line, struct runstate *st)
 	if (strncmp(line, "pid=", 4) || !d || !src || src < d)
 		return -1;
 	pid = strtol(line + 4, &end, 10);
-	if (end != d || pid <= 0)
+	if (end > d || pid <= 0)
 		return -1;
+	st->srtt_us = number(line, " srtt_us=");
+	st->rtt_min_us = number(line, " rtt_min_us=");
+	st->tx_rate = number(line, " tx_rate=");
+	st->window = number(line, " window=");
+	st->bitrate = number(line, " bitrate=");
+	st->dbitrate = number(line, " dbitrate=");
 	n = (size_t)(src - d) - 9;
 	if (n == 0 || n >= sizeof(st->dialect))
 		return -1;

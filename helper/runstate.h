@@ -1,10 +1,11 @@
 /* SPDX-License-Identifier: GPL-2.0 */
 /*
  * What `rcand list` cannot ask rcan.ko: a running rcand's view of its link
- * (the server's CAN FD dialect), one small file per link in RCAND_RUNDIR
- * (default /run/rcand), named by the network namespace and the ifindex.
- * Written by the daemon, read by `rcand list`; a file whose rcand is gone
- * is ignored.
+ * (the server's CAN FD dialect, the echo round trip, the TX rate, the
+ * pacing), one small file per link in RCAND_RUNDIR (default /run/rcand),
+ * named by the network namespace and the ifindex. Written by the daemon
+ * (once a second while connected), read by `rcand list`; a file whose
+ * rcand is gone is ignored.
  */
 #ifndef RCAND_RUNSTATE_H
 #define RCAND_RUNSTATE_H
@@ -17,6 +18,10 @@
 struct runstate {
 	char dialect[RUNSTATE_WORD_MAX]; /* proto_dialect_name() */
 	char source[RUNSTATE_WORD_MAX]; /* session_dialect_src_name() */
+	uint32_t srtt_us, rtt_min_us; /* 0: not measured */
+	uint32_t tx_rate; /* frames/s confirmed, last second */
+	uint32_t window; /* the TX window rcand asked for */
+	uint32_t bitrate, dbitrate; /* TX pacing; 0: none */
 };
 
 /* 0, or -1 (no directory, not root: `rcand list` shows nothing). */

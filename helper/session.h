@@ -128,6 +128,8 @@ int session_can_queue(const struct session *s, size_t n);
 int session_write(struct session *s, const char *buf, size_t n);
 /* Write what is queued, as far as the socket takes it. */
 void session_flush(struct session *s);
+/* Bytes queued that the socket has not taken yet. */
+size_t session_unsent(const struct session *s);
 
 /* The dialect to send in, and how it is known. */
 enum proto_dialect session_dialect(const struct session *s);

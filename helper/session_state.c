@@ -169,6 +169,11 @@ void session_flush(struct session *s)
 	}
 }
 
+size_t session_unsent(const struct session *s)
+{
+	return s->out_len - s->out_off;
+}
+
 enum proto_dialect session_dialect(const struct session *s)
 {
 	return s->dialect;

@@ -134,7 +134,7 @@ int txring_batch_open(const struct txring *t)
 	return t->batch_n != 0;
 }
 
-void txring_close_batch(struct txring *t)
+void txring_close_batch(struct txring *t, uint64_t now_us)
 {
 	struct tx_comp *c;
 
@@ -147,6 +147,7 @@ void txring_close_batch(struct txring *t)
 		c->has_seq = 1;
 		c->seq = t->batch_last;
 		c->nframes = t->batch_n;
+		c->sent_us = now_us;
 	}
 	t->batch_n = 0;
 }
@@ -156,7 +157,7 @@ int txring_room(const struct txring *t, unsigned int n)
 	return t->c_len + n < TXRING_COMP;
 }
 
-int txring_barrier(struct txring *t)
+int txring_barrier(struct txring *t, uint64_t now_us)
 {
 	struct tx_comp *c;
 
@@ -164,10 +165,11 @@ int txring_barrier(struct txring *t)
 		return -1;
 	c = comp_push(t);
 	c->is_echo = 1;
+	c->sent_us = now_us;
 	return 0;
 }
 
-int txring_echo(struct txring *t)
+int txring_echo(struct txring *t, uint64_t *sent_us)
 {
 	unsigned int i;
 
@@ -176,6 +178,8 @@ int txring_echo(struct txring *t)
 
 		if (c->is_echo && !c->replied) {
 			c->replied = 1;
+			if (sent_us)
+				*sent_us = c->sent_us;
 			txring_flush(t);
 			return 0;
 		}

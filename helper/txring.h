@@ -16,10 +16,15 @@
 
 #include <stdint.h>
 
+#include <linux/rcan.h>
+
 #include "proto.h"
 
-#define TXRING_QUEUE 2048U /* > RCAN_TX_WINDOW_MAX */
-#define TXRING_COMP 4096U
+/* The kernel never has more than a window of frames unconfirmed, and the
+ * queue holds only unconfirmed ones. Each of them may be a batch of its
+ * own with a failure after it, and one heartbeat echo may wait too. */
+#define TXRING_QUEUE ((unsigned int)RCAN_TX_WINDOW_MAX)
+#define TXRING_COMP (2U * RCAN_TX_WINDOW_MAX + 16U)
 
 /* A frame from the kernel waiting to be written. */
 struct tx_pending {
@@ -35,6 +40,7 @@ struct tx_comp {
 	uint8_t is_echo; /* waits for an < echo > reply; else a failure */
 	uint8_t has_seq; /* an echo behind sends (not a heartbeat) */
 	uint8_t replied;
+	uint64_t sent_us; /* echoes: when written, for the round trip */
 };
 
 /* Every frame up to seq is settled: done (err == 0) or failed (err). */
@@ -70,16 +76,17 @@ void txring_sent(struct txring *t);
 void txring_refused(struct txring *t, int err);
 /* Sends written since the last batch close. */
 int txring_batch_open(const struct txring *t);
-/* The caller wrote an `< echo >` behind the open batch. */
-void txring_close_batch(struct txring *t);
+/* The caller wrote an `< echo >` behind the open batch at now_us. */
+void txring_close_batch(struct txring *t, uint64_t now_us);
 /* Free entries for at least n more completions. */
 int txring_room(const struct txring *t, unsigned int n);
 /* A heartbeat `< echo >` with no sends: it keeps its place in the order.
  * -1 when the ring is full (then write no echo). */
-int txring_barrier(struct txring *t);
+int txring_barrier(struct txring *t, uint64_t now_us);
 /* An `< echo >` reply: the oldest echo waiting is answered; reports what is
- * settled. -1 when no echo was waiting. */
-int txring_echo(struct txring *t);
+ * settled. -1 when no echo was waiting; else 0, and *sent_us (may be NULL)
+ * is when that echo was written. */
+int txring_echo(struct txring *t, uint64_t *sent_us);
 /* Report everything at the head that is settled. */
 void txring_flush(struct txring *t);
 /* The session is gone: report what the server confirmed, fail the rest

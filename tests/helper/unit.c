@@ -2,7 +2,8 @@
 /*
  * Unit tests of rcand's pure code: the socketcand parser and formatter,
  * the beacon parser, remote address parsing, the backoff, command-line
- * numbers, the TX completion ring and TX refusals. KTAP output.
+ * numbers, the TX completion ring and TX refusals, the round trip, the TX
+ * window, frame bit lengths and TX pacing. KTAP output.
  */
 #include <stdarg.h>
 #include <stdio.h>
@@ -14,10 +15,14 @@
 #include "args.h"
 #include "backoff.h"
 #include "beacon.h"
+#include "canbits.h"
+#include "pacer.h"
 #include "proto.h"
 #include "remote.h"
+#include "rtt.h"
 #include "tx_refusal.h"
 #include "txring.h"
+#include "txwin.h"
 
 static int failures;
 
@@ -957,7 +962,7 @@ static void send_batch(unsigned int n)
 		EXPECT(txring_head(&T) != NULL);
 		txring_sent(&T);
 	}
-	txring_close_batch(&T);
+	txring_close_batch(&T, 0);
 }
 
 static void t_ring_wrap(void)
@@ -972,7 +977,7 @@ static void t_ring_wrap(void)
 			add(seq + i);
 		send_batch(3);
 		EXPECT(reported(&R, ""));
-		EXPECT(txring_echo(&T) == 0);
+		EXPECT(txring_echo(&T, NULL) == 0);
 		snprintf(want, sizeof(want), "done %u/3;", seq + 2);
 		if (!reported(&R, want)) {
 			failures++;
@@ -981,7 +986,7 @@ static void t_ring_wrap(void)
 		seq += 3;
 	}
 	EXPECT(txring_queued(&T) == 0 && T.c_len == 0);
-	EXPECT(txring_echo(&T) < 0); /* nobody asked */
+	EXPECT(txring_echo(&T, NULL) < 0); /* nobody asked */
 }
 
 static void t_ring_fail(void)
@@ -1000,9 +1005,9 @@ static void t_ring_fail(void)
 	txring_refused(&T, EINVAL);
 	EXPECT(reported(&R, ""));
 	send_batch(1);
-	EXPECT(txring_echo(&T) == 0);
+	EXPECT(txring_echo(&T, NULL) == 0);
 	EXPECT(reported(&R, "done 2/2;fail 4/2 22;"));
-	EXPECT(txring_echo(&T) == 0);
+	EXPECT(txring_echo(&T, NULL) == 0);
 	EXPECT(reported(&R, "done 5/1;"));
 	/* another errno does not collapse with the one before */
 	add(6);
@@ -1048,35 +1053,35 @@ static void t_ring_echo_barrier(void)
 	add(10);
 	add(11);
 	send_batch(2);
-	EXPECT(txring_barrier(&T) == 0); /* a heartbeat between batches */
+	EXPECT(txring_barrier(&T, 0) == 0); /* a heartbeat between batches */
 	add(12);
 	send_batch(1);
-	EXPECT(txring_echo(&T) == 0);
+	EXPECT(txring_echo(&T, NULL) == 0);
 	EXPECT(reported(&R, "done 11/2;"));
 	/* the heartbeat's reply confirms nothing by itself */
-	EXPECT(txring_echo(&T) == 0);
+	EXPECT(txring_echo(&T, NULL) == 0);
 	EXPECT(reported(&R, ""));
-	EXPECT(txring_echo(&T) == 0);
+	EXPECT(txring_echo(&T, NULL) == 0);
 	EXPECT(reported(&R, "done 12/1;"));
-	EXPECT(txring_echo(&T) < 0);
+	EXPECT(txring_echo(&T, NULL) < 0);
 	/* a heartbeat before a batch holds back nothing once answered,
 	 * and a failure behind an unanswered batch waits for it */
-	EXPECT(txring_barrier(&T) == 0);
+	EXPECT(txring_barrier(&T, 0) == 0);
 	add(13);
 	send_batch(1);
 	add(14);
 	txring_refused(&T, EINVAL);
 	txring_flush(&T);
 	EXPECT(reported(&R, ""));
-	EXPECT(txring_echo(&T) == 0);
+	EXPECT(txring_echo(&T, NULL) == 0);
 	EXPECT(reported(&R, ""));
-	EXPECT(txring_echo(&T) == 0);
+	EXPECT(txring_echo(&T, NULL) == 0);
 	EXPECT(reported(&R, "done 13/1;fail 14/1 22;"));
 	/* a full ring takes no heartbeat */
 	ring_start(1);
 	while (txring_room(&T, 1))
-		EXPECT(txring_barrier(&T) == 0);
-	EXPECT(txring_barrier(&T) < 0);
+		EXPECT(txring_barrier(&T, 0) == 0);
+	EXPECT(txring_barrier(&T, 0) < 0);
 }
 
 static void t_ring_partial_batches(void)
@@ -1090,15 +1095,15 @@ static void t_ring_partial_batches(void)
 	EXPECT(txring_head(&T)->seq == 4);
 	send_batch(2);
 	EXPECT(txring_queued(&T) == 0 && txring_head(&T) == NULL);
-	EXPECT(txring_echo(&T) == 0);
+	EXPECT(txring_echo(&T, NULL) == 0);
 	EXPECT(reported(&R, "done 3/3;"));
 	/* the session drops with one batch unconfirmed */
 	EXPECT(txring_fail_all(&T, ECONNRESET) == 2);
 	EXPECT(reported(&R, "fail 5/2 104;"));
 	/* an echo answered out of reach is not confirmed twice */
-	EXPECT(txring_echo(&T) < 0);
+	EXPECT(txring_echo(&T, NULL) < 0);
 	/* an empty batch writes no echo */
-	txring_close_batch(&T);
+	txring_close_batch(&T, 0);
 	EXPECT(!txring_batch_open(&T) && T.c_len == 0);
 	EXPECT(R.frames == 5);
 }
@@ -1168,6 +1173,255 @@ static void t_args(void)
 	EXPECT(args_backoff(":5", &lo, &hi) < 0);
 	EXPECT(args_backoff("5:6x", &lo, &hi) < 0);
 	EXPECT(args_backoff("1:3600001", &lo, &hi) < 0);
+	EXPECT(args_bitrate("500000", &lo, &hi) == 0 && lo == 500000 &&
+	       hi == 0);
+	EXPECT(args_bitrate("500000,2000000", &lo, &hi) == 0 &&
+	       lo == 500000 && hi == 2000000);
+	EXPECT(args_bitrate("20000000", &lo, &hi) == 0);
+	EXPECT(args_bitrate("20000001", &lo, &hi) < 0);
+	EXPECT(args_bitrate("0", &lo, &hi) < 0);
+	EXPECT(args_bitrate("500000,0", &lo, &hi) < 0);
+	EXPECT(args_bitrate("500000,", &lo, &hi) < 0);
+	EXPECT(args_bitrate(",2000000", &lo, &hi) < 0);
+	EXPECT(args_bitrate("500k", &lo, &hi) < 0);
+	EXPECT(args_bitrate("1,2,3", &lo, &hi) < 0);
+}
+
+#define EFF 0x80000000U
+#define RTR 0x40000000U
+
+static uint32_t bits(uint32_t id, uint8_t len, int fd, int brs)
+{
+	struct canbits b = canbits_frame(id, len, fd, brs);
+
+	return b.nominal + b.data;
+}
+
+static void t_canbits(void)
+{
+	struct canbits b;
+
+	/* Davis et al. 2007: 111 bits unstuffed + 24 stuff bits */
+	b = canbits_frame(0x123, 8, 0, 0);
+	EXPECT(b.nominal == 135 && b.data == 0);
+	/* 0 bytes: 47 + floor(33 / 4) = 55 */
+	EXPECT(bits(0x123, 0, 0, 0) == 55);
+	/* extended, 8 bytes: 54 + 64 + 13 + floor(117 / 4) = 160 */
+	EXPECT(bits(EFF | 0x1234567, 8, 0, 0) == 160);
+	/* extended, 0 bytes: 67 + floor(53 / 4) = 80 */
+	EXPECT(bits(EFF | 1, 0, 0, 0) == 80);
+	/* a remote request carries no data: as 0 bytes, whatever its DLC */
+	EXPECT(bits(RTR | 0x123, 8, 0, 0) == 55);
+	EXPECT(bits(EFF | RTR | 1, 4, 0, 0) == 80);
+	/* FD without BRS, 8 bytes: 17 + 4 head stuff + 13 nominal, body
+	 * 5 + 64 + floor(85 / 4) - 4 = 86, fixed 4 + 17 + 6 = 27 */
+	b = canbits_frame(0x123, 8, 1, 0);
+	EXPECT(b.nominal == 17 + 4 + 13 + 86 + 27 && b.data == 0);
+	/* the same with BRS: the body and CRC at the data rate */
+	b = canbits_frame(0x123, 8, 1, 1);
+	EXPECT(b.nominal == 34 && b.data == 113);
+	/* 64 bytes: CRC-21 with 7 fixed stuff bits; body 5 + 512 +
+	 * floor(533 / 4) - 4 = 646, fixed 4 + 21 + 7 = 32 */
+	b = canbits_frame(0x123, 64, 1, 1);
+	EXPECT(b.nominal == 34 && b.data == 678);
+	/* 16 bytes is the last CRC-17 length, 20 the first CRC-21 one */
+	EXPECT(canbits_frame(1, 20, 1, 1).data -
+		       canbits_frame(1, 16, 1, 1).data ==
+	       32 + (5 + 160 + (181 / 4) - 4) - 27 - (5 + 128 + (149 / 4) - 4));
+	/* extended FD: 36 head bits, 8 of them stuff in the worst case */
+	b = canbits_frame(EFF | 1, 0, 1, 1);
+	EXPECT(b.nominal == 36 + 8 + 13 && b.data == 5 + (40 / 4 - 8) + 27);
+	/* time: 135 bits at 500 kbit/s are 270 us; rounded up */
+	EXPECT(canbits_ns(canbits_frame(0x123, 8, 0, 0), 500000, 0) == 270000);
+	EXPECT(canbits_ns(canbits_frame(0x123, 8, 0, 0), 3, 0) == 45000000000ULL);
+	/* BRS: 34 bits at 500k and 678 at 2M */
+	EXPECT(canbits_ns(canbits_frame(0x123, 64, 1, 1), 500000, 2000000) ==
+	       68000 + 339000);
+	/* no data rate known: the data phase at the nominal rate */
+	EXPECT(canbits_ns(canbits_frame(0x123, 64, 1, 1), 500000, 0) ==
+	       (34 + 678) * 2000ULL);
+	EXPECT(canbits_ns(canbits_frame(0x123, 8, 0, 0), 0, 0) == 0);
+}
+
+static void t_rtt(void)
+{
+	struct rtt r;
+	int i;
+
+	rtt_init(&r);
+	EXPECT(!r.have);
+	rtt_sample(&r, 50000, 1000);
+	EXPECT(r.have && r.srtt_us == 50000 && r.rttvar_us == 25000 &&
+	       r.min_us == 50000);
+	/* RFC 6298: rttvar 3/4 * 25000 + 1/4 * 8000, srtt 7/8 + 1/8 */
+	rtt_sample(&r, 58000, 2000);
+	EXPECT(r.rttvar_us == 18750 + 2000 && r.srtt_us == 50000 - 6250 + 7250);
+	EXPECT(r.min_us == 50000 && r.last_us == 58000);
+	/* converges on a steady path, the deviation decays */
+	for (i = 0; i < 200; i++)
+		rtt_sample(&r, 50000, 3000 + (uint64_t)i);
+	EXPECT(r.srtt_us >= 49990 && r.srtt_us <= 50010 && r.rttvar_us < 100);
+	/* a smaller sample is the new minimum at once */
+	rtt_sample(&r, 40000, 4000);
+	EXPECT(r.min_us == 40000 && r.srtt_us > 40000);
+	/* a larger one replaces it only once the minimum is old */
+	rtt_sample(&r, 60000, 4000 + RTT_MIN_WINDOW_US);
+	EXPECT(r.min_us == 40000);
+	rtt_sample(&r, 60000, 4001 + RTT_MIN_WINDOW_US);
+	EXPECT(r.min_us == 60000);
+	/* zero (below the clock) counts as 1 us */
+	rtt_init(&r);
+	rtt_sample(&r, 0, 0);
+	EXPECT(r.srtt_us == 1 && r.min_us == 1);
+}
+
+/* A round trip of rtt_us measured steadily. */
+static void steady_rtt(struct rtt *r, uint32_t rtt_us)
+{
+	int i;
+
+	rtt_init(r);
+	for (i = 0; i < 50; i++)
+		rtt_sample(r, rtt_us, (uint64_t)i);
+}
+
+/* confirm rate frames/s for ms milliseconds in 10 ms steps; the window
+ * txwin_update asks for at the end (taken by the link at each step) */
+static uint32_t run_rate(struct txwin *w, uint64_t *now, const struct rtt *r,
+			 uint32_t rate, unsigned int ms)
+{
+	unsigned int i;
+
+	for (i = 0; i < ms / 10; i++) {
+		*now += 10000;
+		txwin_confirmed(w, rate / 100);
+		w->window = txwin_update(w, *now, r);
+	}
+	return w->window;
+}
+
+static void t_txwin(void)
+{
+	uint64_t now = 1000000;
+	struct txwin w;
+	struct rtt r;
+
+	txwin_init(&w, 64, 8192, 64, now);
+	rtt_init(&r);
+	/* no round trip known: the window stays */
+	txwin_confirmed(&w, 10000);
+	EXPECT(txwin_update(&w, now + 200000, &r) == 64);
+	txwin_init(&w, 64, 8192, 64, now);
+	steady_rtt(&r, 50000);
+	/* 4000 frames/s over 50 ms: 200 in flight, twice that asked for */
+	EXPECT(run_rate(&w, &now, &r, 4000, 300) == 400);
+	EXPECT(txwin_rate(&w) >= 1200 && txwin_rate(&w) <= 4000);
+	EXPECT(run_rate(&w, &now, &r, 4000, 1000) == 400);
+	EXPECT(txwin_rate(&w) == 4000);
+	/* a slow sender: the floor */
+	txwin_init(&w, 64, 8192, 64, now);
+	EXPECT(run_rate(&w, &now, &r, 100, 2000) == 64);
+	/* the maximum caps it */
+	EXPECT(run_rate(&w, &now, &r, 200000, 300) == 8192);
+	/* demand falls: the window holds for the peak's second, then
+	 * follows (a multiple of TXWIN_STEP) */
+	EXPECT(run_rate(&w, &now, &r, 1000, 500) == 8192);
+	EXPECT(run_rate(&w, &now, &r, 1000, 1000) == 112);
+	/* a small change does not move it */
+	EXPECT(run_rate(&w, &now, &r, 950, 2000) == 112);
+	/* idle for long: the history starts over, the floor */
+	w.window = txwin_update(&w, now + 60000000, &r);
+	EXPECT(w.window == 64 && txwin_rate(&w) == 0);
+}
+
+static void t_txwin_queue(void)
+{
+	uint64_t now = 0;
+	struct txwin w;
+	struct rtt r;
+	int i;
+
+	/* frames queued behind a slow server inflate every echo: the window
+	 * counts at most twice the minimum round trip */
+	steady_rtt(&r, 10000);
+	for (i = 0; i < 100; i++)
+		rtt_sample(&r, 500000, 100 + (uint64_t)i);
+	EXPECT(r.srtt_us > 400000 && r.min_us == 10000);
+	txwin_init(&w, 64, 8192, 64, now);
+	/* 10000/s * 20 ms * 2 = 400 */
+	EXPECT(run_rate(&w, &now, &r, 10000, 500) == 400);
+	/* a window-bound sender (rate = window / rtt) grows each period */
+	steady_rtt(&r, 50000);
+	txwin_init(&w, 64, 8192, 64, now);
+	for (i = 0; i < 8; i++)
+		run_rate(&w, &now, &r, w.window * 20, 100);
+	EXPECT(w.window >= 4096);
+}
+
+static void t_pacer(void)
+{
+	struct canbits f8 = canbits_frame(0x123, 8, 0, 0);
+	uint64_t t = 1000000000ULL;
+	struct pacer p;
+	int i;
+
+	pacer_init(&p, 0); /* the default queue, 10: bursts of 5 */
+	EXPECT(!pacer_on(&p) && p.burst_max == 5);
+	EXPECT(pacer_inflight_max(&p, 1000) == UINT32_MAX);
+	/* unpaced: always room, never a wait */
+	EXPECT(pacer_room(&p, t) == 1 && pacer_wait_ns(&p, t) == 0);
+	pacer_add(&p, f8);
+	pacer_burst_sent(&p, t);
+	EXPECT(pacer_room(&p, t) == 1 && pacer_wait_ns(&p, t) == 0);
+
+	pacer_set_bitrate(&p, 500000, 0);
+	EXPECT(pacer_on(&p) && pacer_room(&p, t) == 5);
+	for (i = 0; i < 5; i++)
+		pacer_add(&p, f8);
+	EXPECT(pacer_room(&p, t) == 0);
+	pacer_burst_sent(&p, t);
+	/* 5 * 270 us on the bus before the next burst */
+	EXPECT(pacer_room(&p, t) == 0 && pacer_wait_ns(&p, t) == 1350000);
+	EXPECT(pacer_room(&p, t + 1349999) == 0);
+	EXPECT(pacer_room(&p, t + 1350000) == 5 &&
+	       pacer_wait_ns(&p, t + 1350000) == 0);
+	/* a burst sent early (not possible through room, but) is spaced
+	 * from the planned time */
+	pacer_add(&p, f8);
+	pacer_burst_sent(&p, t + 1000);
+	EXPECT(pacer_wait_ns(&p, t + 1000) == 1350000 + 270000 - 1000);
+	/* a late burst earns no credit: spaced from when it went */
+	t += 10000000;
+	pacer_add(&p, f8);
+	pacer_add(&p, f8);
+	pacer_burst_sent(&p, t);
+	EXPECT(pacer_wait_ns(&p, t) == 540000);
+	/* an empty burst changes nothing */
+	pacer_burst_sent(&p, t + 540000);
+	EXPECT(pacer_wait_ns(&p, t + 540000) == 0);
+	/* queue 1: bursts of one frame; queue 3: of one */
+	pacer_init(&p, 1);
+	EXPECT(p.burst_max == 1);
+	pacer_init(&p, 3);
+	EXPECT(p.burst_max == 1);
+	pacer_init(&p, 64);
+	EXPECT(p.burst_max == 32);
+	/* FD with BRS: the data phase at the data rate */
+	pacer_set_bitrate(&p, 500000, 2000000);
+	pacer_add(&p, canbits_frame(0x123, 64, 1, 1));
+	pacer_burst_sent(&p, 0);
+	EXPECT(pacer_wait_ns(&p, 0) == 68000 + 339000);
+	/* echoes bound the frames in flight: 407 us per frame over a
+	 * 10 ms path: ceil(12.5 ms / 407 us) = 31, plus a burst of 32 */
+	EXPECT(pacer_inflight_max(&p, 10000) == 31 + 32);
+	EXPECT(pacer_inflight_max(&p, 0) == UINT32_MAX);
+	/* the mean frame time follows the bursts */
+	pacer_add(&p, canbits_frame(0x123, 0, 1, 1));
+	pacer_burst_sent(&p, 0);
+	EXPECT(p.frame_ns < 407000 && p.frame_ns > 300000);
+	/* bitrate 0 turns pacing off again */
+	pacer_set_bitrate(&p, 0, 0);
+	EXPECT(!pacer_on(&p) && pacer_room(&p, 0) == 1);
 }
 
 struct test {
@@ -1194,12 +1448,17 @@ static const struct test tests[] = {
 	{ "remote: ssh:// URLs, and bad ones refused", t_remote_ssh },
 	{ "beacon: parse, source address fallback", t_beacon },
 	{ "backoff: exponential, capped, jittered", t_backoff },
-	{ "args: numbers parsed strictly, --backoff MIN:MAX", t_args },
+	{ "args: numbers parsed strictly, --backoff MIN:MAX, --bitrate N[,D]", t_args },
 	{ "txring: wraps around both rings and the seq space", t_ring_wrap },
 	{ "txring: failures in order, collapsed, no session, full, session lost", t_ring_fail },
 	{ "txring: a heartbeat echo is a barrier in the order", t_ring_echo_barrier },
 	{ "txring: partial batches, each closed by its own echo", t_ring_partial_batches },
 	{ "tx refusals: errno, and one warning per kind", t_tx_refusal },
+	{ "canbits: worst-case stuffed bit lengths, classic and FD, and bus time", t_canbits },
+	{ "rtt: RFC 6298 smoothing, windowed minimum", t_rtt },
+	{ "txwin: rate x round trip x 2, floor, maximum, hysteresis", t_txwin },
+	{ "txwin: a queue behind the server does not grow the window", t_txwin_queue },
+	{ "pacer: bursts of half the remote queue, spaced by their bus time", t_pacer },
 };
 
 int main(void)
