@@ -268,7 +268,12 @@ static int rcan_rx_build(struct rcan_link *link, const struct nlattr *frames,
 		}
 		list_add_tail(&skb->list, &b->skbs);
 	}
-	if (rem) {
+	/*
+	 * Bytes left that make no whole attribute. Below zero is the last
+	 * entry without its padding, which netlink allows (nla_validate()
+	 * checks the same way).
+	 */
+	if (rem > 0) {
 		NL_SET_ERR_MSG_ATTR(extack, frames, "trailing bytes in FRAMES");
 		return -EINVAL;
 	}

@@ -561,6 +561,37 @@ TEST_F(dp, can_state_becomes_error_frames)
 	EXPECT_EQ(1, tnl_get_link(&self->nl, self->l.ifindex).carrier);
 }
 
+/*
+ * The last entry of FRAMES may end without its padding, as netlink
+ * allows for the last attribute of any nest (nla_ok() takes it, and the
+ * remainder goes below zero): such a batch is delivered, not refused.
+ */
+TEST_F(dp, unpadded_last_frame_is_taken)
+{
+	const uint8_t data[3] = { 0x11, 0x22, 0x33 };
+	struct nlattr *frames, *frame;
+	struct can_frame cf;
+	struct tnl_msg m;
+
+	tnl_req_init(&m, self->nl.family, RCAN_CMD_FRAMES_RX, 0);
+	tnl_put_u32(&m, RCAN_ATTR_IFINDEX, self->l.ifindex);
+	frames = tnl_nest_start(&m, RCAN_ATTR_FRAMES);
+	frame = tnl_nest_start(&m, RCAN_ATTR_FRAME);
+	tnl_put_u32(&m, RCAN_FRAME_ID, 0x1a3);
+	tnl_put(&m, RCAN_FRAME_DATA, data, sizeof(data));
+	tnl_nest_end(&m, frame);
+	tnl_nest_end(&m, frames);
+	/* both lengths without the DATA attribute's one byte of padding */
+	frame->nla_len--;
+	frames->nla_len--;
+	ASSERT_EQ(0, tnl_request(&self->nl, &m, NULL, NULL));
+	ASSERT_TRUE(tnl_wait_readable(self->can, 1000));
+	ASSERT_EQ((ssize_t)sizeof(cf), read(self->can, &cf, sizeof(cf)));
+	EXPECT_EQ(0x1a3u, cf.can_id);
+	EXPECT_EQ(3, cf.len);
+	EXPECT_EQ(0, memcmp(data, cf.data, sizeof(data)));
+}
+
 TEST_F(dp, helper_error_frames_and_remote_alias)
 {
 	can_err_mask_t mask = CAN_ERR_MASK;
