@@ -15,7 +15,8 @@
 # A failure is only taken as "feature absent" when it is certain to be one:
 # - every probe file must compile without RCAN_PROBE (else the headers,
 #   compiler or flags are broken, and every probe would wrongly fail);
-# - a failing probe's first error must point into its RCAN_PROBE block.
+# - a failing probe's first error, of all its errors, must point into its
+#   RCAN_PROBE block.
 # Anything else stops the build with the compiler's output.
 set -u
 
@@ -73,8 +74,11 @@ for src in "$@"; do
 	read -r first last <<-EOF2
 	$(block "$src")
 	EOF2
-	line=$(sed -n "s|^\([^:]*$name\.c\):\([0-9]*\):[0-9]*: error:.*|\2|p" \
-		"$tmp/$name.o.err" | head -n 1)
+	# The first error of all, wherever it is: a header that breaks
+	# first is not the probe's feature missing, whatever comes after.
+	# A missing header (a fatal error) in the block is a missing feature.
+	line=$(grep -m 1 -E ':[0-9]+:[0-9]+: (fatal )?error:' "$tmp/$name.o.err" |
+		sed -n "s|^\([^:]*/\)\{0,1\}$name\.c:\([0-9]*\):.*|\2|p")
 	if [ -z "$line" ] || [ "$line" -le "$first" ] || [ "$line" -ge "$last" ]; then
 		cat "$tmp/$name.o.err" >&2
 		fail "$src failed outside its RCAN_PROBE block: not a missing" \
