@@ -124,10 +124,16 @@ void bridge_set_coalesce(struct bridge *b, uint32_t usecs, uint32_t frames)
 	bridge_rx_deliver(b);
 }
 
-void bridge_refused(struct bridge *b, int cmd)
+/*
+ * The kernel refused a request of ours. A FRAMES_RX's frames were counted
+ * as handed over when it was sent; they were not taken after all.
+ */
+void bridge_refused(struct bridge *b, int cmd, uint32_t frames)
 {
-	if (cmd == RCAN_CMD_FRAMES_RX)
-		b->rx_dropped++;
+	if (cmd != RCAN_CMD_FRAMES_RX)
+		return;
+	b->rx_frames -= frames < b->rx_frames ? frames : b->rx_frames;
+	b->rx_dropped += frames;
 }
 
 long bridge_timeout_us(struct bridge *b)

@@ -102,7 +102,7 @@ void bridge_rx_deliver(struct bridge *b);
 /* Deliver everything now. */
 void bridge_rx_flush(struct bridge *b);
 /* The kernel refused a message sent without an ack. */
-void bridge_refused(struct bridge *b, int cmd);
+void bridge_refused(struct bridge *b, int cmd, uint32_t frames);
 
 /* us until the bridge has something to do (TX pacing or --tx-rate, held
  * RX frames), or -1. */

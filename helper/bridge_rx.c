@@ -6,6 +6,7 @@
  * latency for fewer messages as on a NIC: frames are held until M wait
  * or the oldest waited N us; 0 is no limit of that kind.
  */
+#include <errno.h>
 #include <string.h>
 
 #include "bridge.h"
@@ -20,17 +21,29 @@ static uint32_t hold_us(const struct bridge *b)
 	return b->coal_usecs ? b->coal_usecs : RX_HOLD_MAX_US;
 }
 
+/*
+ * rx_frames counts the frames handed to the kernel, rx_dropped those rcand
+ * dropped: every frame parsed from the server is in one of the two (a
+ * batch the kernel refuses later moves over, bridge_refused()).
+ */
 void bridge_rx_flush(struct bridge *b)
 {
+	unsigned int count = b->rxb.count;
 	int rc = rnl_rx_flush(b->nl, &b->rxb);
 
-	if (rc < 0)
-		log_err("%s: FRAMES_RX: %s", b->cfg.name, rnl_strerror(rc));
+	if (rc < 0) {
+		b->rx_dropped += count;
+		log_err("%s: FRAMES_RX of %u frames: %s", b->cfg.name, count,
+			rnl_strerror(rc));
+		return;
+	}
+	b->rx_frames += count;
 }
 
 void bridge_rx_frame(struct bridge *b, const struct proto_event *ev)
 {
 	struct rnl_frame f;
+	int rc;
 
 	if (!b->ifindex)
 		return; /* before the netdev exists (handshake) */
@@ -53,11 +66,15 @@ void bridge_rx_frame(struct bridge *b, const struct proto_event *ev)
 	}
 	if (!b->rxb.count && (b->coal_usecs || b->coal_frames))
 		b->rx_first_us = now_us();
-	if (rnl_rx_add(b->nl, &b->rxb, b->ifindex, &f) < 0) {
+	rc = rnl_rx_add(b->nl, &b->rxb, b->ifindex, &f);
+	if (rc == -ENOSPC) { /* full: send it, start another */
+		bridge_rx_flush(b);
+		rc = rnl_rx_add(b->nl, &b->rxb, b->ifindex, &f);
+	}
+	if (rc < 0) {
 		b->rx_dropped++;
 		return;
 	}
-	b->rx_frames++;
 	if (b->coal_frames && b->rxb.count >= b->coal_frames)
 		bridge_rx_flush(b);
 }

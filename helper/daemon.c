@@ -220,11 +220,12 @@ static void on_link_event(void *arg, int cmd, const struct rnl_link *l)
 	}
 }
 
-static void on_refused(void *arg, int cmd, int err, const char *msg)
+static void on_refused(void *arg, int cmd, uint32_t frames, int err,
+		       const char *msg)
 {
 	struct daemon *d = arg;
 
-	bridge_refused(&d->bridge, cmd);
+	bridge_refused(&d->bridge, cmd, frames);
 	log_warn("%s: the kernel refused %s: %s%s%s", d->ifname,
 		 rnl_cmd_name(cmd), strerror(-err), msg ? ": " : "",
 		 msg ? msg : "");

@@ -47,24 +47,6 @@ int rnl_nlerr2errno(int nlerr)
 	return -EIO;
 }
 
-static void remember_sent(struct rnl *n, uint32_t seq, int cmd)
-{
-	unsigned int i = n->sent_pos++ % RNL_SENT_MEMORY;
-
-	n->sent_seq[i] = seq;
-	n->sent_cmd[i] = (uint8_t)cmd;
-}
-
-static int sent_cmd(const struct rnl *n, uint32_t seq)
-{
-	unsigned int i;
-
-	for (i = 0; i < RNL_SENT_MEMORY; i++)
-		if (n->sent_seq[i] == seq)
-			return n->sent_cmd[i];
-	return 0;
-}
-
 static void on_reply(struct rnl *n, struct nlattr **tb)
 {
 	struct rnl_link l;
@@ -163,7 +145,11 @@ static int err_cb(struct sockaddr_nl *nla, struct nlmsgerr *e, void *arg)
 		n->wait_err = e->error;
 		n->wait_done = 1;
 	} else if (n->h && n->h->refused) {
-		n->h->refused(n->arg, sent_cmd(n, e->msg.nlmsg_seq), e->error,
+		uint32_t frames;
+		int cmd;
+
+		sentlog_find(&n->sent, e->msg.nlmsg_seq, &cmd, &frames);
+		n->h->refused(n->arg, cmd, frames, e->error,
 			      n->errmsg[0] ? n->errmsg : NULL);
 	}
 	return NL_SKIP;
@@ -252,7 +238,8 @@ struct nl_msg *rnl_new_msg(struct rnl *n, int cmd, int flags, size_t size)
 	return msg;
 }
 
-int rnl_send(struct rnl *n, struct nl_msg *msg, int cmd, uint32_t *seq)
+int rnl_send_frames(struct rnl *n, struct nl_msg *msg, int cmd,
+		    uint32_t frames, uint32_t *seq)
 {
 	int rc = nl_send_auto(n->sk, msg);
 	uint32_t s = nlmsg_hdr(msg)->nlmsg_seq;
@@ -260,10 +247,15 @@ int rnl_send(struct rnl *n, struct nl_msg *msg, int cmd, uint32_t *seq)
 	nlmsg_free(msg);
 	if (rc < 0)
 		return rnl_nlerr2errno(rc);
-	remember_sent(n, s, cmd);
+	sentlog_add(&n->sent, s, cmd, frames);
 	if (seq)
 		*seq = s;
 	return 0;
+}
+
+int rnl_send(struct rnl *n, struct nl_msg *msg, int cmd, uint32_t *seq)
+{
+	return rnl_send_frames(n, msg, cmd, 0, seq);
 }
 
 /* One wait for the socket and one read; 0 or -errno. */

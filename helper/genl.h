@@ -17,6 +17,8 @@
 #include <linux/netlink.h>
 #include <linux/rcan.h>
 
+#include "sentlog.h"
+
 struct nl_sock;
 struct nl_cb;
 
@@ -67,8 +69,10 @@ struct rnl_handlers {
 	 * BITTIMING, COALESCE ...) about the link it describes */
 	void (*link_event)(void *arg, int cmd, const struct rnl_link *l);
 	/* a request sent without waiting was refused (cmd 0 when unknown);
-	 * msg is the kernel's extended ack text, or NULL */
-	void (*refused)(void *arg, int cmd, int err, const char *msg);
+	 * frames: those it carried (a FRAMES_RX), else 0; msg is the
+	 * kernel's extended ack text, or NULL */
+	void (*refused)(void *arg, int cmd, uint32_t frames, int err,
+			const char *msg);
 };
 
 /* The datagrams one recvmmsg() read, handed to libnl one by one. */
@@ -82,7 +86,6 @@ struct rnl_batch {
 	int short_read; /* the last read did not fill the batch */
 };
 
-#define RNL_SENT_MEMORY 16
 #define RNL_ERRMSG_MAX 128
 
 struct rnl {
@@ -105,9 +108,7 @@ struct rnl {
 	/* the data path's batched reads (rnl_setup_datapath) */
 	struct rnl_batch *batch;
 	/* recently sent unacked commands, to name them in async errors */
-	uint32_t sent_seq[RNL_SENT_MEMORY];
-	uint8_t sent_cmd[RNL_SENT_MEMORY];
-	unsigned int sent_pos;
+	struct sentlog sent;
 };
 
 /* Connect and resolve the family. Returns 0 or a negative errno:
@@ -147,8 +148,12 @@ struct rnl_rxbatch {
 	unsigned int count;
 };
 #define RNL_RX_MSG_SIZE 8192
+/* Adds one frame: 0, -ENOSPC when the batch is full (flush it and add
+ * again), or another -errno (the frame was not added). */
 int rnl_rx_add(struct rnl *n, struct rnl_rxbatch *b, uint32_t ifindex,
 	       const struct rnl_frame *f);
+/* Sends the batch (nothing when empty): 0, or -errno when its frames
+ * were lost. Either way the batch is empty afterwards. */
 int rnl_rx_flush(struct rnl *n, struct rnl_rxbatch *b);
 void rnl_rx_discard(struct rnl_rxbatch *b);
 

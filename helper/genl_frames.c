@@ -74,20 +74,16 @@ int rnl_rx_add(struct rnl *n, struct rnl_rxbatch *b, uint32_t ifindex,
 {
 	int rc;
 
-	if (b->msg && rx_put(b->msg, f) == 0) {
-		b->count++;
-		return 0;
-	}
-	/* none yet, or full: send what we have and start another */
-	rc = rnl_rx_flush(n, b);
-	if (rc == 0)
+	if (!b->msg) {
 		rc = rx_start(n, b, ifindex);
-	if (rc == 0 && rx_put(b->msg, f) < 0)
-		rc = -EMSGSIZE;
-	if (rc < 0) {
-		rnl_rx_discard(b);
-		return rc;
+		if (rc < 0) {
+			rnl_rx_discard(b);
+			return rc;
+		}
 	}
+	/* RNL_RX_MSG_SIZE holds fewer, but the kernel's limit is the rule */
+	if (b->count >= RCAN_RX_BATCH_MAX || rx_put(b->msg, f) < 0)
+		return b->count ? -ENOSPC : -EMSGSIZE;
 	b->count++;
 	return 0;
 }
@@ -103,6 +99,7 @@ void rnl_rx_discard(struct rnl_rxbatch *b)
 int rnl_rx_flush(struct rnl *n, struct rnl_rxbatch *b)
 {
 	struct nl_msg *msg = b->msg;
+	unsigned int count;
 
 	if (!msg || !b->count) {
 		rnl_rx_discard(b);
@@ -110,6 +107,7 @@ int rnl_rx_flush(struct rnl *n, struct rnl_rxbatch *b)
 	}
 	nla_nest_end(msg, b->nest);
 	b->msg = NULL;
+	count = b->count;
 	b->count = 0;
-	return rnl_send(n, msg, RCAN_CMD_FRAMES_RX, NULL);
+	return rnl_send_frames(n, msg, RCAN_CMD_FRAMES_RX, count, NULL);
 }

@@ -67,6 +67,14 @@
 #define RCAN_RX_USECS_MAX	1000000
 #define RCAN_RX_FRAMES_MAX	8192
 
+/*
+ * Frames in one FRAMES_RX at most; a longer batch is refused whole
+ * (E2BIG). The kernel checks and builds a batch before it delivers any of
+ * it, so this bounds the memory one command can pin. rcand's messages
+ * hold a few hundred frames at most.
+ */
+#define RCAN_RX_BATCH_MAX	1024
+
 /* Longest RCAN_ATTR_REMOTE string, including the terminating NUL. */
 #define RCAN_REMOTE_MAX		256
 
