@@ -232,7 +232,10 @@ struct rcan_rx_batch {
  * Each entry is parsed once, against the frame policy, checked and made
  * into an skb. A bad entry refuses the whole batch: nothing of it was
  * delivered yet. (The command's policy only checks that FRAMES is a
- * nest, so genetlink does not walk the entries a first time.)
+ * nest, so genetlink does not walk the entries a first time.) Building
+ * before delivering pins every skb of the batch at once: a namespace's
+ * admin can send messages of many megabytes, so a batch has at most
+ * RCAN_RX_BATCH_MAX frames.
  */
 static int rcan_rx_build(struct rcan_link *link, const struct nlattr *frames,
 			 struct rcan_rx_batch *b,
@@ -252,6 +255,14 @@ static int rcan_rx_build(struct rcan_link *link, const struct nlattr *frames,
 			err = rcan_rx_check(link, tb, f, extack);
 		if (err)
 			return err;
+		if (b->frames == RCAN_RX_BATCH_MAX) {
+			NL_SET_ERR_MSG_ATTR(extack, f,
+					    "more than RCAN_RX_BATCH_MAX frames");
+			return -E2BIG;
+		}
+		/* A batch's skbs are built with no lock held: let others run. */
+		if (b->frames && !(b->frames % RCAN_RX_LIST))
+			cond_resched();
 		b->frames++;
 		skb = rcan_rx_skb(link, tb, &bytes);
 		if (!skb) {

@@ -14,7 +14,8 @@
 # guest must see it, so not under /tmp), RCAN_KERNELS (the kernels to boot,
 # default all under test), RCAN_DEBUG=0 to leave out the debug kernel run
 # (it takes 15-30 minutes, most of it building the debug kernel the first
-# time).
+# time), RCAN_KMOD_SRC (the module's sources, default kmod: a copy with a
+# planted bug, or an older module, shows that a test can fail).
 set -u
 top=$(cd "$(dirname "$0")/.." && pwd)
 cd "$top" || exit 2
@@ -48,7 +49,7 @@ guest_suites() {
 	local k=$1 kmod dir vrc
 	section_start "kernel $k"
 	echo "# booting $k for the guest suites"
-	if ! kmod=$(scripts/build-kmod.sh "$out/kmod-$k" "/usr/src/linux-headers-$k" 2>"$out/kmod-$k.err"); then
+	if ! kmod=$(scripts/build-kmod.sh "$out/kmod-$k" "/usr/src/linux-headers-$k" "${RCAN_KMOD_SRC:-kmod}" 2>"$out/kmod-$k.err"); then
 		sed 's/^/#    /' "$out/kmod-$k.err"
 		case_result "rcan.ko for $k" fail
 		section_end

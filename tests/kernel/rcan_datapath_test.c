@@ -592,6 +592,32 @@ TEST_F(dp, unpadded_last_frame_is_taken)
 	EXPECT_EQ(0, memcmp(data, cf.data, sizeof(data)));
 }
 
+/*
+ * A batch is built whole before any of it goes up, so its size bounds the
+ * kernel memory one command pins: one frame more than RCAN_RX_BATCH_MAX
+ * is refused, and nothing of it is delivered or counted.
+ */
+TEST_F(dp, batch_above_the_maximum_is_refused_whole)
+{
+	static struct tnl_frame f[RCAN_RX_BATCH_MAX + 1];
+	struct tnl_link after;
+	int i;
+
+	for (i = 0; i <= RCAN_RX_BATCH_MAX; i++)
+		f[i] = (struct tnl_frame){ .id = (uint32_t)i & CAN_SFF_MASK };
+	EXPECT_EQ(-E2BIG, tnl_rx(&self->nl, self->l.ifindex, f,
+				 RCAN_RX_BATCH_MAX + 1));
+	EXPECT_FALSE(tnl_wait_readable(self->can, 200));
+	after = tnl_get_link(&self->nl, self->l.ifindex);
+	EXPECT_EQ(0u, after.stats[RCAN_STATS_RX_PACKETS]);
+	EXPECT_EQ(0u, after.stats[RCAN_STATS_RX_DROPPED]);
+
+	ASSERT_EQ(0, tnl_rx(&self->nl, self->l.ifindex, f, RCAN_RX_BATCH_MAX));
+	after = tnl_get_link(&self->nl, self->l.ifindex);
+	EXPECT_EQ((uint64_t)RCAN_RX_BATCH_MAX,
+		  after.stats[RCAN_STATS_RX_PACKETS]);
+}
+
 TEST_F(dp, helper_error_frames_and_remote_alias)
 {
 	can_err_mask_t mask = CAN_ERR_MASK;
