@@ -105,11 +105,19 @@ static int rcan_fill_remote(struct sk_buff *msg, struct net_device *dev)
 	return err;
 }
 
+static int rcan_fill_coalesce(struct sk_buff *msg, const struct rcan_link *link)
+{
+	if (nla_put_u32(msg, RCAN_ATTR_RX_USECS, READ_ONCE(link->rx_usecs)) ||
+	    nla_put_u32(msg, RCAN_ATTR_RX_FRAMES, READ_ONCE(link->rx_frames)))
+		return -EMSGSIZE;
+	return 0;
+}
+
 int rcan_fill_link(struct sk_buff *skb, struct net_device *dev, u32 portid,
 		   u32 seq, int flags, u8 cmd)
 {
 	struct rcan_link *link = rcan_link(dev);
-	u32 owner, inflight, next;
+	u32 owner, inflight, next, window;
 	bool connected;
 	void *hdr;
 
@@ -118,6 +126,7 @@ int rcan_fill_link(struct sk_buff *skb, struct net_device *dev, u32 portid,
 	connected = link->connected;
 	inflight = rcan_tx_inflight(link);
 	next = link->tx_next;
+	window = link->window;
 	spin_unlock_bh(&link->tx_lock);
 
 	hdr = genlmsg_put(skb, portid, seq, &rcan_genl_family, flags, cmd);
@@ -133,12 +142,10 @@ int rcan_fill_link(struct sk_buff *skb, struct net_device *dev, u32 portid,
 	    nla_put_u32(skb, RCAN_ATTR_CAN_STATE, link->can.state) ||
 	    nla_put_u16(skb, RCAN_ATTR_TXERR, READ_ONCE(link->txerr)) ||
 	    nla_put_u16(skb, RCAN_ATTR_RXERR, READ_ONCE(link->rxerr)) ||
-	    nla_put_u32(skb, RCAN_ATTR_TX_WINDOW, link->window) ||
+	    nla_put_u32(skb, RCAN_ATTR_TX_WINDOW, window) ||
 	    nla_put_u32(skb, RCAN_ATTR_INFLIGHT, inflight) ||
 	    nla_put_u32(skb, RCAN_ATTR_SEQ, next) ||
-	    nla_put_u32(skb, RCAN_ATTR_RX_USECS, READ_ONCE(link->rx_usecs)) ||
-	    nla_put_u32(skb, RCAN_ATTR_RX_FRAMES, READ_ONCE(link->rx_frames)) ||
-	    rcan_fill_stats(skb, dev))
+	    rcan_fill_coalesce(skb, link) || rcan_fill_stats(skb, dev))
 		goto cancel;
 	if (rcan_fill_remote(skb, dev))
 		goto cancel;
@@ -200,14 +207,6 @@ free:
 void rcan_notify_bittiming(struct net_device *dev)
 {
 	rcan_notify_event(dev, RCAN_CMD_BITTIMING, rcan_fill_bittimings);
-}
-
-static int rcan_fill_coalesce(struct sk_buff *msg, const struct rcan_link *link)
-{
-	if (nla_put_u32(msg, RCAN_ATTR_RX_USECS, READ_ONCE(link->rx_usecs)) ||
-	    nla_put_u32(msg, RCAN_ATTR_RX_FRAMES, READ_ONCE(link->rx_frames)))
-		return -EMSGSIZE;
-	return 0;
 }
 
 /* "ethtool -C canX rx-usecs N rx-frames M", for the helper's batching. */

@@ -104,6 +104,8 @@ void rcan_tx_fail_all_locked(struct rcan_link *link)
 		link->tx_msg = NULL;
 	}
 	skb_queue_purge(&link->tx_unsent);
+	/* A next owner's full socket is retried from the shortest period. */
+	link->tx_retry_shift = 0;
 	if (n)
 		netdev_dbg(link->dev, "%u frames in flight failed\n", n);
 	rcan_tx_fail_range_locked(link, link->tx_oldest, n, false);
@@ -238,6 +240,9 @@ int rcan_tx_set_window(struct rcan_link *link, struct net *net, u32 portid,
 	int err;
 
 	ASSERT_RTNL();
+	/* Only the owner grows the slots; checked again once they are. */
+	if (!rcan_is_owner(link, net, portid))
+		goto not_owner;
 	err = rcan_tx_grow_slots(link, window);
 	if (err) {
 		NL_SET_ERR_MSG(extack, "no memory for the echo slots");
@@ -246,16 +251,25 @@ int rcan_tx_set_window(struct rcan_link *link, struct net *net, u32 portid,
 	spin_lock_bh(&link->tx_lock);
 	if (!rcan_is_owner_locked(link, net, portid)) {
 		spin_unlock_bh(&link->tx_lock);
-		NL_SET_ERR_MSG(extack, RCAN_NOT_OWNER_MSG);
-		return -EPERM;
+		goto not_owner;
 	}
 	link->window = window;
-	if (rcan_tx_inflight(link) >= window)
+	if (rcan_tx_inflight(link) >= window) {
 		netif_stop_queue(link->dev);
-	else
+		/*
+		 * Frames batched under xmit_more wait for a next frame to end
+		 * their message, and the stopped queue sends none.
+		 */
+		rcan_tx_flush_locked(link);
+	} else {
 		rcan_tx_maybe_wake_locked(link);
+	}
 	spin_unlock_bh(&link->tx_lock);
 	return 0;
+
+not_owner:
+	NL_SET_ERR_MSG(extack, RCAN_NOT_OWNER_MSG);
+	return -EPERM;
 }
 
 static void rcan_tx_retry_fn(struct work_struct *work)
