@@ -40,6 +40,9 @@ struct bridge_status {
 	uint32_t tx_rate; /* frames confirmed per second, last second */
 	uint32_t window;
 	uint32_t bitrate, dbitrate; /* pacing; 0: none */
+	/* since rcand started: RX frames handed to the kernel and dropped,
+	 * TX frames the server confirmed and failed */
+	uint64_t rx_frames, rx_dropped, tx_frames, tx_failed;
 };
 
 struct bridge {

@@ -222,6 +222,10 @@ void bridge_tick(struct bridge *b, struct bridge_status *st)
 	st->window = b->win.window;
 	st->bitrate = b->pacer.bitrate;
 	st->dbitrate = b->pacer.dbitrate;
+	st->rx_frames = b->rx_frames;
+	st->rx_dropped = b->rx_dropped;
+	st->tx_frames = b->tx_frames;
+	st->tx_failed = b->tx_failed;
 }
 
 void bridge_echo(struct bridge *b)

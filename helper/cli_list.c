@@ -86,7 +86,7 @@ static void print_json_runstate(const struct rnl_link *l)
 	struct runstate st;
 
 	if (dialect_of(l, &st) < 0) {
-		printf(", \"fd_dialect\": null, \"fd_dialect_source\": null, \"rtt_us\": null, \"rtt_min_us\": null, \"tx_rate\": null, \"bitrate\": null, \"dbitrate\": null");
+		printf(", \"fd_dialect\": null, \"fd_dialect_source\": null, \"rtt_us\": null, \"rtt_min_us\": null, \"tx_rate\": null, \"bitrate\": null, \"dbitrate\": null, \"rcand\": null");
 		return;
 	}
 	printf(", \"fd_dialect\": ");
@@ -98,6 +98,11 @@ static void print_json_runstate(const struct rnl_link *l)
 	printf(", \"tx_rate\": %u", st.tx_rate);
 	json_u32("bitrate", st.bitrate);
 	json_u32("dbitrate", st.dbitrate);
+	printf(", \"rcand\": {\"rx_frames\": %llu, \"rx_dropped\": %llu, \"tx_frames\": %llu, \"tx_failed\": %llu}",
+	       (unsigned long long)st.rx_frames,
+	       (unsigned long long)st.rx_dropped,
+	       (unsigned long long)st.tx_frames,
+	       (unsigned long long)st.tx_failed);
 }
 
 static void print_json(const struct rnl_link *l, int first)
@@ -137,6 +142,11 @@ static void print_text_tx(const struct runstate *st)
 	else
 		printf(", not paced (no bitrate)");
 	printf("\n");
+	printf("  rcand: RX %llu frames to the kernel, %llu dropped; TX %llu confirmed, %llu failed\n",
+	       (unsigned long long)st->rx_frames,
+	       (unsigned long long)st->rx_dropped,
+	       (unsigned long long)st->tx_frames,
+	       (unsigned long long)st->tx_failed);
 }
 
 static void print_text(const struct rnl_link *l)

@@ -63,6 +63,10 @@ static void write_runstate(struct daemon *d)
 	st.window = bs.window;
 	st.bitrate = bs.bitrate;
 	st.dbitrate = bs.dbitrate;
+	st.rx_frames = bs.rx_frames;
+	st.rx_dropped = bs.rx_dropped;
+	st.tx_frames = bs.tx_frames;
+	st.tx_failed = bs.tx_failed;
 	snprintf(st.dialect, sizeof(st.dialect), "%s",
 		 proto_dialect_name(session_dialect(&d->session)));
 	snprintf(st.source, sizeof(st.source), "%s",

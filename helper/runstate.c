@@ -44,9 +44,13 @@ int runstate_write(uint32_t ifindex, const struct runstate *st)
 	if (!f)
 		return -1;
 	fprintf(f,
-		"pid=%ld srtt_us=%u rtt_min_us=%u tx_rate=%u window=%u bitrate=%u dbitrate=%u dialect=%s source=%s\n",
+		"pid=%ld srtt_us=%u rtt_min_us=%u tx_rate=%u window=%u bitrate=%u dbitrate=%u rx_frames=%llu rx_dropped=%llu tx_frames=%llu tx_failed=%llu dialect=%s source=%s\n",
 		(long)getpid(), st->srtt_us, st->rtt_min_us, st->tx_rate,
-		st->window, st->bitrate, st->dbitrate, st->dialect, st->source);
+		st->window, st->bitrate, st->dbitrate,
+		(unsigned long long)st->rx_frames,
+		(unsigned long long)st->rx_dropped,
+		(unsigned long long)st->tx_frames,
+		(unsigned long long)st->tx_failed, st->dialect, st->source);
 	if (fclose(f) != 0 || rename(tmp, path) < 0) {
 		unlink(tmp);
 		return -1;
@@ -63,11 +67,16 @@ void runstate_remove(uint32_t ifindex)
 }
 
 /* The number after " KEY=" in line, or 0. */
-static uint32_t number(const char *line, const char *key)
+static uint64_t number64(const char *line, const char *key)
 {
 	const char *p = strstr(line, key);
 
-	return p ? (uint32_t)strtoul(p + strlen(key), NULL, 10) : 0;
+	return p ? strtoull(p + strlen(key), NULL, 10) : 0;
+}
+
+static uint32_t number(const char *line, const char *key)
+{
+	return (uint32_t)number64(line, key);
 }
 
 /* "pid=N KEY=N ... dialect=WORD source=WORDS" */
@@ -90,6 +99,10 @@ static long parse_line(const char *line, struct runstate *st)
 	st->window = number(line, " window=");
 	st->bitrate = number(line, " bitrate=");
 	st->dbitrate = number(line, " dbitrate=");
+	st->rx_frames = number64(line, " rx_frames=");
+	st->rx_dropped = number64(line, " rx_dropped=");
+	st->tx_frames = number64(line, " tx_frames=");
+	st->tx_failed = number64(line, " tx_failed=");
 	n = (size_t)(src - d) - 9;
 	if (n == 0 || n >= sizeof(st->dialect))
 		return -1;
@@ -102,7 +115,7 @@ static long parse_line(const char *line, struct runstate *st)
 
 int runstate_read(uint32_t ifindex, struct runstate *st)
 {
-	char path[512], line[256];
+	char path[512], line[512];
 	long pid = -1;
 	FILE *f;
 

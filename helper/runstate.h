@@ -2,7 +2,7 @@
 /*
  * What `rcand list` cannot ask rcan.ko: a running rcand's view of its link
  * (the server's CAN FD dialect, the echo round trip, the TX rate, the
- * pacing), one small file per link in RCAND_RUNDIR (default /run/rcand),
+ * pacing, rcand's own frame counters), one small file per link in RCAND_RUNDIR (default /run/rcand),
  * named by the network namespace and the ifindex. Written by the daemon
  * (once a second while connected), read by `rcand list`; a file whose
  * rcand is gone is ignored.
@@ -22,6 +22,9 @@ struct runstate {
 	uint32_t tx_rate; /* frames/s confirmed, last second */
 	uint32_t window; /* the TX window rcand asked for */
 	uint32_t bitrate, dbitrate; /* TX pacing; 0: none */
+	/* rcand's own counters: every frame it parsed from the server is
+	 * handed to the kernel or dropped; TX confirmed or failed */
+	uint64_t rx_frames, rx_dropped, tx_frames, tx_failed;
 };
 
 /* 0, or -1 (no directory, not root: `rcand list` shows nothing). */

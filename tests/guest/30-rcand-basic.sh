@@ -7,7 +7,7 @@
 PY=/usr/bin/python3
 SEQ=tests/helper/canseq.py
 N=${RCAND_TEST_FRAMES:-100000}
-ktap_plan 16
+ktap_plan 17
 
 setup() {
 	# The server's CAN socket drops what it cannot read in time, as the
@@ -147,6 +147,22 @@ else
 	sleep 0.5
 	ktap_fail "RX: $N EFF frames arrive in order, none lost" "$(cat "$T/bigrx-check.log" "$T/bigrx-send.log" "$T/srv.stats" 2>&1)"
 	show_log rcand
+fi
+
+# rcand's own counters (rcand list, from its state file, written once a
+# second): every frame the server sent is one rcand handed to the kernel
+# or one it dropped, and here it dropped none.
+kill -USR1 "$(pid_of srv)"
+sleep 1.5
+srv_frames=$(tail -n 1 "$T/srv.stats" | sed -n 's/.*frames_to_client=\([0-9]*\).*/\1/p')
+counters=$("$RCAND" list --json rcant0 | tr -d '\n' | sed -n 's/.*"rcand": {\([^}]*\)}.*/\1/p')
+rx_frames=$(echo "$counters" | sed -n 's/.*"rx_frames": \([0-9]*\).*/\1/p')
+rx_dropped=$(echo "$counters" | sed -n 's/.*"rx_dropped": \([0-9]*\).*/\1/p')
+if [ -n "$srv_frames" ] && [ "$srv_frames" -ge "$N" ] &&
+	[ "$rx_frames" = "$srv_frames" ] && [ "$rx_dropped" = 0 ]; then
+	ktap_ok "rcand list --json: rcand handed the kernel every frame the server sent ($rx_frames)"
+else
+	ktap_fail "rcand list --json: rcand handed the kernel every frame the server sent" "server: ${srv_frames:-?}; rcand: ${counters:-none}"
 fi
 
 # ---- python-can, unchanged, on the rcan netdev ----

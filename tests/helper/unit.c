@@ -9,6 +9,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include <errno.h>
 
@@ -20,6 +21,7 @@
 #include "proto.h"
 #include "remote.h"
 #include "rtt.h"
+#include "runstate.h"
 #include "sentlog.h"
 #include "tx_refusal.h"
 #include "txring.h"
@@ -1458,6 +1460,36 @@ static void t_sentlog(void)
 	EXPECT(!sentlog_find(&l, 1000, &cmd, &frames) && !frames);
 }
 
+/* `rcand list` reads what the daemon wrote, 64-bit counters whole. */
+static void t_runstate(void)
+{
+	char dir[] = "/tmp/rcand-unit-XXXXXX";
+	struct runstate w, r;
+
+	EXPECT(mkdtemp(dir) != NULL);
+	setenv("RCAND_RUNDIR", dir, 1);
+	memset(&w, 0, sizeof(w));
+	snprintf(w.dialect, sizeof(w.dialect), "fdframe");
+	snprintf(w.source, sizeof(w.source), "probed");
+	w.srtt_us = 50123;
+	w.window = 512;
+	w.rx_frames = 5000000001ULL;
+	w.rx_dropped = 7;
+	w.tx_frames = 4294967296ULL;
+	w.tx_failed = 3;
+	EXPECT(runstate_write(42, &w) == 0);
+	memset(&r, 0, sizeof(r));
+	EXPECT(runstate_read(42, &r) == 0);
+	EXPECT(r.srtt_us == 50123 && r.window == 512);
+	EXPECT(r.rx_frames == 5000000001ULL && r.rx_dropped == 7);
+	EXPECT(r.tx_frames == 4294967296ULL && r.tx_failed == 3);
+	EXPECT(!strcmp(r.dialect, "fdframe") && !strcmp(r.source, "probed"));
+	runstate_remove(42);
+	EXPECT(runstate_read(42, &r) < 0);
+	rmdir(dir);
+	unsetenv("RCAND_RUNDIR");
+}
+
 struct test {
 	const char *name;
 	void (*fn)(void);
@@ -1494,6 +1526,7 @@ static const struct test tests[] = {
 	{ "txwin: a queue behind the server does not grow the window", t_txwin_queue },
 	{ "pacer: bursts of half the remote queue, spaced by their bus time", t_pacer },
 	{ "sentlog: a late refusal is named and counted 100 requests on", t_sentlog },
+	{ "runstate: what rcand list reads is what the daemon wrote", t_runstate },
 };
 
 int main(void)
