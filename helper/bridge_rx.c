@@ -45,8 +45,10 @@ void bridge_rx_frame(struct bridge *b, const struct proto_event *ev)
 	struct rnl_frame f;
 	int rc;
 
-	if (!b->ifindex)
-		return; /* before the netdev exists (handshake) */
+	if (!b->ifindex) { /* before the netdev exists (handshake) */
+		b->rx_dropped++;
+		return;
+	}
 	memset(&f, 0, sizeof(f));
 	f.can_id = ev->can_id;
 	f.len = ev->len;
@@ -69,6 +71,8 @@ void bridge_rx_frame(struct bridge *b, const struct proto_event *ev)
 	rc = rnl_rx_add(b->nl, &b->rxb, b->ifindex, &f);
 	if (rc == -ENOSPC) { /* full: send it, start another */
 		bridge_rx_flush(b);
+		if (b->coal_usecs || b->coal_frames)
+			b->rx_first_us = now_us();
 		rc = rnl_rx_add(b->nl, &b->rxb, b->ifindex, &f);
 	}
 	if (rc < 0) {

@@ -98,6 +98,10 @@ static void print_json_runstate(const struct rnl_link *l)
 	printf(", \"tx_rate\": %u", st.tx_rate);
 	json_u32("bitrate", st.bitrate);
 	json_u32("dbitrate", st.dbitrate);
+	if (!st.has_counters) {
+		printf(", \"rcand\": null");
+		return;
+	}
 	printf(", \"rcand\": {\"rx_frames\": %llu, \"rx_dropped\": %llu, \"tx_frames\": %llu, \"tx_failed\": %llu}",
 	       (unsigned long long)st.rx_frames,
 	       (unsigned long long)st.rx_dropped,
@@ -142,6 +146,8 @@ static void print_text_tx(const struct runstate *st)
 	else
 		printf(", not paced (no bitrate)");
 	printf("\n");
+	if (!st->has_counters)
+		return;
 	printf("  rcand: RX %llu frames to the kernel, %llu dropped; TX %llu confirmed, %llu failed\n",
 	       (unsigned long long)st->rx_frames,
 	       (unsigned long long)st->rx_dropped,

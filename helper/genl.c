@@ -18,6 +18,7 @@
 
 #include "genl_internal.h"
 #include "log.h"
+#include "nlerr.h"
 #include "now.h"
 
 #define WAIT_MS 5000
@@ -145,10 +146,15 @@ static int err_cb(struct sockaddr_nl *nla, struct nlmsgerr *e, void *arg)
 		n->wait_err = e->error;
 		n->wait_done = 1;
 	} else if (n->h && n->h->refused) {
+		const struct nlmsghdr *nlh =
+			(const struct nlmsghdr *)((const char *)e -
+						  NLMSG_HDRLEN);
 		uint32_t frames;
 		int cmd;
 
-		sentlog_find(&n->sent, e->msg.nlmsg_seq, &cmd, &frames);
+		/* the kernel's echo of the request, else our own memory */
+		if (!nlerr_request(nlh, &cmd, &frames))
+			sentlog_find(&n->sent, e->msg.nlmsg_seq, &cmd, &frames);
 		n->h->refused(n->arg, cmd, frames, e->error,
 			      n->errmsg[0] ? n->errmsg : NULL);
 	}
@@ -174,6 +180,7 @@ int rnl_open(struct rnl *n, const struct rnl_handlers *h, void *arg)
 	int rc;
 
 	memset(n, 0, sizeof(*n));
+	sentlog_init(&n->sent);
 	n->h = h;
 	n->arg = arg;
 	n->sk = nl_socket_alloc();

@@ -99,6 +99,7 @@ static long parse_line(const char *line, struct runstate *st)
 	st->window = number(line, " window=");
 	st->bitrate = number(line, " bitrate=");
 	st->dbitrate = number(line, " dbitrate=");
+	st->has_counters = strstr(line, " rx_frames=") != NULL;
 	st->rx_frames = number64(line, " rx_frames=");
 	st->rx_dropped = number64(line, " rx_dropped=");
 	st->tx_frames = number64(line, " tx_frames=");

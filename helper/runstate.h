@@ -23,7 +23,9 @@ struct runstate {
 	uint32_t window; /* the TX window rcand asked for */
 	uint32_t bitrate, dbitrate; /* TX pacing; 0: none */
 	/* rcand's own counters: every frame it parsed from the server is
-	 * handed to the kernel or dropped; TX confirmed or failed */
+	 * handed to the kernel or dropped; TX confirmed or failed. 0 in
+	 * has_counters: the file is an older rcand's, without them. */
+	int has_counters;
 	uint64_t rx_frames, rx_dropped, tx_frames, tx_failed;
 };
 

@@ -3,7 +3,8 @@
  * Requests rcand sent to the kernel without waiting for an answer,
  * remembered by sequence number, so that a refusal arriving later can be
  * named (its command) and a refused FRAMES_RX counted in the frames it
- * carried. Pure.
+ * carried, when the refusal does not carry the request itself (nlerr.h:
+ * it does unless NETLINK_CAP_ACK is set, so this is the fallback). Pure.
  */
 #ifndef RCAND_SENTLOG_H
 #define RCAND_SENTLOG_H
@@ -13,11 +14,13 @@
 /*
  * genetlink runs a command in the sender's system call, so a refusal is
  * queued on rcand's socket before the send returns; rcand reads it on its
- * next pass of the event loop. A pass reads at most 512 KiB of TCP,
- * some 12,000 frames, which go out in about 35 FRAMES_RX of 8 KiB, plus a
- * TX_DONE per echo read and a few LINK_SETs. 256 covers that with room,
- * for 9 bytes each; a refusal older than that is logged as of an unknown
- * request, and its frames cannot be counted.
+ * next pass of the event loop. A pass reads at most 512 KiB of TCP, some
+ * 12,000 frames, which go out in about 55 FRAMES_RX of 8 KiB (226 frames
+ * with timestamps each), plus a TX_DONE per echo read and a few LINK_SETs:
+ * 256 covers that, for 9 bytes each. With `ethtool -C rx-frames 1` each
+ * frame is a message of its own and a pass can send thousands; a refusal
+ * older than 256 requests is then logged as of an unknown request, and
+ * its frames cannot be counted.
  */
 #define SENTLOG_SIZE 256
 

@@ -27,7 +27,8 @@ trap 'rm -rf "$tmp"' EXIT
 
 # shellcheck disable=SC2086 # CFLAGS is a list of words
 compile() { # SRC OBJ [EXTRA]
-	$CC $CFLAGS -DKBUILD_MODNAME='"rcan_probe"' \
+	# LC_ALL=C: the check below reads gcc's "error:", not a translation
+	LC_ALL=C $CC $CFLAGS -DKBUILD_MODNAME='"rcan_probe"' \
 		-DKBUILD_BASENAME='"rcan_probe"' \
 		-Werror=incompatible-pointer-types \
 		-Werror=implicit-function-declaration $3 -c "$1" -o "$2" 2>"$2.err"

@@ -233,9 +233,9 @@ struct rcan_rx_batch {
  * into an skb. A bad entry refuses the whole batch: nothing of it was
  * delivered yet. (The command's policy only checks that FRAMES is a
  * nest, so genetlink does not walk the entries a first time.) Building
- * before delivering pins every skb of the batch at once: a namespace's
- * admin can send messages of many megabytes, so a batch has at most
- * RCAN_RX_BATCH_MAX frames.
+ * before delivering pins every skb of the batch at once, so a batch has
+ * at most RCAN_RX_BATCH_MAX frames (the nest's 16-bit length alone would
+ * allow about 5,460).
  */
 static int rcan_rx_build(struct rcan_link *link, const struct nlattr *frames,
 			 struct rcan_rx_batch *b,
@@ -260,9 +260,6 @@ static int rcan_rx_build(struct rcan_link *link, const struct nlattr *frames,
 					    "more than RCAN_RX_BATCH_MAX frames");
 			return -E2BIG;
 		}
-		/* A batch's skbs are built with no lock held: let others run. */
-		if (b->frames && !(b->frames % RCAN_RX_LIST))
-			cond_resched();
 		b->frames++;
 		skb = rcan_rx_skb(link, tb, &bytes);
 		if (!skb) {

@@ -344,7 +344,10 @@ netdev_tx_t rcan_start_xmit(struct sk_buff *skb, struct net_device *dev)
 		goto drop;
 	}
 	if (rcan_tx_inflight(link) >= link->window) {
-		/* Cannot happen: the queue stops at the window. */
+		/*
+		 * The queue stops at the window, but a LINK_SET shrink can
+		 * stop it after the qdisc saw it running: it requeues this.
+		 */
 		netif_stop_queue(dev);
 		spin_unlock(&link->tx_lock);
 		return NETDEV_TX_BUSY;

@@ -12,7 +12,8 @@
  *         unanswered after LATE_FACTOR times that, with no overrun of
  *         its socket's queue to explain it, fails the run
  *     -g  seconds after the deadline before a still-blocked thread counts
- *         as a wedged kernel (60)
+ *         as a wedged kernel (60, and never less than the wait for a late
+ *         answer: (LATE_FACTOR + 1) * -a + 10)
  *     -w  comma-separated subset of fuzz,lifecycle,injector,can,unpriv,
  *         userns (all), to narrow a finding down
  *
@@ -120,7 +121,9 @@ static unsigned long answer_secs = 2;
  * LINK_DEL waits for RCU grace periods under rtnl while other threads
  * queue for rtnl too) an answer can take longer than answer_secs and
  * still come. Only a request unanswered after LATE_FACTOR * answer_secs
- * counts as dropped; that stays inside the wedge check's default grace.
+ * counts as dropped. The wedge check's grace is at least that long (plus
+ * one more receive timeout), so a thread waiting for a late answer is not
+ * taken for a wedged kernel.
  */
 #define LATE_FACTOR 5
 static unsigned long msgs_late;
@@ -1473,6 +1476,8 @@ int main(int argc, char **argv)
 			usage(argv[0]);
 		}
 	}
+	if (grace < (LATE_FACTOR + 1) * answer_secs + 10)
+		grace = (LATE_FACTOR + 1) * answer_secs + 10;
 	setvbuf(stdout, NULL, _IOLBF, 0);
 	signal(SIGPIPE, SIG_IGN);
 	signal(SIGINT, on_signal);

@@ -12,11 +12,13 @@
 #include <unistd.h>
 
 #include <errno.h>
+#include <linux/genetlink.h>
 
 #include "args.h"
 #include "backoff.h"
 #include "beacon.h"
 #include "canbits.h"
+#include "nlerr.h"
 #include "pacer.h"
 #include "proto.h"
 #include "remote.h"
@@ -1460,6 +1462,91 @@ static void t_sentlog(void)
 	EXPECT(!sentlog_find(&l, 1000, &cmd, &frames) && !frames);
 }
 
+/* Append an attribute of @len payload bytes at *@pos; returns it. */
+static struct nlattr *put_attr(char *buf, size_t *pos, uint16_t type,
+			       const void *data, uint16_t len)
+{
+	struct nlattr *a = (struct nlattr *)(buf + *pos);
+
+	a->nla_type = type;
+	a->nla_len = (uint16_t)(NLA_HDRLEN + len);
+	if (len)
+		memcpy((char *)a + NLA_HDRLEN, data, len);
+	*pos += NLA_ALIGN(a->nla_len);
+	return a;
+}
+
+/*
+ * An NLMSG_ERROR as the kernel sends it without NETLINK_CAP_ACK: the
+ * refused FRAMES_RX echoed whole, @frames entries (and one foreign
+ * attribute inside the nest, which is not a frame).
+ */
+static size_t refusal(char *buf, int frames)
+{
+	struct nlmsghdr *nlh = (struct nlmsghdr *)buf;
+	struct nlmsgerr *e = NLMSG_DATA(nlh);
+	struct genlmsghdr *g = NLMSG_DATA(&e->msg);
+	size_t req = (size_t)((char *)&e->msg - buf), pos;
+	uint32_t id = 0x123, ifindex = 7;
+	struct nlattr *nest;
+
+	memset(buf, 0, 4096);
+	g->cmd = RCAN_CMD_FRAMES_RX;
+	pos = (size_t)((char *)g - buf) + GENL_HDRLEN;
+	put_attr(buf, &pos, RCAN_ATTR_IFINDEX, &ifindex, 4);
+	nest = put_attr(buf, &pos, NLA_F_NESTED | RCAN_ATTR_FRAMES, NULL, 0);
+	for (int i = 0; i < frames; i++) {
+		struct nlattr *f = put_attr(buf, &pos, RCAN_ATTR_FRAME, NULL, 0);
+
+		put_attr(buf, &pos, RCAN_FRAME_ID, &id, 4);
+		f->nla_len = (uint16_t)(buf + pos - (char *)f);
+	}
+	put_attr(buf, &pos, RCAN_ATTR_FRAME + 1, &ifindex, 4);
+	nest->nla_len = (uint16_t)(buf + pos - (char *)nest);
+	e->error = -EPERM;
+	e->msg.nlmsg_len = (uint32_t)(pos - req);
+	e->msg.nlmsg_type = 0x20;
+	nlh->nlmsg_type = NLMSG_ERROR;
+	nlh->nlmsg_len = (uint32_t)pos;
+	return pos;
+}
+
+static void t_nlerr(void)
+{
+	static char buf[4096];
+	struct nlmsghdr *nlh = (struct nlmsghdr *)buf;
+	struct nlmsgerr *e = NLMSG_DATA(nlh);
+	uint32_t frames;
+	int cmd;
+
+	refusal(buf, 3);
+	EXPECT(nlerr_request(nlh, &cmd, &frames) == 1);
+	EXPECT(cmd == RCAN_CMD_FRAMES_RX && frames == 3);
+	refusal(buf, 100);
+	EXPECT(nlerr_request(nlh, &cmd, &frames) == 1 && frames == 100);
+	/* another command: named, no frames */
+	((struct genlmsghdr *)NLMSG_DATA(&e->msg))->cmd = RCAN_CMD_TX_DONE;
+	EXPECT(nlerr_request(nlh, &cmd, &frames) == 1);
+	EXPECT(cmd == RCAN_CMD_TX_DONE && frames == 0);
+	/* capped (NETLINK_CAP_ACK): only the header came back */
+	refusal(buf, 3);
+	nlh->nlmsg_flags |= NLM_F_CAPPED;
+	EXPECT(nlerr_request(nlh, &cmd, &frames) == 0 && !cmd && !frames);
+	/* an echo longer than the message that carries it */
+	refusal(buf, 3);
+	e->msg.nlmsg_len += 4;
+	EXPECT(nlerr_request(nlh, &cmd, &frames) == 0 && !cmd && !frames);
+	/* an error message too short for its struct nlmsgerr */
+	refusal(buf, 3);
+	nlh->nlmsg_len = NLMSG_HDRLEN + 4;
+	EXPECT(nlerr_request(nlh, &cmd, &frames) == 0);
+	/* a frame attribute that claims more than the nest holds ends the walk */
+	refusal(buf, 3);
+	((struct nlattr *)((char *)NLMSG_DATA(&e->msg) + GENL_HDRLEN + 8 +
+			   NLA_HDRLEN))->nla_len = 2000;
+	EXPECT(nlerr_request(nlh, &cmd, &frames) == 1 && frames == 0);
+}
+
 /* `rcand list` reads what the daemon wrote, 64-bit counters whole. */
 static void t_runstate(void)
 {
@@ -1469,21 +1556,25 @@ static void t_runstate(void)
 	EXPECT(mkdtemp(dir) != NULL);
 	setenv("RCAND_RUNDIR", dir, 1);
 	memset(&w, 0, sizeof(w));
-	snprintf(w.dialect, sizeof(w.dialect), "fdframe");
-	snprintf(w.source, sizeof(w.source), "probed");
+	/* the longest line: every word and number at its widest */
+	memset(w.dialect, 'd', sizeof(w.dialect) - 1);
+	memset(w.source, 's', sizeof(w.source) - 1);
+	w.srtt_us = w.rtt_min_us = w.tx_rate = UINT32_MAX;
+	w.bitrate = w.dbitrate = UINT32_MAX;
 	w.srtt_us = 50123;
 	w.window = 512;
 	w.rx_frames = 5000000001ULL;
-	w.rx_dropped = 7;
+	w.rx_dropped = UINT64_MAX;
 	w.tx_frames = 4294967296ULL;
-	w.tx_failed = 3;
+	w.tx_failed = UINT64_MAX - 1;
 	EXPECT(runstate_write(42, &w) == 0);
 	memset(&r, 0, sizeof(r));
 	EXPECT(runstate_read(42, &r) == 0);
 	EXPECT(r.srtt_us == 50123 && r.window == 512);
-	EXPECT(r.rx_frames == 5000000001ULL && r.rx_dropped == 7);
-	EXPECT(r.tx_frames == 4294967296ULL && r.tx_failed == 3);
-	EXPECT(!strcmp(r.dialect, "fdframe") && !strcmp(r.source, "probed"));
+	EXPECT(r.has_counters && r.dbitrate == UINT32_MAX);
+	EXPECT(r.rx_frames == 5000000001ULL && r.rx_dropped == UINT64_MAX);
+	EXPECT(r.tx_frames == 4294967296ULL && r.tx_failed == UINT64_MAX - 1);
+	EXPECT(!strcmp(r.dialect, w.dialect) && !strcmp(r.source, w.source));
 	runstate_remove(42);
 	EXPECT(runstate_read(42, &r) < 0);
 	rmdir(dir);
@@ -1526,6 +1617,7 @@ static const struct test tests[] = {
 	{ "txwin: a queue behind the server does not grow the window", t_txwin_queue },
 	{ "pacer: bursts of half the remote queue, spaced by their bus time", t_pacer },
 	{ "sentlog: a late refusal is named and counted 100 requests on", t_sentlog },
+	{ "nlerr: a refused FRAMES_RX's frames counted from the kernel's echo", t_nlerr },
 	{ "runstate: what rcand list reads is what the daemon wrote", t_runstate },
 };
 

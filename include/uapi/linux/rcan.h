@@ -70,8 +70,9 @@
 /*
  * Frames in one FRAMES_RX at most; a longer batch is refused whole
  * (E2BIG). The kernel checks and builds a batch before it delivers any of
- * it, so this bounds the memory one command can pin. rcand's messages
- * hold a few hundred frames at most.
+ * it, so this bounds the skbs one command pins (about 1 MB; the FRAMES
+ * nest's 16-bit length alone allows some 5,460 minimal entries). rcand's
+ * messages of 8 KiB hold a few hundred frames.
  */
 #define RCAN_RX_BATCH_MAX	1024
 
