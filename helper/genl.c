@@ -245,8 +245,8 @@ struct nl_msg *rnl_new_msg(struct rnl *n, int cmd, int flags, size_t size)
 	return msg;
 }
 
-int rnl_send_frames(struct rnl *n, struct nl_msg *msg, int cmd,
-		    uint32_t frames, uint32_t *seq)
+int rnl_send_frames(struct rnl *n, struct nl_msg *msg, int cmd, uint32_t frames,
+		    uint32_t *seq)
 {
 	int rc = nl_send_auto(n->sk, msg);
 	uint32_t s = nlmsg_hdr(msg)->nlmsg_seq;

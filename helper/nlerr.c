@@ -7,26 +7,32 @@
 
 #include "nlerr.h"
 
-/* The attributes in @len bytes at @p, each seen once, in bounds. */
-#define for_each_attr(a, p, len, rem)                                        \
-	for ((a) = (const struct nlattr *)(p), (rem) = (long)(len);          \
-	     (rem) >= NLA_HDRLEN && (a)->nla_len >= NLA_HDRLEN &&            \
-	     (long)(a)->nla_len <= (rem);                                     \
-	     (rem) -= NLA_ALIGN((a)->nla_len),                                \
-	    (a) = (const struct nlattr *)((const char *)(a) +                 \
-					  NLA_ALIGN((a)->nla_len)))
+/* An attribute whole within the @rem bytes left. */
+static int attr_ok(const struct nlattr *a, long rem)
+{
+	return rem >= NLA_HDRLEN && a->nla_len >= NLA_HDRLEN &&
+	       (long)a->nla_len <= rem;
+}
 
+static const struct nlattr *attr_next(const struct nlattr *a, long *rem)
+{
+	*rem -= NLA_ALIGN(a->nla_len);
+	return (const struct nlattr *)((const char *)a + NLA_ALIGN(a->nla_len));
+}
+
+/* RCAN_ATTR_FRAME entries in the RCAN_ATTR_FRAMES among @len bytes. */
 static uint32_t count_frames(const void *attrs, long len)
 {
 	const struct nlattr *a, *f;
 	uint32_t n = 0;
 	long rem, frem;
 
-	for_each_attr(a, attrs, len, rem) {
+	for (a = attrs, rem = len; attr_ok(a, rem); a = attr_next(a, &rem)) {
 		if ((a->nla_type & NLA_TYPE_MASK) != RCAN_ATTR_FRAMES)
 			continue;
-		for_each_attr(f, (const char *)a + NLA_HDRLEN,
-			      a->nla_len - NLA_HDRLEN, frem)
+		f = (const struct nlattr *)((const char *)a + NLA_HDRLEN);
+		for (frem = a->nla_len - NLA_HDRLEN; attr_ok(f, frem);
+		     f = attr_next(f, &frem))
 			if ((f->nla_type & NLA_TYPE_MASK) == RCAN_ATTR_FRAME)
 				n++;
 	}
@@ -52,8 +58,8 @@ int nlerr_request(const struct nlmsghdr *nlh, int *cmd, uint32_t *frames)
 		return 0;
 	*cmd = g->cmd;
 	if (g->cmd == RCAN_CMD_FRAMES_RX)
-		*frames = count_frames((const char *)g + GENL_HDRLEN,
-				       (long)req->nlmsg_len - NLMSG_HDRLEN -
-					       GENL_HDRLEN);
+		*frames = count_frames(
+			(const char *)g + GENL_HDRLEN,
+			(long)(req->nlmsg_len - NLMSG_HDRLEN - GENL_HDRLEN));
 	return 1;
 }

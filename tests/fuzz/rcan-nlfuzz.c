@@ -305,8 +305,7 @@ static void note_late(const struct nlsock *s, const struct tnl_msg *m,
 		return;
 	printf("# late answer after %.1f s: type %u flags 0x%x cmd %u, port %u\n",
 	       secs, nlh->nlmsg_type, nlh->nlmsg_flags,
-	       m->len >= NLMSG_HDRLEN + GENL_HDRLEN ? g->cmd : 0,
-	       s->nl.portid);
+	       m->len >= NLMSG_HDRLEN + GENL_HDRLEN ? g->cmd : 0, s->nl.portid);
 }
 
 /* The first few silent drops are shown, for a lead to the code path. */

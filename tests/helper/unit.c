@@ -1559,7 +1559,7 @@ static void t_runstate(void)
 	/* the longest line: every word and number at its widest */
 	memset(w.dialect, 'd', sizeof(w.dialect) - 1);
 	memset(w.source, 's', sizeof(w.source) - 1);
-	w.srtt_us = w.rtt_min_us = w.tx_rate = UINT32_MAX;
+	w.rtt_min_us = w.tx_rate = UINT32_MAX;
 	w.bitrate = w.dbitrate = UINT32_MAX;
 	w.srtt_us = 50123;
 	w.window = 512;
