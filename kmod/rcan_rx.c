@@ -256,9 +256,8 @@ static int rcan_rx_build(struct rcan_link *link, const struct nlattr *frames,
 		if (err)
 			return err;
 		if (b->frames == RCAN_RX_BATCH_MAX) {
-			NL_SET_ERR_MSG_ATTR(
-				extack, f,
-				"more than RCAN_RX_BATCH_MAX frames");
+			NL_SET_ERR_MSG_ATTR(extack, f,
+					    "batch over RCAN_RX_BATCH_MAX");
 			return -E2BIG;
 		}
 		b->frames++;
