@@ -39,23 +39,26 @@ else
 	ktap_fail "a header missing inside the block is an absent feature" "$(cat "$d/err")"
 fi
 
+# stops NAME FILE WHY: probe.sh refuses FILE, writes no header, and its
+# message says WHY (a pattern).
+stops() {
+	rm -f "$d/out.h"
+	if ! run "$2" && [ ! -e "$d/out.h" ] && grep -q "$3" "$d/err"; then
+		ktap_ok "$1"
+	else
+		ktap_fail "$1" "$(cat "$d/out.h" "$d/err" 2>&1)"
+	fi
+}
+
 printf 'int rcan_base = ;\n#ifdef RCAN_PROBE\nint x;\n#endif\n' >"$d/broken.c"
-rm -f "$d/out.h"
-if ! run broken.c && [ ! -e "$d/out.h" ] && grep -q 'do not compile\|does not compile' "$d/err"; then
-	ktap_ok "a probe that fails without its feature stops the build"
-else
-	ktap_fail "a probe that fails without its feature stops the build" "$(cat "$d/err")"
-fi
+stops "a probe that fails without its feature stops the build" broken.c \
+	'does not compile'
 
 # The error comes after the block but only with the feature's define, so
 # the file compiles without it: only the block's line range tells.
 printf 'int rcan_base;\n#ifdef RCAN_PROBE\n#define RCAN_AFTER\n#endif\n#ifdef RCAN_AFTER\nint y = ;\n#endif\n' >"$d/after.c"
-rm -f "$d/out.h"
-if ! run after.c && [ ! -e "$d/out.h" ] && grep -q 'outside its RCAN_PROBE block' "$d/err"; then
-	ktap_ok "an error after the block stops the build"
-else
-	ktap_fail "an error after the block stops the build" "$(cat "$d/out.h" "$d/err" 2>&1)"
-fi
+stops "an error after the block stops the build" after.c \
+	'outside its RCAN_PROBE block'
 
 # The block includes a header that breaks only with the feature's define,
 # then uses a missing symbol: the first error is in the header, so this is
@@ -64,10 +67,6 @@ printf '#ifdef RCAN_PROBE\nstruct rcan_s { int a; };\nstruct rcan_s { int b; };\
 	>"$d/broken_header.h"
 probe header_first '#include "broken_header.h"
 int rcan_later(void) { return no_such_symbol; }'
-if ! run header_first.c && [ ! -e "$d/out.h" ] && grep -q 'broken_header.h' "$d/err"; then
-	ktap_ok "a first error in a header stops the build, even with a later one in the block"
-else
-	ktap_fail "a first error in a header stops the build, even with a later one in the block" \
-		"$(cat "$d/out.h" "$d/err" 2>&1)"
-fi
+stops "a first error in a header stops the build, even with a later one in the block" \
+	header_first.c 'broken_header.h'
 ktap_finish
