@@ -152,9 +152,8 @@ static int err_cb(struct sockaddr_nl *nla, struct nlmsgerr *e, void *arg)
 		uint32_t frames;
 		int cmd;
 
-		/* the kernel's echo of the request, else our own memory */
-		if (!nlerr_request(nlh, &cmd, &frames))
-			sentlog_find(&n->sent, e->msg.nlmsg_seq, &cmd, &frames);
+		/* named and counted from the kernel's echo of the request */
+		nlerr_request(nlh, &cmd, &frames);
 		n->h->refused(n->arg, cmd, frames, e->error,
 			      n->errmsg[0] ? n->errmsg : NULL);
 	}
@@ -180,7 +179,6 @@ int rnl_open(struct rnl *n, const struct rnl_handlers *h, void *arg)
 	int rc;
 
 	memset(n, 0, sizeof(*n));
-	sentlog_init(&n->sent);
 	n->h = h;
 	n->arg = arg;
 	n->sk = nl_socket_alloc();
@@ -245,8 +243,7 @@ struct nl_msg *rnl_new_msg(struct rnl *n, int cmd, int flags, size_t size)
 	return msg;
 }
 
-int rnl_send_frames(struct rnl *n, struct nl_msg *msg, int cmd, uint32_t frames,
-		    uint32_t *seq)
+int rnl_send(struct rnl *n, struct nl_msg *msg, uint32_t *seq)
 {
 	int rc = nl_send_auto(n->sk, msg);
 	uint32_t s = nlmsg_hdr(msg)->nlmsg_seq;
@@ -254,15 +251,9 @@ int rnl_send_frames(struct rnl *n, struct nl_msg *msg, int cmd, uint32_t frames,
 	nlmsg_free(msg);
 	if (rc < 0)
 		return rnl_nlerr2errno(rc);
-	sentlog_add(&n->sent, s, cmd, frames);
 	if (seq)
 		*seq = s;
 	return 0;
-}
-
-int rnl_send(struct rnl *n, struct nl_msg *msg, int cmd, uint32_t *seq)
-{
-	return rnl_send_frames(n, msg, cmd, 0, seq);
 }
 
 /* One wait for the socket and one read; 0 or -errno. */

@@ -17,8 +17,6 @@
 #include <linux/netlink.h>
 #include <linux/rcan.h>
 
-#include "sentlog.h"
-
 struct nl_sock;
 struct nl_cb;
 
@@ -107,8 +105,6 @@ struct rnl {
 	char errmsg[RNL_ERRMSG_MAX];
 	/* the data path's batched reads (rnl_setup_datapath) */
 	struct rnl_batch *batch;
-	/* recently sent unacked commands, to name them in async errors */
-	struct sentlog sent;
 };
 
 /* Connect and resolve the family. Returns 0 or a negative errno:

@@ -23,7 +23,7 @@ static int tx_confirm(struct rnl *n, int cmd, uint32_t ifindex, uint32_t seq,
 		nlmsg_free(msg);
 		return -EMSGSIZE;
 	}
-	return rnl_send(n, msg, cmd, NULL);
+	return rnl_send(n, msg, NULL);
 }
 
 int rnl_tx_done(struct rnl *n, uint32_t ifindex, uint32_t seq)
@@ -99,7 +99,6 @@ void rnl_rx_discard(struct rnl_rxbatch *b)
 int rnl_rx_flush(struct rnl *n, struct rnl_rxbatch *b)
 {
 	struct nl_msg *msg = b->msg;
-	unsigned int count;
 
 	if (!msg || !b->count) {
 		rnl_rx_discard(b);
@@ -107,7 +106,6 @@ int rnl_rx_flush(struct rnl *n, struct rnl_rxbatch *b)
 	}
 	nla_nest_end(msg, b->nest);
 	b->msg = NULL;
-	count = b->count;
 	b->count = 0;
-	return rnl_send_frames(n, msg, RCAN_CMD_FRAMES_RX, count, NULL);
+	return rnl_send(n, msg, NULL);
 }

@@ -18,10 +18,7 @@ extern const struct nla_policy rnl_attr_policy[RCAN_ATTR_MAX + 1];
 int rnl_nlerr2errno(int nlerr);
 struct nl_msg *rnl_new_msg(struct rnl *n, int cmd, int flags, size_t size);
 /* Sends and frees msg; *seq (may be NULL) gets its sequence number. */
-int rnl_send(struct rnl *n, struct nl_msg *msg, int cmd, uint32_t *seq);
-/* rnl_send() of a message carrying @frames CAN frames (FRAMES_RX). */
-int rnl_send_frames(struct rnl *n, struct nl_msg *msg, int cmd, uint32_t frames,
-		    uint32_t *seq);
+int rnl_send(struct rnl *n, struct nl_msg *msg, uint32_t *seq);
 /* Waits for the answer to seq: 0 or -errno. */
 int rnl_wait(struct rnl *n, uint32_t seq);
 /* The attributes of one message of the family, validated. */

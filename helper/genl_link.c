@@ -8,15 +8,14 @@
 #include "genl_internal.h"
 
 /* Send msg with an ack requested and wait; the reply goes to out. */
-static int request(struct rnl *n, struct nl_msg *msg, int cmd,
-		   struct rnl_link *out)
+static int request(struct rnl *n, struct nl_msg *msg, struct rnl_link *out)
 {
 	uint32_t seq = 0;
 	int rc;
 
 	if (out)
 		memset(out, 0, sizeof(*out));
-	rc = rnl_send(n, msg, cmd, &seq);
+	rc = rnl_send(n, msg, &seq);
 	if (rc < 0)
 		return rc;
 	n->wait_link = out;
@@ -38,7 +37,7 @@ int rnl_link_new(struct rnl *n, const char *ifname, uint32_t flags,
 		nlmsg_free(msg);
 		return -EMSGSIZE;
 	}
-	return request(n, msg, RCAN_CMD_LINK_NEW, out);
+	return request(n, msg, out);
 }
 
 static int ifindex_request(struct rnl *n, int cmd, uint32_t ifindex,
@@ -52,7 +51,7 @@ static int ifindex_request(struct rnl *n, int cmd, uint32_t ifindex,
 		nlmsg_free(msg);
 		return -EMSGSIZE;
 	}
-	return request(n, msg, cmd, out);
+	return request(n, msg, out);
 }
 
 int rnl_link_attach(struct rnl *n, uint32_t ifindex, struct rnl_link *out)
@@ -84,7 +83,7 @@ int rnl_link_dump(struct rnl *n, int (*cb)(const struct rnl_link *l, void *arg),
 
 	if (!msg)
 		return -ENOMEM;
-	rc = rnl_send(n, msg, RCAN_CMD_LINK_GET, &seq);
+	rc = rnl_send(n, msg, &seq);
 	if (rc < 0)
 		return rc;
 	n->dump_cb = cb;
@@ -106,7 +105,7 @@ int rnl_link_set(struct rnl *n, uint32_t ifindex, int connected,
 		nlmsg_free(msg);
 		return -EMSGSIZE;
 	}
-	return rnl_send(n, msg, RCAN_CMD_LINK_SET, NULL);
+	return rnl_send(n, msg, NULL);
 }
 
 int rnl_link_set_window(struct rnl *n, uint32_t ifindex, uint32_t window,
@@ -123,6 +122,6 @@ int rnl_link_set_window(struct rnl *n, uint32_t ifindex, uint32_t window,
 		return -EMSGSIZE;
 	}
 	if (wait)
-		return request(n, msg, RCAN_CMD_LINK_SET, NULL);
-	return rnl_send(n, msg, RCAN_CMD_LINK_SET, NULL);
+		return request(n, msg, NULL);
+	return rnl_send(n, msg, NULL);
 }

@@ -4,7 +4,7 @@
  * NETLINK_CAP_ACK, which rcand does not set, the kernel echoes the whole
  * request after struct nlmsgerr: its command, and for a FRAMES_RX the
  * frames it carried, can be read there, exactly, however many requests
- * were sent since (sentlog.h remembers only the last few hundred). Pure.
+ * were sent since, so rcand keeps no memory of what it sent. Pure.
  */
 #ifndef RCAND_NLERR_H
 #define RCAND_NLERR_H

@@ -2,8 +2,9 @@
 /*
  * What `rcand list` cannot ask rcan.ko: a running rcand's view of its link
  * (the server's CAN FD dialect, the echo round trip, the TX rate, the
- * pacing, rcand's own frame counters), one small file per link in RCAND_RUNDIR (default /run/rcand),
- * named by the network namespace and the ifindex. Written by the daemon
+ * pacing, rcand's own frame counters), one small file per link in
+ * RCAND_RUNDIR (default /run/rcand), named by the network namespace and
+ * the ifindex. Written by the daemon
  * (once a second while connected), read by `rcand list`; a file whose
  * rcand is gone is ignored.
  */

@@ -24,7 +24,6 @@
 #include "remote.h"
 #include "rtt.h"
 #include "runstate.h"
-#include "sentlog.h"
 #include "tx_refusal.h"
 #include "txring.h"
 #include "txwin.h"
@@ -1429,39 +1428,6 @@ static void t_pacer(void)
 	EXPECT(!pacer_on(&p) && pacer_room(&p, 0) == 1);
 }
 
-/*
- * A refusal of a request rcand did not wait for is read on a later pass
- * of the event loop, after the frames of a whole TCP read went out as
- * FRAMES_RX and their echoes as TX_DONE: a hundred requests can come in
- * between, and the refused one must still be known, with its frames.
- */
-static void t_sentlog(void)
-{
-	struct sentlog l;
-	uint32_t frames;
-	int cmd;
-
-	sentlog_init(&l);
-	EXPECT(!sentlog_find(&l, 0, &cmd, &frames) && !cmd && !frames);
-	sentlog_add(&l, 1000, 7, 42);
-	EXPECT(sentlog_find(&l, 1000, &cmd, &frames) && cmd == 7 &&
-	       frames == 42);
-	for (uint32_t s = 1001; s < 1101; s++)
-		sentlog_add(&l, s, 8, 0);
-	EXPECT(sentlog_find(&l, 1000, &cmd, &frames) && cmd == 7 &&
-	       frames == 42);
-	EXPECT(sentlog_find(&l, 1100, &cmd, &frames) && cmd == 8 && !frames);
-	EXPECT(!sentlog_find(&l, 999, &cmd, &frames) && !cmd);
-	/* the newest of two with the same number (after a wrap) */
-	sentlog_add(&l, 1000, 9, 3);
-	EXPECT(sentlog_find(&l, 1000, &cmd, &frames) && cmd == 9 &&
-	       frames == 3);
-	/* forgotten at last, not mistaken */
-	for (uint32_t s = 2000; s < 2000 + SENTLOG_SIZE; s++)
-		sentlog_add(&l, s, 8, 0);
-	EXPECT(!sentlog_find(&l, 1000, &cmd, &frames) && !frames);
-}
-
 /* Append an attribute of @len payload bytes at *@pos; returns it. */
 static struct nlattr *put_attr(char *buf, size_t *pos, uint16_t type,
 			       const void *data, uint16_t len)
@@ -1616,7 +1582,6 @@ static const struct test tests[] = {
 	{ "txwin: rate x round trip x 2, floor, maximum, hysteresis", t_txwin },
 	{ "txwin: a queue behind the server does not grow the window", t_txwin_queue },
 	{ "pacer: bursts of half the remote queue, spaced by their bus time", t_pacer },
-	{ "sentlog: a late refusal is named and counted 100 requests on", t_sentlog },
 	{ "nlerr: a refused FRAMES_RX's frames counted from the kernel's echo", t_nlerr },
 	{ "runstate: what rcand list reads is what the daemon wrote", t_runstate },
 };
