@@ -196,11 +196,13 @@ static int rcan_netlink_event(struct notifier_block *nb, unsigned long event,
 
 	while ((link = rcan_net_owned_link(n->net, n->portid))) {
 		spin_lock_bh(&link->tx_lock);
-		/* Hashed in n->net's table: owned from n->net. Detached
-		 * either way, so that this loop always ends.
+		/* Between the lookup and tx_lock an admin may have detached
+		 * the link and another socket attached it: it is no longer
+		 * this socket's to detach. Either way it has left this port
+		 * id's hash chain, so the loop ends.
 		 */
-		WARN_ON_ONCE(!rcan_is_owner_locked(link, n->net, n->portid));
-		rcan_detach_locked(link);
+		if (rcan_is_owner_locked(link, n->net, n->portid))
+			rcan_detach_locked(link);
 		spin_unlock_bh(&link->tx_lock);
 		dev_put(link->dev);
 	}

@@ -18,6 +18,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mman.h>
 #include <sys/mount.h>
 #include <sys/prctl.h>
 #include <sys/socket.h>
@@ -763,6 +764,119 @@ TEST_F_TIMEOUT(slow, links_per_namespace_capped_and_found_by_owner, 600)
 	write_file(RCAN_MAX_LINKS_PARAM, old);
 	ASSERT_TRUE(WIFEXITED(status));
 	EXPECT_EQ(0, WEXITSTATUS(status));
+}
+
+/* The kernel's "a WARN fired" taint bit (TAINT_WARN, 9). */
+static int warn_tainted(void)
+{
+	unsigned long t = 0;
+	FILE *f = fopen("/proc/sys/kernel/tainted", "r");
+
+	if (!f)
+		return -1;
+	if (fscanf(f, "%lu", &t) != 1)
+		t = 0;
+	fclose(f);
+	return !!(t & (1UL << 9));
+}
+
+struct owner_race {
+	volatile int stop;
+	unsigned int closes; /* owner sockets closed with the link */
+	unsigned int taken; /* the link taken from such an owner */
+	unsigned int owned; /* the link attached by the taker */
+	unsigned int stolen; /* ... and found with another owner after */
+};
+
+/* Attach @ifindex from a fresh socket and close it, @n times. */
+static void race_closer(struct owner_race *r, uint32_t ifindex, unsigned int n)
+{
+	while (n--) {
+		struct tnl a;
+
+		if (tnl_open(&a))
+			continue;
+		if (!tnl_ifindex_cmd(&a, RCAN_CMD_LINK_ATTACH, ifindex, NULL))
+			__atomic_add_fetch(&r->closes, 1, __ATOMIC_RELAXED);
+		tnl_close(&a);
+	}
+}
+
+/*
+ * Take the link away from whoever owns it (an admin's LINK_DETACH) and
+ * attach it: nobody but this socket may then take it back.
+ */
+static void race_taker(struct owner_race *r, uint32_t ifindex)
+{
+	struct tnl b;
+
+	if (tnl_open(&b))
+		return;
+	while (!r->stop) {
+		int err = tnl_ifindex_cmd(&b, RCAN_CMD_LINK_ATTACH, ifindex,
+					  NULL);
+
+		if (err == -EBUSY) {
+			if (!tnl_ifindex_cmd(&b, RCAN_CMD_LINK_DETACH, ifindex,
+					     NULL))
+				r->taken++;
+			continue;
+		}
+		if (err)
+			continue;
+		r->owned++;
+		if (tnl_get_link(&b, ifindex).owner != b.portid)
+			r->stolen++;
+		tnl_ifindex_cmd(&b, RCAN_CMD_LINK_DETACH, ifindex, NULL);
+	}
+	tnl_close(&b);
+}
+
+/*
+ * Closing an owner's socket detaches its links, found by port id; an
+ * admin may detach the same link at the same moment and a new owner
+ * attach it. The close must then leave the link alone: no warning, and
+ * the new owner keeps it.
+ */
+TEST_F_TIMEOUT(slow, owner_close_racing_a_detach_leaves_the_new_owner, 300)
+{
+	struct owner_race *r = mmap(NULL, sizeof(*r), PROT_READ | PROT_WRITE,
+				    MAP_SHARED | MAP_ANONYMOUS, -1, 0);
+	int warned = warn_tainted(), status;
+	struct tnl nl;
+	struct tnl_link l;
+	pid_t closer, taker;
+
+	ASSERT_NE(MAP_FAILED, r);
+	ASSERT_EQ(0, tnl_open(&nl));
+	ASSERT_EQ(0, tnl_link_new(&nl, "rtrace%d", 0, 0, false, &l));
+	taker = fork();
+	ASSERT_GE(taker, 0);
+	if (!taker) {
+		race_taker(r, l.ifindex);
+		_exit(0);
+	}
+	closer = fork();
+	ASSERT_GE(closer, 0);
+	if (!closer) {
+		race_closer(r, l.ifindex, 20000);
+		_exit(0);
+	}
+	ASSERT_EQ(closer, waitpid(closer, &status, 0));
+	r->stop = 1;
+	ASSERT_EQ(taker, waitpid(taker, &status, 0));
+	ktap_diag("%u owner sockets closed, link taken from %u, owned by the taker %u times, lost by it %u",
+		  r->closes, r->taken, r->owned, r->stolen);
+	EXPECT_LT(0u, r->closes);
+	EXPECT_LT(0u, r->taken);
+	EXPECT_EQ(0u, r->stolen);
+	if (warned)
+		ktap_diag("the kernel was tainted by a warning before this test");
+	else
+		EXPECT_EQ(0, warn_tainted());
+	tnl_ifindex_cmd(&nl, RCAN_CMD_LINK_DEL, l.ifindex, NULL);
+	tnl_close(&nl);
+	munmap(r, sizeof(*r));
 }
 
 /* NOLINTEND(bugprone-suspicious-semicolon) */
