@@ -50,6 +50,10 @@ def flood_table(rows):
               "\n  per frame; a real bus: %.0f with worst-case stuffing); run took %.1f s"
               % (r["delivered_per_s"], r["delivered_per_s"] / wire, wire,
                  r["bitrate"] / 135, r["wall_s"]))
+        if "pacer_bursts" in r:
+            print("  rcand paced %d bursts; the bus idled %.2f s of the %.2f s of sending while"
+                  "\n  frames waited (a wake-up after a burst's time, or a wait for echoes)"
+                  % (r["pacer_bursts"], r["pacer_idle_ms"] / 1000, r["write_s"]))
 
 
 def buses_table(r):

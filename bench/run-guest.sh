@@ -320,7 +320,10 @@ if want flood; then
 	ends=$(grep -c 'event=end' $W/flood.stats)
 	enobufs=$(grep -c 'end=can-write-failed' $W/flood.stats)
 	downs=$(grep -c 'closed the session' $W/rcand-flood.log)
-	echo "$res" | sed "s/^{/{\"label\":\"flood\",\"dir\":\"tx\",\"bitrate\":500000,\"rcand_options\":\"$*\",\"wall_s\":$wall,\"tbf_drops\":${tbf:-0},\"server_sessions_ended\":$ends,\"session_drops_enobufs\":$enobufs,\"rcand_disconnects\":$downs,/" |
+	# rcand's own account of the pacing, where it gives one: bursts, and
+	# the bus time lost while frames waited (late wake-ups, echo waits)
+	paced=$(sed -n 's/.*paced: \([0-9]*\) bursts so far; the bus idled \([0-9]*\) ms.*/"pacer_bursts":\1,"pacer_idle_ms":\2,/p' $W/rcand-flood.log | tail -n 1)
+	echo "$res" | sed "s/^{/{\"label\":\"flood\",\"dir\":\"tx\",\"bitrate\":500000,\"rcand_options\":\"$*\",\"wall_s\":$wall,\"tbf_drops\":${tbf:-0},\"server_sessions_ended\":$ends,\"session_drops_enobufs\":$enobufs,\"rcand_disconnects\":$downs,$paced/" |
 		to_json >>"$OUT"
 	tail -n 1 "$OUT" >&2
 	grep -v '^$' $W/rcand-flood.log | tail -n 5 >&2

@@ -190,4 +190,9 @@ void bridge_down(struct bridge *b)
 		(unsigned long long)b->tx_frames,
 		(unsigned long long)b->tx_failed,
 		(unsigned long long)b->rx_dropped);
+	if (pacer_on(&b->pacer) && b->pacer.bursts)
+		log_info(
+			"%s: paced: %llu bursts so far; the bus idled %llu ms while frames waited (wake-ups after a burst's time, or waits for echoes)",
+			b->cfg.name, (unsigned long long)b->pacer.bursts,
+			(unsigned long long)(b->pacer.idle_ns / 1000000));
 }

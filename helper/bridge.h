@@ -60,6 +60,7 @@ struct bridge {
 	int win_auto; /* the window follows the round trip */
 	struct pacer pacer;
 	uint64_t last_tx_us; /* when sends were last written */
+	uint64_t tx_ready_ns; /* when the oldest unwritten frame was queued */
 	uint32_t unechoed; /* frames written, their echo not back yet */
 
 	struct rnl_rxbatch rxb;

@@ -32,6 +32,8 @@ void bridge_tx_frame(struct bridge *b, const struct rnl_frame *f)
 	pf.fd_flags = ((f->flags & RCAN_FRAME_F_BRS) ? 1 : 0) |
 		      ((f->flags & RCAN_FRAME_F_ESI) ? 2 : 0);
 	memcpy(pf.data, f->data, pf.len);
+	if (!txring_head(&b->tx))
+		b->tx_ready_ns = now_us() * 1000ULL;
 	/* no session: the frame cannot reach the bus */
 	txring_add(&b->tx, f->seq, &pf, session_is_up(b->s) ? 0 : ENOTCONN);
 }
@@ -170,7 +172,7 @@ static void fill_paced(struct bridge *b)
 		if (!send_head(b, e))
 			break;
 	close_batch(b);
-	pacer_burst_sent(&b->pacer, now_ns);
+	pacer_burst_sent(&b->pacer, now_ns, b->tx_ready_ns);
 }
 
 void bridge_tx_fill(struct bridge *b)

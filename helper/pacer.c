@@ -40,10 +40,15 @@ void pacer_add(struct pacer *p, struct canbits b)
 	p->burst_n++;
 }
 
-void pacer_burst_sent(struct pacer *p, uint64_t now_ns)
+void pacer_burst_sent(struct pacer *p, uint64_t now_ns, uint64_t ready_ns)
 {
+	uint64_t due = ready_ns > p->next_ns ? ready_ns : p->next_ns;
+
 	if (!p->burst_n)
 		return;
+	p->bursts++;
+	if (p->next_ns && now_ns > due)
+		p->idle_ns += now_ns - due;
 	/* From the later of now and the planned time: a late burst earns no
 	 * credit, as catching up would put two bursts in the queue at once. */
 	p->next_ns = (now_ns > p->next_ns ? now_ns : p->next_ns) + p->burst_ns;

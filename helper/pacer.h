@@ -32,6 +32,11 @@ struct pacer {
 	uint64_t burst_ns; /* bus time of the burst being built */
 	uint32_t burst_n; /* its frames */
 	uint64_t frame_ns; /* bus time per frame, mean of the last bursts */
+	/* since pacing began: bursts written, and the bus time lost while
+	 * frames waited (a burst that went after its planned time: a late
+	 * wake-up, or the wait for echoes). What the rate falls short of the
+	 * bus's is this, not the pacing. */
+	uint64_t bursts, idle_ns;
 };
 
 /* remote_queue: frames the remote CAN queue holds (--remote-queue). */
@@ -44,8 +49,9 @@ int pacer_on(const struct pacer *p);
 uint32_t pacer_room(const struct pacer *p, uint64_t now_ns);
 /* One frame joins the burst being built. */
 void pacer_add(struct pacer *p, struct canbits b);
-/* The burst was written at now_ns: the next waits for its bus time. */
-void pacer_burst_sent(struct pacer *p, uint64_t now_ns);
+/* The burst was written at now_ns, its first frame waiting since
+ * ready_ns: the next waits for its bus time. */
+void pacer_burst_sent(struct pacer *p, uint64_t now_ns, uint64_t ready_ns);
 /* Frames that may be sent and not yet echoed over a path of min_rtt_us
  * (UINT32_MAX while either is unknown). */
 uint32_t pacer_inflight_max(const struct pacer *p, uint32_t min_rtt_us);

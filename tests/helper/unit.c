@@ -1375,15 +1375,16 @@ static void t_pacer(void)
 	/* unpaced: always room, never a wait */
 	EXPECT(pacer_room(&p, t) == 1 && pacer_wait_ns(&p, t) == 0);
 	pacer_add(&p, f8);
-	pacer_burst_sent(&p, t);
+	pacer_burst_sent(&p, t, t);
 	EXPECT(pacer_room(&p, t) == 1 && pacer_wait_ns(&p, t) == 0);
+	EXPECT(p.bursts == 0);
 
 	pacer_set_bitrate(&p, 500000, 0);
 	EXPECT(pacer_on(&p) && pacer_room(&p, t) == 5);
 	for (i = 0; i < 5; i++)
 		pacer_add(&p, f8);
 	EXPECT(pacer_room(&p, t) == 0);
-	pacer_burst_sent(&p, t);
+	pacer_burst_sent(&p, t, t);
 	/* 5 * 270 us on the bus before the next burst */
 	EXPECT(pacer_room(&p, t) == 0 && pacer_wait_ns(&p, t) == 1350000);
 	EXPECT(pacer_room(&p, t + 1349999) == 0);
@@ -1392,17 +1393,28 @@ static void t_pacer(void)
 	/* a burst sent early (not possible through room, but) is spaced
 	 * from the planned time */
 	pacer_add(&p, f8);
-	pacer_burst_sent(&p, t + 1000);
+	pacer_burst_sent(&p, t + 1000, t);
 	EXPECT(pacer_wait_ns(&p, t + 1000) == 1350000 + 270000 - 1000);
-	/* a late burst earns no credit: spaced from when it went */
+	EXPECT(p.bursts == 2 && p.idle_ns == 0);
+	/* a late burst earns no credit: spaced from when it went; the bus
+	 * idled only since its frames came (400 us before), not since the
+	 * planned time, long before */
 	t += 10000000;
 	pacer_add(&p, f8);
 	pacer_add(&p, f8);
-	pacer_burst_sent(&p, t);
+	pacer_burst_sent(&p, t, t - 400000);
 	EXPECT(pacer_wait_ns(&p, t) == 540000);
+	EXPECT(p.bursts == 3 && p.idle_ns == 400000);
+	/* frames waiting since before the planned time, sent 30 us after
+	 * it (a late wake-up): 30 us more idle */
+	pacer_add(&p, f8);
+	pacer_burst_sent(&p, t + 570000, t);
+	EXPECT(p.bursts == 4 && p.idle_ns == 430000);
+	t += 570000;
+	EXPECT(pacer_wait_ns(&p, t) == 270000);
 	/* an empty burst changes nothing */
-	pacer_burst_sent(&p, t + 540000);
-	EXPECT(pacer_wait_ns(&p, t + 540000) == 0);
+	pacer_burst_sent(&p, t + 270000, t);
+	EXPECT(pacer_wait_ns(&p, t + 270000) == 0 && p.bursts == 4);
 	/* queue 1: bursts of one frame; queue 3: of one */
 	pacer_init(&p, 1);
 	EXPECT(p.burst_max == 1);
@@ -1413,7 +1425,7 @@ static void t_pacer(void)
 	/* FD with BRS: the data phase at the data rate */
 	pacer_set_bitrate(&p, 500000, 2000000);
 	pacer_add(&p, canbits_frame(0x123, 64, 1, 1));
-	pacer_burst_sent(&p, 0);
+	pacer_burst_sent(&p, 0, 0);
 	EXPECT(pacer_wait_ns(&p, 0) == 68000 + 339000);
 	/* echoes bound the frames in flight: 407 us per frame over a
 	 * 10 ms path: ceil(12.5 ms / 407 us) = 31, plus a burst of 32 */
@@ -1421,7 +1433,7 @@ static void t_pacer(void)
 	EXPECT(pacer_inflight_max(&p, 0) == UINT32_MAX);
 	/* the mean frame time follows the bursts */
 	pacer_add(&p, canbits_frame(0x123, 0, 1, 1));
-	pacer_burst_sent(&p, 0);
+	pacer_burst_sent(&p, 0, 0);
 	EXPECT(p.frame_ns < 407000 && p.frame_ns > 300000);
 	/* bitrate 0 turns pacing off again */
 	pacer_set_bitrate(&p, 0, 0);
