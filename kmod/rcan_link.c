@@ -198,8 +198,9 @@ static int rcan_netlink_event(struct notifier_block *nb, unsigned long event,
 		spin_lock_bh(&link->tx_lock);
 		/* Between the lookup and tx_lock an admin may have detached
 		 * the link and another socket attached it: it is no longer
-		 * this socket's to detach. Either way it has left this port
-		 * id's hash chain, so the loop ends.
+		 * this socket's to detach. Only an attach by this port id
+		 * could make it found again, and this socket sends nothing
+		 * more, so the loop ends.
 		 */
 		if (rcan_is_owner_locked(link, n->net, n->portid))
 			rcan_detach_locked(link);

@@ -111,10 +111,12 @@ void rcan_net_owner_del_locked(struct rcan_link *link)
 }
 
 /*
- * A link in @net owned by @portid from @net, with a device reference, or
- * NULL. The bucket holds only links whose owners' port ids hash alike.
- * A hashed link's owner changes only after it leaves the hash, and
- * owners_lock orders the two, so the owner read here is whole.
+ * A link in @net owned by @portid, with a device reference, or NULL. The
+ * bucket holds only links whose owners' port ids hash alike. The owner is
+ * set before the link is hashed and cleared after it is unhashed, each
+ * under owners_lock, so a hashed link's owner read here is whole. Owners
+ * are always in the link's own namespace (pre_doit finds links there, and
+ * links cannot move).
  */
 struct rcan_link *rcan_net_owned_link(struct net *net, u32 portid)
 {
@@ -123,8 +125,7 @@ struct rcan_link *rcan_net_owned_link(struct net *net, u32 portid)
 
 	spin_lock_bh(&rn->owners_lock);
 	hash_for_each_possible(rn->owners, link, owner_node, portid) {
-		if (link->owner_portid == portid &&
-		    net_eq(link->owner_net, net)) {
+		if (link->owner_portid == portid) {
 			dev_hold(link->dev);
 			found = link;
 			break;

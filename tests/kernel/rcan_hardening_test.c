@@ -808,6 +808,7 @@ static void race_closer(struct owner_race *r, uint32_t ifindex, unsigned int n)
  */
 static void race_taker(struct owner_race *r, uint32_t ifindex)
 {
+	struct tnl_link l;
 	struct tnl b;
 
 	if (tnl_open(&b))
@@ -825,7 +826,8 @@ static void race_taker(struct owner_race *r, uint32_t ifindex)
 		if (err)
 			continue;
 		r->owned++;
-		if (tnl_get_link(&b, ifindex).owner != b.portid)
+		if (tnl_ifindex_cmd(&b, RCAN_CMD_LINK_GET, ifindex, &l) ||
+		    l.owner != b.portid)
 			r->stolen++;
 		tnl_ifindex_cmd(&b, RCAN_CMD_LINK_DETACH, ifindex, NULL);
 	}
@@ -836,7 +838,9 @@ static void race_taker(struct owner_race *r, uint32_t ifindex)
  * Closing an owner's socket detaches its links, found by port id; an
  * admin may detach the same link at the same moment and a new owner
  * attach it. The close must then leave the link alone: no warning, and
- * the new owner keeps it.
+ * the new owner keeps it. The window is between two locks, so a run finds
+ * an unsafe kernel only now and then; with a delay planted in that window
+ * it lost the link hundreds of times per run.
  */
 TEST_F_TIMEOUT(slow, owner_close_racing_a_detach_leaves_the_new_owner, 300)
 {
@@ -870,6 +874,10 @@ TEST_F_TIMEOUT(slow, owner_close_racing_a_detach_leaves_the_new_owner, 300)
 	EXPECT_LT(0u, r->closes);
 	EXPECT_LT(0u, r->taken);
 	EXPECT_EQ(0u, r->stolen);
+	/* A warning before this test leaves nothing to see here; vm-run's
+	 * check of the kernel log still sees every one.
+	 */
+	ASSERT_LE(0, warned);
 	if (warned)
 		ktap_diag("the kernel was tainted by a warning before this test");
 	else
