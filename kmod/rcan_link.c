@@ -115,19 +115,29 @@ void rcan_detach_forget(struct rcan_link *link)
  * Send the pending LINK_DETACH events and delete the links created with
  * RCAN_LINK_F_REMOVE_ON_DETACH. Under rtnl no link can be unregistered
  * meanwhile, so every link on the list is alive while it is handled.
+ *
+ * Only the links pending when it starts: those detached meanwhile queue
+ * the work again. Helpers attaching and detaching in a loop, on more CPUs
+ * than this one, would otherwise keep it, and rtnl, busy for as long as
+ * they go on. A link is on one list at most, so a batch is bounded.
  */
 static void rcan_detach_work_fn(struct work_struct *work)
 {
 	struct rcan_link *link;
+	LIST_HEAD(batch);
 	LIST_HEAD(kill);
 
 	rtnl_lock();
+	spin_lock_bh(&rcan_detach_lock);
+	list_splice_init(&rcan_detach_pending, &batch);
+	spin_unlock_bh(&rcan_detach_lock);
 	for (;;) {
 		bool remove;
 
+		/* rcan_detach_locked() tests the node under this lock. */
 		spin_lock_bh(&rcan_detach_lock);
-		link = list_first_entry_or_null(&rcan_detach_pending,
-						struct rcan_link, detach_node);
+		link = list_first_entry_or_null(&batch, struct rcan_link,
+						detach_node);
 		if (link)
 			list_del_init(&link->detach_node);
 		spin_unlock_bh(&rcan_detach_lock);

@@ -780,6 +780,8 @@ static int warn_tainted(void)
 	return !!(t & (1UL << 9));
 }
 
+#define RACE_SECONDS 60
+
 struct owner_race {
 	volatile int stop;
 	unsigned int closes; /* owner sockets closed with the link */
@@ -788,10 +790,15 @@ struct owner_race {
 	unsigned int stolen; /* ... and found with another owner after */
 };
 
-/* Attach @ifindex from a fresh socket and close it, @n times. */
+/*
+ * Attach @ifindex from a fresh socket and close it, @n times or for
+ * RACE_SECONDS (a debug kernel gets through far fewer).
+ */
 static void race_closer(struct owner_race *r, uint32_t ifindex, unsigned int n)
 {
-	while (n--) {
+	long end = now_ms() + RACE_SECONDS * 1000L;
+
+	while (n-- && now_ms() < end) {
 		struct tnl a;
 
 		if (tnl_open(&a))
@@ -885,6 +892,90 @@ TEST_F_TIMEOUT(slow, owner_close_racing_a_detach_leaves_the_new_owner, 300)
 	tnl_ifindex_cmd(&nl, RCAN_CMD_LINK_DEL, l.ifindex, NULL);
 	tnl_close(&nl);
 	munmap(r, sizeof(*r));
+}
+
+#define STORM_PRODUCERS 3
+#define STORM_LINKS 8 /* each producer's */
+#define STORM_SECONDS 20
+
+struct detach_storm {
+	volatile int running; /* producers still in their loops */
+	unsigned int cycles;
+};
+
+/* Attach and detach @n links, round and round, for STORM_SECONDS. */
+static void storm_producer(struct detach_storm *st, const uint32_t *ifindex,
+			   int n)
+{
+	long end = now_ms() + STORM_SECONDS * 1000L;
+	struct tnl p;
+	int i;
+
+	if (!tnl_open(&p))
+		while (now_ms() < end)
+			for (i = 0; i < n; i++) {
+				tnl_ifindex_cmd(&p, RCAN_CMD_LINK_ATTACH,
+						ifindex[i], NULL);
+				tnl_ifindex_cmd(&p, RCAN_CMD_LINK_DETACH,
+						ifindex[i], NULL);
+				__atomic_add_fetch(&st->cycles, 1,
+						   __ATOMIC_RELAXED);
+			}
+	__atomic_sub_fetch(&st->running, 1, __ATOMIC_RELAXED);
+	tnl_close(&p);
+}
+
+/*
+ * Each detach queues a LINK_DETACH event for a work item that sends them
+ * under rtnl. Helpers (or a user namespace's admin) that attach and
+ * detach links in a loop must not keep that work, and so rtnl, the whole
+ * system's network configuration lock, busy for as long as they go on: a
+ * link added meanwhile is added while they still run.
+ */
+TEST_F_TIMEOUT(slow, detach_storm_leaves_rtnl_to_others, 120)
+{
+	struct detach_storm *st = mmap(NULL, sizeof(*st),
+				       PROT_READ | PROT_WRITE,
+				       MAP_SHARED | MAP_ANONYMOUS, -1, 0);
+	uint32_t ifindex[STORM_PRODUCERS * STORM_LINKS];
+	pid_t pid[STORM_PRODUCERS];
+	int i, status, running;
+	struct tnl nl;
+	struct tnl_link l;
+	long t0, t1;
+
+	ASSERT_NE(MAP_FAILED, st);
+	ASSERT_EQ(0, tnl_open(&nl));
+	for (i = 0; i < STORM_PRODUCERS * STORM_LINKS; i++) {
+		ASSERT_EQ(0, tnl_link_new(&nl, "rtstorm%d", 0, 0, false, &l));
+		ifindex[i] = l.ifindex;
+	}
+	st->running = STORM_PRODUCERS;
+	for (i = 0; i < STORM_PRODUCERS; i++) {
+		pid[i] = fork();
+		ASSERT_GE(pid[i], 0);
+		if (!pid[i]) {
+			storm_producer(st, ifindex + i * STORM_LINKS,
+				       STORM_LINKS);
+			_exit(0);
+		}
+	}
+	sleep(2);
+	t0 = now_ms();
+	EXPECT_EQ(0, system("ip link add rtstormv type vcan"));
+	t1 = now_ms();
+	running = __atomic_load_n(&st->running, __ATOMIC_RELAXED);
+	for (i = 0; i < STORM_PRODUCERS; i++)
+		ASSERT_EQ(pid[i], waitpid(pid[i], &status, 0));
+	ktap_diag("%u attach-detach cycles; a vcan added in %ld ms, %d of %d producers still running",
+		  st->cycles, t1 - t0, running, STORM_PRODUCERS);
+	EXPECT_LT(0u, st->cycles);
+	EXPECT_EQ(STORM_PRODUCERS, running);
+	system("ip link del rtstormv");
+	for (i = 0; i < STORM_PRODUCERS * STORM_LINKS; i++)
+		tnl_ifindex_cmd(&nl, RCAN_CMD_LINK_DEL, ifindex[i], NULL);
+	tnl_close(&nl);
+	munmap(st, sizeof(*st));
 }
 
 /* NOLINTEND(bugprone-suspicious-semicolon) */
