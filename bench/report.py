@@ -99,6 +99,24 @@ def buses_table(r):
         print("  worst p99 latency of any bus and direction: %.1f ms" % (max(p99) / 1000))
 
 
+def coalesce_table(runs):
+    co = [r for r in runs if r["label"] == "coalesce"]
+    if not co:
+        return
+    print("\nRX coalescing (ethtool -C rcan0 rx-usecs N rx-frames M; 0 0 is the default):"
+          "\nlatency one way, sender to reader; us/frame: CPU per delivered frame")
+    hdr = "%8s %9s %6s %9s %6s %8s %8s %9s %10s"
+    print(hdr % ("rx-usecs", "rx-frames", "rate/s", "delivered", "lost", "p50 ms", "p99 ms",
+                 "rcand us", "kernel us"))
+    for r in co:
+        n = max(r["delivered"], 1)
+        print(hdr % (r["rx_usecs"], r["rx_frames"], r["rate"],
+                     "%d/%d" % (r["delivered"], r["offered"]), r["lost"],
+                     "%.1f" % (r["lat_p50_us"] / 1000), "%.1f" % (r["lat_p99_us"] / 1000),
+                     "%.1f" % (r["rcand_cpu_s"] * 1e6 / n),
+                     "%.0f" % (r["kernel_cpu_s"] * 1e6 / n)))
+
+
 def main():
     rows = [json.loads(l) for l in open(sys.argv[1]) if l.strip()]
     runs = [r for r in rows if r.get("mode") == "path"]
@@ -167,6 +185,7 @@ def main():
                       r["dir"], r["delivered"], r["offered"], r["lost"], r["delivered_per_s"],
                       r["delivered_per_s"] * 64, ratio, r["lat_p50_us"] / 1000,
                       r["rcand_cpu_s"] * 1e6 / n))
+    coalesce_table(runs)
     rtt_table(runs)
     flood_table(rows)
     for r in rows:

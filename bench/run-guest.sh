@@ -14,6 +14,8 @@
 #   profile   a perf profile of the whole guest, one run each way
 #   rtt       round trips of 0, 5, 25, 50, 100 ms on the TCP path (netem),
 #             each way, flat out and at 1k frames/s
+#   coalesce  RX at 1k and 10k frames/s at rx-usecs 1000, at rx-usecs 5000
+#             rx-frames 64, and with ethtool's coalescing off (the default)
 #   flood     a realistic remote (500 kbit/s, 10 frames of queue) flooded
 #             through an rcan netdev with bitrate 500000
 #   buses     8 buses from one server, 500 frames/s each way on each, with
@@ -144,6 +146,23 @@ if want rates; then
 		run ceiling rx "$rate" "$count" vcan0 vcan0
 		run rcan rx "$rate" "$count" vcan0 rcan0
 		run rcan tx "$rate" "$count" rcan0 vcan0
+	done
+fi
+
+# ethtool's RX coalescing on rcan0 (rcan.ko announces it, rcand holds the
+# frames): latency against CPU per frame, each setting at two rates. The
+# setting is in force once rcand logged it (it logs changes only, so the
+# default goes last, back from the others).
+if want coalesce; then
+	for setting in "1000 0" "5000 64" "0 0"; do
+		set -- $setting
+		ethtool -C rcan0 rx-usecs "$1" rx-frames "$2" 2>/dev/null
+		wait_for 5 grep -q "RX coalescing rx-usecs $1 rx-frames $2" $W/rcand.log ||
+			die "rcand did not take rx-usecs $1 rx-frames $2"
+		for rate in 1000 10000; do
+			run coalesce rx "$rate" $((rate * 3)) vcan0 rcan0 \
+				"\"rx_usecs\":$1,\"rx_frames\":$2,"
+		done
 	done
 fi
 
