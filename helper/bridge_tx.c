@@ -32,7 +32,9 @@ void bridge_tx_frame(struct bridge *b, const struct rnl_frame *f)
 	pf.fd_flags = ((f->flags & RCAN_FRAME_F_BRS) ? 1 : 0) |
 		      ((f->flags & RCAN_FRAME_F_ESI) ? 2 : 0);
 	memcpy(pf.data, f->data, pf.len);
-	if (!txring_head(&b->tx))
+	/* paced: when frames began to wait (a clock read, a system call on
+	 * machines whose clock has no vDSO, so only when it counts) */
+	if (pacer_on(&b->pacer) && !txring_head(&b->tx))
 		b->tx_ready_ns = now_us() * 1000ULL;
 	/* no session: the frame cannot reach the bus */
 	txring_add(&b->tx, f->seq, &pf, session_is_up(b->s) ? 0 : ENOTCONN);
