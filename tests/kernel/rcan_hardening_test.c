@@ -769,14 +769,16 @@ TEST_F_TIMEOUT(slow, links_per_namespace_capped_and_found_by_owner, 600)
 /* The kernel's "a WARN fired" taint bit (TAINT_WARN, 9). */
 static int warn_tainted(void)
 {
-	unsigned long t = 0;
+	char buf[32] = "";
 	FILE *f = fopen("/proc/sys/kernel/tainted", "r");
+	unsigned long t;
 
 	if (!f)
 		return -1;
-	if (fscanf(f, "%lu", &t) != 1)
-		t = 0;
+	if (!fgets(buf, sizeof(buf), f))
+		buf[0] = '\0';
 	fclose(f);
+	t = strtoul(buf, NULL, 10);
 	return !!(t & (1UL << 9));
 }
 
@@ -955,7 +957,7 @@ TEST_F_TIMEOUT(slow, detach_storm_leaves_rtnl_to_others, 120)
 		pid[i] = fork();
 		ASSERT_GE(pid[i], 0);
 		if (!pid[i]) {
-			storm_producer(st, ifindex + i * STORM_LINKS,
+			storm_producer(st, &ifindex[(size_t)i * STORM_LINKS],
 				       STORM_LINKS);
 			_exit(0);
 		}
