@@ -44,6 +44,17 @@ if [ "${RCAN_SKIP_HOST:-0}" != 1 ]; then
 fi
 section_end
 
+# guest_failure VM_RUN_STDERR: why a guest run failed, on one line: vm-run's
+# verdict, and from the kernel log it showed the first complaint and the
+# first instruction pointer (an oops and where it happened, say).
+guest_failure() {
+	local verdict first rip
+	verdict=$(grep -m 1 '^vm-run:' "$1")
+	first=$(grep -m 1 -E '^[0-9]+:' "$1" | sed -E 's/^[0-9]+:\[[ 0-9.]*\] *//')
+	rip=$(grep -m 1 -o -E 'RIP: [0-9]+:[^ ]+' "$1")
+	echo "${verdict#vm-run: }${first:+ / $first}${rip:+ / $rip}"
+}
+
 # guest_suites KVER: the guest suites on one installed Debian kernel.
 guest_suites() {
 	local k=$1 kmod dir vrc
@@ -57,9 +68,11 @@ guest_suites() {
 	fi
 	case_result "rcan.ko for $k" ok
 	dir=$out/guest-$k
+	# vm-run's own messages come at the end: kept to say why it failed
 	scripts/vm-run -r "$k" -t "${RCAN_GUEST_TIMEOUT:-3000}" -o "$dir" -- \
-		scripts/guest-kernel.sh "$kmod" "$pattern"
+		scripts/guest-kernel.sh "$kmod" "$pattern" 2>"$out/vm-run-$k.err"
 	vrc=$?
+	cat "$out/vm-run-$k.err" >&2
 	for f in "$dir"/ktap/*.ktap; do
 		[ -e "$f" ] || continue
 		rc=$(cat "${f%.ktap}.rc" 2>/dev/null || echo 1)
@@ -68,7 +81,7 @@ guest_suites() {
 	if [ "$vrc" -eq 0 ]; then
 		case_result "$k: guest run with a clean kernel log" ok
 	else
-		case_result "$k: guest run with a clean kernel log (vm-run exit $vrc, log in $dir)" fail
+		case_result "$k: guest run with a clean kernel log (vm-run exit $vrc, log in $dir): $(guest_failure "$out/vm-run-$k.err")" fail
 	fi
 	section_end
 }

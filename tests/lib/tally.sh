@@ -6,7 +6,10 @@
 #   tally NAME KTAP_FILE RC [ERR_FILE]   count one document, show failures
 #   case_result NAME ok|fail             one synthetic case (a build ...)
 #   section_start NAME / section_end     "# NAME: N passed, ..." at the end
-#   tally_summary                        the last line: "N passed, N failed, N skipped"
+#   tally_summary                        the failures again, one line each, then
+#                                        the last line: "N passed, N failed, N skipped"
+# The failures are repeated at the end because CI keeps only the tail of a
+# long run's output, and a count alone does not say what to look at.
 passed=0
 failed=0
 skipped=0
@@ -14,6 +17,7 @@ section=
 sp=0
 sf=0
 ss=0
+failures=()
 
 tally_add() { # PASSED FAILED SKIPPED
 	passed=$((passed + $1))
@@ -30,6 +34,7 @@ tally() {
 	tally_add "$p" "$f" "$s"
 	printf '# %-36s %3d passed, %d failed, %d skipped\n' "$name" "$p" "$f" "$s"
 	if [ "$f" -gt 0 ]; then
+		failures+=("$name: $(grep -m 1 '^not ok' "$file" || echo "exit status $rc")")
 		grep -E '^not ok|^# ' "$file" | grep -v -E '^# (PASSED|OK|  RUN|Starting)' |
 			tail -n 30 | sed 's/^/#    /'
 		[ "$rc" -ne 0 ] && echo "#    (exit status $rc)"
@@ -43,6 +48,7 @@ case_result() {
 		tally_add 1 0 0
 	else
 		tally_add 0 1 0
+		failures+=("$1")
 		echo "# FAILED: $1"
 	fi
 }
@@ -59,5 +65,9 @@ section_end() {
 }
 
 tally_summary() {
+	local f
+	for f in "${failures[@]}"; do
+		echo "# failed: $f"
+	done
 	echo "$passed passed, $failed failed, $skipped skipped"
 }
