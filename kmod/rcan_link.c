@@ -143,10 +143,16 @@ static void rcan_detach_work_fn(struct work_struct *work)
 		spin_unlock_bh(&rcan_detach_lock);
 		if (!link)
 			break;
+		/* Decided under tx_lock, and final: marked dead, the link
+		 * refuses an attach from here until it is unregistered, which
+		 * would otherwise take it from under its new owner.
+		 */
 		spin_lock_bh(&link->tx_lock);
 		remove = !link->dead && !link->owner_portid &&
 			 !link->creating &&
 			 (link->flags & RCAN_LINK_F_REMOVE_ON_DETACH);
+		if (remove)
+			link->dead = true;
 		spin_unlock_bh(&link->tx_lock);
 		rcan_notify_link(link->dev, RCAN_CMD_LINK_DETACH);
 		if (remove)

@@ -980,6 +980,98 @@ TEST_F_TIMEOUT(slow, detach_storm_leaves_rtnl_to_others, 120)
 	munmap(st, sizeof(*st));
 }
 
+#define REMOVAL_ROUNDS 300
+#define REMOVAL_SECONDS 30
+
+/* Wait up to 5 s for the LINK_DETACH event of @ifindex on @ev. */
+static bool saw_detach_event(struct tnl *ev, uint32_t ifindex)
+{
+	static char buf[TNL_RX_MAX];
+	long end = now_ms() + 5000;
+
+	while (now_ms() < end) {
+		struct nlmsghdr *nlh;
+		ssize_t len;
+
+		if (!tnl_wait_readable(ev->fd, 1000))
+			continue;
+		len = recv(ev->fd, buf, sizeof(buf), 0);
+		if (len < 0)
+			continue; /* ENOBUFS: events were lost, not this one */
+		tnl_for_each_msg(nlh, buf, len) {
+			struct tnl_link l = { 0 };
+
+			if (nlh->nlmsg_type != ev->family ||
+			    tnl_cmd(nlh) != RCAN_CMD_LINK_DETACH)
+				continue;
+			tnl_parse_link(nlh, &l);
+			if (l.ifindex == ifindex)
+				return true;
+		}
+	}
+	return false;
+}
+
+/*
+ * A link made with RCAN_LINK_F_REMOVE_ON_DETACH goes away when its owner
+ * leaves, unless a helper attached it again first. The work that removes
+ * it decides, then unregisters it: an attach that comes in between must be
+ * refused (the link is going away), not succeed on a link that then
+ * vanishes under its new owner. The attach comes 0-3 ms after the detach,
+ * anywhere in the work's run; the window is narrow, so a planted delay
+ * made it visible (see the commit).
+ */
+TEST_F_TIMEOUT(slow, remove_on_detach_spares_a_link_attached_meanwhile, 120)
+{
+	unsigned int rounds = 0, kept = 0, refused = 0, lost = 0;
+	long end = now_ms() + REMOVAL_SECONDS * 1000L;
+	struct tnl a, b, ev;
+	struct tnl_link l, barrier;
+
+	ASSERT_EQ(0, tnl_open(&a));
+	ASSERT_EQ(0, tnl_open(&b));
+	ASSERT_EQ(0, tnl_open(&ev));
+	ASSERT_EQ(0, tnl_subscribe(&ev));
+	ASSERT_EQ(0, tnl_link_new(&a, "rtbar%d", 0, 0, true, &barrier));
+	srand((unsigned int)getpid());
+	while (rounds < REMOVAL_ROUNDS && now_ms() < end) {
+		struct tnl_link now;
+		int err;
+
+		ASSERT_EQ(0, tnl_link_new(&a, "rtrm%d",
+					  RCAN_LINK_F_REMOVE_ON_DETACH, 0, true,
+					  &l));
+		ASSERT_EQ(0, tnl_ifindex_cmd(&a, RCAN_CMD_LINK_DETACH,
+					     l.ifindex, NULL));
+		usleep((useconds_t)(rand() % 3000));
+		err = tnl_ifindex_cmd(&b, RCAN_CMD_LINK_ATTACH, l.ifindex,
+				      NULL);
+		/* The work told, and (a command under rtnl) is done. */
+		ASSERT_TRUE(saw_detach_event(&ev, l.ifindex));
+		ASSERT_EQ(0, set_state(&a, barrier.ifindex, 0));
+		rounds++;
+		if (err) {
+			EXPECT_EQ(-ENODEV, err);
+			refused++;
+			continue;
+		}
+		now = tnl_get_link(&a, l.ifindex);
+		if (now.ifindex == l.ifindex && now.owner == b.portid)
+			kept++;
+		else
+			lost++;
+		tnl_ifindex_cmd(&a, RCAN_CMD_LINK_DEL, l.ifindex, NULL);
+	}
+	ktap_diag("%u rounds: the attach kept the link %u times, was refused %u times, lost the link %u times",
+		  rounds, kept, refused, lost);
+	EXPECT_LT(0u, rounds);
+	EXPECT_EQ(0u, lost);
+	tnl_ifindex_cmd(&a, RCAN_CMD_LINK_DEL, barrier.ifindex, NULL);
+	tnl_close(&ev);
+	tnl_close(&b);
+	tnl_close(&a);
+}
+
 /* NOLINTEND(bugprone-suspicious-semicolon) */
 
 TEST_HARNESS_MAIN
