@@ -38,6 +38,19 @@ mount -t tracefs tracefs $R/sys/kernel/tracing 2>/dev/null
 mount -t bpf bpf $R/sys/fs/bpf 2>/dev/null
 mount -t cgroup2 cgroup2 $R/sys/fs/cgroup 2>/dev/null
 chroot $R /usr/sbin/ip link set lo up
+# Every socket that asks for receive timestamps (candump, python-can, the
+# test server) turns a kernel static key on, and the last one to close
+# turns it off again: the kernel rewrites its own code each time. QEMU's
+# multi-threaded TCG races that rewrite (the other vCPU runs the old int3),
+# and 6.12 died of it ("Oops: int3" in __netif_receive_skb_core) within
+# seconds of a loop opening and closing such sockets, with no module of
+# ours loaded. One socket held for the whole run keeps the key on, so the
+# tests' sockets never switch it. Real hosts are not affected.
+chroot $R /usr/bin/python3 -c '
+import signal, socket
+s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
+s.setsockopt(socket.SOL_SOCKET, 29, 1)  # SO_TIMESTAMP
+signal.pause()' &
 echo rcan-guest >/proc/sys/kernel/hostname
 
 O=/run/rcan-out
