@@ -1,11 +1,14 @@
 #!/bin/bash
 # `make check`: build, run the host suites (tests/host/*.sh), then the
-# guest suites (tests/guest/*.sh) once on every Debian kernel under test
+# guest suites (tests/guest/*.sh) on every Debian kernel under test
 # (scripts/kver.sh --all: 6.1 and 6.12 on Debian 12), each in one QEMU boot
-# with rcan.ko built for that kernel; then the same guest suites once more
-# on the debug kernel (scripts/check-debug.sh: KASAN, lockdep, kmemleak ...).
-# Counts every test case of every KTAP document, shows the totals of each
-# kernel, and ends with "N passed, N failed, N skipped".
+# with rcan.ko built for that kernel; then once more on the debug kernel
+# (scripts/check-debug.sh: KASAN, lockdep, kmemleak ...). The newest Debian
+# kernel and the debug kernel run every suite; the older kernels run the
+# suites marked "# matrix: kernel" (the README's test matrix says why).
+# Counts every test case of every KTAP document, shows the totals and the
+# time of each kernel, every suite's time and the slowest cases, warns when
+# the run went past its budget, and ends with "N passed, N failed, N skipped".
 #
 #   tests/run-check.sh [GUEST_PATTERN]
 # Environment: RCAN_GUEST_TIMEOUT (seconds for one kernel's guest run,
@@ -38,11 +41,14 @@ if [ "${RCAN_SKIP_HOST:-0}" != 1 ]; then
 	for t in tests/host/*.sh; do
 		[ -x "$t" ] || continue
 		name=host/$(basename "$t" .sh)
+		t0=$SECONDS
 		"$t" >"$out/$name.ktap" 2>"$out/$name.err"
 		tally "$name" "$out/$name.ktap" $? "$out/$name.err"
+		time_add host "$name" $((SECONDS - t0))
 	done
 fi
 section_end
+totals=("$(section_end)")
 
 # guest_failure VM_RUN_STDERR: why a guest run failed, on one line: vm-run's
 # verdict, and from the kernel log it showed the first complaint and the
@@ -55,11 +61,12 @@ guest_failure() {
 	echo "${verdict#vm-run: }${first:+ / $first}${rip:+ / $rip}"
 }
 
-# guest_suites KVER: the guest suites on one installed Debian kernel.
+# guest_suites KVER MATRIX: the guest suites on one installed Debian
+# kernel, all of them or (MATRIX kernel) the kernel-facing ones.
 guest_suites() {
-	local k=$1 kmod dir vrc
+	local k=$1 matrix=$2 kmod dir vrc
 	section_start "kernel $k"
-	echo "# booting $k for the guest suites"
+	echo "# booting $k for the guest suites ($matrix)"
 	if ! kmod=$(scripts/build-kmod.sh "$out/kmod-$k" "/usr/src/linux-headers-$k" "${RCAN_KMOD_SRC:-kmod}" 2>"$out/kmod-$k.err"); then
 		sed 's/^/#    /' "$out/kmod-$k.err"
 		case_result "rcan.ko for $k" fail
@@ -70,6 +77,7 @@ guest_suites() {
 	dir=$out/guest-$k
 	# vm-run's own messages come at the end: kept to say why it failed
 	scripts/vm-run -r "$k" -t "${RCAN_GUEST_TIMEOUT:-3000}" -o "$dir" -- \
+		env RCAN_MATRIX="$matrix" \
 		scripts/guest-kernel.sh "$kmod" "$pattern" 2>"$out/vm-run-$k.err"
 	vrc=$?
 	cat "$out/vm-run-$k.err" >&2
@@ -77,6 +85,9 @@ guest_suites() {
 		[ -e "$f" ] || continue
 		rc=$(cat "${f%.ktap}.rc" 2>/dev/null || echo 1)
 		tally "$k/$(basename "$f" .ktap)" "$f" "$rc" "${f%.ktap}.err"
+		[ -r "${f%.ktap}.time" ] &&
+			time_add "$k" "$(basename "$f" .ktap)" "$(cat "${f%.ktap}.time")"
+		TALLY_CASES="$TALLY_CASES ${f%.ktap}.cases"
 	done
 	if [ "$vrc" -eq 0 ]; then
 		case_result "$k: guest run with a clean kernel log" ok
@@ -86,17 +97,26 @@ guest_suites() {
 	section_end
 }
 
-totals=()
 if [ "${RCAN_SKIP_GUEST:-0}" != 1 ]; then
 	kernels=${RCAN_KERNELS:-$(scripts/kver.sh --all)}
+	newest=$(printf '%s\n' $kernels | sort -V | tail -n 1)
 	for k in $kernels; do
-		guest_suites "$k"
+		m=kernel
+		[ "$k" = "$newest" ] && m=all
+		guest_suites "$k" "${RCAN_MATRIX:-$m}"
 		totals+=("$(section_end)")
 	done
 fi
 
 if [ "${RCAN_SKIP_GUEST:-0}" != 1 ] && [ "${RCAN_DEBUG:-1}" != 0 ]; then
 	section_start "debug kernel"
+	# Built once and cached: its first build is set-up, like the apt
+	# installs, and is left out of the time the budget counts.
+	t0=$SECONDS
+	scripts/debug-kernel.sh >/dev/null 2>"$out/debug-kernel.err" ||
+		tail -n 20 "$out/debug-kernel.err" | sed 's/^/#    /'
+	not_budgeted=$((SECONDS - t0))
+	echo "# debug kernel ready in $not_budgeted s"
 	echo "# the guest suites on the debug kernel (scripts/check-debug.sh)"
 	# its lines as they come, as comments; its summary line is added in
 	scripts/check-debug.sh "$pattern" 2>&1 | tee "$out/check-debug.log" |
@@ -114,8 +134,19 @@ if [ "${RCAN_SKIP_GUEST:-0}" != 1 ] && [ "${RCAN_DEBUG:-1}" != 0 ]; then
 	totals+=("$(section_end)")
 fi
 
+for f in build/check-debug/guest/ktap/*.time; do
+	[ -e "$f" ] && [ "${RCAN_DEBUG:-1}" != 0 ] && [ "${RCAN_SKIP_GUEST:-0}" != 1 ] || continue
+	time_add debug "$(basename "$f" .time)" "$(cat "$f")"
+	TALLY_CASES="$TALLY_CASES ${f%.time}.cases"
+done
+time_table
 for t in "${totals[@]}"; do
 	echo "$t"
 done
+spent=$((SECONDS - not_budgeted))
+echo "# make check took $(minutes "$SECONDS") ($(minutes "$not_budgeted") of it building the debug kernel)"
+if [ "$spent" -gt "$budget" ]; then
+	echo "# WARNING: make check took $(minutes "$spent") without the debug kernel build, over its budget of $(minutes "$budget")"
+fi
 tally_summary
 [ "$failed" -eq 0 ]

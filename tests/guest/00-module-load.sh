@@ -1,5 +1,6 @@
 #!/bin/sh
 # rcan.ko loads on top of the CAN core and unloads cleanly, repeatedly.
+# matrix: kernel
 . tests/lib/ktap.sh
 ko=kmod/rcan.ko
 

@@ -1,6 +1,7 @@
 #!/bin/sh
 # rmmod rcan while links exist, helpers are attached and frames flow both
 # ways (tests/kernel/rcan_traffic), and a reload afterwards.
+# matrix: kernel
 . tests/lib/ktap.sh
 ko=kmod/rcan.ko
 traffic=tests/kernel/rcan_traffic

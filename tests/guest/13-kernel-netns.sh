@@ -6,6 +6,7 @@
 # kernel log must show no refcount, WARN or unregister_netdevice report
 # (scripts/vm-run fails the run on those). rcan warns at unload if a link
 # is left over, and must unload.
+# matrix: kernel
 . tests/lib/ktap.sh
 . tests/lib/wait.sh
 ko=kmod/rcan.ko

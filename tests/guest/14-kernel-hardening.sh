@@ -3,4 +3,5 @@
 # (tests/kernel/rcan_hardening_test): foreign skbs, links per namespace,
 # echo slots across the sequence wrap, a full owner socket, CAN state
 # counters. KTAP.
+# matrix: kernel
 exec tests/lib/kselftest-run.sh tests/kernel/rcan_hardening_test

@@ -3,6 +3,7 @@
 # on a vcan in the guest; its CAN FD dialects on the same vcan (MTU 72) and
 # on a second one with a classic MTU (16), see docs/FD-DIALECTS.md.
 # sch_tbf: a real ENOBUFS from a full CAN queue (a 10-frame tbf).
+# matrix: user
 modprobe -a can can_raw vcan sch_tbf
 . tests/lib/vcan.sh
 vcan_add rts0 || exit 1

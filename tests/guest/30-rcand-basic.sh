@@ -1,6 +1,7 @@
 #!/bin/sh
 # rcand end to end: rcan.ko + rcand + the test server on a vcan, checked
 # with can-utils and python-can on the rcan netdev.
+# matrix: user
 . tests/lib/ktap.sh
 . tests/helper/guest-lib.sh
 

@@ -3,6 +3,7 @@
 # restarted, a stalled server, garbage and oversize elements, kill -9 of
 # rcand and a new rcand taking the link back; and the exact bytes rcand
 # writes, seen by a scripted server.
+# matrix: user
 . tests/lib/ktap.sh
 . tests/helper/guest-lib.sh
 

@@ -1,5 +1,6 @@
 #!/bin/sh
 # rcand discover and attach --discover against test servers' beacons.
+# matrix: user
 . tests/lib/ktap.sh
 . tests/helper/guest-lib.sh
 

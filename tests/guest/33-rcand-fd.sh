@@ -6,6 +6,7 @@
 # ways, byte for byte (cansend/candump and python-can); FD frames a dialect
 # cannot carry are failed back; a classic link on an FD server drops FD
 # frames with one log line; the kernel's extended ack text reaches the user.
+# matrix: user
 . tests/lib/ktap.sh
 . tests/helper/guest-lib.sh
 

@@ -6,6 +6,7 @@
 # over 50 ms of netem delay, ethtool's RX coalescing reaches rcand. Only
 # outcomes are asserted (no loss, order, no session drop, the window
 # grew), never timing figures: the TCG guest's speed varies.
+# matrix: user
 . tests/lib/ktap.sh
 . tests/helper/guest-lib.sh
 

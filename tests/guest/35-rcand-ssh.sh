@@ -3,6 +3,7 @@
 # host and user keys made here, the test server behind it on 127.0.0.1,
 # rcand attached through `ssh -W`. Frames both ways, a killed ssh, refused
 # host keys and logins, bad URLs, an unreachable socketcand, discovery.
+# matrix: user
 . tests/lib/ktap.sh
 . tests/helper/guest-lib.sh
 

@@ -1,6 +1,7 @@
 #!/bin/sh
 # The module DKMS installed (tests/host/21-dkms.sh), loaded by name, carries
 # a remote bus end to end: test server on a vcan, rcand, frames both ways.
+# matrix: kernel
 . tests/lib/ktap.sh
 kver=$(uname -r)
 W=/tmp/dkms-smoke

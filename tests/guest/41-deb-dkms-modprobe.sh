@@ -7,6 +7,7 @@
 # updates/dkms, and the packaged /usr/sbin/rcand carries the demo's
 # steps: test server on a vcan found by its beacon, rcand attach, the link
 # up with carrier, frames both ways, CAN state and rcand list.
+# matrix: kernel
 . tests/lib/ktap.sh
 kver=$(uname -r)
 ver=$(cat VERSION)

@@ -8,6 +8,7 @@
 # A wedged kernel leaves processes in uninterruptible sleep that no signal
 # ends and no wait returns from: nothing here waits for them. The fuzzer
 # reports a wedge itself (its watchdog), and rmmod gets a bounded time.
+# matrix: kernel
 . tests/lib/ktap.sh
 . tests/lib/wait.sh
 ko=kmod/rcan.ko

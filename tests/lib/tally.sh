@@ -8,6 +8,11 @@
 #   section_start NAME / section_end     "# NAME: N passed, ..." at the end
 #   tally_summary                        the failures again, one line each, then
 #                                        the last line: "N passed, N failed, N skipped"
+#   time_add SECTION SUITE SECONDS       one suite's run time, for time_table
+#   time_table                           every suite's time per section, the
+#                                        sum of each section, the ten slowest cases
+# TALLY_TIMES (a file) keeps the times; TALLY_CASES lists the per-case
+# time files (NAME.cases, tests/lib/case-times.sh) of the guest runs.
 # The failures are repeated at the end because CI keeps only the tail of a
 # long run's output, and a count alone does not say what to look at.
 passed=0
@@ -55,13 +60,62 @@ case_result() {
 
 section_start() {
 	section=$1
+	section_t0=$SECONDS
 	sp=0
 	sf=0
 	ss=0
 }
 
 section_end() {
-	echo "# $section: $sp passed, $sf failed, $ss skipped"
+	echo "# $section: $sp passed, $sf failed, $ss skipped, $(minutes $((SECONDS - section_t0)))"
+}
+
+# minutes SECONDS: "12.3 min"
+minutes() {
+	printf '%d.%d min' $(($1 / 60)) $(($1 % 60 / 6))
+}
+
+time_add() { # SECTION SUITE SECONDS
+	[ -n "${TALLY_TIMES:-}" ] && printf '%s\t%s\t%s\n' "$1" "$2" "$3" >>"$TALLY_TIMES"
+	return 0
+}
+
+# time_table: one row per suite, one column per section (a kernel, say),
+# seconds; "-" where the suite did not run there. Then the sum of each
+# column, and the ten slowest test cases of all the guest runs.
+time_table() {
+	[ -s "${TALLY_TIMES:-}" ] || return 0
+	echo "# time per suite, seconds:"
+	awk -F '\t' '
+		!($1 in seen) { seen[$1] = 1; cols[++nc] = $1 }
+		!($2 in rseen) { rseen[$2] = 1; rows[++nr] = $2 }
+		{ t[$2, $1] = $3; sum[$1] += $3 }
+		END {
+			line = sprintf("# %-30s", "suite")
+			for (c = 1; c <= nc; c++) line = line sprintf(" %12s", substr(cols[c], 1, 12))
+			print line
+			for (r = 1; r <= nr; r++) {
+				line = sprintf("# %-30s", rows[r])
+				for (c = 1; c <= nc; c++)
+					line = line sprintf(" %12s", ((rows[r], cols[c]) in t) ? t[rows[r], cols[c]] : "-")
+				print line
+			}
+			line = sprintf("# %-30s", "sum")
+			for (c = 1; c <= nc; c++) line = line sprintf(" %12s", sum[cols[c]])
+			print line
+		}' "$TALLY_TIMES"
+	local f
+	[ -n "${TALLY_CASES:-}" ] || return 0
+	echo "# the ten slowest test cases, seconds:"
+	local label
+	for f in $TALLY_CASES; do
+		[ -s "$f" ] || continue
+		# build/check/guest-KVER/ktap/NAME.cases, or .../check-debug/guest/...
+		label=$(basename "$(dirname "$(dirname "$f")")")
+		label=${label#guest-}
+		[ "$label" = guest ] && label=debug
+		sed "s|\t|\t$label/$(basename "$f" .cases): |" "$f"
+	done | sort -t "$(printf '\t')" -k 1,1 -g -r | head -n 10 | cut -c 1-150 | sed 's/^/#   /'
 }
 
 tally_summary() {
