@@ -18,7 +18,10 @@
 # default all under test), RCAN_DEBUG=0 to leave out the debug kernel run
 # (it takes 15-30 minutes, most of it building the debug kernel the first
 # time), RCAN_KMOD_SRC (the module's sources, default kmod: a copy with a
-# planted bug, or an older module, shows that a test can fail).
+# planted bug, or an older module, shows that a test can fail),
+# RCAN_MATRIX=all to run every suite on every kernel, RCAN_CHECK_BUDGET
+# (seconds, default 2400: the 40 minutes the run may take with the packages
+# and the debug kernel already there).
 set -u
 top=$(cd "$(dirname "$0")/.." && pwd)
 cd "$top" || exit 2
@@ -27,6 +30,10 @@ out=${RCAN_CHECK_OUT:-build/check}
 rm -rf "$out"
 mkdir -p "$out/host"
 . tests/lib/tally.sh
+TALLY_TIMES=$out/times.tsv
+TALLY_CASES=
+budget=${RCAN_CHECK_BUDGET:-2400}
+not_budgeted=0 # seconds spent building the debug kernel: not the run's own
 
 section_start "build and host suites"
 echo "# building"
