@@ -40,7 +40,7 @@ check: deps
 	@tests/run-check.sh
 
 check-quick: deps
-	@RCAN_DEBUG=0 tests/run-check.sh
+	@RCAN_QUICK=1 tests/run-check.sh
 
 demo: deps
 	@$(MAKE) -s all tests

@@ -21,7 +21,8 @@
 # planted bug, or an older module, shows that a test can fail),
 # RCAN_MATRIX=all to run every suite on every kernel, RCAN_CHECK_BUDGET
 # (seconds, default 2400: the 40 minutes the run may take with the packages
-# and the debug kernel already there).
+# and the debug kernel already there), RCAN_QUICK=1 (`make check-quick`:
+# the newest Debian kernel only, and no debug kernel).
 set -u
 top=$(cd "$(dirname "$0")/.." && pwd)
 cd "$top" || exit 2
@@ -107,6 +108,7 @@ guest_suites() {
 if [ "${RCAN_SKIP_GUEST:-0}" != 1 ]; then
 	kernels=${RCAN_KERNELS:-$(scripts/kver.sh --all)}
 	newest=$(printf '%s\n' $kernels | sort -V | tail -n 1)
+	[ "${RCAN_QUICK:-0}" = 1 ] && kernels=$newest
 	for k in $kernels; do
 		m=kernel
 		[ "$k" = "$newest" ] && m=all
@@ -115,6 +117,7 @@ if [ "${RCAN_SKIP_GUEST:-0}" != 1 ]; then
 	done
 fi
 
+[ "${RCAN_QUICK:-0}" = 1 ] && RCAN_DEBUG=0
 if [ "${RCAN_SKIP_GUEST:-0}" != 1 ] && [ "${RCAN_DEBUG:-1}" != 0 ]; then
 	section_start "debug kernel"
 	# Built once and cached: its first build is set-up, like the apt
