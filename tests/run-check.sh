@@ -19,7 +19,9 @@
 # (it takes 15-30 minutes, most of it building the debug kernel the first
 # time), RCAN_KMOD_SRC (the module's sources, default kmod: a copy with a
 # planted bug, or an older module, shows that a test can fail),
-# RCAN_MATRIX=all to run every suite on every kernel, RCAN_CHECK_BUDGET
+# RCAN_MATRIX=all to run every suite on every kernel,
+# RCAN_GUEST_PARALLEL=0 to boot the Debian kernels one after another,
+# RCAN_CHECK_BUDGET
 # (seconds, default 2400: the 40 minutes the run may take with the packages
 # and the debug kernel already there), RCAN_QUICK=1 (`make check-quick`:
 # the newest Debian kernel only, and no debug kernel).
@@ -69,26 +71,44 @@ guest_failure() {
 	echo "${verdict#vm-run: }${first:+ / $first}${rip:+ / $rip}"
 }
 
-# guest_suites KVER MATRIX: the guest suites on one installed Debian
-# kernel, all of them or (MATRIX kernel) the kernel-facing ones.
-guest_suites() {
-	local k=$1 matrix=$2 kmod dir vrc
+# guest_boot KVER MATRIX: rcan.ko built for one installed Debian kernel
+# and one boot of it running the guest suites, all of them or (MATRIX
+# kernel) the kernel-facing ones. Prints nothing: its messages go to
+# $out/boot-KVER.log and its results to files, for guest_tally. The Debian
+# kernels boot side by side: much of a guest run waits on timers and
+# paced traffic, which two guests overlap on this machine's two cores.
+guest_boot() {
+	local k=$1 matrix=$2 t0=$SECONDS kmod vrc=0
+	{
+		echo "# booting $k for the guest suites ($matrix)"
+		if kmod=$(scripts/build-kmod.sh "$out/kmod-$k" "/usr/src/linux-headers-$k" "${RCAN_KMOD_SRC:-kmod}" 2>"$out/kmod-$k.err"); then
+			# vm-run's own messages come at the end: kept to say why it failed
+			scripts/vm-run -r "$k" -t "${RCAN_GUEST_TIMEOUT:-3000}" -o "$out/guest-$k" -- \
+				env RCAN_MATRIX="$matrix" \
+				scripts/guest-kernel.sh "$kmod" "$pattern" 2>"$out/vm-run-$k.err"
+			vrc=$?
+			cat "$out/vm-run-$k.err"
+		else
+			sed 's/^/#    /' "$out/kmod-$k.err"
+			vrc=kmod
+		fi
+	} >"$out/boot-$k.log" 2>&1
+	echo "$vrc" >"$out/boot-$k.rc"
+	echo $((SECONDS - t0)) >"$out/boot-$k.time"
+}
+
+# guest_tally KVER: count what guest_boot left, as one section.
+guest_tally() {
+	local k=$1 dir=$out/guest-$k vrc f rc
 	section_start "kernel $k"
-	echo "# booting $k for the guest suites ($matrix)"
-	if ! kmod=$(scripts/build-kmod.sh "$out/kmod-$k" "/usr/src/linux-headers-$k" "${RCAN_KMOD_SRC:-kmod}" 2>"$out/kmod-$k.err"); then
-		sed 's/^/#    /' "$out/kmod-$k.err"
+	cat "$out/boot-$k.log" >&2
+	vrc=$(cat "$out/boot-$k.rc" 2>/dev/null || echo none)
+	if [ "$vrc" = kmod ]; then
 		case_result "rcan.ko for $k" fail
 		section_end
 		return
 	fi
 	case_result "rcan.ko for $k" ok
-	dir=$out/guest-$k
-	# vm-run's own messages come at the end: kept to say why it failed
-	scripts/vm-run -r "$k" -t "${RCAN_GUEST_TIMEOUT:-3000}" -o "$dir" -- \
-		env RCAN_MATRIX="$matrix" \
-		scripts/guest-kernel.sh "$kmod" "$pattern" 2>"$out/vm-run-$k.err"
-	vrc=$?
-	cat "$out/vm-run-$k.err" >&2
 	for f in "$dir"/ktap/*.ktap; do
 		[ -e "$f" ] || continue
 		rc=$(cat "${f%.ktap}.rc" 2>/dev/null || echo 1)
@@ -97,11 +117,13 @@ guest_suites() {
 			time_add "$k" "$(basename "$f" .ktap)" "$(cat "${f%.ktap}.time")"
 		TALLY_CASES="$TALLY_CASES ${f%.ktap}.cases"
 	done
-	if [ "$vrc" -eq 0 ]; then
+	if [ "$vrc" = 0 ]; then
 		case_result "$k: guest run with a clean kernel log" ok
 	else
 		case_result "$k: guest run with a clean kernel log (vm-run exit $vrc, log in $dir): $(guest_failure "$out/vm-run-$k.err")" fail
 	fi
+	# the section's time is its own boot's, not the wait for the others
+	section_t0=$((SECONDS - $(cat "$out/boot-$k.time" 2>/dev/null || echo 0)))
 	section_end
 }
 
@@ -109,10 +131,16 @@ if [ "${RCAN_SKIP_GUEST:-0}" != 1 ]; then
 	kernels=${RCAN_KERNELS:-$(scripts/kver.sh --all)}
 	newest=$(printf '%s\n' $kernels | sort -V | tail -n 1)
 	[ "${RCAN_QUICK:-0}" = 1 ] && kernels=$newest
+	echo "# booting the Debian kernels' guests side by side: $(echo $kernels)"
 	for k in $kernels; do
 		m=kernel
 		[ "$k" = "$newest" ] && m=all
-		guest_suites "$k" "${RCAN_MATRIX:-$m}"
+		guest_boot "$k" "${RCAN_MATRIX:-$m}" &
+		[ "${RCAN_GUEST_PARALLEL:-1}" = 0 ] && wait
+	done
+	wait
+	for k in $kernels; do
+		guest_tally "$k"
 		totals+=("$(section_end)")
 	done
 fi
