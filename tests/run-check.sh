@@ -114,7 +114,7 @@ guest_tally() {
 		rc=$(cat "${f%.ktap}.rc" 2>/dev/null || echo 1)
 		tally "$k/$(basename "$f" .ktap)" "$f" "$rc" "${f%.ktap}.err"
 		[ -r "${f%.ktap}.time" ] &&
-			time_add "$k" "$(basename "$f" .ktap)" "$(cat "${f%.ktap}.time")"
+			time_add "${k%%[-+]*}" "$(basename "$f" .ktap)" "$(cat "${f%.ktap}.time")"
 		TALLY_CASES="$TALLY_CASES ${f%.ktap}.cases"
 	done
 	if [ "$vrc" = 0 ]; then

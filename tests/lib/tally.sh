@@ -113,6 +113,7 @@ time_table() {
 		# build/check/guest-KVER/ktap/NAME.cases, or .../check-debug/guest/...
 		label=$(basename "$(dirname "$(dirname "$f")")")
 		label=${label#guest-}
+		label=${label%%[-+]*} # 6.12.118+deb12-amd64: 6.12.118
 		[ "$label" = guest ] && label=debug
 		sed "s|\t|\t$label/$(basename "$f" .cases): |" "$f"
 	done | sort -t "$(printf '\t')" -k 1,1 -g -r | head -n 10 | cut -c 1-150 | sed 's/^/#   /'
