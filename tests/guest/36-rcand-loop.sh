@@ -156,13 +156,18 @@ stop lan
 bg wan candump -L -r 16777216 rcvcan7
 sleep 0.3
 netem_rtt 50 29572 || ktap_diag "netem failed"
-t0=$(secs "$(date +%H:%M:%S.%N)")
 $PY $SEQ send rcant8 8000 >"$T/wan-send.log" 2>&1
 wait_count "$T/wan.log" 8000 120
 sleep 0.5
 stop wan
+# from the first frame on the remote bus after the rise (python's start
+# takes seconds in a loaded guest), in rcand's log's local time
+first=$(sed -n '1s/^(\([0-9.]*\)).*/\1/p' "$T/wan.log")
+t0=$(secs "$(date -d "@${first:-0}" +%H:%M:%S.%N)")
 # the first window sized on a minimum round trip of 45 ms or more: when
-# rcand's estimate followed the path
+# rcand's estimate followed the path (asserted on the estimate, not on
+# the rate: on two emulated CPUs shared with the host's load the rate
+# swings several-fold from second to second)
 hit=$(grep 'TX window [0-9]* -> [0-9]* (' "$T/r8.log" | sed -n 's/^\([0-9:.]*\) .*TX window \([0-9]*\) -> \([0-9]*\) (.*min \([0-9]*\)).*/\1 \2 \3 \4/p' |
 	while read -r at from to min; do
 		s=$(secs "$at")
@@ -172,6 +177,9 @@ hit=$(grep 'TX window [0-9]* -> [0-9]* (' "$T/r8.log" | sed -n 's/^\([0-9:.]*\) 
 		fi
 	done)
 lag=${hit%% *}
+# the rate on the remote bus, second by second from the first frame:
+# shown, not asserted
+ktap_diag "frames per second after the rise: $(awk -v f="$first" '{ gsub(/[()]/, "", $1); n[int($1 - f)]++ } END { for (i = 0; i in n; i++) printf "%d ", n[i] }' "$T/wan.log")"
 if [ -n "$hit" ] && awk "BEGIN { exit !($lag <= 2.0 * ${RCAN_SLOW:-1}) }"; then
 	ktap_ok "round trip 0 -> 50 ms mid-session: the window grows on a new minimum within 2 s (after $lag s: window, to, min us: ${hit#* })"
 else
