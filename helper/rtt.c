@@ -38,14 +38,11 @@ void rtt_sample(struct rtt *r, uint32_t sample_us, uint64_t now_us, int clean)
 	r->rttvar_us = r->rttvar_us - r->rttvar_us / 4 +
 		       absdiff(r->srtt_us, sample_us) / 4;
 	r->srtt_us = r->srtt_us - r->srtt_us / 8 + sample_us / 8;
-	if (sample_us <= r->min_us) {
+	/* A lower sample is the minimum at once; a clean one (nothing of
+	 * ours ahead of it: the path's round trip now) replaces a stale one. */
+	if (sample_us <= r->min_us || (clean && rtt_min_stale(r, now_us)))
 		r->min_us = sample_us;
+	/* one near it says the path still has this minimum */
+	if (sample_us - r->min_us <= r->min_us / 4)
 		r->min_at_us = now_us;
-	} else if (sample_us - r->min_us <= r->min_us / 4) {
-		r->min_at_us = now_us; /* the path still has this minimum */
-	} else if (clean && rtt_min_stale(r, now_us)) {
-		/* nothing of ours ahead of it: the path's round trip now */
-		r->min_us = sample_us;
-		r->min_at_us = now_us;
-	}
 }

@@ -1481,8 +1481,16 @@ static void t_pacer(void)
 	/* bitrate 0 turns pacing off again */
 	pacer_set_bitrate(&p, 0, 0);
 	EXPECT(!pacer_on(&p) && pacer_room(&p, 0) == 1);
+}
 
-	/* --tx-rate: the same bursts of half the queue, at 1/N s a frame */
+/* --tx-rate: the same bursts of half the queue, at 1/N s a frame */
+static void t_pacer_rate(void)
+{
+	struct canbits f8 = canbits_frame(0x123, 8, 0, 0);
+	uint64_t t = 1000000000ULL;
+	struct pacer p;
+	int i;
+
 	pacer_init(&p, 10);
 	pacer_set_rate(&p, 2000);
 	EXPECT(pacer_on(&p) && pacer_room(&p, t) == 5);
@@ -1666,6 +1674,7 @@ static const struct test tests[] = {
 	{ "txwin: rate x round trip x 2, floor, maximum, hysteresis", t_txwin },
 	{ "txwin: a queue behind the server does not grow the window", t_txwin_queue },
 	{ "pacer: bursts of half the remote queue, spaced by their bus time", t_pacer },
+	{ "pacer: --tx-rate, bursts of half the queue at 1/N s a frame", t_pacer_rate },
 	{ "nlerr: a refused FRAMES_RX's frames counted from the kernel's echo", t_nlerr },
 	{ "runstate: what rcand list reads is what the daemon wrote", t_runstate },
 };
