@@ -125,6 +125,10 @@ PORT=29536
 start_rcand rcand rcan0 29536 vcan0 --tcp-tune
 RCAND=$RCANDPID
 link_up rcan0
+# Both servers fork a process per client: the session's CPU is its own
+# (the listening parent's stays near 0). $SRV takes the test server's
+# SIGUSR1, which its parent passes on to every session.
+SRVCPU=$(session_pid $SRV)
 
 cpu_ticks() { awk '{ print $14 + $15 }' "/proc/$1/stat"; }
 # system + softirq time of the whole guest, in ticks
@@ -155,9 +159,9 @@ run() {
 	label=$1 dir=$2 rate=$3 count=$4 extra=${7:-}
 	d0=$(server_drops $snapshots); snapshots=$((snapshots + 1))
 	v0=$(cat /sys/class/net/vcan0/statistics/rx_dropped)
-	r0=$(cpu_ticks $RCAND); s0=$(cpu_ticks $SRV); k0=$(sys_ticks)
+	r0=$(cpu_ticks $RCAND); s0=$(cpu_ticks $SRVCPU); k0=$(sys_ticks)
 	res=$($B -t "$5" -r "$6" -n "$count" -R "$rate") || die "canbench $*"
-	r1=$(cpu_ticks $RCAND); s1=$(cpu_ticks $SRV); k1=$(sys_ticks)
+	r1=$(cpu_ticks $RCAND); s1=$(cpu_ticks $SRVCPU); k1=$(sys_ticks)
 	d1=$(server_drops $snapshots); snapshots=$((snapshots + 1))
 	v1=$(cat /sys/class/net/vcan0/statistics/rx_dropped)
 	drops=null
@@ -351,6 +355,9 @@ stop() {
 # rate set on the rcan netdev as on any CAN interface, 3,000 frames flat
 # out, no --tx-rate.
 flood_case() {
+	# a netdev of its own per server: a deleted one may still be going
+	FIF=rcanf
+	[ "$SERVER" = test ] || FIF=rcanf2
 	ip link add vcanf type vcan 2>/dev/null
 	vcan_add vcanf || die "vcanf"
 	tc qdisc replace dev vcanf root tbf rate 500kbit burst 160 limit 160 ||
@@ -364,12 +371,12 @@ flood_case() {
 	set --
 	has_opt --remote-queue && set -- "$@" --remote-queue 10
 	has_opt --bitrate && set -- "$@" --bitrate 500000
-	start_rcand rcand-flood rcanf 29538 vcanf "$@"
+	start_rcand rcand-flood $FIF 29538 vcanf "$@"
 	FRCAND=$RCANDPID
-	ip link set rcanf type can bitrate 500000 || die "bitrate on rcanf"
-	link_up rcanf
+	ip link set $FIF type can bitrate 500000 || die "bitrate on $FIF"
+	link_up $FIF
 	t0=$(date +%s.%N)
-	res=$($B -t rcanf -r vcanf -n 3000 -R 0 -w 3000) || die "canbench flood"
+	res=$($B -t $FIF -r vcanf -n 3000 -R 0 -w 3000) || die "canbench flood"
 	t1=$(date +%s.%N)
 	wall=$(awk "BEGIN { printf \"%.3f\", $t1 - $t0 }")
 	tbf=$(tc -s qdisc show dev vcanf | sed -n 's/.*dropped \([0-9]*\).*/\1/p' | head -n 1)
@@ -383,12 +390,12 @@ flood_case() {
 	# rcand's own account of the pacing, where it gives one: bursts, and
 	# the bus time lost while frames waited (late wake-ups, echo waits)
 	paced=$(sed -n 's/.*paced: \([0-9]*\) bursts so far; the bus idled \([0-9]*\) ms.*/"pacer_bursts":\1,"pacer_idle_ms":\2,/p' $W/rcand-flood.log | tail -n 1)
-	echo "$res" | sed "s/^{/{\"label\":\"flood\",\"dir\":\"tx\",\"server\":\"$SERVER\",\"bitrate\":500000,\"rcand_options\":\"$*\",\"wall_s\":$wall,\"tbf_drops\":${tbf:-0},\"server_sessions_ended\":$ends,\"session_drops_enobufs\":$enobufs,\"rcand_disconnects\":$downs,$paced/" |
+	echo "$res" | sed "s/^{/{\"label\":\"flood\",\"dir\":\"tx\",\"server\":\"$SERVER\",\"bitrate\":500000,\"rcand_options\":\"$*\",\"wall_s\":$wall,\"tbf_drops\":${tbf:-0},\"server_sessions_ended\":${ends:-null},\"session_drops_enobufs\":${enobufs:-null},\"rcand_disconnects\":$downs,$paced/" |
 		to_json >>"$OUT"
 	tail -n 1 "$OUT" >&2
 	grep -v '^$' $W/rcand-flood.log | tail -n 5 >&2
 	tc qdisc del dev vcanf root
-	"$RCAND_BIN" detach --delete rcanf >/dev/null 2>&1
+	"$RCAND_BIN" detach --delete $FIF >/dev/null 2>&1
 }
 want flood && flood_case
 
@@ -476,6 +483,7 @@ rx_bridge_case() {
 	wait_for 10 sh -c "[ -n \"\$(pgrep -P $SCD)\" ]" || die "socketcandcl did not connect"
 	sleep 1
 	SRV=$(session_pid $SCD)
+	SRVCPU=$SRV
 	RCAND=$CL
 	for rate in 1000 5000 10000 20000; do
 		run rx-bridge rx "$rate" $((rate < 2500 ? 5000 : rate * 2)) vcan0 vcanc
@@ -504,7 +512,12 @@ if [ -n "${RCAN_BENCH_SOCKETCAND:-}" ]; then
 		start_rcand rcand-$SERVER rcan0 $PORT vcan0 --tcp-tune
 		RCAND=$RCANDPID
 		link_up rcan0
-		[ $SERVER = socketcand ] && SRV=$(session_pid $SCD)
+		if [ $SERVER = socketcand ]; then
+			SRV=$(session_pid $SCD)
+			SRVCPU=$SRV
+		else
+			SRVCPU=$(session_pid $SRV)
+		fi
 		echo "{\"label\":\"setup-$SERVER\",\"server\":\"$SERVER\",\"binary\":\"$RCAN_BENCH_SOCKETCAND\",\"version\":\"$("$RCAN_BENCH_SOCKETCAND" -h 2>&1 | sed -n 's/^socketcand Version //p')\"}" >>"$OUT"
 		want rates && rates_case noceiling
 		want rtt && rtt_case noceiling

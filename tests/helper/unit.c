@@ -1397,6 +1397,23 @@ static void t_txwin_queue(void)
 	txwin_init(&w, 64, 8192, 64, now);
 	/* 10000/s * 20 ms * 2 = 400 */
 	EXPECT(run_rate(&w, &now, &r, 10000, 500) == 400);
+	/* a slow server answering a round trip's echoes in one burst: 3000
+	 * frames/s over a 300 ms round trip (min 100 ms) come as 900 in one
+	 * 100 ms period of three; the rate is 3000, not 9000, and the window
+	 * 2 * 3000 * 200 ms, not three times that, however long it goes on */
+	rtt_init(&r);
+	for (i = 0; i < 50; i++)
+		rtt_sample(&r, 100000, (uint64_t)i, 0);
+	for (i = 0; i < 100; i++)
+		rtt_sample(&r, 300000, 100 + (uint64_t)i, 0);
+	EXPECT(r.min_us == 100000 && r.srtt_us > 290000 && r.srtt_us <= 300000);
+	txwin_init(&w, 64, 8192, 64, now);
+	for (i = 0; i < 60; i++) {
+		now += 100000;
+		txwin_confirmed(&w, i % 3 ? 0 : 900);
+		w.window = txwin_update(&w, now, &r);
+	}
+	EXPECT(w.window >= 1200 && w.window <= 1216);
 	/* a window-bound sender (rate = window / rtt) grows each period */
 	steady_rtt(&r, 50000);
 	txwin_init(&w, 64, 8192, 64, now);
