@@ -4,11 +4,10 @@ import json
 import sys
 
 
-def rtt_table(runs):
+def rtt_table(runs, ceil):
     rtt = [r for r in runs if r["label"] == "rtt"]
     if not rtt:
         return
-    ceil = {r["rate"]: r for r in runs if r["label"] == "ceiling-rtt"}
     print("\nRound trip on the TCP path (netem on lo, the server's port only; the vcan"
           "\ntraffic is not delayed); lat: one way, sender to reader; us/frame: CPU"
           "\nper delivered frame, rcand and the whole guest's kernel:")
@@ -21,7 +20,7 @@ def rtt_table(runs):
         n = max(r["delivered"], 1)
         print(hdr % (r["dir"], r["rtt_ms"], r["rate"] or "max",
                      "%d/%d" % (r["delivered"], r["offered"]), r["lost"],
-                     r.get("server_can_drops", 0) + r.get("vcan_backlog_drops", 0),
+                     (r.get("server_can_drops") or 0) + r.get("vcan_backlog_drops", 0),
                      r["out_of_order"], r["delivered_per_s"], "%.2f" % ratio,
                      "%.1f" % (r["lat_p50_us"] / 1000), "%.1f" % (r["lat_p99_us"] / 1000),
                      "%.1f" % (r["rcand_cpu_s"] * 1e6 / n),
@@ -29,6 +28,19 @@ def rtt_table(runs):
     for rate, c in sorted(ceil.items(), key=lambda x: x[0] or 10**9):
         print("  vcan ceiling, rate %-5s %6.0f frames/s  p50 %.1f ms  p99 %.1f ms" % (
             rate or "max", c["delivered_per_s"], c["lat_p50_us"] / 1000, c["lat_p99_us"] / 1000))
+    # distance should cost nothing: flat out at each round trip against 0 ms
+    # (the mean of each round trip's runs: RCAN_BENCH_RTTS may repeat them)
+    for d in ("tx", "rx"):
+        flat = {}
+        for r in rtt:
+            if r["dir"] == d and r["rate"] == 0:
+                flat.setdefault(r["rtt_ms"], []).append(r["delivered_per_s"])
+        if flat.get(0):
+            lan = sum(flat[0]) / len(flat[0])
+            print("  %s flat out against 0 ms (%s frames/s): %s" % (
+                d, "/".join(str(v) for v in flat[0]), ", ".join(
+                    "%d ms %.2f (%s)" % (k, sum(v) / len(v) / lan, "/".join(str(x) for x in v))
+                    for k, v in sorted(flat.items()) if k)))
 
 
 # The flooded remote's wire: tbf counts 16 bytes (CAN_MTU) per frame, so
@@ -42,10 +54,12 @@ def flood_table(rows):
         print("\nFlood of a realistic remote (tbf 500 kbit/s, 10 frames of queue), bitrate"
               "\n%d on the rcan netdev, %d frames flat out, rcand options: %s"
               % (r["bitrate"], r["offered"], r["rcand_options"] or "(defaults)"))
-        print("  delivered %d/%d, lost %d, out of order %d; session drops %d (the server"
+        print("  server: %s" % r.get("server", "test"))
+        print("  delivered %d/%d, lost %d, out of order %d; session drops %s (the server"
               "\n  closed on ENOBUFS; rcand saw %d sessions closed by the server); tbf dropped %d"
               % (r["delivered"], r["offered"], r["lost"], r["out_of_order"],
-                 r["session_drops_enobufs"], r["rcand_disconnects"], r["tbf_drops"]))
+                 "-" if r.get("session_drops_enobufs") is None else r["session_drops_enobufs"],
+                 r["rcand_disconnects"], r["tbf_drops"]))
         print("  rate %.0f frames/s = %.2f of the wire rate (%.0f frames/s: tbf's 16 bytes"
               "\n  per frame; a real bus: %.0f with worst-case stuffing); run took %.1f s"
               % (r["delivered_per_s"], r["delivered_per_s"] / wire, wire,
@@ -117,22 +131,70 @@ def coalesce_table(runs):
                      "%.0f" % (r["kernel_cpu_s"] * 1e6 / n)))
 
 
+def rx_bridge_table(runs):
+    rc = {r["rate"]: r for r in runs if r["label"] == "rx-rcan"}
+    br = {r["rate"]: r for r in runs if r["label"] == "rx-bridge"}
+    if not rc and not br:
+        return
+    print("\nRX from the daemon's bus: rcand (to rcan0) against socketcand's own client,"
+          "\nsocketcandcl (bridging to a local vcan), one after the other in this boot;"
+          "\nCPU: the client's own per delivered frame (rcand, or socketcandcl)")
+    hdr = "%6s | %13s %6s %7s %8s | %13s %6s %7s %8s | %s"
+    print(hdr % ("rate/s", "rcan", "lost", "p99 ms", "cpu us", "socketcandcl", "lost",
+                 "p99 ms", "cpu us", "rcan >= bridge"))
+    for rate in sorted(set(rc) | set(br)):
+        a, b = rc.get(rate), br.get(rate)
+
+        def cols(r):
+            if not r:
+                return ("-", "-", "-", "-")
+            n = max(r["delivered"], 1)
+            return ("%d/%d" % (r["delivered"], r["offered"]), r["lost"],
+                    "%.1f" % (r["lat_p99_us"] / 1000), "%.1f" % (r["rcand_cpu_s"] * 1e6 / n))
+        ok = "-" if not (a and b) else ("yes" if a["delivered"] >= b["delivered"] else "NO")
+        print(hdr % ((rate,) + cols(a) + cols(b) + (ok,)))
+
+
 def main():
     rows = [json.loads(l) for l in open(sys.argv[1]) if l.strip()]
-    runs = [r for r in rows if r.get("mode") == "path"]
-    ceil = {r["rate"]: r for r in runs if r["label"] == "ceiling"}
-    # The yardstick for rcand's CPU: canbench flat out on vcan0 writes one
-    # frame per system call and reads one per poll() + read(); a bridge
-    # without batching does both for every frame.
-    flat = ceil.get(0, {})
-    bridge_us = flat.get("send_cpu_us_per_frame", 0) + flat.get("recv_cpu_us_per_frame", 0)
-    print("Whole path: vcan <-> test server <-> TCP loopback <-> rcand <-> rcan.ko <-> rcan0")
-    print("(QEMU software emulation: compare ratios and per-frame costs, not absolutes)")
+    servers = []
+    for r in rows:
+        srv = r.get("server", "test")
+        if srv not in servers and (r.get("mode") == "path" or "server" in r):
+            servers.append(srv)
+    allruns = [r for r in rows if r.get("mode") == "path"]
+    ceil = {r["rate"]: r for r in allruns if r["label"] == "ceiling"}
+    rtt_ceil = {r["rate"]: r for r in allruns if r["label"] == "ceiling-rtt"}
     for r in rows:
         if r.get("label") == "setup":
             print("cases: %s; guest kernel %s; netdev_max_backlog %d; rcand's pacing options: %s"
                   % (r["cases"], r["kernel"], r["netdev_max_backlog"],
                      r["rcand_pacing_options"].strip() or "none"))
+    print("(QEMU software emulation: compare ratios and per-frame costs, not absolutes)")
+    for srv in servers or ["test"]:
+        group = [r for r in rows if r.get("server", "test") == srv]
+        if srv == "test":
+            print("\n===== against the project's test server =====")
+            print("Whole path: vcan <-> test server <-> TCP loopback <-> rcand <-> rcan.ko <-> rcan0")
+        elif srv == "daemonio":
+            print("\n===== against the test server's imitation of socketcand (--daemon-io) =====")
+        else:
+            info = next((r for r in rows if r.get("label") == "setup-socketcand"), {})
+            print("\n===== against the real daemon: socketcand %s (%s) ====="
+                  % (info.get("version", "?"), info.get("binary", "?")))
+            print("Whole path: vcan <-> socketcand <-> TCP loopback <-> rcand <-> rcan.ko <-> rcan0;"
+                  "\n\"remote\" counts only vcan0's backlog: socketcand reports no drops"
+                  "\n(\"vs vcan\" is against the test server's run's ceiling, same boot)")
+        report_group(group, ceil, rtt_ceil)
+
+
+def report_group(rows, ceil, rtt_ceil):
+    runs = [r for r in rows if r.get("mode") == "path"]
+    # The yardstick for rcand's CPU: canbench flat out on vcan0 writes one
+    # frame per system call and reads one per poll() + read(); a bridge
+    # without batching does both for every frame.
+    flat = ceil.get(0, {})
+    bridge_us = flat.get("send_cpu_us_per_frame", 0) + flat.get("recv_cpu_us_per_frame", 0)
     print()
     if any(r["label"] == "rcan" for r in runs):
         hdr = "%-4s %8s %8s %9s %6s %7s %6s %5s %9s %7s %9s %9s %9s %10s %8s"
@@ -146,7 +208,7 @@ def main():
             n = max(r["delivered"], 1)
             rcand_us = r["rcand_cpu_s"] * 1e6 / n
             print(hdr % (r["dir"], r["offered"], r["rate"] or "max", r["delivered"],
-                         r["lost"], r.get("server_can_drops", 0) + r.get("vcan_backlog_drops", 0),
+                         r["lost"], (r.get("server_can_drops") or 0) + r.get("vcan_backlog_drops", 0),
                          r.get("receiver_socket_drops", "-"), r["out_of_order"],
                          r["delivered_per_s"],
                          "%.2f" % ratio, "%.1f" % (r["lat_p50_us"] / 1000),
@@ -164,8 +226,12 @@ def main():
                   "\nper frame here (canbench flat out on vcan0: %.1f us to send, %.1f us to"
                   "\nreceive). The target is 4 or more."
                   % (bridge_us, flat["send_cpu_us_per_frame"], flat["recv_cpu_us_per_frame"]))
-        print("\nCeiling (the guest's own vcan, no network):")
+        has_ceil = any(r.get("label") == "ceiling" for r in runs)
+        if has_ceil:
+            print("\nCeiling (the guest's own vcan, no network):")
         for rate, c in sorted(ceil.items(), key=lambda x: x[0] or 10**9):
+            if not has_ceil:
+                break
             print("  rate %-6s delivered %6d/%-6d %6.0f frames/s  p50 %.1f ms  p99 %.1f ms" % (
                 rate or "max", c["delivered"], c["offered"], c["delivered_per_s"],
                 c["lat_p50_us"] / 1000, c["lat_p99_us"] / 1000))
@@ -186,7 +252,8 @@ def main():
                       r["delivered_per_s"] * 64, ratio, r["lat_p50_us"] / 1000,
                       r["rcand_cpu_s"] * 1e6 / n))
     coalesce_table(runs)
-    rtt_table(runs)
+    rtt_table(runs, rtt_ceil)
+    rx_bridge_table(runs)
     flood_table(rows)
     for r in rows:
         if r.get("label", "").startswith("buses"):

@@ -22,7 +22,15 @@
 #             every lost frame attributed to where it was lost
 #   buses-daemonio  the same with the test server's --daemon-io (socketcand
 #             0.6.1's I/O: a frame per read and per write, default buffers)
+#   rx        (real daemon only) RX at 1k, 5k, 10k, 20k frames/s through rcand
+#             and through socketcand's own client, socketcandcl, bridging
+#             the same bus to a local vcan, one after the other
 # RCAN_BENCH_RCAND: the rcand to measure (default helper/rcand).
+# RCAN_BENCH_RTTS: the rtt case's round trips in ms (default "0 5 25 50 100").
+# RCAN_BENCH_SOCKETCAND: a socketcand binary (built by hand, outside the
+# tree); when given, the cases rates, rtt, syscalls, flood and rx run
+# against it too, after the test server's, in the same boot. Its client
+# socketcandcl is taken from the same directory.
 set -u
 B=bench/canbench
 OUT=$RCAN_OUT/bench.json
@@ -43,7 +51,8 @@ want() {
 die() { echo "bench: $*" >&2; exit 1; }
 . tests/lib/wait.sh
 
-modprobe -a can can_raw can_dev vcan sch_netem sch_tbf sch_prio cls_u32 tcp_diag ||
+# can_bcm: socketcand opens a BCM socket on < open > (its default mode)
+modprobe -a can can_raw can_bcm can_dev vcan sch_netem sch_tbf sch_prio cls_u32 tcp_diag ||
 	die "CAN modules"
 insmod kmod/rcan.ko || die "insmod rcan.ko"
 # Every vcan's loopback queues on CPU 0's backlog (vcan_add steers it there
@@ -84,6 +93,21 @@ start_server() {
 	PIDS="$PIDS $SRVPID"
 	wait_for 5 test -e "$W/$_n.srv-ready" || die "test server $_n"
 }
+# start_socketcand NAME PORT BUSES: the real daemon on lo, no beacon; its
+# pid in $SRVPID (it forks a child per client: session_pid finds that)
+start_socketcand() {
+	_n=$1 _port=$2 _buses=$3
+	"$RCAN_BENCH_SOCKETCAND" -i "$_buses" -p "$_port" -l lo -n \
+		>"$W/$_n.server.log" 2>&1 &
+	SRVPID=$!
+	PIDS="$PIDS $SRVPID"
+	wait_for 5 sh -c "ss -ltnH 'sport = :$_port' | grep -q ." ||
+		die "socketcand $_n: $(cat "$W/$_n.server.log")"
+}
+# session_pid PID: the newest child of a forking daemon (its session)
+session_pid() {
+	pgrep -n -P "$1"
+}
 link_up() {
 	ip link set "$1" up
 	wait_for 10 sh -c "ip link show $1 | grep -q LOWER_UP" || die "$1 carrier"
@@ -96,9 +120,15 @@ vcan_add vcan0 || die "vcan0"
 ip link set vcan0 txqueuelen 1000
 start_server main 29536 vcan0
 SRV=$SRVPID
+SERVER="test"
+PORT=29536
 start_rcand rcand rcan0 29536 vcan0 --tcp-tune
 RCAND=$RCANDPID
 link_up rcan0
+# Both servers fork a process per client: the session's CPU is its own
+# (the listening parent's stays near 0). $SRV takes the test server's
+# SIGUSR1, which its parent passes on to every session.
+SRVCPU=$(session_pid $SRV)
 
 cpu_ticks() { awk '{ print $14 + $15 }' "/proc/$1/stat"; }
 # system + softirq time of the whole guest, in ticks
@@ -106,8 +136,9 @@ sys_ticks() { awk '/^cpu / { print $4 + $7 + $8 }' /proc/stat; }
 hz=$(getconf CLK_TCK)
 
 # Frames the test server's CAN socket dropped so far (its queue was full):
-# loss on the "remote" side, before rcan.
+# loss on the "remote" side, before rcan. socketcand does not say.
 server_drops() {
+	[ "$SERVER" = socketcand ] && return 0
 	kill -USR1 $SRV
 	wait_for 5 sh -c "[ \$(grep -c snapshot $W/main.stats) -gt ${1:-0} ]"
 	tail -n 1 $W/main.stats | sed -n 's/.* can_drops=\([0-9]*\).*/\1/p'
@@ -128,26 +159,30 @@ run() {
 	label=$1 dir=$2 rate=$3 count=$4 extra=${7:-}
 	d0=$(server_drops $snapshots); snapshots=$((snapshots + 1))
 	v0=$(cat /sys/class/net/vcan0/statistics/rx_dropped)
-	r0=$(cpu_ticks $RCAND); s0=$(cpu_ticks $SRV); k0=$(sys_ticks)
+	r0=$(cpu_ticks $RCAND); s0=$(cpu_ticks $SRVCPU); k0=$(sys_ticks)
 	res=$($B -t "$5" -r "$6" -n "$count" -R "$rate") || die "canbench $*"
-	r1=$(cpu_ticks $RCAND); s1=$(cpu_ticks $SRV); k1=$(sys_ticks)
+	r1=$(cpu_ticks $RCAND); s1=$(cpu_ticks $SRVCPU); k1=$(sys_ticks)
 	d1=$(server_drops $snapshots); snapshots=$((snapshots + 1))
 	v1=$(cat /sys/class/net/vcan0/statistics/rx_dropped)
-	echo "$res" | sed "s/^{/{\"label\":\"$label\",\"dir\":\"$dir\",$extra\"rcand_cpu_s\":$((r1 - r0))\/$hz,\"server_cpu_s\":$((s1 - s0))\/$hz,\"kernel_cpu_s\":$((k1 - k0))\/$hz,\"server_can_drops\":$((${d1:-0} - ${d0:-0})),\"vcan_backlog_drops\":$((v1 - v0)),/" |
+	drops=null
+	[ "$SERVER" = socketcand ] || drops=$((${d1:-0} - ${d0:-0}))
+	echo "$res" | sed "s/^{/{\"label\":\"$label\",\"dir\":\"$dir\",\"server\":\"$SERVER\",$extra\"rcand_cpu_s\":$((r1 - r0))\/$hz,\"server_cpu_s\":$((s1 - s0))\/$hz,\"kernel_cpu_s\":$((k1 - k0))\/$hz,\"server_can_drops\":$drops,\"vcan_backlog_drops\":$((v1 - v0)),/" |
 		to_json >>"$OUT"
 	tail -n 1 "$OUT" >&2
 }
 
-if want rates; then
+# rates_case [noceiling]: each rate each way (and the vcan's own ceiling)
+rates_case() {
 	for rate in 1000 5000 10000 20000 0; do
 		count=$((rate * 3))
 		[ "$rate" -eq 0 ] && count=60000
 		[ "$rate" -eq 1000 ] && count=5000
-		run ceiling rx "$rate" "$count" vcan0 vcan0
+		[ -z "${1:-}" ] && run ceiling rx "$rate" "$count" vcan0 vcan0
 		run rcan rx "$rate" "$count" vcan0 rcan0
 		run rcan tx "$rate" "$count" rcan0 vcan0
 	done
-fi
+}
+want rates && rates_case
 
 # ethtool's RX coalescing on rcan0 (rcan.ko announces it, rcand holds the
 # frames): latency against CPU per frame, each setting at two rates. The
@@ -184,11 +219,14 @@ netem_rtt() {
 			match ip dport "$2" 0xffff flowid 1:4 || die "netem $1 ms"
 }
 
-if want rtt; then
-	run ceiling-rtt rx 1000 3000 vcan0 vcan0
-	run ceiling-rtt rx 0 5000 vcan0 vcan0
-	for rtt in 0 5 25 50 100; do
-		netem_rtt $rtt 29536
+# rtt_case [noceiling]
+rtt_case() {
+	if [ -z "${1:-}" ]; then
+		run ceiling-rtt rx 1000 3000 vcan0 vcan0
+		run ceiling-rtt rx 0 5000 vcan0 vcan0
+	fi
+	for rtt in ${RCAN_BENCH_RTTS:-0 5 25 50 100}; do
+		netem_rtt $rtt $PORT
 		for rate in 1000 0; do
 			count=3000
 			[ "$rate" -eq 0 ] && count=5000
@@ -197,8 +235,8 @@ if want rtt; then
 		done
 	done
 	netem_rtt 0
-	tail -n 1 $W/main.stats >/dev/null
-fi
+}
+want rtt && rtt_case
 
 # CAN FD, 64-byte frames flat out each way: a second remote bus with MTU
 # 72, the test server in the PR #33 dialect, rcand --fd (auto: the
@@ -235,7 +273,7 @@ fi
 
 # Syscalls per frame (batching): rcand under strace for one TX and one RX run
 # (scripts/install-deps.sh installs strace).
-if want syscalls; then
+syscalls_case() {
 	command -v strace >/dev/null || die "strace is missing"
 	for dir in rx tx; do
 		strace -c -f -q -o $W/strace.$dir -p $RCAND &
@@ -247,7 +285,7 @@ if want syscalls; then
 			$B -t rcan0 -r vcan0 -n 20000 -R 10000 >/dev/null
 		fi
 		kill -INT $st; wait $st 2>/dev/null
-		/usr/bin/python3 - "$dir" $W/strace.$dir >>"$OUT" <<'PY'
+		/usr/bin/python3 - "$dir" $W/strace.$dir "$SERVER" >>"$OUT" <<'PY'
 import json, sys
 counts = {}
 for line in open(sys.argv[2]):
@@ -255,11 +293,12 @@ for line in open(sys.argv[2]):
     if len(f) >= 5 and f[-1].isidentifier() and f[3].isdigit():
         counts[f[-1]] = int(f[3])
 print(json.dumps({"label": "syscalls", "dir": sys.argv[1], "frames": 20000,
-                  "syscalls": counts}))
+                  "server": sys.argv[3], "syscalls": counts}))
 PY
 		tail -n 1 "$OUT" >&2
 	done
-fi
+}
+want syscalls && syscalls_case
 
 # Where the time goes: a cpu-clock profile of the whole guest (rcand, the
 # test server, canbench and the kernel) during one 20,000-frame run each way.
@@ -315,39 +354,50 @@ stop() {
 # options (and the pacing options of versions that have them), the bit
 # rate set on the rcan netdev as on any CAN interface, 3,000 frames flat
 # out, no --tx-rate.
-if want flood; then
+flood_case() {
+	# a netdev of its own per server: a deleted one may still be going
+	FIF=rcanf
+	[ "$SERVER" = test ] || FIF=rcanf2
 	ip link add vcanf type vcan 2>/dev/null
 	vcan_add vcanf || die "vcanf"
 	tc qdisc replace dev vcanf root tbf rate 500kbit burst 160 limit 160 ||
 		die "tbf on vcanf"
-	start_server flood 29538 vcanf
+	if [ "$SERVER" = test ]; then
+		start_server flood 29538 vcanf
+	else
+		start_socketcand flood 29538 vcanf
+	fi
 	FSRV=$SRVPID
 	set --
 	has_opt --remote-queue && set -- "$@" --remote-queue 10
 	has_opt --bitrate && set -- "$@" --bitrate 500000
-	start_rcand rcand-flood rcanf 29538 vcanf "$@"
+	start_rcand rcand-flood $FIF 29538 vcanf "$@"
 	FRCAND=$RCANDPID
-	ip link set rcanf type can bitrate 500000 || die "bitrate on rcanf"
-	link_up rcanf
+	ip link set $FIF type can bitrate 500000 || die "bitrate on $FIF"
+	link_up $FIF
 	t0=$(date +%s.%N)
-	res=$($B -t rcanf -r vcanf -n 3000 -R 0 -w 3000) || die "canbench flood"
+	res=$($B -t $FIF -r vcanf -n 3000 -R 0 -w 3000) || die "canbench flood"
 	t1=$(date +%s.%N)
 	wall=$(awk "BEGIN { printf \"%.3f\", $t1 - $t0 }")
 	tbf=$(tc -s qdisc show dev vcanf | sed -n 's/.*dropped \([0-9]*\).*/\1/p' | head -n 1)
 	stop $FRCAND
 	stop $FSRV
-	ends=$(grep -c 'event=end' $W/flood.stats)
-	enobufs=$(grep -c 'end=can-write-failed' $W/flood.stats)
+	# socketcand keeps no stats: its sessions' ends show as rcand's
+	ends=$(grep -c 'event=end' $W/flood.stats 2>/dev/null)
+	enobufs=$(grep -c 'end=can-write-failed' $W/flood.stats 2>/dev/null)
+	rm -f $W/flood.stats
 	downs=$(grep -c 'closed the session' $W/rcand-flood.log)
 	# rcand's own account of the pacing, where it gives one: bursts, and
 	# the bus time lost while frames waited (late wake-ups, echo waits)
 	paced=$(sed -n 's/.*paced: \([0-9]*\) bursts so far; the bus idled \([0-9]*\) ms.*/"pacer_bursts":\1,"pacer_idle_ms":\2,/p' $W/rcand-flood.log | tail -n 1)
-	echo "$res" | sed "s/^{/{\"label\":\"flood\",\"dir\":\"tx\",\"bitrate\":500000,\"rcand_options\":\"$*\",\"wall_s\":$wall,\"tbf_drops\":${tbf:-0},\"server_sessions_ended\":$ends,\"session_drops_enobufs\":$enobufs,\"rcand_disconnects\":$downs,$paced/" |
+	echo "$res" | sed "s/^{/{\"label\":\"flood\",\"dir\":\"tx\",\"server\":\"$SERVER\",\"bitrate\":500000,\"rcand_options\":\"$*\",\"wall_s\":$wall,\"tbf_drops\":${tbf:-0},\"server_sessions_ended\":${ends:-null},\"session_drops_enobufs\":${enobufs:-null},\"rcand_disconnects\":$downs,$paced/" |
 		to_json >>"$OUT"
 	tail -n 1 "$OUT" >&2
 	grep -v '^$' $W/rcand-flood.log | tail -n 5 >&2
 	tc qdisc del dev vcanf root
-fi
+	"$RCAND_BIN" detach --delete $FIF >/dev/null 2>&1
+}
+want flood && flood_case
 
 # Many buses at once: 8 remote vcans served by one test server, 8 rcand,
 # 500 frames/s each way on every bus at the same time (2,000 frames each
@@ -415,4 +465,66 @@ buses() {
 }
 want buses && buses buses
 want buses-daemonio && buses buses-daemonio --daemon-io
+
+# rx_bridge_case: RX at each rate through rcand, then through socketcandcl
+# bridging the daemon's vcan0 to a local vcanc, one client at a time (both
+# at once would make the daemon serve every frame twice).
+rx_bridge_case() {
+	for rate in 1000 5000 10000 20000; do
+		run rx-rcan rx "$rate" $((rate < 2500 ? 5000 : rate * 2)) vcan0 rcan0
+	done
+	stop $RCAND
+	"$RCAND_BIN" detach --delete rcan0 >/dev/null 2>&1
+	vcan_add vcanc || die "vcanc"
+	"$(dirname "$RCAN_BENCH_SOCKETCAND")/socketcandcl" -s 127.0.0.1 -p $PORT \
+		-i vcan0,vcanc >"$W/socketcandcl.log" 2>&1 &
+	CL=$!
+	PIDS="$PIDS $CL"
+	wait_for 10 sh -c "[ -n \"\$(pgrep -P $SCD)\" ]" || die "socketcandcl did not connect"
+	sleep 1
+	SRV=$(session_pid $SCD)
+	SRVCPU=$SRV
+	RCAND=$CL
+	for rate in 1000 5000 10000 20000; do
+		run rx-bridge rx "$rate" $((rate < 2500 ? 5000 : rate * 2)) vcan0 vcanc
+	done
+	stop $CL
+}
+
+# ---- the same cases against the real daemon, and against the test
+# server's imitation of it (--daemon-io) to see where that differs ----
+if [ -n "${RCAN_BENCH_SOCKETCAND:-}" ]; then
+	for SERVER in daemonio socketcand; do
+		stop $RCAND
+		"$RCAND_BIN" detach --delete rcan0 >/dev/null 2>&1
+		stop $SRV
+		if [ $SERVER = daemonio ]; then
+			PORT=29637
+			rm -f $W/main.stats
+			snapshots=0
+			start_server main $PORT vcan0 --daemon-io
+			SRV=$SRVPID
+		else
+			PORT=29636
+			start_socketcand sc $PORT vcan0
+			SCD=$SRVPID
+		fi
+		start_rcand rcand-$SERVER rcan0 $PORT vcan0 --tcp-tune
+		RCAND=$RCANDPID
+		link_up rcan0
+		if [ $SERVER = socketcand ]; then
+			SRV=$(session_pid $SCD)
+			SRVCPU=$SRV
+		else
+			SRVCPU=$(session_pid $SRV)
+		fi
+		echo "{\"label\":\"setup-$SERVER\",\"server\":\"$SERVER\",\"binary\":\"$RCAN_BENCH_SOCKETCAND\",\"version\":\"$("$RCAN_BENCH_SOCKETCAND" -h 2>&1 | sed -n 's/^socketcand Version //p')\"}" >>"$OUT"
+		want rates && rates_case noceiling
+		want rtt && rtt_case noceiling
+		want syscalls && syscalls_case
+		[ $SERVER = socketcand ] && want flood && flood_case
+		[ $SERVER = socketcand ] && want rx && rx_bridge_case
+	done
+	stop $SCD
+fi
 exit 0

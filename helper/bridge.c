@@ -49,6 +49,12 @@ void bridge_init(struct bridge *b, struct session *s, struct rnl *nl,
 	txwin_init(&b->win, RCAN_TX_WINDOW_DEFAULT, RCAN_TX_WINDOW_MAX,
 		   RCAN_TX_WINDOW_DEFAULT, now_us());
 	pacer_init(&b->pacer, cfg->remote_queue);
+	pacer_set_rate(&b->pacer, cfg->tx_rate);
+}
+
+static uint32_t remote_queue(const struct bridge *b)
+{
+	return b->cfg.remote_queue ? b->cfg.remote_queue : PACER_QUEUE_DEFAULT;
 }
 
 void bridge_set_link(struct bridge *b, const struct rnl_link *l)
@@ -69,6 +75,11 @@ void bridge_set_link(struct bridge *b, const struct rnl_link *l)
 				   "set on the netdev");
 	if (l->has_coalesce)
 		bridge_set_coalesce(b, l->rx_usecs, l->rx_frames);
+	if (b->cfg.tx_rate && !b->logged_rate++)
+		log_info(
+			"%s: pacing TX at --tx-rate %u frames/s: bursts of at most %u frames, remote queue %u",
+			b->cfg.name, b->cfg.tx_rate, b->pacer.burst_max,
+			remote_queue(b));
 }
 
 void bridge_setup_window(struct bridge *b)
@@ -101,7 +112,9 @@ void bridge_set_bitrate(struct bridge *b, uint32_t bitrate, uint32_t dbitrate,
 		return;
 	pacer_set_bitrate(&b->pacer, bitrate, dbitrate);
 	if (!bitrate) {
-		log_info("%s: no bitrate: TX is not paced", b->cfg.name);
+		log_info("%s: no bitrate: TX is %s", b->cfg.name,
+			 b->cfg.tx_rate ? "paced at --tx-rate only" :
+					  "not paced");
 		return;
 	}
 	if (dbitrate)
@@ -109,8 +122,7 @@ void bridge_set_bitrate(struct bridge *b, uint32_t bitrate, uint32_t dbitrate,
 	log_info(
 		"%s: pacing TX at bitrate %u%s (%s): bursts of at most %u frames, remote queue %u",
 		b->cfg.name, bitrate, data, how, b->pacer.burst_max,
-		b->cfg.remote_queue ? b->cfg.remote_queue :
-				      PACER_QUEUE_DEFAULT);
+		remote_queue(b));
 }
 
 void bridge_set_coalesce(struct bridge *b, uint32_t usecs, uint32_t frames)
@@ -145,6 +157,18 @@ long bridge_timeout_us(struct bridge *b)
 	return rx >= 0 && rx < tx ? rx : tx;
 }
 
+uint64_t bridge_clock_us(struct bridge *b)
+{
+	if (!b->clock_us)
+		b->clock_us = now_us();
+	return b->clock_us;
+}
+
+void bridge_clock_done(struct bridge *b)
+{
+	b->clock_us = 0;
+}
+
 /* ---- the session's state, reported to the kernel ---- */
 
 void bridge_up(struct bridge *b)
@@ -153,8 +177,6 @@ void bridge_up(struct bridge *b)
 
 	if (rc < 0)
 		log_err("%s: LINK_SET: %s", b->cfg.name, rnl_strerror(rc));
-	b->tokens = 0;
-	b->tokens_at = now_ms();
 	/* one line per kind and session */
 	memset(&b->refusals, 0, sizeof(b->refusals));
 	b->logged_rxfd = 0;

@@ -28,7 +28,7 @@ struct bridge_config {
 	const char *name; /* the netdev's, for log lines */
 	const char *url;
 	int allow_fd; /* --fd: write CAN FD frames */
-	uint32_t tx_rate; /* --tx-rate, frames/s, 0 = unpaced */
+	uint32_t tx_rate; /* --tx-rate, frames/s, paced (0: none) */
 	uint32_t tx_window; /* --tx-window: fixed; 0: sized by the RTT */
 	uint32_t bitrate, dbitrate; /* --bitrate; 0: as the netdev says */
 	uint32_t remote_queue; /* --remote-queue, frames */
@@ -53,8 +53,6 @@ struct bridge {
 	uint32_t link_flags; /* RCAN_LINK_F_* */
 
 	struct txring tx;
-	double tokens; /* --tx-rate bucket */
-	long tokens_at;
 	struct rtt rtt;
 	struct txwin win;
 	int win_auto; /* the window follows the round trip */
@@ -62,6 +60,9 @@ struct bridge {
 	uint64_t last_tx_us; /* when sends were last written */
 	uint64_t tx_ready_ns; /* when the oldest unwritten frame was queued */
 	uint32_t unechoed; /* frames written, their echo not back yet */
+	int probe_out; /* the clean echo of a stale minimum is out (rtt.h) */
+	uint64_t clock_us; /* the precise clock for one fill or one read's
+			    * echoes, read once (0: not read yet) */
 
 	struct rnl_rxbatch rxb;
 	uint32_t coal_usecs, coal_frames; /* ethtool -C; 0 0: at once */
@@ -69,6 +70,7 @@ struct bridge {
 
 	struct tx_refusal_log refusals;
 	int logged_rxfd;
+	int logged_rate; /* the --tx-rate line, once */
 	uint64_t rx_frames, tx_frames, tx_failed, rx_dropped;
 };
 
@@ -108,11 +110,16 @@ void bridge_rx_flush(struct bridge *b);
 /* The kernel refused a message sent without an ack. */
 void bridge_refused(struct bridge *b, int cmd, uint32_t frames);
 
-/* us until the bridge has something to do (TX pacing or --tx-rate, held
+/* us until the bridge has something to do (TX pacing, held
  * RX frames), or -1. */
 long bridge_timeout_us(struct bridge *b);
 long bridge_tx_wait_us(struct bridge *b);
 long bridge_rx_wait_us(const struct bridge *b);
+
+/* The precise clock, read once per fill or per read's echoes (in some
+ * guests every read is a system call); bridge_clock_done() ends the span. */
+uint64_t bridge_clock_us(struct bridge *b);
+void bridge_clock_done(struct bridge *b);
 
 void bridge_up(struct bridge *b);
 void bridge_down(struct bridge *b);

@@ -92,6 +92,8 @@ static int rx_due(const struct bridge *b)
 
 void bridge_rx_deliver(struct bridge *b)
 {
+	/* the end of a read: its echoes' clock is old now */
+	bridge_clock_done(b);
 	if (b->rxb.count && rx_due(b))
 		bridge_rx_flush(b);
 }

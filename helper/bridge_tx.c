@@ -8,7 +8,8 @@
  * Unpaced, a batch has at most TX_BATCH_MAX sends, so that a big window
  * is confirmed a piece at a time rather than all after one round trip,
  * and everything queued goes out in one write. Paced (a bit rate is
- * known), a batch is one burst (struct pacer), one write each.
+ * known, or --tx-rate), a batch is one burst (struct pacer), one write
+ * each.
  */
 #include <errno.h>
 #include <string.h>
@@ -17,7 +18,6 @@
 #include "log.h"
 #include "now.h"
 
-#define TX_BURST_MAX 64 /* --tx-rate bucket: a tenth of a second, 1..64 */
 #define TX_BATCH_MAX 64 /* sends per echo, unpaced */
 
 void bridge_tx_frame(struct bridge *b, const struct rnl_frame *f)
@@ -40,29 +40,6 @@ void bridge_tx_frame(struct bridge *b, const struct rnl_frame *f)
 	txring_add(&b->tx, f->seq, &pf, session_is_up(b->s) ? 0 : ENOTCONN);
 }
 
-static int take_token(struct bridge *b)
-{
-	double burst;
-	long now;
-
-	if (!b->cfg.tx_rate)
-		return 1;
-	now = now_ms();
-	burst = b->cfg.tx_rate / 10.0;
-	if (burst < 1)
-		burst = 1;
-	if (burst > TX_BURST_MAX)
-		burst = TX_BURST_MAX;
-	b->tokens += (double)(now - b->tokens_at) * b->cfg.tx_rate / 1000.0;
-	b->tokens_at = now;
-	if (b->tokens > burst)
-		b->tokens = burst;
-	if (b->tokens < 1)
-		return 0;
-	b->tokens -= 1;
-	return 1;
-}
-
 /* Paced bursts wait for echoes: see pacer.h. */
 static int echo_bound(const struct bridge *b)
 {
@@ -70,26 +47,33 @@ static int echo_bound(const struct bridge *b)
 	       pacer_inflight_max(&b->pacer, b->rtt.have ? b->rtt.min_us : 0);
 }
 
+/*
+ * The minimum round trip is stale (rtt.h): the next batch waits until
+ * every echo is back, so that its own echo is clean, and the rest go right
+ * behind it. The coarse clock (the vDSO's, always) is fine for a second.
+ */
+static int probe_holds(struct bridge *b)
+{
+	if (b->probe_out || !rtt_min_stale(&b->rtt, (uint64_t)now_ms() * 1000))
+		return 0;
+	return txring_echoes_out(&b->tx) != 0;
+}
+
 long bridge_tx_wait_us(struct bridge *b)
 {
 	uint64_t now;
-	long tw = -1, pw;
 
-	if (!txring_queued(&b->tx) || !session_is_up(b->s))
+	if (!txring_queued(&b->tx) || !session_is_up(b->s) ||
+	    !pacer_on(&b->pacer) || probe_holds(b))
 		return -1;
-	if (b->cfg.tx_rate && b->tokens < 1)
-		tw = (long)((1 - b->tokens) * 1000000.0 / b->cfg.tx_rate) + 1;
-	if (!pacer_on(&b->pacer))
-		return tw;
 	/* a burst still in the session's buffer waits for EPOLLOUT, one
 	 * bound by echoes for the next echo */
 	if (session_unsent(b->s) || echo_bound(b))
-		return tw;
+		return -1;
 	now = now_us();
 	/* rounded up: woken early, the burst would have to wait again; 0
 	 * when its time has come (the loop was late) */
-	pw = (long)((pacer_wait_ns(&b->pacer, now * 1000ULL) + 999) / 1000);
-	return tw > pw ? tw : pw;
+	return (long)((pacer_wait_ns(&b->pacer, now * 1000ULL) + 999) / 1000);
 }
 
 /* One `< echo >` behind the batch's sends. */
@@ -99,8 +83,12 @@ static void close_batch(struct bridge *b)
 		return;
 	/* room was checked before each send */
 	session_write(b->s, PROTO_ECHO, PROTO_ECHO_LEN);
-	b->last_tx_us = now_us();
+	b->last_tx_us = bridge_clock_us(b);
 	txring_close_batch(&b->tx, b->last_tx_us);
+	/* the only echo out, with the minimum stale: the probe's */
+	if (txring_echoes_out(&b->tx) == 1 &&
+	    rtt_min_stale(&b->rtt, b->last_tx_us))
+		b->probe_out = 1;
 }
 
 static void refuse(struct bridge *b, int fmt, uint32_t can_id)
@@ -148,8 +136,6 @@ static int send_head(struct bridge *b, const struct tx_pending *e)
 		refuse(b, n, e->f.can_id);
 		return 1;
 	}
-	if (!take_token(b))
-		return 0;
 	session_write(b->s, buf, (size_t)n);
 	b->unechoed++;
 	pacer_add(&b->pacer, canbits_frame(e->f.can_id, e->f.len, e->f.fd,
@@ -165,7 +151,7 @@ static int send_head(struct bridge *b, const struct tx_pending *e)
  * bursts in one write would reach the server's CAN queue at once. */
 static void fill_paced(struct bridge *b)
 {
-	uint64_t now_ns = now_us() * 1000ULL;
+	uint64_t now_ns = bridge_clock_us(b) * 1000ULL;
 	const struct tx_pending *e;
 
 	if (session_unsent(b->s) || echo_bound(b))
@@ -183,7 +169,10 @@ void bridge_tx_fill(struct bridge *b)
 
 	if (!session_is_up(b->s))
 		return;
-	if (pacer_on(&b->pacer)) {
+	bridge_clock_done(b);
+	if (!txring_head(&b->tx) || probe_holds(b)) {
+		/* nothing to write now (and no clock to read) */
+	} else if (pacer_on(&b->pacer)) {
 		fill_paced(b);
 	} else {
 		while ((e = txring_head(&b->tx)))
@@ -191,6 +180,7 @@ void bridge_tx_fill(struct bridge *b)
 				break;
 		close_batch(b);
 	}
+	bridge_clock_done(b);
 	txring_flush(&b->tx);
 	session_flush(b->s);
 }
@@ -235,14 +225,25 @@ void bridge_tick(struct bridge *b, struct bridge_status *st)
 void bridge_echo(struct bridge *b)
 {
 	uint64_t sent = 0, now;
+	uint32_t min = b->rtt.min_us;
+	int clean;
 
 	if (txring_echo(&b->tx, &sent) < 0) {
 		log_warn("%s: an < echo > nobody asked for", b->cfg.name);
 		return;
 	}
-	now = now_us();
-	if (sent && now >= sent)
-		rtt_sample(&b->rtt, (uint32_t)(now - sent), now);
+	clean = txring_echo_alone(&b->tx);
+	if (clean)
+		b->probe_out = 0;
+	/* one read's echoes: one clock read (bridge_rx_deliver ends it) */
+	now = bridge_clock_us(b);
+	if (sent && now >= sent) {
+		rtt_sample(&b->rtt, (uint32_t)(now - sent), now, clean);
+		if (b->rtt.min_us > min)
+			log_debug(
+				"%s: round trip minimum %u -> %u us (measured with nothing of ours ahead)",
+				b->cfg.name, min, b->rtt.min_us);
+	}
 	follow_rate(b, now);
 }
 
@@ -261,6 +262,7 @@ uint32_t bridge_fail_all(struct bridge *b, int err)
 	uint32_t n = txring_fail_all(&b->tx, err);
 
 	b->unechoed = 0;
+	b->probe_out = 0;
 	if (n)
 		log_warn("%s: %u frames in flight were dropped (%s)",
 			 b->cfg.name, n, strerror(err));

@@ -33,7 +33,7 @@ static void attach_usage(FILE *f)
 		"      --remove           delete the netdev when rcand exits\n"
 		"      --no-reconnect     exit when the session ends instead of reconnecting\n"
 		"      --no-tcp-tune      no TCP_NODELAY and TCP_QUICKACK on the session\n"
-		"      --tx-rate N        send at most N frames per second\n"
+		"      --tx-rate N        send at most N frames per second (paced bursts)\n"
 		"      --tx-window N      frames in flight per netdev, fixed (default: sized\n"
 		"                         by the echo round trip, 64 to %d)\n"
 		"      --bitrate N[,D]    pace TX at this bus bit rate (and CAN FD data rate)\n"

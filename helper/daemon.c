@@ -329,7 +329,12 @@ static int run_loop(struct daemon *d)
 		struct epoll_event evs[8];
 		int i, n = wait_events(d, evs, 8);
 
-		if (n < 0 && errno != EINTR) {
+		/* EINTR: a stop signal and SIGCONT (the others come through
+		 * the signalfd). Wait again, which returns what came meanwhile,
+		 * before the timers judge the time that passed. */
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n < 0) {
 			log_err("epoll_wait: %s", strerror(errno));
 			return EXIT_FAIL;
 		}

@@ -18,14 +18,19 @@ void pacer_set_bitrate(struct pacer *p, uint32_t bitrate, uint32_t dbitrate)
 	p->dbitrate = dbitrate;
 }
 
+void pacer_set_rate(struct pacer *p, uint32_t frames_per_s)
+{
+	p->rate = frames_per_s;
+}
+
 int pacer_on(const struct pacer *p)
 {
-	return p->bitrate != 0;
+	return p->bitrate || p->rate;
 }
 
 uint32_t pacer_room(const struct pacer *p, uint64_t now_ns)
 {
-	if (!p->bitrate)
+	if (!pacer_on(p))
 		return 1;
 	if (!p->burst_n && now_ns < p->next_ns)
 		return 0;
@@ -34,9 +39,16 @@ uint32_t pacer_room(const struct pacer *p, uint64_t now_ns)
 
 void pacer_add(struct pacer *p, struct canbits b)
 {
-	if (!p->bitrate)
+	uint64_t ns = 0;
+
+	if (!pacer_on(p))
 		return;
-	p->burst_ns += canbits_ns(b, p->bitrate, p->dbitrate);
+	if (p->bitrate)
+		ns = canbits_ns(b, p->bitrate, p->dbitrate);
+	/* rounded up: never faster than asked */
+	if (p->rate && ns < (1000000000ULL + p->rate - 1) / p->rate)
+		ns = (1000000000ULL + p->rate - 1) / p->rate;
+	p->burst_ns += ns;
 	p->burst_n++;
 }
 
@@ -65,7 +77,7 @@ uint32_t pacer_inflight_max(const struct pacer *p, uint32_t min_rtt_us)
 {
 	uint64_t path;
 
-	if (!p->bitrate || !p->frame_ns || !min_rtt_us)
+	if (!pacer_on(p) || !p->frame_ns || !min_rtt_us)
 		return UINT32_MAX;
 	path = ((uint64_t)min_rtt_us * 1000ULL * 5 / 4 + p->frame_ns - 1) /
 	       p->frame_ns;
@@ -76,7 +88,7 @@ uint32_t pacer_inflight_max(const struct pacer *p, uint32_t min_rtt_us)
 
 uint64_t pacer_wait_ns(const struct pacer *p, uint64_t now_ns)
 {
-	if (!p->bitrate || p->burst_n || now_ns >= p->next_ns)
+	if (!pacer_on(p) || p->burst_n || now_ns >= p->next_ns)
 		return 0;
 	return p->next_ns - now_ns;
 }

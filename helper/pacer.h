@@ -15,6 +15,10 @@
  * minimum round trip (and a quarter more), plus one burst: whatever a
  * late server finds beyond that, we did not send. Pure: the caller reads
  * the clock, counts the frames not yet echoed, and writes.
+ *
+ * --tx-rate N paces the same way at N frames per second: a frame's time
+ * is 1/N s, or its bus time where that is longer. (It was a token bucket
+ * of a tenth of a second, up to 64 frames at once: six times the queue.)
  */
 #ifndef RCAND_PACER_H
 #define RCAND_PACER_H
@@ -26,7 +30,8 @@
 #define PACER_QUEUE_DEFAULT 10 /* Linux's txqueuelen of a CAN netdev */
 
 struct pacer {
-	uint32_t bitrate, dbitrate; /* bit/s; bitrate 0: not paced */
+	uint32_t bitrate, dbitrate; /* bit/s; 0: not known */
+	uint32_t rate; /* --tx-rate, frames/s; 0: none */
 	uint32_t burst_max; /* frames per burst */
 	uint64_t next_ns; /* the next burst may go at this time */
 	uint64_t burst_ns; /* bus time of the burst being built */
@@ -41,8 +46,11 @@ struct pacer {
 
 /* remote_queue: frames the remote CAN queue holds (--remote-queue). */
 void pacer_init(struct pacer *p, uint32_t remote_queue);
-/* The bus's bit rates; bitrate 0 turns pacing off. */
+/* The bus's bit rates (bitrate 0: not known). */
 void pacer_set_bitrate(struct pacer *p, uint32_t bitrate, uint32_t dbitrate);
+/* --tx-rate: frames per second at most (0: no limit of its own). */
+void pacer_set_rate(struct pacer *p, uint32_t frames_per_s);
+/* Paced: a bit rate or a frame rate is set. */
 int pacer_on(const struct pacer *p);
 /* Frames the burst being built may still take at now_ns: 0 means wait
  * for pacer_wait_ns(). Unpaced: always 1. */

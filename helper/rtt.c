@@ -14,7 +14,13 @@ static uint32_t absdiff(uint32_t a, uint32_t b)
 	return a > b ? a - b : b - a;
 }
 
-void rtt_sample(struct rtt *r, uint32_t sample_us, uint64_t now_us)
+int rtt_min_stale(const struct rtt *r, uint64_t now_us)
+{
+	return r->have && now_us > r->min_at_us &&
+	       now_us - r->min_at_us > RTT_MIN_STALE_US;
+}
+
+void rtt_sample(struct rtt *r, uint32_t sample_us, uint64_t now_us, int clean)
 {
 	if (!sample_us)
 		sample_us = 1; /* below the clock: one tick, never zero */
@@ -32,11 +38,11 @@ void rtt_sample(struct rtt *r, uint32_t sample_us, uint64_t now_us)
 	r->rttvar_us = r->rttvar_us - r->rttvar_us / 4 +
 		       absdiff(r->srtt_us, sample_us) / 4;
 	r->srtt_us = r->srtt_us - r->srtt_us / 8 + sample_us / 8;
-	/* A minimum older than its window may belong to a path gone since:
-	 * the next sample starts a new one. */
-	if (sample_us <= r->min_us ||
-	    now_us - r->min_at_us > RTT_MIN_WINDOW_US) {
+	/* A lower sample is the minimum at once; a clean one (nothing of
+	 * ours ahead of it: the path's round trip now) replaces a stale one. */
+	if (sample_us <= r->min_us || (clean && rtt_min_stale(r, now_us)))
 		r->min_us = sample_us;
+	/* one near it says the path still has this minimum */
+	if (sample_us - r->min_us <= r->min_us / 4)
 		r->min_at_us = now_us;
-	}
 }

@@ -250,11 +250,15 @@ static void sess_on_readable(struct session *s)
 		}
 		s->last_rx = now_ms();
 		s->hb_outstanding = 0;
-		if (s->cfg->tcp_tune && !over_ssh(s)) {
+		/* Only our own writes turn delayed ACKs (pingpong mode) back
+		 * on, so once after them is as good as after every read, and
+		 * a stream of RX alone costs no call. */
+		if (s->quickack_due && !over_ssh(s)) {
 			int one = 1;
 
 			setsockopt(s->fd, IPPROTO_TCP, TCP_QUICKACK, &one,
 				   sizeof(one));
+			s->quickack_due = 0;
 		}
 		proto_feed(&s->parser, buf, (size_t)n, sess_on_element, s);
 		/* one read's worth of frames: one netlink message */
@@ -282,10 +286,34 @@ void session_on_io(struct session *s, uint32_t events)
 		session_flush(s);
 }
 
+/*
+ * Silence is judged on what the socket holds, not on when the loop last
+ * looked: a stopped rcand (SIGSTOP, a debugger, the cgroup freezer) wakes
+ * with its timer long past and the server's bytes unread.
+ */
 static void on_timer_up(struct session *s, long now)
 {
 	long silence = now - s->last_rx;
+	long hb = (long)s->cfg->heartbeat_ms;
 
+	if (silence >= (long)s->cfg->timeout_ms) {
+		sess_on_readable(s);
+		if (s->st != S_UP)
+			return;
+		now = now_ms();
+		silence = now - s->last_rx;
+	}
+	/* Past the deadline by a heartbeat's time: the loop was away when it
+	 * passed (its wait ends at the deadline), so a quiet server was never
+	 * asked. It gets a heartbeat now and the rest of the timeout. */
+	if (silence >= (long)s->cfg->timeout_ms + hb) {
+		log_info(
+			"%s: no read for %ld ms (rcand was stopped?): asking the server before judging it",
+			s->url, silence);
+		s->last_rx = now - hb;
+		s->hb_outstanding = 0;
+		silence = hb;
+	}
 	if (silence >= (long)s->cfg->timeout_ms) {
 		sess_fail(s, EXIT_FAIL, 0,
 			  "server %s silent for %ld ms: declaring it dead",

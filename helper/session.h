@@ -93,6 +93,7 @@ struct session {
 	long retry_at;
 	int first_attempt; /* no session has come up yet */
 	int hb_outstanding;
+	int quickack_due; /* wrote since TCP_QUICKACK was last set */
 	int stopping; /* rcand exits: no reconnect */
 	int logged_unknown;
 	int have_bt;

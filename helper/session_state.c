@@ -160,6 +160,7 @@ void session_flush(struct session *s)
 			return;
 		}
 		s->out_off += (size_t)n;
+		s->quickack_due = s->cfg->tcp_tune;
 	}
 	if (s->out_off == s->out_len)
 		s->out_off = s->out_len = 0;

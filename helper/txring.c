@@ -148,6 +148,7 @@ void txring_close_batch(struct txring *t, uint64_t now_us)
 		c->seq = t->batch_last;
 		c->nframes = t->batch_n;
 		c->sent_us = now_us;
+		c->alone = !t->echoes_out++;
 	}
 	t->batch_n = 0;
 }
@@ -166,6 +167,7 @@ int txring_barrier(struct txring *t, uint64_t now_us)
 	c = comp_push(t);
 	c->is_echo = 1;
 	c->sent_us = now_us;
+	c->alone = !t->echoes_out++;
 	return 0;
 }
 
@@ -178,6 +180,9 @@ int txring_echo(struct txring *t, uint64_t *sent_us)
 
 		if (c->is_echo && !c->replied) {
 			c->replied = 1;
+			t->last_alone = c->alone;
+			if (t->echoes_out)
+				t->echoes_out--;
 			if (sent_us)
 				*sent_us = c->sent_us;
 			txring_flush(t);
@@ -199,6 +204,7 @@ uint32_t txring_fail_all(struct txring *t, int err)
 	t->c_len = t->c_head = 0;
 	t->q_len = t->q_head = 0;
 	t->batch_n = 0;
+	t->echoes_out = 0;
 	if (n && t->have_last_seq)
 		t->report(t->arg, t->last_seq, n, err);
 	return t->have_last_seq ? n : 0;
@@ -207,4 +213,14 @@ uint32_t txring_fail_all(struct txring *t, int err)
 unsigned int txring_queued(const struct txring *t)
 {
 	return t->q_len;
+}
+
+unsigned int txring_echoes_out(const struct txring *t)
+{
+	return t->echoes_out;
+}
+
+int txring_echo_alone(const struct txring *t)
+{
+	return t->last_alone;
 }

@@ -40,6 +40,7 @@ struct tx_comp {
 	uint8_t is_echo; /* waits for an < echo > reply; else a failure */
 	uint8_t has_seq; /* an echo behind sends (not a heartbeat) */
 	uint8_t replied;
+	uint8_t alone; /* echoes: written with no other echo outstanding */
 	uint64_t sent_us; /* echoes: when written, for the round trip */
 };
 
@@ -53,6 +54,8 @@ struct txring {
 	struct tx_comp c[TXRING_COMP];
 	unsigned int c_head, c_len;
 	uint32_t batch_n, batch_last; /* sends written since the last echo */
+	unsigned int echoes_out; /* echoes written, not answered yet */
+	int last_alone; /* the echo answered last was alone */
 	int have_last_seq;
 	uint32_t last_seq; /* newest seq from the kernel */
 	txring_report_fn report;
@@ -87,6 +90,11 @@ int txring_barrier(struct txring *t, uint64_t now_us);
  * settled. -1 when no echo was waiting; else 0, and *sent_us (may be NULL)
  * is when that echo was written. */
 int txring_echo(struct txring *t, uint64_t *sent_us);
+/* Echoes written and not answered yet. */
+unsigned int txring_echoes_out(const struct txring *t);
+/* The echo txring_echo() answered last went out alone: no frame of ours
+ * waited ahead of its batch at the server (a clean round trip). */
+int txring_echo_alone(const struct txring *t);
 /* Report everything at the head that is settled. */
 void txring_flush(struct txring *t);
 /* The session is gone: report what the server confirmed, fail the rest

@@ -49,15 +49,29 @@ uint32_t txwin_rate(const struct txwin *w)
 			  ((uint64_t)TXWIN_PERIODS * TXWIN_PERIOD_US));
 }
 
-static uint64_t peak_rate(const struct txwin *w)
+/*
+ * The busiest span of the history, in frames per second, a span being
+ * as many periods as one smoothed round trip covers: a server that
+ * answers a round trip's echoes in one burst (one read of ours) puts them
+ * in one period, and that period's rate is not the path's.
+ */
+static uint64_t peak_rate(const struct txwin *w, uint32_t srtt_us)
 {
-	uint32_t peak = 0;
-	unsigned int i;
+	unsigned int span = (srtt_us + TXWIN_PERIOD_US - 1) / TXWIN_PERIOD_US;
+	uint64_t peak = 0, sum;
+	unsigned int i, j;
 
-	for (i = 0; i < TXWIN_PERIODS; i++)
-		if (w->hist[i] > peak)
-			peak = w->hist[i];
-	return (uint64_t)peak * 1000000ULL / TXWIN_PERIOD_US;
+	if (span < 1)
+		span = 1;
+	if (span > TXWIN_PERIODS)
+		span = TXWIN_PERIODS;
+	for (i = 0; i + span <= TXWIN_PERIODS; i++) {
+		for (sum = 0, j = 0; j < span; j++)
+			sum += w->hist[(w->pos + i + j) % TXWIN_PERIODS];
+		if (sum > peak)
+			peak = sum;
+	}
+	return peak * 1000000ULL / ((uint64_t)span * TXWIN_PERIOD_US);
 }
 
 uint32_t txwin_update(struct txwin *w, uint64_t now_us, const struct rtt *r)
@@ -70,7 +84,8 @@ uint32_t txwin_update(struct txwin *w, uint64_t now_us, const struct rtt *r)
 	rtt_us = r->srtt_us;
 	if (rtt_us > 2ULL * r->min_us)
 		rtt_us = 2ULL * r->min_us;
-	want = (TXWIN_GAIN * peak_rate(w) * rtt_us + 999999) / 1000000;
+	want = (TXWIN_GAIN * peak_rate(w, r->srtt_us) * rtt_us + 999999) /
+	       1000000;
 	want = (want + TXWIN_STEP - 1) / TXWIN_STEP * TXWIN_STEP;
 	if (want < w->floor)
 		want = w->floor;

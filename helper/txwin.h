@@ -5,9 +5,14 @@
  * a window-bound sender double its rate each round trip, as TCP's slow
  * start does), between a floor and a maximum. Pure.
  *
- * The rate is the busiest TXWIN_PERIOD_US of the last TXWIN_PERIODS
- * (frames confirmed by echoes), so a window shrinks only a second after
- * the demand fell. The round trip is the smoothed one, but at most twice
+ * The rate is the busiest span of the last TXWIN_PERIODS periods of
+ * TXWIN_PERIOD_US (frames confirmed by echoes), so a window shrinks only a
+ * second after the demand fell; a span is as many periods as the smoothed
+ * round trip covers, so echoes answered in bursts (a slow server works
+ * off a round trip's frames, then answers) count at the rate they came
+ * at, not at one burst's. With frames queued behind a slow server the
+ * window then settles at about four times what the path holds (gain 2,
+ * at most twice the minimum round trip), whatever the queue. The round trip is the smoothed one, but at most twice
  * the minimum: frames queued behind a slow server make every echo
  * slower, and a window sized on that time would grow with its own queue
  * until the maximum; the minimum does not grow with the queue.

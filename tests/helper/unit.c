@@ -993,6 +993,33 @@ static void t_ring_wrap(void)
 	EXPECT(txring_echo(&T, NULL) < 0); /* nobody asked */
 }
 
+/* Which echoes went out alone (a clean round trip, rtt.h). */
+static void t_ring_alone(void)
+{
+	ring_start(1);
+	add(1);
+	send_batch(1);
+	EXPECT(txring_echoes_out(&T) == 1);
+	add(2);
+	send_batch(1); /* behind the first: not alone */
+	EXPECT(txring_barrier(&T, 0) == 0);
+	EXPECT(txring_echoes_out(&T) == 3);
+	EXPECT(txring_echo(&T, NULL) == 0 && txring_echo_alone(&T));
+	EXPECT(txring_echo(&T, NULL) == 0 && !txring_echo_alone(&T));
+	EXPECT(txring_echo(&T, NULL) == 0 && !txring_echo_alone(&T));
+	EXPECT(txring_echoes_out(&T) == 0);
+	/* a heartbeat with nothing out is alone */
+	EXPECT(txring_barrier(&T, 0) == 0);
+	EXPECT(txring_echo(&T, NULL) == 0 && txring_echo_alone(&T));
+	/* an answer nobody asked for changes no count */
+	EXPECT(txring_echo(&T, NULL) < 0 && txring_echoes_out(&T) == 0);
+	/* a lost session forgets what was out */
+	add(3);
+	send_batch(1);
+	txring_fail_all(&T, ECONNRESET);
+	EXPECT(txring_echoes_out(&T) == 0);
+}
+
 static void t_ring_fail(void)
 {
 	struct proto_frame f = { .can_id = 1 };
@@ -1254,28 +1281,39 @@ static void t_rtt(void)
 
 	rtt_init(&r);
 	EXPECT(!r.have);
-	rtt_sample(&r, 50000, 1000);
+	rtt_sample(&r, 50000, 1000, 0);
 	EXPECT(r.have && r.srtt_us == 50000 && r.rttvar_us == 25000 &&
 	       r.min_us == 50000);
 	/* RFC 6298: rttvar 3/4 * 25000 + 1/4 * 8000, srtt 7/8 + 1/8 */
-	rtt_sample(&r, 58000, 2000);
+	rtt_sample(&r, 58000, 2000, 0);
 	EXPECT(r.rttvar_us == 18750 + 2000 && r.srtt_us == 50000 - 6250 + 7250);
 	EXPECT(r.min_us == 50000 && r.last_us == 58000);
 	/* converges on a steady path, the deviation decays */
 	for (i = 0; i < 200; i++)
-		rtt_sample(&r, 50000, 3000 + (uint64_t)i);
+		rtt_sample(&r, 50000, 3000 + (uint64_t)i, 0);
 	EXPECT(r.srtt_us >= 49990 && r.srtt_us <= 50010 && r.rttvar_us < 100);
 	/* a smaller sample is the new minimum at once */
-	rtt_sample(&r, 40000, 4000);
+	rtt_sample(&r, 40000, 4000, 0);
 	EXPECT(r.min_us == 40000 && r.srtt_us > 40000);
-	/* a larger one replaces it only once the minimum is old */
-	rtt_sample(&r, 60000, 4000 + RTT_MIN_WINDOW_US);
+	/* a larger one replaces it only once the minimum is stale (no
+	 * sample within a quarter of it for a second), and only when
+	 * clean (nothing of ours ahead of it) */
+	EXPECT(!rtt_min_stale(&r, 4000 + RTT_MIN_STALE_US));
+	rtt_sample(&r, 60000, 4000 + RTT_MIN_STALE_US, 1);
 	EXPECT(r.min_us == 40000);
-	rtt_sample(&r, 60000, 4001 + RTT_MIN_WINDOW_US);
-	EXPECT(r.min_us == 60000);
+	EXPECT(rtt_min_stale(&r, 4001 + RTT_MIN_STALE_US));
+	rtt_sample(&r, 60000, 4001 + RTT_MIN_STALE_US, 0);
+	EXPECT(r.min_us == 40000);
+	rtt_sample(&r, 60000, 4002 + RTT_MIN_STALE_US, 1);
+	EXPECT(r.min_us == 60000 &&
+	       !rtt_min_stale(&r, 4002 + RTT_MIN_STALE_US));
+	/* a sample near the minimum keeps it fresh, not only a lower one */
+	rtt_sample(&r, 74000, 4002 + 2 * RTT_MIN_STALE_US, 0);
+	EXPECT(r.min_us == 60000 &&
+	       !rtt_min_stale(&r, 4003 + 2 * RTT_MIN_STALE_US));
 	/* zero (below the clock) counts as 1 us */
 	rtt_init(&r);
-	rtt_sample(&r, 0, 0);
+	rtt_sample(&r, 0, 0, 0);
 	EXPECT(r.srtt_us == 1 && r.min_us == 1);
 }
 
@@ -1286,7 +1324,7 @@ static void steady_rtt(struct rtt *r, uint32_t rtt_us)
 
 	rtt_init(r);
 	for (i = 0; i < 50; i++)
-		rtt_sample(r, rtt_us, (uint64_t)i);
+		rtt_sample(r, rtt_us, (uint64_t)i, 0);
 }
 
 /* confirm rate frames/s for ms milliseconds in 10 ms steps; the window
@@ -1349,11 +1387,33 @@ static void t_txwin_queue(void)
 	 * counts at most twice the minimum round trip */
 	steady_rtt(&r, 10000);
 	for (i = 0; i < 100; i++)
-		rtt_sample(&r, 500000, 100 + (uint64_t)i);
+		rtt_sample(&r, 500000, 100 + (uint64_t)i, 0);
 	EXPECT(r.srtt_us > 400000 && r.min_us == 10000);
+	/* for ever, while no sample is clean: the queue never empties */
+	for (i = 0; i < 100; i++)
+		rtt_sample(&r, 500000, 100 * RTT_MIN_STALE_US * (uint64_t)i,
+			   0);
+	EXPECT(r.min_us == 10000);
 	txwin_init(&w, 64, 8192, 64, now);
 	/* 10000/s * 20 ms * 2 = 400 */
 	EXPECT(run_rate(&w, &now, &r, 10000, 500) == 400);
+	/* a slow server answering a round trip's echoes in one burst: 3000
+	 * frames/s over a 300 ms round trip (min 100 ms) come as 900 in one
+	 * 100 ms period of three; the rate is 3000, not 9000, and the window
+	 * 2 * 3000 * 200 ms, not three times that, however long it goes on */
+	rtt_init(&r);
+	for (i = 0; i < 50; i++)
+		rtt_sample(&r, 100000, (uint64_t)i, 0);
+	for (i = 0; i < 100; i++)
+		rtt_sample(&r, 300000, 100 + (uint64_t)i, 0);
+	EXPECT(r.min_us == 100000 && r.srtt_us > 290000 && r.srtt_us <= 300000);
+	txwin_init(&w, 64, 8192, 64, now);
+	for (i = 0; i < 60; i++) {
+		now += 100000;
+		txwin_confirmed(&w, i % 3 ? 0 : 900);
+		w.window = txwin_update(&w, now, &r);
+	}
+	EXPECT(w.window >= 1200 && w.window <= 1216);
 	/* a window-bound sender (rate = window / rtt) grows each period */
 	steady_rtt(&r, 50000);
 	txwin_init(&w, 64, 8192, 64, now);
@@ -1438,6 +1498,42 @@ static void t_pacer(void)
 	/* bitrate 0 turns pacing off again */
 	pacer_set_bitrate(&p, 0, 0);
 	EXPECT(!pacer_on(&p) && pacer_room(&p, 0) == 1);
+}
+
+/* --tx-rate: the same bursts of half the queue, at 1/N s a frame */
+static void t_pacer_rate(void)
+{
+	struct canbits f8 = canbits_frame(0x123, 8, 0, 0);
+	uint64_t t = 1000000000ULL;
+	struct pacer p;
+	int i;
+
+	pacer_init(&p, 10);
+	pacer_set_rate(&p, 2000);
+	EXPECT(pacer_on(&p) && pacer_room(&p, t) == 5);
+	for (i = 0; i < 5; i++)
+		pacer_add(&p, f8);
+	EXPECT(pacer_room(&p, t) == 0);
+	pacer_burst_sent(&p, t, t);
+	EXPECT(pacer_wait_ns(&p, t) == 5 * 500000);
+	/* with a bit rate as well, the slower of the two per frame: 270 us
+	 * on the bus at 500 kbit/s against 1/2000 s */
+	pacer_set_bitrate(&p, 500000, 0);
+	pacer_add(&p, f8);
+	pacer_burst_sent(&p, t + 2500000, t);
+	EXPECT(pacer_wait_ns(&p, t + 2500000) == 500000);
+	pacer_set_rate(&p, 10000); /* 100 us: the bus's 270 us is slower */
+	pacer_add(&p, f8);
+	pacer_burst_sent(&p, t + 3000000, t);
+	EXPECT(pacer_wait_ns(&p, t + 3000000) == 270000);
+	/* an odd rate rounds the frame time up: never faster than asked */
+	pacer_set_bitrate(&p, 0, 0);
+	pacer_set_rate(&p, 3);
+	pacer_add(&p, f8);
+	pacer_burst_sent(&p, t + 4000000, t);
+	EXPECT(pacer_wait_ns(&p, t + 4000000) == 333333334);
+	pacer_set_rate(&p, 0);
+	EXPECT(!pacer_on(&p));
 }
 
 /* Append an attribute of @len payload bytes at *@pos; returns it. */
@@ -1585,15 +1681,17 @@ static const struct test tests[] = {
 	{ "backoff: exponential, capped, jittered", t_backoff },
 	{ "args: numbers parsed strictly, --backoff MIN:MAX, --bitrate N[,D]", t_args },
 	{ "txring: wraps around both rings and the seq space", t_ring_wrap },
+	{ "txring: which echoes went out alone (clean round trips)", t_ring_alone },
 	{ "txring: failures in order, collapsed, no session, full, session lost", t_ring_fail },
 	{ "txring: a heartbeat echo is a barrier in the order", t_ring_echo_barrier },
 	{ "txring: partial batches, each closed by its own echo", t_ring_partial_batches },
 	{ "tx refusals: errno, and one warning per kind", t_tx_refusal },
 	{ "canbits: worst-case stuffed bit lengths, classic and FD, and bus time", t_canbits },
-	{ "rtt: RFC 6298 smoothing, windowed minimum", t_rtt },
+	{ "rtt: RFC 6298 smoothing, a minimum that only a clean sample raises", t_rtt },
 	{ "txwin: rate x round trip x 2, floor, maximum, hysteresis", t_txwin },
 	{ "txwin: a queue behind the server does not grow the window", t_txwin_queue },
 	{ "pacer: bursts of half the remote queue, spaced by their bus time", t_pacer },
+	{ "pacer: --tx-rate, bursts of half the queue at 1/N s a frame", t_pacer_rate },
 	{ "nlerr: a refused FRAMES_RX's frames counted from the kernel's echo", t_nlerr },
 	{ "runstate: what rcand list reads is what the daemon wrote", t_runstate },
 };

@@ -610,34 +610,54 @@ static void handle_element(struct session *s, char *text)
 	reply(s, "< error unknown command >");
 }
 
+/* The first whole element in the input, handled and removed; false when
+ * there is none (bytes before a '<' are dropped). */
+static bool next_element(struct session *s)
+{
+	char *start = memchr(s->in, '<', s->inlen), *close;
+
+	if (!start) {
+		s->inlen = 0;
+		return false;
+	}
+	close = memchr(start, '>', s->inlen - (size_t)(start - s->in));
+	if (!close)
+		return false;
+	*close = '\0';
+	handle_element(s, start + 1);
+	s->inlen -= (size_t)(close + 1 - s->in);
+	memmove(s->in, close + 1, s->inlen);
+	return true;
+}
+
+/* A whole element waits in the input. */
+static bool element_waiting(const struct session *s)
+{
+	const char *start = memchr(s->in, '<', s->inlen);
+
+	return start && memchr(start, '>', s->inlen - (size_t)(start - s->in));
+}
+
 /*
  * The daemon's reader: bytes before the first '<' are dropped; a read
  * that leaves no complete element and no '>' at all ends the session.
+ * With --daemon-io, as 0.6.1 does, one element per turn of the loop:
+ * the rest wait, and the CAN socket is not read while they do
+ * (session_run).
  */
 static void handle_input(struct session *s)
 {
 	ssize_t n = read(s->fd, s->in + s->inlen, sizeof(s->in) - s->inlen);
-	char *start, *close;
 	bool any = false;
 
 	if (n <= 0)
 		end(s, n == 0 ? "client-closed" : "read-error");
 	s->st.bytes_in += (uint64_t)n;
 	s->inlen += (size_t)n;
-	for (;;) {
-		start = memchr(s->in, '<', s->inlen);
-		if (!start) {
-			s->inlen = 0;
-			break;
-		}
-		close = memchr(start, '>', s->inlen - (size_t)(start - s->in));
-		if (!close)
-			break;
-		*close = '\0';
+	while (next_element(s)) {
 		any = true;
-		handle_element(s, start + 1);
-		s->inlen -= (size_t)(close + 1 - s->in);
-		memmove(s->in, close + 1, s->inlen);
+		if (cfg.daemon_io)
+			break;
 	}
 	if (!any && s->inlen && !memchr(s->in, '>', s->inlen))
 		end(s, "fragment-read");
@@ -833,6 +853,11 @@ int session_run(int fd, long index, bool faulty)
 		if (s.mode == CONTROL && s.stat_ms > 0 && now >= s.next_stat_ms) {
 			s.next_stat_ms = now + s.stat_ms;
 			send_stat(&s);
+		}
+		/* 0.6.1: the next waiting element before any poll or frame */
+		if (cfg.daemon_io && element_waiting(&s)) {
+			next_element(&s);
+			continue;
 		}
 		ready = poll(p, s.can >= 0 ? 2 : 1, timeout);
 		if (ready < 0) {
