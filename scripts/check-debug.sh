@@ -56,6 +56,7 @@ scripts/vm-run -k "$kdir/bzImage" -t "${RCAN_GUEST_TIMEOUT:-5400}" \
 	RCAND_RX_RATE="${RCAND_RX_RATE:-500}" \
 	RCAN_TEST_TIMEOUT="${RCAN_TEST_TIMEOUT:-1800}" \
 	RCAN_GUEST_EXCLUDE='*dkms* *deb*' \
+	RCAN_MATRIX="${RCAN_MATRIX:-kernel user}" \
 	scripts/guest-kernel.sh --modules "$kdir/modules/lib/modules" \
 	--kmemleak "$kmod" "$pattern"
 vrc=$?

@@ -8,9 +8,9 @@
 # RCAN_GUEST_EXCLUDE: globs of names not to run, separated by spaces
 # (check-debug leaves out the DKMS and package tests: DKMS builds for
 # Debian's kernels, not the debug one).
-# RCAN_MATRIX=kernel runs only the suites whose "# matrix:" line says
-# kernel (the older Debian kernels: see the README's test matrix); the
-# default, all, runs every suite.
+# RCAN_MATRIX: the classes of suites to run, by their "# matrix:" line
+# (kernel, user, server; the README's test matrix says which boot runs
+# which), separated by spaces; the default, all, runs every suite.
 # Each suite's run time goes to NAME.time (seconds), and each case's to
 # NAME.cases ("SECONDS<tab>ok N name", tests/lib/case-times.sh).
 set -u
@@ -47,9 +47,11 @@ for t in tests/guest/*.sh; do
 	done
 	set +f
 	[ -n "$skip" ] && continue
-	if [ "$matrix" = kernel ] && ! grep -q -x '# matrix: kernel' "$t"; then
-		continue
-	fi
+	class=$(sed -n 's/^# matrix: //p' "$t")
+	case " $matrix " in
+	*" all "* | *" $class "*) ;;
+	*) continue ;;
+	esac
 	case "$name" in *dkms*) show_dkms ;; *) hide_dkms ;; esac
 	start=$(date +%s)
 	# Its KTAP goes straight to the file, as before: a pipe would wait for

@@ -3,9 +3,10 @@
 # guest suites (tests/guest/*.sh) on every Debian kernel under test
 # (scripts/kver.sh --all: 6.1 and 6.12 on Debian 12), each in one QEMU boot
 # with rcan.ko built for that kernel; then once more on the debug kernel
-# (scripts/check-debug.sh: KASAN, lockdep, kmemleak ...). The newest Debian
-# kernel and the debug kernel run every suite; the older kernels run the
-# suites marked "# matrix: kernel" (the README's test matrix says why).
+# (scripts/check-debug.sh: KASAN, lockdep, kmemleak ...). Each guest suite's
+# "# matrix:" line says where it runs (the README's test matrix says why):
+# kernel on every kernel, user on the newest Debian kernel and the debug
+# kernel, server (rcand serve, the remote end) on every Debian kernel.
 # Counts every test case of every KTAP document, shows the totals and the
 # time of each kernel, every suite's time and the slowest cases, warns when
 # the run went past its budget, and ends with "N passed, N failed, N skipped".
@@ -72,8 +73,8 @@ guest_failure() {
 }
 
 # guest_boot KVER MATRIX: rcan.ko built for one installed Debian kernel
-# and one boot of it running the guest suites, all of them or (MATRIX
-# kernel) the kernel-facing ones. Prints nothing: its messages go to
+# and one boot of it running the guest suites of the classes MATRIX
+# names (tests/guest-suite.sh). Prints nothing: its messages go to
 # $out/boot-KVER.log and its results to files, for guest_tally. The Debian
 # kernels boot side by side: much of a guest run waits on timers and
 # paced traffic, which two guests overlap on this machine's two cores.
@@ -133,7 +134,7 @@ if [ "${RCAN_SKIP_GUEST:-0}" != 1 ]; then
 	[ "${RCAN_QUICK:-0}" = 1 ] && kernels=$newest
 	echo "# booting the Debian kernels' guests side by side: $(echo $kernels)"
 	for k in $kernels; do
-		m=kernel
+		m="kernel server"
 		[ "$k" = "$newest" ] && m=all
 		guest_boot "$k" "${RCAN_MATRIX:-$m}" &
 		[ "${RCAN_GUEST_PARALLEL:-1}" = 0 ] && wait
