@@ -15,6 +15,7 @@ int cmd_attach(int argc, char **argv);
 int cmd_discover(int argc, char **argv);
 int cmd_list(int argc, char **argv);
 int cmd_detach(int argc, char **argv);
+int cmd_serve(int argc, char **argv); /* serve.c */
 
 /* A number option, at least min: 0, or -1 after saying
  * "rcand: bad WHAT 'S'". */

@@ -1,0 +1,181 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * BCM mode, the mode `< open >` leaves a session in: one CAN_BCM socket
+ * per client, each command one BCM operation (state_bcm.c of the daemon):
+ * add TX_SETUP with SETTIMER|STARTTIMER, update TX_SETUP without flags,
+ * delete TX_DELETE, send TX_SEND, filter RX_SETUP with SETTIMER and a
+ * content mask, muxfilter the same with the multiplex tuples, subscribe
+ * RX_SETUP with RX_FILTER_ID|SETTIMER, unsubscribe RX_DELETE. As the
+ * daemon, a failed operation is not answered; here it is counted.
+ */
+#include <errno.h>
+#include <linux/can/bcm.h>
+#include <linux/can/error.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <sys/time.h>
+#include <unistd.h>
+
+#include "log.h"
+#include "serve.h"
+
+#define UNKNOWN "< error unknown command >"
+
+int serve_bcm_open(struct serve *s, struct serve_client *c)
+{
+	struct sockaddr_can a = { .can_family = AF_CAN,
+				  .can_ifindex = c->ifindex };
+	int one = 1, fd;
+
+	fd = socket(PF_CAN, SOCK_DGRAM | SOCK_NONBLOCK | SOCK_CLOEXEC,
+		    CAN_BCM);
+	if (fd < 0) {
+		log_warn("serve: client %lu: BCM socket: %s", c->id,
+			 strerror(errno));
+		return -1;
+	}
+	setsockopt(fd, SOL_SOCKET, SO_TIMESTAMP, &one, sizeof(one));
+	if (connect(fd, (struct sockaddr *)&a, sizeof(a)) < 0 ||
+	    serve_add_can(s, c, fd) < 0) {
+		log_warn("serve: client %lu: BCM socket: %s", c->id,
+			 strerror(errno));
+		close(fd);
+		return -1;
+	}
+	return 0;
+}
+
+void serve_bcm_readable(struct serve *s, struct serve_client *c)
+{
+	struct {
+		struct bcm_msg_head h;
+		struct can_frame f;
+	} msg;
+	char ctl[CMSG_SPACE(sizeof(struct timeval))];
+	struct iovec iov = { &msg, sizeof(msg) };
+	struct msghdr m = { .msg_iov = &iov, .msg_iovlen = 1,
+			    .msg_control = ctl, .msg_controllen = sizeof(ctl) };
+	struct timeval tv = { 0 };
+	struct proto_rxframe rx;
+	struct cmsghdr *h;
+	char el[PROTO_RX_MAX];
+	ssize_t n;
+	int len;
+
+	n = recvmsg(c->can, &m, MSG_DONTWAIT);
+	if (n < (ssize_t)sizeof(msg.h))
+		return;
+	for (h = CMSG_FIRSTHDR(&m); h; h = CMSG_NXTHDR(&m, h))
+		if (h->cmsg_level == SOL_SOCKET && h->cmsg_type == SO_TIMESTAMP)
+			memcpy(&tv, CMSG_DATA(h), sizeof(tv));
+	/* a timeout message has no frame; socketcand sets no timeouts */
+	if (!msg.h.nframes || n < (ssize_t)sizeof(msg))
+		return;
+	if ((msg.h.can_id & CAN_ERR_FLAG) && msg.f.len != CAN_ERR_DLC)
+		return; /* the daemon drops these ("wrong DLC") */
+	rx.can_id = msg.h.can_id;
+	rx.len = msg.f.len > 8 ? 8 : msg.f.len;
+	rx.fd = 0;
+	rx.data = msg.f.data;
+	rx.sec = tv.tv_sec;
+	rx.usec = tv.tv_usec;
+	/* a BCM RTR frame is printed as a frame: the daemon's BCM path
+	 * does not look at the flag */
+	rx.can_id &= ~(uint32_t)CAN_RTR_FLAG;
+	len = proto_format_rx(el, sizeof(el), &rx, PROTO_RX_BCM);
+	if (len > 0 && !serve_queue_frame(s, c, el, (size_t)len))
+		c->n.frames_to_client++;
+}
+
+static void bcm_write(struct serve_client *c, const void *msg, size_t len)
+{
+	if (write(c->can, msg, len) != (ssize_t)len) {
+		c->n.tx_refused++;
+		log_debug("serve: client %lu: BCM operation: %s", c->id,
+			  strerror(errno));
+	} else {
+		c->n.sends_written++;
+	}
+}
+
+void serve_bcm_command(struct serve *s, struct serve_client *c,
+		       const struct proto_cmd *cmd)
+{
+	static struct {
+		struct bcm_msg_head h;
+		struct can_frame f[PROTO_MUX_MAX];
+	} msg;
+	uint32_t i, nframes = 1;
+
+	switch (cmd->type) {
+	case PROTO_CMD_SEND:
+	case PROTO_CMD_ADD:
+	case PROTO_CMD_UPDATE:
+	case PROTO_CMD_DELETE:
+	case PROTO_CMD_FILTER:
+	case PROTO_CMD_MUXFILTER:
+	case PROTO_CMD_SUBSCRIBE:
+	case PROTO_CMD_UNSUBSCRIBE:
+		break;
+	default:
+		serve_reply(s, c, UNKNOWN, sizeof(UNKNOWN) - 1);
+		return;
+	}
+	c->n.sends_received++;
+	if (cmd->bad) {
+		c->n.malformed++;
+		log_debug("serve: client %lu: %s ignored: %s", c->id,
+			  proto_cmd_name(cmd->type), cmd->why);
+		return;
+	}
+	memset(&msg.h, 0, sizeof(msg.h));
+	memset(&msg.f[0], 0, sizeof(msg.f[0]));
+	msg.h.can_id = cmd->can_id;
+	msg.h.ival2.tv_sec = (long)cmd->sec;
+	msg.h.ival2.tv_usec = (long)cmd->usec;
+	msg.f[0].can_id = cmd->can_id;
+	msg.f[0].len = cmd->len;
+	memcpy(msg.f[0].data, cmd->data, cmd->len);
+	switch (cmd->type) {
+	case PROTO_CMD_SEND:
+		msg.h.opcode = TX_SEND;
+		msg.h.ival2.tv_sec = 0;
+		msg.h.ival2.tv_usec = 0;
+		break;
+	case PROTO_CMD_ADD:
+		msg.h.opcode = TX_SETUP;
+		msg.h.flags = SETTIMER | STARTTIMER;
+		break;
+	case PROTO_CMD_UPDATE:
+		msg.h.opcode = TX_SETUP;
+		break;
+	case PROTO_CMD_DELETE:
+		msg.h.opcode = TX_DELETE;
+		break;
+	case PROTO_CMD_FILTER:
+		msg.h.opcode = RX_SETUP;
+		msg.h.flags = SETTIMER;
+		break;
+	case PROTO_CMD_SUBSCRIBE:
+		msg.h.opcode = RX_SETUP;
+		msg.h.flags = RX_FILTER_ID | SETTIMER;
+		break;
+	case PROTO_CMD_UNSUBSCRIBE:
+		msg.h.opcode = RX_DELETE;
+		break;
+	case PROTO_CMD_MUXFILTER:
+		msg.h.opcode = RX_SETUP;
+		msg.h.flags = SETTIMER;
+		nframes = cmd->nframes;
+		/* the daemon leaves the tuples' can_id and len zero */
+		for (i = 0; i < nframes; i++) {
+			memset(&msg.f[i], 0, sizeof(msg.f[i]));
+			memcpy(msg.f[i].data, cmd->mux[i], 8);
+		}
+		break;
+	default:
+		return;
+	}
+	msg.h.nframes = nframes;
+	bcm_write(c, &msg, sizeof(msg.h) + nframes * sizeof(struct can_frame));
+}
