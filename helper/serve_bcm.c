@@ -7,6 +7,11 @@
  * content mask, muxfilter the same with the multiplex tuples, subscribe
  * RX_SETUP with RX_FILTER_ID|SETTIMER, unsubscribe RX_DELETE. As the
  * daemon, a failed operation is not answered; here it is counted.
+ *
+ * The socket opens with the first BCM command, not at `< open >` as the
+ * daemon's does: a client that goes to raw mode at once (rcand,
+ * python-can) then works where can-bcm is not loaded, and nothing on the
+ * wire tells the difference (frames come only after a subscription).
  */
 #include <errno.h>
 #include <linux/can/bcm.h>
@@ -122,6 +127,10 @@ void serve_bcm_command(struct serve *s, struct serve_client *c,
 		return;
 	}
 	c->n.sends_received++;
+	if (c->can < 0 && serve_bcm_open(s, c) < 0) {
+		serve_close(s, c, "bcm-socket-failed");
+		return;
+	}
 	if (cmd->bad) {
 		c->n.malformed++;
 		log_debug("serve: client %lu: %s ignored: %s", c->id,

@@ -77,9 +77,8 @@ static void open_bus(struct serve *s, struct serve_client *c,
 		c->fd_mtu = l.mtu == CANFD_MTU;
 	}
 	ok(s, c);
+	/* the BCM socket opens with the first BCM command (serve_bcm.c) */
 	c->mode = SERVE_BCM;
-	if (serve_bcm_open(s, c) < 0)
-		serve_close(s, c, "bcm-socket-failed");
 }
 
 /* `< BUS B ... >`, `< BUS C ... >` (a libsocketcan build's answers). */
@@ -157,8 +156,6 @@ static void enter(struct serve *s, struct serve_client *c,
 	c->mode = m;
 	if (m == SERVE_RAW)
 		r = serve_raw_open(s, c, &o);
-	else if (m == SERVE_BCM)
-		r = serve_bcm_open(s, c);
 	else if (m == SERVE_CONTROL)
 		c->stat_last = serve_now(); /* the daemon's thread start */
 	if (r < 0)

@@ -5,5 +5,5 @@
 # none lost, rcand list, python-can on the netdev) with `rcand serve` as the
 # remote instead of the test server (same options: -i -p -e --no-beacon
 # --stats --ready-file). 20,000 bulk frames each way keep it short.
-SERVER="helper/rcand serve" RCAND_TEST_FRAMES=${RCAND_TEST_FRAMES:-20000} \
+SERVER=tests/helper/rcand-serve RCAND_TEST_FRAMES=${RCAND_TEST_FRAMES:-20000} \
 	exec tests/guest/30-rcand-basic.sh

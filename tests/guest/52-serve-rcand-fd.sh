@@ -8,7 +8,7 @@
 # only to a client that asked), and the server refuses nothing it showed.
 . tests/lib/ktap.sh
 . tests/helper/guest-lib.sh
-SERVER="helper/rcand serve"
+SERVER=tests/helper/rcand-serve
 
 PY=/usr/bin/python3
 ktap_plan 9

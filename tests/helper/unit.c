@@ -21,6 +21,7 @@
 #include "nlerr.h"
 #include "pacer.h"
 #include "proto.h"
+#include "proto_server.h"
 #include "remote.h"
 #include "rtt.h"
 #include "runstate.h"
@@ -1559,6 +1560,327 @@ static void t_runstate(void)
 	unsetenv("RCAND_RUNDIR");
 }
 
+
+/* ---- the server's half: commands in, elements out ---- */
+
+/* b holds exactly the n bytes of lit */
+static int is(const char *b, int n, const char *lit)
+{
+	return n == (int)strlen(lit) && !memcmp(b, lit, (size_t)n);
+}
+
+static void cmd(const char *el, struct proto_cmd *c)
+{
+	proto_cmd_parse(el, c);
+}
+
+static void t_cmd_next(void)
+{
+	size_t st, end;
+
+	EXPECT(proto_cmd_next("xx< echo >< ok", 14, &st, &end) == 1);
+	EXPECT(st == 2 && end == 9);
+	EXPECT(proto_cmd_next("< send 12", 9, &st, &end) == 0 && st == 0);
+	EXPECT(proto_cmd_next("garbage", 7, &st, &end) == 0 && st == 7);
+	EXPECT(proto_cmd_next("ab<", 3, &st, &end) == 0 && st == 2);
+	EXPECT(proto_cmd_next("", 0, &st, &end) == 0 && st == 0);
+}
+
+static void t_cmd_send(void)
+{
+	static struct proto_cmd c;
+
+	cmd("< send 123 2 11 22 >", &c);
+	EXPECT(c.type == PROTO_CMD_SEND && !c.bad && c.can_id == 0x123 &&
+	       c.len == 2 && c.data[0] == 0x11 && c.data[1] == 0x22);
+	/* extended iff the id text is 8 characters, whatever its value */
+	cmd("< send 0000007B 0 >", &c);
+	EXPECT(!c.bad && c.can_id == (0x7B | PROTO_EFF_FLAG) && c.len == 0);
+	cmd("< send 1AAAAAAA 2 1 f1 >", &c);
+	EXPECT(!c.bad && c.can_id == (0x1AAAAAAA | PROTO_EFF_FLAG) &&
+	       c.data[0] == 1 && c.data[1] == 0xf1);
+	/* sscanf's leniency, as the daemon: 0x, a byte cut to 8 bits */
+	cmd("< send 0x123 1 1ff >", &c);
+	EXPECT(!c.bad && c.can_id == 0x123 && c.data[0] == 0xff);
+	/* 10 characters are not 8: the daemon sends it without EFF */
+	cmd("< send 0x1AAAAAAA 0 >", &c);
+	EXPECT(!c.bad && c.can_id == 0x1AAAAAAA);
+	/* more bytes than 8 with DLC 8: the daemon reads 8, takes it */
+	cmd("< send 123 8 1 2 3 4 5 6 7 8 9 >", &c);
+	EXPECT(!c.bad && c.len == 8 && c.data[7] == 8);
+	cmd("< send 123 9 1 2 3 4 5 6 7 8 9 >", &c);
+	EXPECT(c.type == PROTO_CMD_SEND && c.bad);
+	cmd("< send 123 2 11 >", &c);
+	EXPECT(c.bad);
+	cmd("< send 12x 1 11 >", &c);
+	EXPECT(c.bad);
+	cmd("< send 123 65 >", &c);
+	EXPECT(c.bad);
+	cmd("< send >", &c);
+	EXPECT(c.bad);
+	/* the rawmode-canfd branch's FD send: valid lengths only */
+	cmd("< sendfd 123 12 1 2 3 4 5 6 7 8 9 a b c >", &c);
+	EXPECT(c.type == PROTO_CMD_SENDFD && !c.bad && c.len == 12 &&
+	       c.data[11] == 0xc);
+	cmd("< sendfd 123 9 1 2 3 4 5 6 7 8 9 >", &c);
+	EXPECT(c.type == PROTO_CMD_SENDFD && c.bad);
+	cmd("< sendfd 123 65 >", &c);
+	EXPECT(c.bad);
+	/* the verb needs its space: "< sendx" is no send */
+	cmd("< sendx 123 0 >", &c);
+	EXPECT(c.type == PROTO_CMD_UNKNOWN);
+	cmd("< fdsend 123 00 1 11 >", &c);
+	EXPECT(c.type == PROTO_CMD_UNKNOWN);
+}
+
+static void t_cmd_modes(void)
+{
+	static struct proto_cmd c;
+
+	cmd("< echo >", &c);
+	EXPECT(c.type == PROTO_CMD_ECHO);
+	cmd("< rawmode >", &c);
+	EXPECT(c.type == PROTO_CMD_RAWMODE);
+	cmd("< bcmmode >", &c);
+	EXPECT(c.type == PROTO_CMD_BCMMODE);
+	cmd("< controlmode >", &c);
+	EXPECT(c.type == PROTO_CMD_CONTROLMODE);
+	cmd("< isotpmode >", &c);
+	EXPECT(c.type == PROTO_CMD_ISOTPMODE);
+	/* the daemon compares the whole element */
+	cmd("<echo>", &c);
+	EXPECT(c.type == PROTO_CMD_UNKNOWN);
+	cmd("< echo  >", &c);
+	EXPECT(c.type == PROTO_CMD_UNKNOWN);
+	cmd("< frobnicate >", &c);
+	EXPECT(c.type == PROTO_CMD_UNKNOWN);
+	cmd("< statistics 200 >", &c);
+	EXPECT(c.type == PROTO_CMD_STATISTICS && !c.bad && c.stat_ms == 200);
+	cmd("< statistics x >", &c);
+	EXPECT(c.type == PROTO_CMD_STATISTICS && c.bad);
+	EXPECT(strcmp(proto_cmd_name(PROTO_CMD_MUXFILTER), "muxfilter") == 0);
+	EXPECT(strcmp(proto_cmd_name(PROTO_CMD_COUNT), "?") == 0);
+}
+
+static void t_cmd_nobus(void)
+{
+	static struct proto_cmd c;
+
+	cmd("< open vcan0 >", &c);
+	EXPECT(c.type == PROTO_CMD_OPEN && !c.bad && !strcmp(c.bus, "vcan0"));
+	/* the daemon's "< open %s>": no space before '>' keeps it */
+	cmd("< open vcan0>", &c);
+	EXPECT(!c.bad && !strcmp(c.bus, "vcan0>"));
+	cmd("< open >", &c);
+	EXPECT(!c.bad && !strcmp(c.bus, ">"));
+	/* the daemon overflowed on 17 characters; here it is refused */
+	cmd("< open abcdefghijklmnopq >", &c);
+	EXPECT(c.type == PROTO_CMD_OPEN && c.bad);
+	cmd("< open abcdefghijklmnop >", &c);
+	EXPECT(!c.bad && strlen(c.bus) == 16);
+	cmd("< can0 B 500000 875 0 0 0 0 1 0 >", &c);
+	EXPECT(c.type == PROTO_CMD_BITTIMING && !strcmp(c.bus, "can0") &&
+	       c.bt.bitrate == 500000 && c.bt.sample_point == 875 &&
+	       c.bt.sjw == 1);
+	cmd("< can0 C 1 0 1 >", &c);
+	EXPECT(c.type == PROTO_CMD_CTRLMODE && c.ctrl[0] == 1 &&
+	       c.ctrl[1] == 0 && c.ctrl[2] == 1);
+	cmd("< can0 C 1 0 2 >", &c);
+	EXPECT(c.type == PROTO_CMD_UNKNOWN);
+	cmd("< vcan0 B 1 2 >", &c);
+	EXPECT(c.type == PROTO_CMD_UNKNOWN);
+	cmd("< can0 B 1 2 3 4 5 6 7 8 9 >", &c);
+	EXPECT(c.type == PROTO_CMD_UNKNOWN);
+}
+
+static void t_cmd_bcm(void)
+{
+	static struct proto_cmd c;
+
+	cmd("< add 1 500 123 2 AA BB >", &c);
+	EXPECT(c.type == PROTO_CMD_ADD && !c.bad && c.sec == 1 &&
+	       c.usec == 500 && c.can_id == 0x123 && c.len == 2 &&
+	       c.data[1] == 0xbb);
+	/* the id is word 4 here: 8 characters make it extended */
+	cmd("< add 0 100 00000123 0 >", &c);
+	EXPECT(!c.bad && c.can_id == (0x123 | PROTO_EFF_FLAG));
+	cmd("< add 1 >", &c);
+	EXPECT(c.bad);
+	cmd("< update 123 1 CC >", &c);
+	EXPECT(c.type == PROTO_CMD_UPDATE && !c.bad && c.data[0] == 0xcc);
+	cmd("< delete 123 >", &c);
+	EXPECT(c.type == PROTO_CMD_DELETE && !c.bad && c.can_id == 0x123);
+	cmd("< delete >", &c);
+	EXPECT(c.bad);
+	cmd("< filter 0 0 123 1 FF >", &c);
+	EXPECT(c.type == PROTO_CMD_FILTER && !c.bad && c.data[0] == 0xff);
+	cmd("< subscribe 0 0 12345678 >", &c);
+	EXPECT(c.type == PROTO_CMD_SUBSCRIBE && !c.bad &&
+	       c.can_id == (0x12345678 | PROTO_EFF_FLAG));
+	cmd("< subscribe 0 0 >", &c);
+	EXPECT(c.bad);
+	cmd("< unsubscribe 234 >", &c);
+	EXPECT(c.type == PROTO_CMD_UNSUBSCRIBE && !c.bad && c.can_id == 0x234);
+	cmd("< muxfilter 0 0 456 2 FF 00 00 00 00 00 00 00 01 FF 00 00 00 00 00 0a >",
+	    &c);
+	EXPECT(c.type == PROTO_CMD_MUXFILTER && !c.bad && c.nframes == 2 &&
+	       c.mux[0][0] == 0xff && c.mux[1][0] == 1 && c.mux[1][1] == 0xff &&
+	       c.mux[1][7] == 0x0a);
+	/* too few tuples for N, or N out of 2..257 */
+	cmd("< muxfilter 0 0 456 3 FF 00 00 00 00 00 00 00 01 FF 00 00 00 00 00 0a >",
+	    &c);
+	EXPECT(c.bad);
+	cmd("< muxfilter 0 0 456 1 FF 00 00 00 00 00 00 00 >", &c);
+	EXPECT(c.bad);
+	cmd("< muxfilter 0 0 456 2 FF 00 00 00 00 00 00 00 01 FF 00 00 00 00 00 0x >",
+	    &c);
+	EXPECT(c.bad);
+}
+
+static void t_cmd_isotp(void)
+{
+	static struct proto_cmd c;
+	uint8_t pdu[PROTO_PDU_MAX];
+	static char big[2 * PROTO_PDU_MAX + 40];
+
+	cmd("< isotpconf 7E0 7E8 0 0 0 >", &c);
+	EXPECT(c.type == PROTO_CMD_ISOTPCONF && !c.bad &&
+	       c.isotp.tx_id == 0x7E0 && c.isotp.rx_id == 0x7E8);
+	cmd("< isotpconf 18DA00F1 18DAF100 0 8 5 >", &c);
+	EXPECT(!c.bad && c.isotp.tx_id == (0x18DA00F1 | PROTO_EFF_FLAG) &&
+	       c.isotp.bs == 8 && c.isotp.stmin == 5);
+	/* TX padding (0x004) needs TXPAD: 7 fields */
+	cmd("< isotpconf 7E0 7E8 4 0 0 >", &c);
+	EXPECT(c.bad);
+	cmd("< isotpconf 7E0 7E8 4 0 0 0 CC >", &c);
+	EXPECT(!c.bad && c.isotp.txpad == 0xcc);
+	cmd("< isotpconf 7E0 7E8 0 0 >", &c);
+	EXPECT(c.bad);
+	cmd("< sendpdu 0102AaFf >", &c);
+	EXPECT(c.type == PROTO_CMD_SENDPDU && !c.bad && c.pdu_len == 4);
+	EXPECT(proto_cmd_pdu(&c, pdu) == 0 && pdu[0] == 1 && pdu[2] == 0xaa &&
+	       pdu[3] == 0xff);
+	cmd("< sendpdu 123 >", &c);
+	EXPECT(c.bad);
+	cmd("< sendpdu 1G >", &c);
+	EXPECT(!c.bad && proto_cmd_pdu(&c, pdu) < 0);
+	memset(big, '1', sizeof(big));
+	memcpy(big, "< sendpdu ", 10);
+	memcpy(big + 10 + 2 * PROTO_PDU_MAX, " >", 3);
+	cmd(big, &c);
+	EXPECT(!c.bad && c.pdu_len == PROTO_PDU_MAX);
+	memcpy(big + 10 + 2 * PROTO_PDU_MAX, "11 >", 5);
+	cmd(big, &c);
+	EXPECT(c.bad);
+}
+
+/* The server's element, read back by rcand's own parser. */
+static void rx_back(const char *el, int n, struct proto_event *ev)
+{
+	EXPECT(n > 2 && el[0] == '<' && el[n - 1] == '>');
+	proto_parse_element(el + 1, (size_t)n - 2, ev);
+}
+
+static void t_format_rx(void)
+{
+	static const uint8_t d8[8] = { 0x11, 0x22, 0x33, 0x44,
+				       0x55, 0x66, 0x77, 0x88 };
+	uint8_t d64[64];
+	struct proto_rxframe f = { 0x123, 8, 0, d8, 1637791111, 209224 };
+	struct proto_event ev;
+	char b[PROTO_RX_MAX];
+	int n, i;
+
+	n = proto_format_rx(b, sizeof(b), &f, PROTO_RX_RAW);
+	EXPECT(is(b, n, "< frame 123 1637791111.209224 1122334455667788 >"));
+	rx_back(b, n, &ev);
+	EXPECT(ev.type == PROTO_EV_FRAME && ev.can_id == 0x123 && ev.len == 8 &&
+	       ev.ts_ns == 1637791111209224000ULL);
+	f.can_id = 0x6FD | PROTO_EFF_FLAG;
+	f.len = 0;
+	f.usec = 5;
+	n = proto_format_rx(b, sizeof(b), &f, PROTO_RX_RAW);
+	EXPECT(is(b, n, "< frame 000006FD 1637791111.000005  >"));
+	rx_back(b, n, &ev);
+	EXPECT(ev.type == PROTO_EV_FRAME && ev.can_id == (0x6FD | PROTO_EFF_FLAG) &&
+	       ev.len == 0);
+	/* RTR frames are not forwarded */
+	f.can_id = 0x7FF | PROTO_RTR_FLAG;
+	EXPECT(proto_format_rx(b, sizeof(b), &f, PROTO_RX_RAW) == 0);
+	/* error frame: the class, no data */
+	f.can_id = 0x004 | PROTO_ERR_FLAG;
+	f.len = 8;
+	n = proto_format_rx(b, sizeof(b), &f, PROTO_RX_RAW);
+	EXPECT(is(b, n, "< error 004 1637791111.000005 >"));
+	rx_back(b, n, &ev);
+	EXPECT(ev.type == PROTO_EV_ERRFRAME && ev.can_id == (0x004 | PROTO_ERR_FLAG));
+	/* BCM: the whole can_id and the bytes, each with a space */
+	n = proto_format_rx(b, sizeof(b), &f, PROTO_RX_BCM);
+	EXPECT(is(b, n, "< error 20000004 1637791111.000005 11 22 33 44 55 66 77 88  >"));
+	f.can_id = 0x234;
+	f.len = 3;
+	n = proto_format_rx(b, sizeof(b), &f, PROTO_RX_BCM);
+	EXPECT(is(b, n, "< frame 234 1637791111.000005 11 22 33  >"));
+	rx_back(b, n, &ev);
+	EXPECT(ev.type == PROTO_EV_FRAME && ev.bcm_format && ev.len == 3 &&
+	       ev.data[2] == 0x33);
+	/* FD: the rawmode-canfd branch's fdframe, every length */
+	for (i = 0; i < 64; i++)
+		d64[i] = (uint8_t)(i * 7 + 1);
+	f.data = d64;
+	f.fd = 1;
+	for (i = 0; i <= 64; i++) {
+		f.len = (uint8_t)i;
+		f.can_id = i & 1 ? (0x1ABCDEF0U | PROTO_EFF_FLAG) : 0x123;
+		n = proto_format_rx(b, sizeof(b), &f, PROTO_RX_RAW);
+		EXPECT(n > 0 && !memcmp(b, "< fdframe ", 10));
+		rx_back(b, n, &ev);
+		/* lengths between valid FD ones never occur on a socket */
+		if (i <= 8 || i == 12 || i == 16 || i == 20 || i == 24 ||
+		    i == 32 || i == 48 || i == 64)
+			EXPECT(ev.type == PROTO_EV_FDFRAME && ev.len == i &&
+			       ev.can_id == f.can_id &&
+			       !memcmp(ev.data, d64, (size_t)i) &&
+			       ev.dialect == PROTO_DIALECT_RAWMODE_CANFD);
+	}
+	/* too small a buffer */
+	EXPECT(proto_format_rx(b, 20, &f, PROTO_RX_RAW) == -1);
+}
+
+static void t_format_server_misc(void)
+{
+	static char b[PROTO_PDU_ELEM_MAX];
+	static uint8_t pdu[PROTO_PDU_MAX];
+	const char *buses[] = { "can0", "vcan0" };
+	struct beacon bc;
+	struct proto_event ev;
+	int n;
+
+	n = proto_format_pdu(b, sizeof(b), 12, 3, (const uint8_t *)"\x01\xab", 2);
+	EXPECT(is(b, n, "< pdu 12.000003 01AB >"));
+	memset(pdu, 0xee, sizeof(pdu));
+	n = proto_format_pdu(b, sizeof(b), 12, 3, pdu, sizeof(pdu));
+	EXPECT(n == 18 + 2 * PROTO_PDU_MAX);
+	EXPECT(proto_format_pdu(b, 100, 12, 3, pdu, sizeof(pdu)) == -1);
+	/* the daemon's %u of /proc/net/dev's 64-bit counters */
+	n = proto_format_stat(b, 80, 4294967296ULL + 5, 2, 3, 4);
+	EXPECT(is(b, n, "< stat 5 2 3 4 >"));
+	rx_back(b, n, &ev);
+	EXPECT(ev.type == PROTO_EV_STAT && ev.stat[0] == 5 && ev.stat[3] == 4);
+	n = proto_format_beacon(b, PROTO_BEACON_MAX, "benchbox", "socketcand",
+				"192.0.2.7", 29536, buses, 2);
+	EXPECT(is(b, n, "<CANBeacon name=\"benchbox\" type=\"SocketCAN\" description=\"socketcand\">\n"
+			  "<URL>can://192.0.2.7:29536</URL><Bus name=\"can0\"/><Bus name=\"vcan0\"/></CANBeacon>"));
+	EXPECT(beacon_parse(b, (size_t)n, "192.0.2.7", &bc) == 0 &&
+	       bc.port == 29536 && bc.nbuses == 2 && !strcmp(bc.buses[1], "vcan0") &&
+	       !strcmp(bc.name, "benchbox"));
+	/* host names are cut to 32 bytes, as the daemon's buffer does */
+	n = proto_format_beacon(b, PROTO_BEACON_MAX,
+				"0123456789012345678901234567890123456789",
+				"socketcand", "h", 1, buses, 0);
+	EXPECT(n > 0 && strstr(b, "\"01234567890123456789012345678901\""));
+}
+
 struct test {
 	const char *name;
 	void (*fn)(void);
@@ -1596,6 +1918,14 @@ static const struct test tests[] = {
 	{ "pacer: bursts of half the remote queue, spaced by their bus time", t_pacer },
 	{ "nlerr: a refused FRAMES_RX's frames counted from the kernel's echo", t_nlerr },
 	{ "runstate: what rcand list reads is what the daemon wrote", t_runstate },
+	{ "server: the daemon's element reader", t_cmd_next },
+	{ "server: send and sendfd read as the daemon's sscanf does", t_cmd_send },
+	{ "server: mode switches and echo are whole elements", t_cmd_modes },
+	{ "server: open, bit timing and control mode commands", t_cmd_nobus },
+	{ "server: BCM commands, ids extended by their width", t_cmd_bcm },
+	{ "server: isotpconf fields by flags, sendpdu hex", t_cmd_isotp },
+	{ "server: frames formatted byte for byte, read back by rcand's parser", t_format_rx },
+	{ "server: pdu, stat, and the beacon read back by rcand's parser", t_format_server_misc },
 };
 
 int main(void)
