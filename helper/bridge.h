@@ -70,6 +70,10 @@ struct bridge {
 	struct tx_refusal_log refusals;
 	int logged_rxfd;
 	uint64_t rx_frames, tx_frames, tx_failed, rx_dropped;
+	/* the rcan extension (bridge_ext.c) */
+	uint32_t ext_features, ext_state;
+	int ext_bitrate; /* the pacer's rate is the server's */
+	int ext_logged_fail;
 };
 
 void bridge_init(struct bridge *b, struct session *s, struct rnl *nl,
@@ -115,6 +119,8 @@ long bridge_tx_wait_us(struct bridge *b);
 long bridge_rx_wait_us(const struct bridge *b);
 
 void bridge_up(struct bridge *b);
+/* the rcan extension: its answer at each handshake, then its elements */
+void bridge_ext(struct bridge *b, const struct proto_event *ev);
 void bridge_down(struct bridge *b);
 
 #endif

@@ -340,6 +340,7 @@ static const struct {
 	{ "< statistics ", PROTO_CMD_STATISTICS },
 	{ "< isotpconf ", PROTO_CMD_ISOTPCONF },
 	{ "< sendpdu ", PROTO_CMD_SENDPDU },
+	{ "< rcan ", PROTO_CMD_RCAN },
 };
 
 static const struct {
@@ -406,6 +407,10 @@ void proto_cmd_parse(const char *el, struct proto_cmd *c)
 	case PROTO_CMD_SENDPDU:
 		parse_sendpdu(el, c);
 		break;
+	case PROTO_CMD_RCAN:
+		if (proto_ext_cmd_parse(el, &c->ext_version, &c->ext_features))
+			c->type = PROTO_CMD_UNKNOWN;
+		break;
 	default:
 		parse_busconf(el, c);
 		break;
@@ -436,6 +441,7 @@ const char *proto_cmd_name(enum proto_cmd_type t)
 		[PROTO_CMD_STATISTICS] = "statistics",
 		[PROTO_CMD_ISOTPCONF] = "isotpconf",
 		[PROTO_CMD_SENDPDU] = "sendpdu",
+		[PROTO_CMD_RCAN] = "rcan",
 	};
 
 	return (unsigned int)t < PROTO_CMD_COUNT && names[t] ? names[t] : "?";

@@ -52,6 +52,9 @@ enum proto_cmd_type {
 	PROTO_CMD_STATISTICS,
 	PROTO_CMD_ISOTPCONF,
 	PROTO_CMD_SENDPDU,
+	/* < rcan VERSION FEATURE... > (proto_ext.h); a malformed one is
+	 * PROTO_CMD_UNKNOWN, as socketcand answers it */
+	PROTO_CMD_RCAN,
 	PROTO_CMD_COUNT
 };
 
@@ -79,6 +82,7 @@ struct proto_cmd {
 	/* SENDPDU: the hex digits in the element, 2 per byte */
 	const char *pdu_hex;
 	size_t pdu_len; /* bytes */
+	uint32_t ext_version, ext_features; /* RCAN */
 	/* MUXFILTER (last: proto_cmd_parse() clears all fields but this) */
 	uint8_t mux[PROTO_MUX_MAX][8];
 };

@@ -66,7 +66,8 @@ enum serve_mode {
 
 /* What epoll tells about: the listener, a client's TCP or CAN socket. */
 enum serve_ep_kind { SERVE_EP_LISTEN, SERVE_EP_TCP, SERVE_EP_CAN,
-		     SERVE_EP_SIGNAL, SERVE_EP_STATUS };
+		     SERVE_EP_SIGNAL, SERVE_EP_STATUS,
+		     SERVE_EP_EXT /* the rcan extension's rtnetlink socket */ };
 
 struct serve_ep {
 	enum serve_ep_kind kind;
@@ -125,6 +126,7 @@ struct serve_client {
 	struct serve_ep ep_tcp, ep_can;
 	struct serve_counters n;
 	const char *end_reason;
+	struct serve_ext *ext; /* the rcan extension (serve_ext.h), or NULL */
 };
 
 struct serve {
@@ -182,6 +184,7 @@ void serve_leave_mode(struct serve *s, struct serve_client *c);
 /* serve_raw.c */
 struct serve_raw_opts {
 	int recv_own; /* CAN_RAW_RECV_OWN_MSGS (issue 29's confirmations) */
+	uint32_t err_extra; /* error classes wanted besides -e (serve_ext) */
 };
 int serve_raw_open(struct serve *s, struct serve_client *c,
 		   const struct serve_raw_opts *o);

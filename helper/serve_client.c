@@ -20,6 +20,7 @@
 
 #include "log.h"
 #include "serve.h"
+#include "serve_ext.h"
 
 struct serve_client *serve_client_new(struct serve *s, int fd,
 				      const char *peer)
@@ -58,6 +59,7 @@ void serve_client_free(struct serve *s, struct serve_client *c)
 	if (c->next)
 		c->next->prev = c->prev;
 	s->nclients--;
+	serve_ext_free(c);
 	free(c->out);
 	free(c->pend);
 	free(c);

@@ -19,6 +19,7 @@
 
 #include "log.h"
 #include "serve.h"
+#include "serve_ext.h"
 
 #define UNKNOWN "< error unknown command >"
 
@@ -116,6 +117,9 @@ static void no_bus(struct serve *s, struct serve_client *c,
 	case PROTO_CMD_CTRLMODE:
 		configure(s, c, cmd);
 		break;
+	case PROTO_CMD_RCAN: /* the rcan extension, serve_ext.c */
+		serve_ext_hello(s, c, cmd);
+		break;
 	default:
 		unknown(s, c);
 		break;
@@ -125,6 +129,7 @@ static void no_bus(struct serve *s, struct serve_client *c,
 void serve_leave_mode(struct serve *s, struct serve_client *c)
 {
 	/* BCM jobs, the raw socket, the ISO-TP socket end with the mode */
+	serve_ext_leave(s, c);
 	serve_drop_can(s, c);
 	c->stat_last = 0;
 }
@@ -154,8 +159,12 @@ static void enter(struct serve *s, struct serve_client *c,
 	serve_leave_mode(s, c);
 	ok(s, c);
 	c->mode = m;
-	if (m == SERVE_RAW)
-		r = serve_raw_open(s, c, &o);
+	/* the rcan extension's features start with RAW mode */
+	o.recv_own = serve_ext_on(c, PROTO_EXT_F_CONFIRM);
+	if (serve_ext_on(c, PROTO_EXT_F_STATE))
+		o.err_extra = SERVE_EXT_ERR_CLASSES;
+	if (m == SERVE_RAW && (r = serve_raw_open(s, c, &o)) == 0)
+		serve_ext_raw_ok(s, c);
 	else if (m == SERVE_CONTROL)
 		c->stat_last = serve_now(); /* the daemon's thread start */
 	if (r < 0)
@@ -187,6 +196,7 @@ static void raw_mode(struct serve *s, struct serve_client *c,
 	c->n.sends_received++;
 	if (cmd->bad) {
 		bad(c, cmd);
+		serve_ext_failed(s, c, PROTO_EXT_R_INVALID);
 		return;
 	}
 	serve_raw_send(s, c, cmd, cmd->type == PROTO_CMD_SENDFD);

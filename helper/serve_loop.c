@@ -23,6 +23,7 @@
 
 #include "log.h"
 #include "serve.h"
+#include "serve_ext.h"
 
 uint64_t serve_now(void)
 {
@@ -172,6 +173,9 @@ static void on_event(struct serve *s, struct epoll_event *e)
 		}
 		if (e->events & (EPOLLIN | EPOLLHUP | EPOLLERR))
 			serve_client_input(s, c);
+		return;
+	case SERVE_EP_EXT:
+		serve_ext_state_readable(s, c);
 		return;
 	case SERVE_EP_CAN:
 		if (c->mode == SERVE_RAW)

@@ -18,6 +18,7 @@
 #include "canbits.h"
 #include "log.h"
 #include "serve.h"
+#include "serve_ext.h"
 
 #define BATCH 64
 /* vcan and other interfaces without a bit rate: paced as CAN's fastest
@@ -62,9 +63,12 @@ int serve_raw_open(struct serve *s, struct serve_client *c,
 		setsockopt(fd, SOL_SOCKET, SO_RCVBUF, &rb, sizeof(rb));
 	if (!getsockopt(fd, SOL_SOCKET, SO_RCVBUF, &rb, &l))
 		c->rcvbuf = rb;
-	if (s->cfg.err_mask)
-		setsockopt(fd, SOL_CAN_RAW, CAN_RAW_ERR_FILTER,
-			   &s->cfg.err_mask, sizeof(s->cfg.err_mask));
+	if (s->cfg.err_mask | o->err_extra) {
+		uint32_t em = s->cfg.err_mask | o->err_extra;
+
+		setsockopt(fd, SOL_CAN_RAW, CAN_RAW_ERR_FILTER, &em,
+			   sizeof(em));
+	}
 	/* issue 29: the client's own frames back, to confirm them */
 	if (o->recv_own)
 		setsockopt(fd, SOL_CAN_RAW, CAN_RAW_RECV_OWN_MSGS, &one,
@@ -143,6 +147,8 @@ void serve_raw_readable(struct serve *s, struct serve_client *c)
 		}
 		if (m[i].msg_len != CAN_MTU && m[i].msg_len != CANFD_MTU)
 			continue;
+		if (serve_ext_rx(s, c, &f[i], m[i].msg_hdr.msg_flags, &tv))
+			continue; /* a confirmation (serve_ext.c) */
 		rx.can_id = f[i].can_id;
 		rx.len = f[i].len;
 		rx.fd = m[i].msg_len == CANFD_MTU;
@@ -155,6 +161,7 @@ void serve_raw_readable(struct serve *s, struct serve_client *c)
 		if (!serve_queue_frame(s, c, el, (size_t)len))
 			c->n.frames_to_client++;
 	}
+	serve_ext_rx_end(s, c, n, n < 0 ? errno : 0);
 }
 
 static uint64_t frame_ns(const struct serve_client *c, const void *buf,
@@ -210,6 +217,13 @@ int serve_can_retry(struct serve *s, struct serve_client *c)
 		free(c->pend);
 		c->pend = NULL;
 		c->n.sends_written++;
+		serve_ext_written(s, c);
+		return 1;
+	}
+	if ((n < 0 && queue_full(errno) && serve_ext_busy(s, c, c->retries)) ||
+	    (n < 0 && !queue_full(errno) && serve_ext_write_error(s, c, errno))) {
+		free(c->pend); /* failed and told (serve_ext.c) */
+		c->pend = NULL;
 		return 1;
 	}
 	if (n < 0 && queue_full(errno)) {
@@ -234,6 +248,7 @@ void serve_raw_send(struct serve *s, struct serve_client *c,
 		c->n.tx_refused++;
 		log_debug("serve: client %lu: FD frame on a classic bus",
 			  c->id);
+		serve_ext_failed(s, c, PROTO_EXT_R_INVALID);
 		return;
 	}
 	if (fd && !c->can_fd_on)
@@ -244,12 +259,15 @@ void serve_raw_send(struct serve *s, struct serve_client *c,
 	n = write(c->can, &f, mtu);
 	if (n == (ssize_t)mtu) {
 		c->n.sends_written++;
+		serve_ext_written(s, c);
 		return;
 	}
 	if (n < 0 && queue_full(errno)) {
 		serve_can_pend(s, c, &f, mtu);
 		return;
 	}
+	if (n < 0 && serve_ext_write_error(s, c, errno))
+		return; /* failed and told (serve_ext.c): the session goes on */
 	/* the interface went down or is gone: as the daemon, the end */
 	log_warn("serve: client %lu: CAN write: %s", c->id,
 		 n < 0 ? strerror(errno) : "short");

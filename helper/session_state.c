@@ -25,6 +25,7 @@ const char *const session_state_names[] = {
 	[S_IDLE] = "idle",
 	[S_CONNECTING] = "connecting",
 	[S_WAIT_HI] = "waiting for < hi >",
+	[S_WAIT_RCAN] = "waiting for the answer to < rcan >",
 	[S_WAIT_BT_OK] = "waiting for the bit-timing < ok >",
 	[S_WAIT_OPEN_OK] = "waiting for < ok > to < open >",
 	[S_WAIT_RAW_OK] = "waiting for < ok > to < rawmode >",
