@@ -1881,6 +1881,276 @@ static void t_format_server_misc(void)
 	EXPECT(n > 0 && strstr(b, "\"01234567890123456789012345678901\""));
 }
 
+/* ---- the rcan extension (proto_ext.c, docs/RCAN-EXTENSION.md) ---- */
+
+/* One element's event, from its text with the brackets. */
+static void ext_event(const char *el, struct proto_event *ev)
+{
+	size_t n = strlen(el);
+
+	proto_parse_element(el + 1, n - 2, ev);
+}
+
+static void t_ext_parse(void)
+{
+	struct proto_event ev;
+
+	/* every example of docs/RCAN-EXTENSION.md */
+	ext_event("< rcan 1 confirm state >", &ev);
+	EXPECT(ev.type == PROTO_EV_RCAN && ev.ext.version == 1 &&
+	       ev.ext.features == (PROTO_EXT_F_CONFIRM | PROTO_EXT_F_STATE));
+	ext_event("< rcan 1 >", &ev);
+	EXPECT(ev.type == PROTO_EV_RCAN && ev.ext.version == 1 &&
+	       ev.ext.features == 0);
+	/* a newer peer's feature is skipped, not refused */
+	ext_event("< rcan 3 state timestamps-v2 confirm >", &ev);
+	EXPECT(ev.type == PROTO_EV_RCAN && ev.ext.version == 3 &&
+	       ev.ext.features == (PROTO_EXT_F_CONFIRM | PROTO_EXT_F_STATE));
+	ext_event("< sent 3 1764851234.000123 >", &ev);
+	EXPECT(ev.type == PROTO_EV_SENT && ev.ext.count == 3 &&
+	       ev.ts_ns == 1764851234000123000ULL);
+	ext_event("< failed 2 down >", &ev);
+	EXPECT(ev.type == PROTO_EV_FAILED && ev.ext.count == 2 &&
+	       ev.ext.reason == PROTO_EXT_R_DOWN);
+	ext_event("< failed 1 busy >", &ev);
+	EXPECT(ev.type == PROTO_EV_FAILED && ev.ext.reason == PROTO_EXT_R_BUSY);
+	ext_event("< failed 1 invalid >", &ev);
+	EXPECT(ev.type == PROTO_EV_FAILED &&
+	       ev.ext.reason == PROTO_EXT_R_INVALID);
+	ext_event("< failed 4 closed >", &ev);
+	EXPECT(ev.type == PROTO_EV_FAILED && ev.ext.reason == PROTO_EXT_R_CLOSED);
+	/* a reason of a newer version still fails the frames */
+	ext_event("< failed 7 no-ack >", &ev);
+	EXPECT(ev.type == PROTO_EV_FAILED && ev.ext.count == 7 &&
+	       ev.ext.reason == PROTO_EXT_R_OTHER);
+	ext_event("< state error-passive 128 3 >", &ev);
+	EXPECT(ev.type == PROTO_EV_STATE && ev.ext.state == 2 &&
+	       ev.ext.txerr == 128 && ev.ext.rxerr == 3);
+	ext_event("< state error-active 0 0 >", &ev);
+	EXPECT(ev.type == PROTO_EV_STATE && ev.ext.state == 0);
+	ext_event("< state bus-off 256 0 >", &ev);
+	EXPECT(ev.type == PROTO_EV_STATE && ev.ext.state == 3 &&
+	       ev.ext.txerr == 256);
+	ext_event("< state stopped 0 0 >", &ev);
+	EXPECT(ev.type == PROTO_EV_STATE && ev.ext.state == 4);
+	ext_event("< state error-warning 96 0 >", &ev);
+	EXPECT(ev.type == PROTO_EV_STATE && ev.ext.state == 1);
+	ext_event("< bittiming 500000 2000000 >", &ev);
+	EXPECT(ev.type == PROTO_EV_BITTIMING && ev.ext.bitrate == 500000 &&
+	       ev.ext.dbitrate == 2000000);
+	ext_event("< bittiming 0 0 >", &ev);
+	EXPECT(ev.type == PROTO_EV_BITTIMING && ev.ext.bitrate == 0);
+
+	/* a count or state that could be misread loses the stream */
+	static const char *const bad[] = {
+		"< rcan >", "< rcan 0 >", "< rcan x >", "< rcan 1 CONFIRM >",
+		"< rcan -1 >", "< rcan 1 con_firm >", "< rcan 99999999999 >",
+		"< sent >", "< sent 0 1.000000 >", "< sent 1 >",
+		"< sent 1 1.5 >", "< sent 1 1.0000001 >", "< sent 1 1 >",
+		"< sent 0x3 1.000000 >", "< sent 3 1.000000 x >",
+		"< sent 4294967296 1.000000 >", "< sent 1 99999999999.000000 >",
+		"< failed 1 >", "< failed 0 busy >", "< failed 1 Busy >",
+		"< failed 1 busy now >", "< failed -1 busy >",
+		"< state >", "< state sleeping 0 0 >", "< state bus-off 0 >",
+		"< state bus-off 65536 0 >", "< state bus-off 0 0 0 >",
+		"< state 3 0 0 >", "< bittiming 1 >", "< bittiming 1 2 3 >",
+		"< bittiming 4294967296 0 >", "< bittiming 1e6 0 >",
+		"< sent 1 2 3 4 5 6 7 8 9 10 11 12 13 14 15 16 17 >",
+	};
+	for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
+		ext_event(bad[i], &ev);
+		if (ev.type != PROTO_EV_GARBAGE) {
+			printf("# '%s' read as %s\n", bad[i],
+			       proto_ev_name(ev.type));
+			failures++;
+		}
+	}
+	/* other words are not the extension's: as before */
+	ext_event("< sentx 1 1.000000 >", &ev);
+	EXPECT(ev.type == PROTO_EV_UNKNOWN);
+	ext_event("< State error-active 0 0 >", &ev);
+	EXPECT(ev.type == PROTO_EV_UNKNOWN);
+	/* whatever the split, through the stream parser */
+	{
+		static const char in[] =
+			"< rcan 1 confirm state >< ok >< ok >< bittiming 0 0 >"
+			"< state error-active 0 0 >< frame 123 1.000000 11 >"
+			"< sent 2 1764851234.500000 >< failed 1 down >";
+		const char *want =
+			"rcan\nok\nok\nbittiming\nstate\n"
+			"frame 00000123 1.000000000 1:11\nsent\nfailed\n";
+		size_t step;
+
+		for (step = 1; step <= sizeof(in) - 1; step++)
+			if (strcmp(parse_all(in, sizeof(in) - 1, step), want)) {
+				printf("# split %zu: %s\n", step,
+				       parse_all(in, sizeof(in) - 1, step));
+				failures++;
+				break;
+			}
+	}
+}
+
+static void t_ext_format(void)
+{
+	char b[PROTO_EXT_ELEM_MAX];
+	struct proto_event ev;
+	int n;
+
+	n = proto_ext_format_rcan(b, sizeof(b), 1, PROTO_EXT_F_ALL);
+	EXPECT(n == 24 && !strcmp(b, "< rcan 1 confirm state >"));
+	n = proto_ext_format_rcan(b, sizeof(b), 1, PROTO_EXT_F_STATE);
+	EXPECT(n > 0 && !strcmp(b, "< rcan 1 state >"));
+	n = proto_ext_format_rcan(b, sizeof(b), 1, 0);
+	EXPECT(n > 0 && !strcmp(b, "< rcan 1 >"));
+	EXPECT(proto_ext_format_rcan(b, sizeof(b), 0, 0) < 0);
+	EXPECT(proto_ext_format_rcan(b, 12, 1, PROTO_EXT_F_ALL) < 0);
+	n = proto_ext_format_sent(b, sizeof(b), 3, 1764851234, 123);
+	EXPECT(n > 0 && !strcmp(b, "< sent 3 1764851234.000123 >"));
+	EXPECT(proto_ext_format_sent(b, sizeof(b), 0, 1, 0) < 0);
+	EXPECT(proto_ext_format_sent(b, sizeof(b), 1, 1, 1000000) < 0);
+	EXPECT(proto_ext_format_sent(b, 10, 1, 1, 0) < 0);
+	n = proto_ext_format_failed(b, sizeof(b), 2, PROTO_EXT_R_DOWN);
+	EXPECT(n > 0 && !strcmp(b, "< failed 2 down >"));
+	n = proto_ext_format_failed(b, sizeof(b), 1, PROTO_EXT_R_CLOSED);
+	EXPECT(n > 0 && !strcmp(b, "< failed 1 closed >"));
+	EXPECT(proto_ext_format_failed(b, sizeof(b), 1, PROTO_EXT_R_OTHER) < 0);
+	EXPECT(proto_ext_format_failed(b, sizeof(b), 0, PROTO_EXT_R_BUSY) < 0);
+	n = proto_ext_format_state(b, sizeof(b), 2, 128, 3);
+	EXPECT(n > 0 && !strcmp(b, "< state error-passive 128 3 >"));
+	EXPECT(proto_ext_format_state(b, sizeof(b), 5, 0, 0) < 0);
+	EXPECT(proto_ext_format_state(b, sizeof(b), 0, 65536, 0) < 0);
+	n = proto_ext_format_bittiming(b, sizeof(b), 500000, 0);
+	EXPECT(n > 0 && !strcmp(b, "< bittiming 500000 0 >"));
+	/* what one end writes the other reads back the same */
+	n = proto_ext_format_sent(b, sizeof(b), 4294967295U, 17999999999LL,
+				  999999);
+	ext_event(b, &ev);
+	EXPECT(n > 0 && ev.type == PROTO_EV_SENT &&
+	       ev.ext.count == 4294967295U &&
+	       ev.ts_ns == 17999999999999999000ULL);
+	for (unsigned int st = 0; st < PROTO_EXT_STATE_COUNT; st++) {
+		n = proto_ext_format_state(b, sizeof(b), st, st, 65535);
+		ext_event(b, &ev);
+		EXPECT(n > 0 && ev.type == PROTO_EV_STATE && ev.ext.state == st &&
+		       ev.ext.txerr == st && ev.ext.rxerr == 65535);
+	}
+	for (unsigned int r = 0; r < PROTO_EXT_R_OTHER; r++) {
+		n = proto_ext_format_failed(b, sizeof(b), 9, r);
+		ext_event(b, &ev);
+		EXPECT(n > 0 && ev.type == PROTO_EV_FAILED && ev.ext.reason == r &&
+		       ev.ext.count == 9);
+	}
+}
+
+static void t_ext_cmd(void)
+{
+	static struct proto_cmd c;
+
+	cmd("< rcan 1 confirm state >", &c);
+	EXPECT(c.type == PROTO_CMD_RCAN && c.ext_version == 1 &&
+	       c.ext_features == PROTO_EXT_F_ALL);
+	cmd("< rcan 7 state something-new >", &c);
+	EXPECT(c.type == PROTO_CMD_RCAN && c.ext_version == 7 &&
+	       c.ext_features == PROTO_EXT_F_STATE);
+	cmd("< rcan 1 >", &c);
+	EXPECT(c.type == PROTO_CMD_RCAN && c.ext_features == 0);
+	/* malformed: what socketcand answers, an unknown command */
+	cmd("< rcan >", &c);
+	EXPECT(c.type == PROTO_CMD_UNKNOWN);
+	cmd("< rcan 0 confirm >", &c);
+	EXPECT(c.type == PROTO_CMD_UNKNOWN);
+	cmd("< rcan 1 Confirm >", &c);
+	EXPECT(c.type == PROTO_CMD_UNKNOWN);
+	cmd("< rcan 1 confirm>", &c);
+	EXPECT(c.type == PROTO_CMD_UNKNOWN);
+	cmd("< rcan one >", &c);
+	EXPECT(c.type == PROTO_CMD_UNKNOWN);
+	cmd("< rcanx 1 >", &c);
+	EXPECT(c.type == PROTO_CMD_UNKNOWN);
+	cmd("<rcan 1 >", &c);
+	EXPECT(c.type == PROTO_CMD_UNKNOWN);
+	/* the server's answer is read by rcand's parser */
+	{
+		char b[PROTO_EXT_ELEM_MAX];
+		struct proto_event ev;
+		int n = proto_ext_format_rcan(b, sizeof(b), 1,
+					      PROTO_EXT_F_CONFIRM);
+
+		cmd(b, &c);
+		ext_event(b, &ev);
+		EXPECT(n > 0 && c.type == PROTO_CMD_RCAN &&
+		       ev.type == PROTO_EV_RCAN &&
+		       ev.ext.features == c.ext_features);
+	}
+}
+
+static void t_ring_confirm(void)
+{
+	ring_start(1);
+	txring_set_confirm(&T, 1);
+	add(1);
+	add(2);
+	add(3);
+	add(4);
+	add(5);
+	add(6);
+	send_batch(3);
+	/* the echo's reply settles nothing in confirm mode */
+	EXPECT(txring_echo(&T, NULL) == 0);
+	EXPECT(reported(&R, ""));
+	/* verdicts settle the oldest frames written, at once */
+	EXPECT(txring_verdict(&T, 2, 0) == 0);
+	EXPECT(reported(&R, "done 2/2;"));
+	/* 4 cannot be written: it fails after 3 is settled */
+	txring_refused(&T, EINVAL);
+	txring_flush(&T);
+	EXPECT(reported(&R, ""));
+	EXPECT(txring_verdict(&T, 1, ENETDOWN) == 0);
+	EXPECT(reported(&R, "fail 3/1 100;fail 4/1 22;"));
+	/* sends of a batch with no echo yet are settled too */
+	txring_sent(&T);
+	txring_sent(&T);
+	EXPECT(txring_verdict(&T, 1, 0) == 0);
+	EXPECT(reported(&R, "done 5/1;"));
+	txring_close_batch(&T, 0);
+	EXPECT(txring_verdict(&T, 1, ENOBUFS) == 0);
+	EXPECT(reported(&R, "fail 6/1 105;"));
+	/* the batch leaves once its echo is answered too */
+	EXPECT(T.c_len == 1);
+	EXPECT(txring_echo(&T, NULL) == 0);
+	EXPECT(T.c_len == 0);
+	/* a verdict too many is refused (the server counts wrong) */
+	EXPECT(txring_verdict(&T, 1, 0) < 0);
+	EXPECT(reported(&R, ""));
+	/* a heartbeat between batches does not hold the frames back */
+	add(7);
+	send_batch(1);
+	EXPECT(txring_barrier(&T, 0) == 0);
+	add(8);
+	add(9);
+	send_batch(2);
+	EXPECT(txring_verdict(&T, 3, 0) == 0);
+	EXPECT(reported(&R, "done 7/1;done 9/2;"));
+	EXPECT(txring_verdict(&T, 1, 0) < 0);
+	/* the session ends: only what was not told fails */
+	add(10);
+	add(11);
+	add(12);
+	send_batch(2);
+	EXPECT(txring_verdict(&T, 1, 0) == 0);
+	EXPECT(reported(&R, "done 10/1;"));
+	EXPECT(txring_fail_all(&T, ECONNRESET) == 2);
+	EXPECT(reported(&R, "fail 12/2 104;"));
+	/* off again (a plain server): echoes settle as before */
+	txring_set_confirm(&T, 0);
+	add(13);
+	send_batch(1);
+	EXPECT(txring_verdict(&T, 1, 0) < 0);
+	EXPECT(txring_echo(&T, NULL) == 0);
+	EXPECT(reported(&R, "done 13/1;"));
+}
+
 struct test {
 	const char *name;
 	void (*fn)(void);
@@ -1926,6 +2196,10 @@ static const struct test tests[] = {
 	{ "server: isotpconf fields by flags, sendpdu hex", t_cmd_isotp },
 	{ "server: frames formatted byte for byte, read back by rcand's parser", t_format_rx },
 	{ "server: pdu, stat, and the beacon read back by rcand's parser", t_format_server_misc },
+	{ "rcan extension: every element read, malformed ones lose the stream", t_ext_parse },
+	{ "rcan extension: elements formatted byte for byte, read back the same", t_ext_format },
+	{ "rcan extension: the server reads < rcan >, malformed is unknown", t_ext_cmd },
+	{ "txring: confirm mode, verdicts in order, heartbeats, session lost", t_ring_confirm },
 };
 
 int main(void)
