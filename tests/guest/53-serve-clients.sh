@@ -10,7 +10,7 @@ SERVER=tests/helper/rcand-serve
 
 PY=/usr/bin/python3
 BDEST=${RCAND_BEACON_DEST:-127.0.0.1}
-ktap_plan 7
+ktap_plan 8
 
 setup() {
 	load_rcan && add_vcan rscl0 &&
@@ -24,6 +24,9 @@ else
 	show_log srv
 	ktap_finish
 fi
+
+ktap_check "without -l it listens on loopback only" \
+	sh -c "ss -Hltn 'sport = :29570' | awk '{print \$4}' | grep -qx '127.0.0.1:29570'"
 
 $RCAND discover -t 1500 >"$T/disc.txt" 2>&1
 ktap_check "rcand discover finds rcand serve by its beacon, with its bus" \
