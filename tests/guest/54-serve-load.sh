@@ -109,8 +109,16 @@ while [ $i -le $NB ]; do
 	$PY $SEQ check "$T/rx$i.log" "$total" >"$T/c-rx$i.log" && okrx=$((okrx + 1))
 	i=$((i + 1))
 done
-ktap_check "8 buses, $total frames each way each: TX whole and in order on $oktx of 8" test $oktx = 8
-ktap_check "8 buses, $total frames each way each: RX whole and in order on $okrx of 8" test $okrx = 8
+if [ $oktx = 8 ]; then
+	ktap_ok "8 buses at $RATE frames/s: TX $((total * NB)) of $((total * NB)) whole and in order"
+else
+	ktap_fail "8 buses at $RATE frames/s: TX whole and in order on $oktx of 8" "$(cat "$T/c-tx1.log" "$T/s-tx1.log"; tail -n 5 "$T/l1.log")"
+fi
+if [ $okrx = 8 ]; then
+	ktap_ok "8 buses at $RATE frames/s: RX $((total * NB)) of $((total * NB)) whole and in order"
+else
+	ktap_fail "8 buses at $RATE frames/s: RX whole and in order on $okrx of 8" "$(cat "$T/c-rx1.log" "$T/s-rx1.log"; tail -n 5 "$T/l1.log")"
+fi
 kill -USR1 "$(pid_of srv)"
 sleep 0.5
 if ! grep 'event=snapshot' "$T/srv.stats" | grep -qE 'can_drops=[1-9]|slow_drops=[1-9]'; then
