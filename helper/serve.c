@@ -331,12 +331,19 @@ static int listen_tcp(const char *addr, unsigned int port)
 	return fd;
 }
 
+/* systemd's RuntimeDirectory= (rcand-serve.service), or /run/rcan for
+ * root: where `rcand list --serve` looks. */
 static void default_status(struct serve_cfg *c, char *buf, size_t size)
 {
-	if (c->status_path || geteuid() != 0)
+	const char *dir = getenv("RUNTIME_DIRECTORY");
+
+	if (c->status_path || (!dir && geteuid() != 0))
 		return;
-	mkdir("/run/rcan", 0755);
-	snprintf(buf, size, "/run/rcan/serve-%u.sock", c->port);
+	if (!dir) {
+		dir = "/run/rcan";
+		mkdir(dir, 0755);
+	}
+	snprintf(buf, size, "%s/serve-%u.sock", dir, c->port);
 	c->status_path = buf;
 }
 

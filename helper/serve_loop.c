@@ -94,7 +94,7 @@ static void accept_clients(struct serve *s)
 		struct epoll_event ev = { .events = EPOLLIN };
 		struct serve_client *c;
 		char peer[64];
-		int one = 1;
+		int one = 1, sndbuf = SERVE_SNDBUF;
 		int fd = accept4(s->lfd, (struct sockaddr *)&a, &al,
 				 SOCK_NONBLOCK | SOCK_CLOEXEC);
 
@@ -116,6 +116,8 @@ static void accept_clients(struct serve *s)
 		}
 		/* as the daemon: replies are not held back by Nagle */
 		setsockopt(fd, IPPROTO_TCP, TCP_NODELAY, &one, sizeof(one));
+		/* the kernel's share of a client's memory bounded too */
+		setsockopt(fd, SOL_SOCKET, SO_SNDBUF, &sndbuf, sizeof(sndbuf));
 		c = serve_client_new(s, fd, peer);
 		if (!c) {
 			close(fd);

@@ -110,6 +110,27 @@ int serve_status_open(struct serve *s)
 	return 0;
 }
 
+/* One client as a line of text into f. */
+static void client_text(FILE *f, const struct serve *s,
+			const struct serve_client *c)
+{
+	const struct serve_counters *n = &c->n;
+
+	fprintf(f,
+		"  %lu %s %s %s%s frames_to_client %llu sends_written %llu "
+		"echoes %llu malformed %llu can_drops %llu slow_drops %llu "
+		"enobufs_waits %llu tx_refused %llu queued %zu\n",
+		c->id, c->peer, bus_name(s, c), mode_names[c->mode],
+		c->can_fd_on ? " fd" : "",
+		(unsigned long long)n->frames_to_client,
+		(unsigned long long)n->sends_written,
+		(unsigned long long)n->echoes, (unsigned long long)n->malformed,
+		(unsigned long long)n->can_drops,
+		(unsigned long long)n->slow_drops,
+		(unsigned long long)n->enobufs_waits,
+		(unsigned long long)n->tx_refused, c->outlen);
+}
+
 /* One client as JSON into f. */
 static void client_json(FILE *f, const struct serve *s,
 			const struct serve_client *c, int first)
@@ -141,23 +162,36 @@ void serve_status_answer(struct serve *s)
 {
 	struct timeval tv = { 0, 200000 };
 	struct serve_client *c;
-	char *text = NULL;
+	char *text = NULL, req[16] = "";
 	size_t len = 0;
 	FILE *f;
-	int fd = accept4(s->status_fd, NULL, NULL, SOCK_CLOEXEC);
+	int fd = accept4(s->status_fd, NULL, NULL, SOCK_CLOEXEC), json;
 
 	if (fd < 0)
 		return;
-	/* a reader that does not read holds the loop 200 ms at most */
+	/* a peer that does not talk or read holds the loop 200 ms at most */
 	setsockopt(fd, SOL_SOCKET, SO_SNDTIMEO, &tv, sizeof(tv));
+	setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof(tv));
+	/* the request: "json\n" or "text\n" */
+	if (read(fd, req, sizeof(req) - 1) < 0)
+		req[0] = '\0';
+	json = !strncmp(req, "json", 4);
 	f = open_memstream(&text, &len);
-	if (f) {
+	if (f && json) {
 		fprintf(f, "{\"port\": %u, \"clients\": %u, \"refused\": %llu, \"list\": [",
 			s->cfg.port, s->nclients,
 			(unsigned long long)s->refused_clients);
 		for (c = s->clients; c; c = c->next)
 			client_json(f, s, c, c == s->clients);
 		fprintf(f, "\n]}\n");
+	} else if (f) {
+		fprintf(f, "rcand serve, port %u: %u client(s), %llu refused\n",
+			s->cfg.port, s->nclients,
+			(unsigned long long)s->refused_clients);
+		for (c = s->clients; c; c = c->next)
+			client_text(f, s, c);
+	}
+	if (f) {
 		fclose(f);
 		if (write(fd, text, len) != (ssize_t)len)
 			log_debug("serve: status reader went away");
