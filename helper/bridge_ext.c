@@ -43,8 +43,9 @@ static void verdict(struct bridge *b, const struct proto_event *ev, int err)
 			 b->cfg.name, ev->ext.count,
 			 proto_ext_reason_name(ev->ext.reason), strerror(err));
 	if (txring_verdict(&b->tx, ev->ext.count, err) < 0) {
-		log_warn("%s: the server told of %u frames more than were sent: resetting the connection",
-			 b->cfg.name, ev->ext.count);
+		log_warn(
+			"%s: the server told of %u frames more than were sent: resetting the connection",
+			b->cfg.name, ev->ext.count);
 		session_restart(b->s);
 	}
 }
@@ -57,9 +58,10 @@ static void state(struct bridge *b, const struct proto_event *ev)
 	if (st > CAN_STATE_BUS_OFF)
 		st = CAN_STATE_BUS_OFF; /* stopped: see above */
 	if (st != b->ext_state)
-		log_info("%s: the remote controller is %s (tx errors %u, rx errors %u)",
-			 b->cfg.name, proto_ext_state_name(ev->ext.state),
-			 ev->ext.txerr, ev->ext.rxerr);
+		log_info(
+			"%s: the remote controller is %s (tx errors %u, rx errors %u)",
+			b->cfg.name, proto_ext_state_name(ev->ext.state),
+			ev->ext.txerr, ev->ext.rxerr);
 	b->ext_state = st;
 	rc = rnl_link_set_can_state(b->nl, b->ifindex, st, ev->ext.txerr,
 				    ev->ext.rxerr);

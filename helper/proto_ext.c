@@ -24,10 +24,8 @@ struct xword {
 static const char *const feature_names[] = { "confirm", "state" };
 
 static const char *const reason_names[PROTO_EXT_R_COUNT] = {
-	[PROTO_EXT_R_BUSY] = "busy",
-	[PROTO_EXT_R_DOWN] = "down",
-	[PROTO_EXT_R_INVALID] = "invalid",
-	[PROTO_EXT_R_CLOSED] = "closed",
+	[PROTO_EXT_R_BUSY] = "busy",	   [PROTO_EXT_R_DOWN] = "down",
+	[PROTO_EXT_R_INVALID] = "invalid", [PROTO_EXT_R_CLOSED] = "closed",
 	[PROTO_EXT_R_OTHER] = "other",
 };
 
@@ -107,8 +105,7 @@ static int sec_usec(const struct xword *w, uint64_t *ns)
 	sec.n = (size_t)(dot - w->s);
 	usec.s = dot + 1;
 	usec.n = w->n - sec.n - 1;
-	if (usec.n != 6 || dec32(&usec, 999999, &u) < 0 || !sec.n ||
-	    sec.n > 11)
+	if (usec.n != 6 || dec32(&usec, 999999, &u) < 0 || !sec.n || sec.n > 11)
 		return -1;
 	for (i = 0; i < sec.n; i++) {
 		if (sec.s[i] < '0' || sec.s[i] > '9')
@@ -136,8 +133,7 @@ static int feature_word(const struct xword *w)
 	return w->n > 0;
 }
 
-static int find(const struct xword *w, const char *const *names,
-		unsigned int n)
+static int find(const struct xword *w, const char *const *names, unsigned int n)
 {
 	unsigned int i;
 
@@ -274,13 +270,11 @@ int proto_ext_format_rcan(char *buf, size_t size, uint32_t version,
 	if (n < 0 || !version)
 		return -1;
 	len = (size_t)n;
-	for (i = 0; i < sizeof(feature_names) / sizeof(feature_names[0]);
-	     i++) {
+	for (i = 0; i < sizeof(feature_names) / sizeof(feature_names[0]); i++) {
 		if (!(features & (1U << i)))
 			continue;
-		n = out(size - len,
-			snprintf(buf + len, size - len, " %s",
-				 feature_names[i]));
+		n = out(size - len, snprintf(buf + len, size - len, " %s",
+					     feature_names[i]));
 		if (n < 0)
 			return -1;
 		len += (size_t)n;
@@ -304,9 +298,8 @@ int proto_ext_format_failed(char *buf, size_t size, uint32_t count,
 {
 	if (!count || (unsigned int)reason >= PROTO_EXT_R_OTHER)
 		return -1;
-	return out(size,
-		   snprintf(buf, size, "< failed %" PRIu32 " %s >", count,
-			    reason_names[reason]));
+	return out(size, snprintf(buf, size, "< failed %" PRIu32 " %s >", count,
+				  reason_names[reason]));
 }
 
 int proto_ext_format_state(char *buf, size_t size, unsigned int state,
@@ -314,9 +307,8 @@ int proto_ext_format_state(char *buf, size_t size, unsigned int state,
 {
 	if (state >= PROTO_EXT_STATE_COUNT || txerr > 65535 || rxerr > 65535)
 		return -1;
-	return out(size,
-		   snprintf(buf, size, "< state %s %u %u >", state_names[state],
-			    txerr, rxerr));
+	return out(size, snprintf(buf, size, "< state %s %u %u >",
+				  state_names[state], txerr, rxerr));
 }
 
 int proto_ext_format_bittiming(char *buf, size_t size, uint32_t bitrate,

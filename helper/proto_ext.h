@@ -61,8 +61,7 @@ int proto_ext_parse_event(const char *s, size_t n, struct proto_event *ev);
  * [a-z0-9-]; words it does not know are skipped. 0, or -1 when malformed
  * (then the server answers as socketcand does: unknown command).
  */
-int proto_ext_cmd_parse(const char *el, uint32_t *version,
-			uint32_t *features);
+int proto_ext_cmd_parse(const char *el, uint32_t *version, uint32_t *features);
 
 /*
  * Formatters; each returns the bytes written (no NUL counted) or -1 when

@@ -30,7 +30,8 @@
 
 /* Error frames a driver sends when its controller's state changes: the
  * state watch asks rtnetlink again on each (serve_ext_state.c). */
-#define SERVE_EXT_ERR_CLASSES (CAN_ERR_CRTL | CAN_ERR_BUSOFF | CAN_ERR_RESTARTED)
+#define SERVE_EXT_ERR_CLASSES \
+	(CAN_ERR_CRTL | CAN_ERR_BUSOFF | CAN_ERR_RESTARTED)
 
 struct serve_ext_run {
 	uint32_t n;
@@ -73,8 +74,7 @@ int serve_ext_rx(struct serve *s, struct serve_client *c,
 		 const struct canfd_frame *f, int msg_flags,
 		 const struct timeval *tv);
 /* after a batch of reads: n frames read, or -1 and err */
-void serve_ext_rx_end(struct serve *s, struct serve_client *c, int n,
-		      int err);
+void serve_ext_rx_end(struct serve *s, struct serve_client *c, int n, int err);
 /* a send written to the CAN socket */
 void serve_ext_written(struct serve *s, struct serve_client *c);
 /* a send that will not be written: reason PROTO_EXT_R_* */

@@ -53,8 +53,7 @@ static void answered(struct session *s, const struct proto_event *ev)
 
 	log_info("%s: the server speaks the rcan extension %u:%s%s%s", s->name,
 		 ev->ext.version, f & PROTO_EXT_F_CONFIRM ? " confirm" : "",
-		 f & PROTO_EXT_F_STATE ? " state" : "",
-		 f ? "" : " no feature");
+		 f & PROTO_EXT_F_STATE ? " state" : "", f ? "" : " no feature");
 	tell_owner(s, f);
 }
 
@@ -93,8 +92,8 @@ int sess_ext_element(struct session *s, const struct proto_event *ev,
 	if (need == PROTO_EXT_F_CONFIRM && s->st != S_UP) {
 		/* the FD fingerprint's sends are malformed on purpose: the
 		 * server fails them before the session is up */
-		log_debug("%s: verdict before the session is up: '%s'",
-			  s->name, text);
+		log_debug("%s: verdict before the session is up: '%s'", s->name,
+			  text);
 		return 1;
 	}
 	s->ops->ext(s->arg, ev);
@@ -104,7 +103,8 @@ int sess_ext_element(struct session *s, const struct proto_event *ev,
 void sess_ext_eof(struct session *s)
 {
 	s->ext_off = 1;
-	sess_fail(s, EXIT_PROTOCOL, 0,
-		  "server %s closed the connection when asked for the rcan extension; not asking again",
-		  s->url);
+	sess_fail(
+		s, EXIT_PROTOCOL, 0,
+		"server %s closed the connection when asked for the rcan extension; not asking again",
+		s->url);
 }
