@@ -113,6 +113,10 @@ struct session {
 	 * again */
 	uint32_t ext_features;
 	int ext_off;
+	/* < state > and < bittiming > that came before the session was up,
+	 * handed to the owner once it is (its link may not exist before) */
+	struct proto_event ext_held[2];
+	unsigned int ext_held_mask;
 	struct proto_parser parser;
 	size_t out_len, out_off;
 	char out[SESSION_OUT_SIZE];

@@ -37,6 +37,7 @@ int sess_ext_ask(struct session *s)
 	int n;
 
 	tell_owner(s, 0);
+	s->ext_held_mask = 0;
 	if (!s->ops->ext || s->ext_off)
 		return 0;
 	n = proto_ext_format_rcan(buf, sizeof(buf), PROTO_EXT_VERSION,
@@ -89,6 +90,15 @@ int sess_ext_element(struct session *s, const struct proto_event *ev,
 	}
 	if (!(s->ext_features & need))
 		return 0; /* not asked for: logged as unexpected */
+	if (need == PROTO_EXT_F_STATE && s->st != S_UP) {
+		unsigned int i = ev->type == PROTO_EV_STATE;
+
+		s->ext_held[i] = *ev;
+		s->ext_held[i].text = NULL;
+		s->ext_held[i].text_len = 0;
+		s->ext_held_mask |= 1U << i;
+		return 1;
+	}
 	if (need == PROTO_EXT_F_CONFIRM && s->st != S_UP) {
 		/* the FD fingerprint's sends are malformed on purpose: the
 		 * server fails them before the session is up */
@@ -98,6 +108,16 @@ int sess_ext_element(struct session *s, const struct proto_event *ev,
 	}
 	s->ops->ext(s->arg, ev);
 	return 1;
+}
+
+void sess_ext_up(struct session *s)
+{
+	unsigned int i, held = s->ext_held_mask;
+
+	s->ext_held_mask = 0;
+	for (i = 0; i < 2; i++) /* the bit timing first, as it came */
+		if (held & (1U << i))
+			s->ops->ext(s->arg, &s->ext_held[i]);
 }
 
 void sess_ext_eof(struct session *s)

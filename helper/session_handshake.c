@@ -136,6 +136,7 @@ static int came_up(struct session *s)
 	s->up_since = now_ms();
 	s->first_attempt = 0;
 	s->ops->up(s->arg);
+	sess_ext_up(s);
 	return 0;
 }
 

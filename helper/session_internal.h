@@ -36,6 +36,8 @@ int sess_ext_ask(struct session *s);
  * sends what follows < hi >); -1 when the session was closed */
 int sess_ext_element(struct session *s, const struct proto_event *ev,
 		     const char *text);
+/* the session came up: what was held for the owner goes to it */
+void sess_ext_up(struct session *s);
 /* the connection closed while S_WAIT_RCAN */
 void sess_ext_eof(struct session *s);
 

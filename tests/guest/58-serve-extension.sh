@@ -46,7 +46,8 @@ drops() { grep -c ': disconnected from ' "$T/$1.log"; }
 
 setup() {
 	big_rmem
-	load_rcan && modprobe -a sch_tbf || return 1
+	# socketcand opens a BCM socket with every bus (can-bcm)
+	load_rcan && modprobe -a sch_tbf can_bcm || return 1
 	[ -x "$SOCKETCAND" ] || {
 		echo "no $SOCKETCAND"
 		return 1
