@@ -22,6 +22,10 @@
 #             every lost frame attributed to where it was lost
 #   buses-daemonio  the same with the test server's --daemon-io (socketcand
 #             0.6.1's I/O: a frame per read and per write, default buffers)
+#   buses-serve  the same with rcand serve as the server
+#   serve     RX and TX flat out through one rcand, the server once the
+#             test server with --daemon-io (socketcand's I/O) and once
+#             rcand serve: each one's CPU per 1,000 frames
 # RCAN_BENCH_RCAND: the rcand to measure (default helper/rcand).
 set -u
 B=bench/canbench
@@ -73,11 +77,12 @@ start_rcand() {
 	PIDS="$PIDS $RCANDPID"
 	wait_for 30 test -s "$W/$_n.ready" || die "rcand $_n did not connect: $(cat "$W/$_n.log")"
 }
-# start_server NAME PORT BUSES [OPTION...]: its pid in $SRVPID
+# start_server NAME PORT BUSES [OPTION...]: its pid in $SRVPID; the test
+# server, or $SERVER_CMD when set (rcand serve takes the same options)
 start_server() {
 	_n=$1 _port=$2 _buses=$3
 	shift 3
-	tests/server/rcan-testserver -i "$_buses" -l 127.0.0.1 -p "$_port" \
+	${SERVER_CMD:-tests/server/rcan-testserver} -i "$_buses" -l 127.0.0.1 -p "$_port" \
 		--no-beacon --stats "$W/$_n.stats" --ready-file "$W/$_n.srv-ready" \
 		"$@" >"$W/$_n.server.log" 2>&1 &
 	SRVPID=$!
@@ -415,4 +420,41 @@ buses() {
 }
 want buses && buses buses
 want buses-daemonio && buses buses-daemonio --daemon-io
+if want buses-serve; then
+	SERVER_CMD="$RCAND_BIN serve"
+	buses buses-serve
+	SERVER_CMD=
+fi
+
+# serve_cpu LABEL [SERVER OPTION...]: flat out each way through one rcand
+# and the server on a vcan of their own; CPU of server, rcand and kernel.
+serve_cpu() {
+	label=$1
+	shift
+	vcan_add vcans || die "vcans"
+	ip link set vcans txqueuelen 1000
+	start_server "$label" 29570 vcans "$@"
+	CSRV=$SRVPID
+	start_rcand "$label-rcand" rcans 29570 vcans
+	CRC=$RCANDPID
+	link_up rcans
+	for dir in rx tx; do
+		if [ $dir = rx ]; then tx=vcans rx=rcans; else tx=rcans rx=vcans; fi
+		r0=$(cpu_ticks $CRC); s0=$(cpu_ticks $CSRV); k0=$(sys_ticks)
+		res=$($B -t $tx -r $rx -n 60000 -R 0) || die "canbench $label $dir"
+		r1=$(cpu_ticks $CRC); s1=$(cpu_ticks $CSRV); k1=$(sys_ticks)
+		echo "$res" | sed "s/^{/{\"label\":\"$label\",\"dir\":\"$dir\",\"rcand_cpu_s\":$((r1 - r0))\/$hz,\"server_cpu_s\":$((s1 - s0))\/$hz,\"kernel_cpu_s\":$((k1 - k0))\/$hz,/" |
+			to_json >>"$OUT"
+		tail -n 1 "$OUT" >&2
+	done
+	stop $CRC $CSRV
+	$RCAND_BIN detach --delete rcans >/dev/null 2>&1
+	ip link del vcans
+}
+if want serve; then
+	serve_cpu serve-daemonio --daemon-io
+	SERVER_CMD="$RCAND_BIN serve"
+	serve_cpu serve-rcand
+	SERVER_CMD=
+fi
 exit 0

@@ -222,7 +222,8 @@ static void parse_isotpconf(const char *el, struct proto_cmd *c)
 	int items;
 
 	/* NOLINTNEXTLINE(cert-err34-c) */
-	items = sscanf(el, "< %*s %x %x %x %hhu %hhx %hhu %hhx %hhx %hhx %hhx >",
+	items = sscanf(el,
+		       "< %*s %x %x %x %hhu %hhx %hhu %hhx %hhx %hhx %hhx >",
 		       &t->tx_id, &t->rx_id, &t->flags, &t->bs, &t->stmin,
 		       &t->wftmax, &t->txpad, &t->rxpad, &t->ext, &t->rxext);
 	eff_if_8(el, 2, &t->tx_id);

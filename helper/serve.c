@@ -68,8 +68,8 @@ static int set_buses(struct serve_cfg *c, const char *list)
 
 		if (n == 0 || n >= IFNAMSIZ || n > PROTO_BUS_MAX ||
 		    c->nbuses == SERVE_MAX_BUSES) {
-			fprintf(stderr, "rcand serve: bad interface list '%s'\n",
-				list);
+			fprintf(stderr,
+				"rcand serve: bad interface list '%s'\n", list);
 			return -1;
 		}
 		memcpy(c->buses[c->nbuses], p, n);
@@ -246,8 +246,8 @@ static int read_conf(struct serve_cfg *c, const char *path, int must)
 		for (e = eq; e > key && (e[-1] == ' ' || e[-1] == '\t'); e--)
 			e[-1] = '\0';
 		val = eq + 1 + strspn(eq + 1, " \t");
-		for (e = val + strlen(val); e > val && (e[-1] == ' ' || e[-1] == '\t');
-		     e--)
+		for (e = val + strlen(val);
+		     e > val && (e[-1] == ' ' || e[-1] == '\t'); e--)
 			e[-1] = '\0';
 		for (o = opts; o->name && strcmp(o->name, key); o++)
 			;
@@ -262,7 +262,8 @@ static int read_conf(struct serve_cfg *c, const char *path, int must)
 			if (!strcmp(val, "no"))
 				continue;
 			if (strcmp(val, "yes")) {
-				fprintf(stderr, "rcand serve: %s: %s = yes or no\n",
+				fprintf(stderr,
+					"rcand serve: %s: %s = yes or no\n",
 					path, key);
 				bad = 1;
 				continue;

@@ -69,9 +69,13 @@ enum serve_mode {
 };
 
 /* What epoll tells about: the listener, a client's TCP or CAN socket. */
-enum serve_ep_kind { SERVE_EP_LISTEN, SERVE_EP_TCP, SERVE_EP_CAN,
-		     SERVE_EP_SIGNAL, SERVE_EP_STATUS,
-		     SERVE_EP_EXT /* the rcan extension's rtnetlink socket */ };
+enum serve_ep_kind {
+	SERVE_EP_LISTEN,
+	SERVE_EP_TCP,
+	SERVE_EP_CAN,
+	SERVE_EP_SIGNAL,
+	SERVE_EP_STATUS
+};
 
 struct serve_ep {
 	enum serve_ep_kind kind;
@@ -165,8 +169,8 @@ void serve_client_free(struct serve *s, struct serve_client *c);
 void serve_reply(struct serve *s, struct serve_client *c, const char *text,
 		 size_t len);
 /* a frame: queued if there is room, else dropped and counted; 0 or -1 */
-int serve_queue_frame(struct serve *s, struct serve_client *c,
-		      const char *text, size_t len);
+int serve_queue_frame(struct serve *s, struct serve_client *c, const char *text,
+		      size_t len);
 /* write what is queued: one write; -1 when the client is gone */
 int serve_flush(struct serve *s, struct serve_client *c);
 /* room for frames left in the queue */
@@ -216,8 +220,7 @@ void serve_isotp_command(struct serve *s, struct serve_client *c,
 void serve_isotp_readable(struct serve *s, struct serve_client *c);
 
 /* serve_control.c */
-void serve_control_tick(struct serve *s, struct serve_client *c,
-			uint64_t now);
+void serve_control_tick(struct serve *s, struct serve_client *c, uint64_t now);
 uint64_t serve_control_next(const struct serve_client *c);
 
 /* serve_beacon.c */

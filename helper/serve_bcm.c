@@ -32,8 +32,7 @@ int serve_bcm_open(struct serve *s, struct serve_client *c)
 				  .can_ifindex = c->ifindex };
 	int one = 1, fd;
 
-	fd = socket(PF_CAN, SOCK_DGRAM | SOCK_NONBLOCK | SOCK_CLOEXEC,
-		    CAN_BCM);
+	fd = socket(PF_CAN, SOCK_DGRAM | SOCK_NONBLOCK | SOCK_CLOEXEC, CAN_BCM);
 	if (fd < 0) {
 		log_warn("serve: client %lu: BCM socket: %s", c->id,
 			 strerror(errno));
@@ -58,8 +57,10 @@ void serve_bcm_readable(struct serve *s, struct serve_client *c)
 	} msg;
 	char ctl[CMSG_SPACE(sizeof(struct timeval))];
 	struct iovec iov = { &msg, sizeof(msg) };
-	struct msghdr m = { .msg_iov = &iov, .msg_iovlen = 1,
-			    .msg_control = ctl, .msg_controllen = sizeof(ctl) };
+	struct msghdr m = { .msg_iov = &iov,
+			    .msg_iovlen = 1,
+			    .msg_control = ctl,
+			    .msg_controllen = sizeof(ctl) };
 	struct timeval tv = { 0 };
 	struct proto_rxframe rx;
 	struct cmsghdr *h;

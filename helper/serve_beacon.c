@@ -91,7 +91,8 @@ void serve_beacon_send(struct serve *s)
 	const char *buses[SERVE_MAX_BUSES];
 	char buf[PROTO_BEACON_MAX], name[65] = "";
 	struct sockaddr_in to = { .sin_family = AF_INET,
-				  .sin_port = htons((uint16_t)s->cfg.beacon_port) };
+				  .sin_port =
+					  htons((uint16_t)s->cfg.beacon_port) };
 	int i, n;
 
 	for (i = 0; i < s->cfg.nbuses; i++)

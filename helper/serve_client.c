@@ -22,8 +22,7 @@
 #include "serve.h"
 #include "serve_ext.h"
 
-struct serve_client *serve_client_new(struct serve *s, int fd,
-				      const char *peer)
+struct serve_client *serve_client_new(struct serve *s, int fd, const char *peer)
 {
 	struct serve_client *c = calloc(1, sizeof(*c));
 
@@ -129,11 +128,10 @@ int serve_frames_fit(const struct serve *s, const struct serve_client *c,
 	return c->outlen + len <= s->cfg.out_max;
 }
 
-int serve_queue_frame(struct serve *s, struct serve_client *c,
-		      const char *text, size_t len)
+int serve_queue_frame(struct serve *s, struct serve_client *c, const char *text,
+		      size_t len)
 {
-	if (!serve_frames_fit(s, c, len) ||
-	    make_room(c, len, s->cfg.out_max)) {
+	if (!serve_frames_fit(s, c, len) || make_room(c, len, s->cfg.out_max)) {
 		c->n.slow_drops++;
 		return -1;
 	}
@@ -163,8 +161,7 @@ int serve_flush(struct serve *s, struct serve_client *c)
 	if (n > 0 && s->cfg.quickack) {
 		int one = 1;
 
-		setsockopt(c->fd, IPPROTO_TCP, TCP_QUICKACK, &one,
-			   sizeof(one));
+		setsockopt(c->fd, IPPROTO_TCP, TCP_QUICKACK, &one, sizeof(one));
 	}
 	c->n.bytes_out += (uint64_t)n;
 	c->outoff += (size_t)n;

@@ -150,8 +150,7 @@ static enum serve_mode wanted_mode(enum proto_cmd_type t)
 	}
 }
 
-static void enter(struct serve *s, struct serve_client *c,
-		  enum serve_mode m)
+static void enter(struct serve *s, struct serve_client *c, enum serve_mode m)
 {
 	struct serve_raw_opts o = { 0 };
 	int r = 0;

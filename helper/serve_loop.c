@@ -66,8 +66,7 @@ void serve_drop_can(struct serve *s, struct serve_client *c)
 	c->retry_at = 0;
 }
 
-static void peer_name(const struct sockaddr_storage *a, char *buf,
-		      size_t size)
+static void peer_name(const struct sockaddr_storage *a, char *buf, size_t size)
 {
 	char host[INET6_ADDRSTRLEN] = "?";
 
@@ -260,7 +259,8 @@ static void flush_dirty(struct serve *s)
 
 static int setup_signals(struct serve *s)
 {
-	struct epoll_event ev = { .events = EPOLLIN, .data.ptr = &s->ep_signal };
+	struct epoll_event ev = { .events = EPOLLIN,
+				  .data.ptr = &s->ep_signal };
 	sigset_t set;
 
 	signal(SIGPIPE, SIG_IGN);
@@ -279,7 +279,8 @@ static int setup_signals(struct serve *s)
 
 int serve_run(struct serve *s)
 {
-	struct epoll_event ev = { .events = EPOLLIN, .data.ptr = &s->ep_listen };
+	struct epoll_event ev = { .events = EPOLLIN,
+				  .data.ptr = &s->ep_listen };
 	struct epoll_event evs[128];
 
 	s->ep_listen.kind = SERVE_EP_LISTEN;

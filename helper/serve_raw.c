@@ -168,9 +168,9 @@ static uint64_t frame_ns(const struct serve_client *c, const void *buf,
 			 size_t len)
 {
 	const struct canfd_frame *f = buf;
-	struct canbits b = canbits_frame(f->can_id, f->len, len == CANFD_MTU,
-					 len == CANFD_MTU &&
-						 (f->flags & CANFD_BRS));
+	struct canbits b =
+		canbits_frame(f->can_id, f->len, len == CANFD_MTU,
+			      len == CANFD_MTU && (f->flags & CANFD_BRS));
 
 	return canbits_ns(b, c->bitrate ? c->bitrate : DEFAULT_BITRATE, 0);
 }
@@ -193,7 +193,8 @@ void serve_can_pend(struct serve *s, struct serve_client *c, const void *buf,
 	}
 	/* a frame's time on the bus, doubled at each retry: the queue
 	 * frees a place per frame the controller sends */
-	wait = frame_ns(c, c->pend, c->pend_len) << (c->retries < 10 ? c->retries : 10);
+	wait = frame_ns(c, c->pend, c->pend_len)
+	       << (c->retries < 10 ? c->retries : 10);
 	if (wait > RETRY_MAX_NS)
 		wait = RETRY_MAX_NS;
 	c->retries++;

@@ -55,8 +55,7 @@ int serve_rtnl_link(const char *ifname, struct serve_link *l)
 }
 
 /* The change goes to a new link object, as `ip link set` sends it. */
-static int change(struct nl_sock *sk, struct rtnl_link *l,
-		  struct rtnl_link *ch)
+static int change(struct nl_sock *sk, struct rtnl_link *l, struct rtnl_link *ch)
 {
 	int r = rtnl_link_change(sk, l, ch, 0);
 

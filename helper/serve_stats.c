@@ -22,13 +22,12 @@
 #include "serve.h"
 
 static const char *const mode_names[] = {
-	[SERVE_NO_BUS] = "no-bus",   [SERVE_BCM] = "bcm",
-	[SERVE_RAW] = "raw",	     [SERVE_CONTROL] = "control",
-	[SERVE_ISOTP] = "isotp",     [SERVE_CLOSING] = "closing",
+	[SERVE_NO_BUS] = "no-bus", [SERVE_BCM] = "bcm",
+	[SERVE_RAW] = "raw",	   [SERVE_CONTROL] = "control",
+	[SERVE_ISOTP] = "isotp",   [SERVE_CLOSING] = "closing",
 };
 
-static const char *bus_name(const struct serve *s,
-			    const struct serve_client *c)
+static const char *bus_name(const struct serve *s, const struct serve_client *c)
 {
 	return c->bus >= 0 ? s->cfg.buses[c->bus] : "-";
 }
@@ -42,24 +41,23 @@ void serve_stats_write(struct serve *s, struct serve_client *c,
 
 	if (!s->cfg.stats_file)
 		return;
-	len = snprintf(line, sizeof(line),
-		       "session=%lu event=%s frames_to_client=%llu sends_received=%llu "
-		       "sends_written=%llu echoes=%llu malformed=%llu bytes_in=%llu "
-		       "bytes_out=%llu can_drops=%llu end=%s bus=%s can_rcvbuf=%d "
-		       "slow_drops=%llu enobufs_waits=%llu tx_refused=%llu mode=%s\n",
-		       c->id, event, (unsigned long long)n->frames_to_client,
-		       (unsigned long long)n->sends_received,
-		       (unsigned long long)n->sends_written,
-		       (unsigned long long)n->echoes,
-		       (unsigned long long)n->malformed,
-		       (unsigned long long)n->bytes_in,
-		       (unsigned long long)n->bytes_out,
-		       (unsigned long long)n->can_drops,
-		       c->end_reason ? c->end_reason : "-", bus_name(s, c),
-		       c->rcvbuf, (unsigned long long)n->slow_drops,
-		       (unsigned long long)n->enobufs_waits,
-		       (unsigned long long)n->tx_refused,
-		       mode_names[c->mode]);
+	len = snprintf(
+		line, sizeof(line),
+		"session=%lu event=%s frames_to_client=%llu sends_received=%llu "
+		"sends_written=%llu echoes=%llu malformed=%llu bytes_in=%llu "
+		"bytes_out=%llu can_drops=%llu end=%s bus=%s can_rcvbuf=%d "
+		"slow_drops=%llu enobufs_waits=%llu tx_refused=%llu mode=%s\n",
+		c->id, event, (unsigned long long)n->frames_to_client,
+		(unsigned long long)n->sends_received,
+		(unsigned long long)n->sends_written,
+		(unsigned long long)n->echoes, (unsigned long long)n->malformed,
+		(unsigned long long)n->bytes_in,
+		(unsigned long long)n->bytes_out,
+		(unsigned long long)n->can_drops,
+		c->end_reason ? c->end_reason : "-", bus_name(s, c), c->rcvbuf,
+		(unsigned long long)n->slow_drops,
+		(unsigned long long)n->enobufs_waits,
+		(unsigned long long)n->tx_refused, mode_names[c->mode]);
 	/* O_APPEND, one write a line: lines never interleave */
 	fd = open(s->cfg.stats_file, O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC,
 		  0644);
@@ -81,7 +79,8 @@ void serve_stats_all(struct serve *s, const char *event)
 int serve_status_open(struct serve *s)
 {
 	struct sockaddr_un a = { .sun_family = AF_UNIX };
-	struct epoll_event ev = { .events = EPOLLIN, .data.ptr = &s->ep_status };
+	struct epoll_event ev = { .events = EPOLLIN,
+				  .data.ptr = &s->ep_status };
 	int fd;
 
 	s->status_fd = -1;
@@ -94,7 +93,8 @@ int serve_status_open(struct serve *s)
 	if (fd < 0)
 		return -1;
 	unlink(a.sun_path);
-	if (bind(fd, (struct sockaddr *)&a, sizeof(a)) < 0 || listen(fd, 4) < 0) {
+	if (bind(fd, (struct sockaddr *)&a, sizeof(a)) < 0 ||
+	    listen(fd, 4) < 0) {
 		log_warn("serve: status socket %s: %s", a.sun_path,
 			 strerror(errno));
 		close(fd);
@@ -178,7 +178,8 @@ void serve_status_answer(struct serve *s)
 	json = !strncmp(req, "json", 4);
 	f = open_memstream(&text, &len);
 	if (f && json) {
-		fprintf(f, "{\"port\": %u, \"clients\": %u, \"refused\": %llu, \"list\": [",
+		fprintf(f,
+			"{\"port\": %u, \"clients\": %u, \"refused\": %llu, \"list\": [",
 			s->cfg.port, s->nclients,
 			(unsigned long long)s->refused_clients);
 		for (c = s->clients; c; c = c->next)

@@ -80,8 +80,9 @@ done
 total=$((RATE * SECS))
 i=1
 while [ $i -le $NB ]; do
-	bg "tx$i" candump -L -r 16777216 "rsbus$i"
-	bg "rx$i" candump -L -r 16777216 "rcant6$i"
+	# each log one direction: TX frames are SFF 1xx, RX frames EFF
+	bg "tx$i" candump -L -r 16777216 "rsbus$i,100:F00"
+	bg "rx$i" candump -L -r 16777216 "rcant6$i,01000000:1FFFFF00"
 	i=$((i + 1))
 done
 sleep 0.5

@@ -139,7 +139,7 @@ if what == "noreader":
     while n < TOTAL:
         due = t0 + n / 4000.0
         if due > time.monotonic():
-            time.sleep(due - time.monotonic())
+            time.sleep(max(0.0, due - time.monotonic()))
         try:
             cs.send(struct.pack("=IB3x8s", 0x100, 8, struct.pack(">Q", n)))
             n += 1
