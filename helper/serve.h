@@ -74,7 +74,8 @@ enum serve_ep_kind {
 	SERVE_EP_TCP,
 	SERVE_EP_CAN,
 	SERVE_EP_SIGNAL,
-	SERVE_EP_STATUS
+	SERVE_EP_STATUS,
+	SERVE_EP_EXT, /* the rcan extension's rtnetlink socket */
 };
 
 struct serve_ep {
