@@ -19,6 +19,9 @@
 #   state (BUS-OFF while it is down, ERROR-ACTIVE again after).
 # - A 10-frame tbf remote queue, no bitrate anywhere: 3,000 frames flat
 #   out through rcand serve, none lost, no session drop.
+# - The served interface's bit rate paces rcand with no bitrate typed on
+#   the client, and `rcand list` shows it: the served interface is a CAN
+#   device with a bit rate (an rcan netdev, rcant9, attached to socketcand).
 . tests/lib/ktap.sh
 . tests/helper/guest-lib.sh
 
@@ -28,7 +31,7 @@ WHEN=tests/helper/canwhen.py
 SOCKETCAND=${RCAN_SOCKETCAND:-/work/ext/bin/socketcand}
 SERVER=tests/helper/rcand-serve
 N=${RCAND_EXT_FRAMES:-3000}
-ktap_plan 14
+ktap_plan 16
 
 VCAN_ECHO=0
 cleanup_ext() {
@@ -60,7 +63,7 @@ setup() {
 	}
 	modprobe -r vcan && modprobe vcan echo=1 && VCAN_ECHO=1 || return 1
 	add_vcan rxe0 && add_vcan rxe1 &&
-		server srv 29620 -i rxe0,rxe1 --no-beacon -v &&
+		server srv 29620 -i rxe0,rxe1,rcant9 --no-beacon -v &&
 		bg sc "$SOCKETCAND" -i rxe1 -p 29621 -l lo -n &&
 		wait_for 10 sh -c "ss -Hltn 'sport = :29621' | grep -q ."
 }
@@ -192,4 +195,18 @@ if $PY $SEQ check "$T/flood.log" "$N" >"$T/flood-check.log" &&
 else
 	ktap_fail "$N frames flat out onto a 10-frame remote queue, no bitrate" "$(cat "$T/flood-check.log"); drops $(drops ext); tx_errors $(stat_of rcant1 tx_errors) (was $err0); $(tail -n 20 "$T/ext.log")"
 fi
+
+# ---- the remote's bit rate paces rcand ----
+if rcand_up nine -n rcant9 127.0.0.1:29621 rxe1 &&
+	ip link set rcant9 type can bitrate 250000 && ip link set rcant9 up &&
+	rcand_up bt -n rcant2 127.0.0.1:29620 rcant9 &&
+	wait_for 10 grep -q 'pacing TX at bitrate 250000 (the server.s interface)' "$T/bt.log"; then
+	ktap_ok "the served interface's bitrate 250000 paces rcand, no bitrate typed"
+else
+	ktap_fail "the served interface's bitrate 250000 paces rcand, no bitrate typed" "$(cat "$T/bt.log" "$T/nine.log")"
+fi
+# the state file is written once a second
+wait_for 5 sh -c "$RCAND list --json rcant2 | grep -q '\"bitrate\": 250000'"
+ktap_check "rcand list shows the server's bitrate" \
+	sh -c "$RCAND list --json rcant2 | grep -q '\"bitrate\": 250000'"
 ktap_finish
