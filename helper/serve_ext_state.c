@@ -22,6 +22,7 @@
 #include <net/if.h>
 #include <string.h>
 #include <sys/epoll.h>
+#include <sys/ioctl.h>
 #include <sys/socket.h>
 #include <unistd.h>
 
@@ -200,12 +201,28 @@ static void on_link(struct serve *s, struct serve_client *c,
 	tell(s, c, &now); /* RTM_DELLINK: gone, so stopped */
 }
 
+/* Frames the controller sent before the change are told before it: the
+ * client then never takes a frame that left for one lost with a state. */
+static void confirmations_first(struct serve *s, struct serve_client *c)
+{
+	int bytes = 0, i;
+
+	if (!serve_ext_on(c, PROTO_EXT_F_CONFIRM) || c->mode != SERVE_RAW)
+		return;
+	for (i = 0; i < 64 && c->can >= 0; i++) {
+		if (ioctl(c->can, FIONREAD, &bytes) < 0 || !bytes)
+			break;
+		serve_raw_readable(s, c);
+	}
+}
+
 void serve_ext_state_readable(struct serve *s, struct serve_client *c)
 {
 	static char buf[32768];
 	struct serve_ext *x = c->ext;
 	int rounds;
 
+	confirmations_first(s, c);
 	for (rounds = 0; rounds < 16 && x && x->nl >= 0; rounds++) {
 		ssize_t n = recv(x->nl, buf, sizeof(buf), MSG_DONTWAIT);
 		const struct nlmsghdr *h = (const void *)buf;
