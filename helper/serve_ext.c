@@ -276,6 +276,14 @@ int serve_ext_busy(struct serve *s, struct serve_client *c,
 	return 1;
 }
 
+void serve_ext_down(struct serve *s, struct serve_client *c)
+{
+	if (!serve_ext_on(c, PROTO_EXT_F_CONFIRM))
+		return;
+	tell_sent(s, c);
+	fail_waiting(s, c, PROTO_EXT_R_DOWN);
+}
+
 void serve_ext_leave(struct serve *s, struct serve_client *c)
 {
 	if (!c->ext)

@@ -84,6 +84,8 @@ void serve_ext_failed(struct serve *s, struct serve_client *c,
  * frame was reported failed (the session goes on), 0 when the caller
  * ends the session as the daemon does */
 int serve_ext_write_error(struct serve *s, struct serve_client *c, int err);
+/* the interface is down: what it did not send before never will be */
+void serve_ext_down(struct serve *s, struct serve_client *c);
 /* ENOBUFS again after `retries` retries: 1 when the frame was given up
  * (`failed busy`), 0 to retry */
 int serve_ext_busy(struct serve *s, struct serve_client *c,

@@ -198,7 +198,12 @@ static void on_link(struct serve *s, struct serve_client *c,
 		if (!(i->ifi_flags & IFF_UP))
 			now.state = CAN_STATE_STOPPED;
 	}
-	tell(s, c, &now); /* RTM_DELLINK: gone, so stopped */
+	/* RTM_DELLINK: gone, so stopped. Frames the interface did not send
+	 * are failed before the client hears of the state (which may make it
+	 * fail everything in flight its own way). */
+	if (now.state == CAN_STATE_STOPPED)
+		serve_ext_down(s, c);
+	tell(s, c, &now);
 }
 
 /* Frames the controller sent before the change are told before it: the

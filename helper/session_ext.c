@@ -52,8 +52,9 @@ static void answered(struct session *s, const struct proto_event *ev)
 {
 	uint32_t f = ev->ext.features & PROTO_EXT_F_ALL;
 
-	log_info("%s: the server speaks the rcan extension %u:%s%s%s", s->name,
-		 ev->ext.version, f & PROTO_EXT_F_CONFIRM ? " confirm" : "",
+	log_info("%s: the server speaks the rcan extension %u:%s%s%s",
+		 s->name[0] ? s->name : s->url, ev->ext.version,
+		 f & PROTO_EXT_F_CONFIRM ? " confirm" : "",
 		 f & PROTO_EXT_F_STATE ? " state" : "", f ? "" : " no feature");
 	tell_owner(s, f);
 }
@@ -70,8 +71,8 @@ int sess_ext_element(struct session *s, const struct proto_event *ev,
 		}
 		if (ev->type == PROTO_EV_ERROR) {
 			/* socketcand: < error unknown command > */
-			log_debug("%s: no rcan extension ('%s')", s->name,
-				  text);
+			log_debug("%s: no rcan extension ('%s')",
+				  s->name[0] ? s->name : s->url, text);
 			return 2;
 		}
 		return 0;
