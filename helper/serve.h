@@ -29,7 +29,7 @@
 #define SERVE_MAX_CLIENTS 64
 /* A client's output queue at most; frames past it are dropped and
  * counted, replies always fit (commands wait while it is this full). */
-#define SERVE_OUT_MAX (64 * 1024)
+#define SERVE_OUT_MAX ((size_t)64 * 1024)
 /* A client's TCP send buffer (the kernel doubles it): no autotuning to
  * megabytes for a client that does not read. 128 KiB over 100 ms of round
  * trip still carry 28,000 frames/s, more than a CAN bus has. */

@@ -87,7 +87,7 @@ static void peer_name(const struct sockaddr_storage *a, char *buf, size_t size)
 static void accept_clients(struct serve *s)
 {
 	for (;;) {
-		struct sockaddr_storage a;
+		struct sockaddr_storage a = { 0 };
 		socklen_t al = sizeof(a);
 		struct epoll_event ev = { .events = EPOLLIN };
 		struct serve_client *c;
