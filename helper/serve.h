@@ -157,6 +157,8 @@ struct serve {
 int serve_run(struct serve *s);
 uint64_t serve_now(void);
 void serve_watch(struct serve *s, struct serve_client *c, uint32_t events);
+/* no more events of the client's socket (it hung up) */
+void serve_unwatch(struct serve *s, struct serve_client *c);
 int serve_add_can(struct serve *s, struct serve_client *c, int fd);
 void serve_drop_can(struct serve *s, struct serve_client *c);
 

@@ -42,6 +42,12 @@ void serve_watch(struct serve *s, struct serve_client *c, uint32_t events)
 		c->events = events;
 }
 
+void serve_unwatch(struct serve *s, struct serve_client *c)
+{
+	epoll_ctl(s->ep, EPOLL_CTL_DEL, c->fd, NULL);
+	c->events = 0;
+}
+
 int serve_add_can(struct serve *s, struct serve_client *c, int fd)
 {
 	struct epoll_event ev = { .events = EPOLLIN, .data.ptr = &c->ep_can };
