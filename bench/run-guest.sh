@@ -25,6 +25,10 @@
 #   rx        (real daemon only) RX at 1k, 5k, 10k, 20k frames/s through rcand
 #             and through socketcand's own client, socketcandcl, bridging
 #             the same bus to a local vcan, one after the other
+#   buses-serve  the same with rcand serve as the server
+#   serve     RX and TX flat out through one rcand, the server once the
+#             test server with --daemon-io (socketcand's I/O) and once
+#             rcand serve: each one's CPU per 1,000 frames
 # RCAN_BENCH_RCAND: the rcand to measure (default helper/rcand).
 # RCAN_BENCH_RTTS: the rtt case's round trips in ms (default "0 5 25 50 100").
 # RCAN_BENCH_SOCKETCAND: a socketcand binary (built by hand, outside the
@@ -82,11 +86,12 @@ start_rcand() {
 	PIDS="$PIDS $RCANDPID"
 	wait_for 30 test -s "$W/$_n.ready" || die "rcand $_n did not connect: $(cat "$W/$_n.log")"
 }
-# start_server NAME PORT BUSES [OPTION...]: its pid in $SRVPID
+# start_server NAME PORT BUSES [OPTION...]: its pid in $SRVPID; the test
+# server, or $SERVER_CMD when set (rcand serve takes the same options)
 start_server() {
 	_n=$1 _port=$2 _buses=$3
 	shift 3
-	tests/server/rcan-testserver -i "$_buses" -l 127.0.0.1 -p "$_port" \
+	${SERVER_CMD:-tests/server/rcan-testserver} -i "$_buses" -l 127.0.0.1 -p "$_port" \
 		--no-beacon --stats "$W/$_n.stats" --ready-file "$W/$_n.srv-ready" \
 		"$@" >"$W/$_n.server.log" 2>&1 &
 	SRVPID=$!
@@ -526,5 +531,53 @@ if [ -n "${RCAN_BENCH_SOCKETCAND:-}" ]; then
 		[ $SERVER = socketcand ] && want rx && rx_bridge_case
 	done
 	stop $SCD
+fi
+
+if want buses-serve; then
+	SERVER_CMD="$RCAND_BIN serve"
+	buses buses-serve
+	SERVER_CMD=
+fi
+
+# The server's CPU ticks with its children's: the test server, as the
+# daemon, serves each client in a process of its own.
+srv_ticks() {
+	_t=$(cpu_ticks "$1")
+	for _c in $(pgrep -P "$1"); do
+		_t=$((_t + $(cpu_ticks "$_c")))
+	done
+	echo "$_t"
+}
+
+# serve_cpu LABEL [SERVER OPTION...]: flat out each way through one rcand
+# and the server on a vcan of their own; CPU of server, rcand and kernel.
+serve_cpu() {
+	label=$1
+	shift
+	vcan_add vcans || die "vcans"
+	ip link set vcans txqueuelen 1000
+	start_server "$label" 29570 vcans "$@"
+	CSRV=$SRVPID
+	start_rcand "$label-rcand" rcans 29570 vcans
+	CRC=$RCANDPID
+	link_up rcans
+	for dir in rx tx; do
+		if [ $dir = rx ]; then tx=vcans rx=rcans; else tx=rcans rx=vcans; fi
+		r0=$(cpu_ticks $CRC); s0=$(srv_ticks $CSRV); k0=$(sys_ticks)
+		res=$($B -t $tx -r $rx -n 60000 -R 0) || die "canbench $label $dir"
+		r1=$(cpu_ticks $CRC); s1=$(srv_ticks $CSRV); k1=$(sys_ticks)
+		echo "$res" | sed "s/^{/{\"label\":\"$label\",\"dir\":\"$dir\",\"rcand_cpu_s\":$((r1 - r0))\/$hz,\"server_cpu_s\":$((s1 - s0))\/$hz,\"kernel_cpu_s\":$((k1 - k0))\/$hz,/" |
+			to_json >>"$OUT"
+		tail -n 1 "$OUT" >&2
+	done
+	stop $CRC $CSRV
+	$RCAND_BIN detach --delete rcans >/dev/null 2>&1
+	ip link del vcans
+}
+if want serve; then
+	serve_cpu serve-daemonio --daemon-io
+	SERVER_CMD="$RCAND_BIN serve"
+	serve_cpu serve-rcand
+	SERVER_CMD=
 fi
 exit 0

@@ -72,6 +72,10 @@ struct bridge {
 	int logged_rxfd;
 	int logged_rate; /* the --tx-rate line, once */
 	uint64_t rx_frames, tx_frames, tx_failed, rx_dropped;
+	/* the rcan extension (bridge_ext.c) */
+	uint32_t ext_features, ext_state;
+	int ext_bitrate; /* the pacer's rate is the server's */
+	int ext_logged_fail;
 };
 
 void bridge_init(struct bridge *b, struct session *s, struct rnl *nl,
@@ -122,6 +126,8 @@ uint64_t bridge_clock_us(struct bridge *b);
 void bridge_clock_done(struct bridge *b);
 
 void bridge_up(struct bridge *b);
+/* the rcan extension: its answer at each handshake, then its elements */
+void bridge_ext(struct bridge *b, const struct proto_event *ev);
 void bridge_down(struct bridge *b);
 
 #endif

@@ -15,6 +15,9 @@ int cmd_attach(int argc, char **argv);
 int cmd_discover(int argc, char **argv);
 int cmd_list(int argc, char **argv);
 int cmd_detach(int argc, char **argv);
+int cmd_serve(int argc, char **argv); /* serve.c */
+/* rcand list --serve: the clients of rcand serve (cli_serve_list.c) */
+int cli_serve_list(const char *path, int json);
 
 /* A number option, at least min: 0, or -1 after saying
  * "rcand: bad WHAT 'S'". */

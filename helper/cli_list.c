@@ -12,7 +12,9 @@
 #include "json.h"
 #include "runstate.h"
 
-static const char usage[] = "Usage: rcand list [--json] [IFNAME]\n";
+static const char usage[] =
+	"Usage: rcand list [--json] [IFNAME]\n"
+	"       rcand list --serve[=SOCKET] [--json]   (rcand serve's clients)\n";
 
 static const char *can_state_name(const struct rnl_link *l)
 {
@@ -207,22 +209,30 @@ int cmd_list(int argc, char **argv)
 {
 	static const struct option opts[] = {
 		{ "json", no_argument, NULL, 'j' },
+		{ "serve", optional_argument, NULL, 's' },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
 	struct list_arg la = { 0, 0 };
 	const char *ifname;
 	struct rnl n;
-	int c, rc;
+	int c, rc, serve = 0;
+	const char *serve_path = NULL;
 
 	while ((c = getopt_long(argc, argv, "jh", opts, NULL)) != -1) {
-		if (c == 'j')
+		if (c == 'j') {
 			la.json = 1;
-		else if (c == 'h')
+		} else if (c == 's') {
+			serve = 1;
+			serve_path = optarg;
+		} else if (c == 'h')
 			return printf("%s", usage) < 0 ? EXIT_FAIL : EXIT_OK;
 		else
 			return EXIT_USAGE;
 	}
+	if (serve) /* cli_serve_list.c */
+		return argc > optind ? cli_usage_error(usage) :
+				       cli_serve_list(serve_path, la.json);
 	if (argc - optind > 1)
 		return cli_usage_error(usage);
 	ifname = optind < argc ? argv[optind] : NULL;

@@ -121,6 +121,11 @@ static void on_end(void *arg, int exit_code)
 	quit(arg, exit_code);
 }
 
+static void on_ext(void *arg, const struct proto_event *ev)
+{
+	bridge_ext(&((struct daemon *)arg)->bridge, ev);
+}
+
 static const struct session_ops session_ops = {
 	.prepare = on_prepare,
 	.up = on_up,
@@ -131,6 +136,7 @@ static const struct session_ops session_ops = {
 	.heartbeat = on_heartbeat,
 	.end = on_end,
 	.dialect = on_dialect,
+	.ext = on_ext,
 };
 
 /* ---- the kernel's messages ---- */

@@ -35,6 +35,8 @@ static const struct command commands[] = {
 	  "rcan netdevs, remotes, states, counters" },
 	{ "detach", NULL, cmd_detach, "[--delete] IFNAME",
 	  "stop its rcand [and delete it]" },
+	{ "serve", NULL, cmd_serve, "[OPTIONS] -i IF[,IF...]",
+	  "serve CAN interfaces as socketcand does" },
 	{ "help", "--help -h", cmd_help, "", "this text" },
 	{ "version", "--version", cmd_version, "", "rcand's version" },
 };

@@ -10,6 +10,8 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "proto_ext.h"
+
 /* The real daemon keeps at most this many bytes of unparsed input; an
  * element longer than that can never be valid, on either side. */
 #define PROTO_ELEM_MAX 8290
@@ -31,6 +33,12 @@ enum proto_ev_type {
 	PROTO_EV_UNKNOWN, /* a well-formed element we do not know */
 	PROTO_EV_GARBAGE, /* bytes that are no element, or a malformed one */
 	PROTO_EV_OVERSIZE, /* an element longer than PROTO_ELEM_MAX */
+	/* the rcan extension (proto_ext.h), in proto_event.ext */
+	PROTO_EV_RCAN, /* < rcan VERSION FEATURE... > */
+	PROTO_EV_SENT, /* < sent N SEC.USEC > (ts_ns too) */
+	PROTO_EV_FAILED, /* < failed N REASON > */
+	PROTO_EV_STATE, /* < state STATE TXERR RXERR > */
+	PROTO_EV_BITTIMING, /* < bittiming BITRATE DBITRATE > */
 };
 
 /* Values of proto_event.can_id use the SocketCAN flag bits. */
@@ -75,6 +83,7 @@ struct proto_event {
 	uint64_t ts_ns; /* the server's receive time, ns since epoch */
 	uint64_t stat[4]; /* STAT */
 	uint8_t data[PROTO_DATA_MAX];
+	struct proto_ext ext; /* RCAN .. BITTIMING */
 	/* ERROR, UNKNOWN, GARBAGE: the element text between < and > (or the
 	 * offending bytes), not NUL terminated, valid during the callback. */
 	const char *text;

@@ -303,7 +303,7 @@ void proto_parse_element(const char *s, size_t n, struct proto_event *ev)
 		for (i = 1; i < nw && ev->type == PROTO_EV_STAT; i++)
 			if (parse_dec64(w[i].s, w[i].n, &ev->stat[i - 1]) < 0)
 				ev->type = PROTO_EV_GARBAGE;
-	} else {
+	} else if (!proto_ext_parse_event(s, n, ev)) {
 		ev->type = PROTO_EV_UNKNOWN;
 	}
 }
@@ -413,6 +413,11 @@ const char *proto_ev_name(enum proto_ev_type t)
 		[PROTO_EV_UNKNOWN] = "unknown",
 		[PROTO_EV_GARBAGE] = "garbage",
 		[PROTO_EV_OVERSIZE] = "oversize",
+		[PROTO_EV_RCAN] = "rcan",
+		[PROTO_EV_SENT] = "sent",
+		[PROTO_EV_FAILED] = "failed",
+		[PROTO_EV_STATE] = "state",
+		[PROTO_EV_BITTIMING] = "bittiming",
 	};
 
 	if ((unsigned int)t < sizeof(names) / sizeof(names[0]) && names[t])

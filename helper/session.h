@@ -61,12 +61,17 @@ struct session_ops {
 	void (*end)(void *arg, int exit_code);
 	/* The server's FD dialect became known or changed (may be NULL). */
 	void (*dialect)(void *arg);
+	/* The rcan extension (session_ext.c): < sent >, < failed >,
+	 * < state >, < bittiming > of the features the server turned on;
+	 * may be NULL (then rcand does not ask for the extension). */
+	void (*ext)(void *arg, const struct proto_event *ev);
 };
 
 enum session_state {
 	S_IDLE, /* no socket; waiting for the reconnect timer */
 	S_CONNECTING, /* non-blocking connect() in progress */
 	S_WAIT_HI,
+	S_WAIT_RCAN, /* < rcan > sent: its answer, or unknown command */
 	S_WAIT_BT_OK, /* bit-timing command sent */
 	S_WAIT_OPEN_OK,
 	S_WAIT_RAW_OK,
@@ -104,6 +109,15 @@ struct session {
 	int probing; /* the fingerprint's answers are awaited */
 	int logged_dialect_conflict;
 	struct proto_probe probe;
+	/* the rcan extension (session_ext.c): features the server turned
+	 * on for this connection; ext_off: it closed when asked, do not ask
+	 * again */
+	uint32_t ext_features;
+	int ext_off;
+	/* < state > and < bittiming > that came before the session was up,
+	 * handed to the owner once it is (its link may not exist before) */
+	struct proto_event ext_held[2];
+	unsigned int ext_held_mask;
 	struct proto_parser parser;
 	size_t out_len, out_off;
 	char out[SESSION_OUT_SIZE];
@@ -136,6 +150,9 @@ size_t session_unsent(const struct session *s);
 enum proto_dialect session_dialect(const struct session *s);
 enum session_dialect_src session_dialect_src(const struct session *s);
 const char *session_dialect_src_name(enum session_dialect_src src);
+
+/* The rcan extension's features on now (PROTO_EXT_F_*), 0 if none. */
+uint32_t session_ext_features(const struct session *s);
 
 /* The bit timing to set before < open > (with cfg->bittiming). */
 void session_set_bittiming(struct session *s, const struct proto_bittiming *bt);

@@ -28,7 +28,8 @@ static void send_open(struct session *s)
 	sess_set_state(s, S_WAIT_OPEN_OK);
 }
 
-static void on_hi(struct session *s)
+/* After < hi > (and the rcan extension's answer, session_ext.c). */
+static void after_hi(struct session *s)
 {
 	char buf[128];
 	int n;
@@ -46,6 +47,12 @@ static void on_hi(struct session *s)
 		}
 	}
 	send_open(s);
+}
+
+static void on_hi(struct session *s)
+{
+	if (!sess_ext_ask(s))
+		after_hi(s);
 }
 
 static int text_is(const struct proto_event *ev, const char *want)
@@ -129,6 +136,7 @@ static int came_up(struct session *s)
 	s->up_since = now_ms();
 	s->first_attempt = 0;
 	s->ops->up(s->arg);
+	sess_ext_up(s);
 	return 0;
 }
 
@@ -251,6 +259,12 @@ int sess_on_element(const struct proto_event *ev, void *arg)
 	const char *text = printable(ev, tbuf, sizeof(tbuf));
 	int rc;
 
+	/* the rcan extension first: its verdicts are no probe answers */
+	rc = sess_ext_element(s, ev, text);
+	if (rc == 2)
+		after_hi(s);
+	if (rc)
+		return rc < 0;
 	if (s->probing && s->st == S_WAIT_ECHO && !is_frame(ev) &&
 	    ev->type != PROTO_EV_GARBAGE && ev->type != PROTO_EV_OVERSIZE) {
 		if (proto_probe_feed(&s->probe, ev))
@@ -293,6 +307,12 @@ int sess_on_element(const struct proto_event *ev, void *arg)
 	case PROTO_EV_STAT:
 		log_debug("stat %s", text);
 		return 0;
+	case PROTO_EV_RCAN:
+	case PROTO_EV_SENT:
+	case PROTO_EV_FAILED:
+	case PROTO_EV_STATE:
+	case PROTO_EV_BITTIMING:
+		break; /* not asked for (session_ext.c) */
 	case PROTO_EV_UNKNOWN:
 		if (s->st == S_WAIT_BT_OK)
 			return bittiming_refused(s, "cannot set", text);
@@ -308,6 +328,9 @@ void sess_on_eof(struct session *s)
 	const char *bus = s->cfg->remote.bus;
 
 	switch (s->st) {
+	case S_WAIT_RCAN:
+		sess_ext_eof(s);
+		break;
 	case S_WAIT_ECHO:
 		sess_fail(
 			s, EXIT_BUS_REFUSED, 1,

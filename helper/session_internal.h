@@ -28,6 +28,19 @@ void sess_fail(struct session *s, int exit_code, int permanent, const char *fmt,
 void sess_close(struct session *s, const char *why, int exit_code);
 void sess_update_epoll(struct session *s);
 void sess_on_eof(struct session *s);
+/* session_ext.c: after < hi >, ask for the rcan extension; 1 if asked
+ * (the answer comes to sess_ext_element()), 0 if not */
+int sess_ext_ask(struct session *s);
+/* an extension element, or the answer while S_WAIT_RCAN (an error):
+ * returns 1 when handled; 2 when the handshake goes on (the caller
+ * sends what follows < hi >); -1 when the session was closed */
+int sess_ext_element(struct session *s, const struct proto_event *ev,
+		     const char *text);
+/* the session came up: what was held for the owner goes to it */
+void sess_ext_up(struct session *s);
+/* the connection closed while S_WAIT_RCAN */
+void sess_ext_eof(struct session *s);
+
 /* proto_feed() callback: one element; non-zero stops parsing. */
 int sess_on_element(const struct proto_event *ev, void *arg);
 

@@ -39,7 +39,7 @@ static void fail_frame(struct txring *t, uint32_t seq, int err)
 	struct tx_comp *c = t->c_len ? comp_at(t, t->c_len - 1) : NULL;
 
 	/* consecutive failures collapse into one TX_FAIL */
-	if (c && !c->is_echo && c->err == err) {
+	if (c && !c->is_echo && c->err == err && !c->reported) {
 		c->seq = seq;
 		c->nframes++;
 		return;
@@ -55,11 +55,47 @@ static void fail_frame(struct txring *t, uint32_t seq, int err)
 	c->nframes = 1;
 }
 
+/*
+ * Confirm mode: a failure is told once every frame before it is settled;
+ * an entry leaves once settled and, if an echo, answered.
+ */
+static void flush_confirm(struct txring *t)
+{
+	unsigned int i;
+
+	for (i = 0; i < t->c_len; i++) {
+		struct tx_comp *c = comp_at(t, i);
+
+		if (c->is_echo) {
+			if (c->done < c->nframes)
+				break;
+			continue;
+		}
+		if (!c->reported) {
+			c->reported = 1;
+			t->report(t->arg, c->seq, c->nframes, c->err);
+		}
+	}
+	while (t->c_len) {
+		struct tx_comp *c = comp_at(t, 0);
+
+		if (c->is_echo ? !c->replied || c->done < c->nframes :
+				 !c->reported)
+			break;
+		t->c_head = (t->c_head + 1) % TXRING_COMP;
+		t->c_len--;
+	}
+}
+
 void txring_flush(struct txring *t)
 {
 	int have_done = 0;
 	uint32_t done = 0, done_n = 0;
 
+	if (t->confirm) {
+		flush_confirm(t);
+		return;
+	}
 	while (t->c_len) {
 		struct tx_comp *c = comp_at(t, 0);
 
@@ -147,10 +183,12 @@ void txring_close_batch(struct txring *t, uint64_t now_us)
 		c->has_seq = 1;
 		c->seq = t->batch_last;
 		c->nframes = t->batch_n;
+		c->done = t->batch_done;
 		c->sent_us = now_us;
 		c->alone = !t->echoes_out++;
 	}
 	t->batch_n = 0;
+	t->batch_done = 0;
 }
 
 int txring_room(const struct txring *t, unsigned int n)
@@ -198,13 +236,23 @@ uint32_t txring_fail_all(struct txring *t, int err)
 
 	/* what the server did confirm is confirmed */
 	txring_flush(t);
-	for (i = 0; i < t->c_len; i++)
-		n += comp_at(t, i)->nframes;
-	n += t->batch_n;
+	for (i = 0; i < t->c_len; i++) {
+		const struct tx_comp *c = comp_at(t, i);
+
+		/* confirm mode: what was told stays told */
+		if (!t->confirm)
+			n += c->nframes;
+		else if (c->is_echo)
+			n += c->nframes - c->done;
+		else if (!c->reported)
+			n += c->nframes;
+	}
+	n += t->batch_n - (t->confirm ? t->batch_done : 0);
 	t->c_len = t->c_head = 0;
 	t->q_len = t->q_head = 0;
 	t->batch_n = 0;
 	t->echoes_out = 0;
+	t->batch_done = 0;
 	if (n && t->have_last_seq)
 		t->report(t->arg, t->last_seq, n, err);
 	return t->have_last_seq ? n : 0;
@@ -223,4 +271,51 @@ unsigned int txring_echoes_out(const struct txring *t)
 int txring_echo_alone(const struct txring *t)
 {
 	return t->last_alone;
+}
+
+void txring_set_confirm(struct txring *t, int on)
+{
+	t->confirm = !!on;
+	t->batch_done = 0;
+}
+
+int txring_verdict(struct txring *t, uint32_t n, int err)
+{
+	unsigned int i;
+	uint32_t open, k;
+
+	if (!t->confirm)
+		return -1;
+	flush_confirm(t);
+	/* the first batch not settled holds the oldest frames the server
+	 * has not told of; every failure before it was told by the flush */
+	while (n) {
+		struct tx_comp *c = NULL;
+
+		for (i = 0; i < t->c_len; i++) {
+			c = comp_at(t, i);
+			if (c->is_echo && c->done < c->nframes)
+				break;
+			c = NULL;
+		}
+		if (!c)
+			break;
+		k = n < c->nframes - c->done ? n : c->nframes - c->done;
+		c->done += k;
+		n -= k;
+		t->report(t->arg, c->seq - (c->nframes - c->done), k, err);
+		flush_confirm(t);
+	}
+	if (!n)
+		return 0;
+	/* sends whose batch has no echo written yet */
+	open = t->batch_n - t->batch_done;
+	k = n < open ? n : open;
+	if (k) {
+		t->batch_done += k;
+		t->report(t->arg, t->batch_last - (t->batch_n - t->batch_done),
+			  k, err);
+	}
+	/* more verdicts than frames written: what fitted was told */
+	return n > open ? -1 : 0;
 }

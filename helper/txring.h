@@ -41,6 +41,8 @@ struct tx_comp {
 	uint8_t has_seq; /* an echo behind sends (not a heartbeat) */
 	uint8_t replied;
 	uint8_t alone; /* echoes: written with no other echo outstanding */
+	uint8_t reported; /* confirm mode: a failure told the kernel */
+	uint32_t done; /* confirm mode: frames of the batch settled */
 	uint64_t sent_us; /* echoes: when written, for the round trip */
 };
 
@@ -60,6 +62,11 @@ struct txring {
 	uint32_t last_seq; /* newest seq from the kernel */
 	txring_report_fn report;
 	void *arg;
+	/* confirm mode (the rcan extension's `confirm`): the server's
+	 * verdicts settle the frames written, oldest first; echoes only
+	 * measure the round trip and no longer settle anything */
+	int confirm;
+	uint32_t batch_done; /* frames of the open batch settled */
 };
 
 void txring_init(struct txring *t, txring_report_fn report, void *arg);
@@ -101,5 +108,12 @@ void txring_flush(struct txring *t);
  * (queued or unconfirmed) up to the newest seq. Returns the frames failed. */
 uint32_t txring_fail_all(struct txring *t, int err);
 unsigned int txring_queued(const struct txring *t);
+
+/* Confirm mode on or off; only with nothing in flight (at a handshake). */
+void txring_set_confirm(struct txring *t, int on);
+/* Confirm mode: the next n frames written were sent on the remote bus
+ * (err 0) or failed (err). Reported at once, in order. -1 when fewer
+ * frames wait for a verdict (the server counts wrong: reset it). */
+int txring_verdict(struct txring *t, uint32_t n, int err);
 
 #endif

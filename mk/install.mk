@@ -13,7 +13,8 @@ DKMS_SRC := /usr/src/rcan-$(RCAN_VERSION)
 
 INSTALLED = $(SBINDIR)/rcand $(MANDIR)/man8/rcand.8 $(MANDIR)/man4/rcan.4 \
 	$(UNITDIR)/rcand@.service $(SYSCONFDIR)/rcan/example.conf \
-	$(SYSCONFDIR)/modules-load.d/rcan.conf
+	$(SYSCONFDIR)/modules-load.d/rcan.conf \
+	$(UNITDIR)/rcand-serve.service $(SYSCONFDIR)/rcan/serve.conf
 
 .PHONY: install uninstall dkms-install dkms-uninstall
 
@@ -24,6 +25,9 @@ install: helper
 	install -d $(DESTDIR)$(UNITDIR)
 	sed 's|@SBINDIR@|$(SBINDIR)|g' systemd/rcand@.service >$(DESTDIR)$(UNITDIR)/rcand@.service
 	chmod 0644 $(DESTDIR)$(UNITDIR)/rcand@.service
+	sed 's|@SBINDIR@|$(SBINDIR)|g' systemd/rcand-serve.service >$(DESTDIR)$(UNITDIR)/rcand-serve.service
+	chmod 0644 $(DESTDIR)$(UNITDIR)/rcand-serve.service
+	install -D -m 0644 systemd/serve.conf $(DESTDIR)$(SYSCONFDIR)/rcan/serve.conf
 	install -D -m 0644 systemd/rcan-example.conf $(DESTDIR)$(SYSCONFDIR)/rcan/example.conf
 	install -D -m 0644 systemd/modules-load.conf $(DESTDIR)$(SYSCONFDIR)/modules-load.d/rcan.conf
 

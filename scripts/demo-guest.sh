@@ -1,10 +1,10 @@
 #!/bin/sh
 # The demo itself, run inside the guest by scripts/demo.sh: a simulated
-# remote bus served by the test server, found by its beacon, attached by
-# rcand as can0, and used with stock can-utils. Every step is checked.
+# remote bus served by rcand serve (the product's own server end), found by
+# its beacon, attached by rcand as can0, and used with stock can-utils.
+# Every step is checked.
 set -u
 RCAND=helper/rcand
-SERVER=tests/server/rcan-testserver
 W=/tmp/demo
 mkdir -p $W
 PIDS=""
@@ -37,8 +37,8 @@ vcan_add vcan0 || fail "no vcan0"
 /usr/bin/python3 scripts/demo-traffic.py vcan0 120 >$W/traffic.log 2>&1 &
 PIDS="$PIDS $!"
 
-say "socketcand (here: the project's look-alike) serves vcan0 on TCP port 29536 and beacons every second"
-$SERVER -i vcan0 --name remote-bench --beacon-dest 127.255.255.255 \
+say "rcand serve (a drop-in socketcand) serves vcan0 on TCP port 29536 and beacons every second"
+$RCAND serve -i vcan0 --name remote-bench --beacon-dest 127.255.255.255 \
 	--beacon-interval 1000 --ready-file $W/server.ready >$W/server.log 2>&1 &
 PIDS="$PIDS $!"
 wait_for 5 test -e $W/server.ready || fail "the server did not start"
@@ -80,6 +80,10 @@ grep -q 'can state ERROR-ACTIVE' $W/ip.txt || fail "can0 does not report its CAN
 
 say "rcand list: every rcan netdev, its remote and counters"
 $RCAND list || fail "rcand list"
+
+say "rcand list --serve: on the remote box, the server's clients and their counters"
+$RCAND list --serve | tee $W/serve-list.txt || fail "rcand list --serve"
+grep -q ' vcan0 raw ' $W/serve-list.txt || fail "rcand serve does not list rcand's session"
 
 say "Done: every step worked."
 cleanup

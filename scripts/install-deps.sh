@@ -7,7 +7,7 @@ set -eu
 
 PACKAGES="
 	make gcc pkg-config
-	libnl-3-dev libnl-genl-3-dev
+	libnl-3-dev libnl-genl-3-dev libnl-route-3-dev
 	linux-image-amd64 linux-headers-amd64 linux-source-6.1
 	qemu-system-x86 busybox-static kmod cpio xz-utils
 	can-utils python3 python3-can iproute2 ethtool procps

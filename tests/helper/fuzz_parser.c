@@ -35,7 +35,50 @@ static void digest(uint64_t *h, const struct proto_event *ev)
 	mix(h, &ev->ts_ns, sizeof(ev->ts_ns));
 	mix(h, ev->data, ev->len);
 	mix(h, ev->stat, sizeof(ev->stat));
+	mix(h, &ev->ext, sizeof(ev->ext));
 	mix(h, ev->text, ev->text_len);
+}
+
+/* An extension element read must format back and read the same. */
+static void ext_roundtrip(const struct proto_event *ev)
+{
+	const struct proto_ext *x = &ev->ext;
+	char out[PROTO_EXT_ELEM_MAX];
+	struct proto_event back;
+	int n = -1;
+
+	switch (ev->type) {
+	case PROTO_EV_RCAN:
+		n = proto_ext_format_rcan(out, sizeof(out), x->version,
+					  x->features);
+		break;
+	case PROTO_EV_SENT:
+		n = proto_ext_format_sent(out, sizeof(out), x->count,
+					  (int64_t)(ev->ts_ns / 1000000000ULL),
+					  (long)(ev->ts_ns % 1000000000ULL / 1000));
+		break;
+	case PROTO_EV_FAILED:
+		if (x->reason == PROTO_EXT_R_OTHER) /* a newer word */
+			return;
+		n = proto_ext_format_failed(out, sizeof(out), x->count,
+					    (enum proto_ext_reason)x->reason);
+		break;
+	case PROTO_EV_STATE:
+		n = proto_ext_format_state(out, sizeof(out), x->state, x->txerr,
+					   x->rxerr);
+		break;
+	default:
+		n = proto_ext_format_bittiming(out, sizeof(out), x->bitrate,
+					       x->dbitrate);
+		break;
+	}
+	if (n < 4 || !x->count != (ev->type != PROTO_EV_SENT &&
+				   ev->type != PROTO_EV_FAILED))
+		abort();
+	proto_parse_element(out + 1, (size_t)n - 2, &back);
+	if (back.type != ev->type || memcmp(&back.ext, x, sizeof(*x)) ||
+	    back.ts_ns != ev->ts_ns)
+		abort();
 }
 
 static int check(const struct proto_event *ev, void *arg)
@@ -82,6 +125,13 @@ static int check(const struct proto_event *ev, void *arg)
 	case PROTO_EV_UNKNOWN:
 		if (ev->text_len > PROTO_ELEM_MAX)
 			abort();
+		break;
+	case PROTO_EV_RCAN:
+	case PROTO_EV_SENT:
+	case PROTO_EV_FAILED:
+	case PROTO_EV_STATE:
+	case PROTO_EV_BITTIMING:
+		ext_roundtrip(ev);
 		break;
 	default:
 		break;

@@ -21,6 +21,7 @@
 #include "nlerr.h"
 #include "pacer.h"
 #include "proto.h"
+#include "proto_server.h"
 #include "remote.h"
 #include "rtt.h"
 #include "runstate.h"
@@ -1655,6 +1656,599 @@ static void t_runstate(void)
 	unsetenv("RCAND_RUNDIR");
 }
 
+
+/* ---- the server's half: commands in, elements out ---- */
+
+/* b holds exactly the n bytes of lit */
+static int is(const char *b, int n, const char *lit)
+{
+	return n == (int)strlen(lit) && !memcmp(b, lit, (size_t)n);
+}
+
+static void parse_cmd(const char *el, struct proto_cmd *c)
+{
+	proto_cmd_parse(el, c);
+}
+
+static void t_cmd_next(void)
+{
+	size_t st, end;
+
+	EXPECT(proto_cmd_next("xx< echo >< ok", 14, &st, &end) == 1);
+	EXPECT(st == 2 && end == 9);
+	EXPECT(proto_cmd_next("< send 12", 9, &st, &end) == 0 && st == 0);
+	EXPECT(proto_cmd_next("garbage", 7, &st, &end) == 0 && st == 7);
+	EXPECT(proto_cmd_next("ab<", 3, &st, &end) == 0 && st == 2);
+	EXPECT(proto_cmd_next("", 0, &st, &end) == 0 && st == 0);
+}
+
+static void t_cmd_send(void)
+{
+	static struct proto_cmd c;
+
+	parse_cmd("< send 123 2 11 22 >", &c);
+	EXPECT(c.type == PROTO_CMD_SEND && !c.bad && c.can_id == 0x123 &&
+	       c.len == 2 && c.data[0] == 0x11 && c.data[1] == 0x22);
+	/* extended iff the id text is 8 characters, whatever its value */
+	parse_cmd("< send 0000007B 0 >", &c);
+	EXPECT(!c.bad && c.can_id == (0x7B | PROTO_EFF_FLAG) && c.len == 0);
+	parse_cmd("< send 1AAAAAAA 2 1 f1 >", &c);
+	EXPECT(!c.bad && c.can_id == (0x1AAAAAAA | PROTO_EFF_FLAG) &&
+	       c.data[0] == 1 && c.data[1] == 0xf1);
+	/* sscanf's leniency, as the daemon: 0x, a byte cut to 8 bits */
+	parse_cmd("< send 0x123 1 1ff >", &c);
+	EXPECT(!c.bad && c.can_id == 0x123 && c.data[0] == 0xff);
+	/* 10 characters are not 8: the daemon sends it without EFF */
+	parse_cmd("< send 0x1AAAAAAA 0 >", &c);
+	EXPECT(!c.bad && c.can_id == 0x1AAAAAAA);
+	/* more bytes than 8 with DLC 8: the daemon reads 8, takes it */
+	parse_cmd("< send 123 8 1 2 3 4 5 6 7 8 9 >", &c);
+	EXPECT(!c.bad && c.len == 8 && c.data[7] == 8);
+	parse_cmd("< send 123 9 1 2 3 4 5 6 7 8 9 >", &c);
+	EXPECT(c.type == PROTO_CMD_SEND && c.bad);
+	parse_cmd("< send 123 2 11 >", &c);
+	EXPECT(c.bad);
+	parse_cmd("< send 12x 1 11 >", &c);
+	EXPECT(c.bad);
+	parse_cmd("< send 123 65 >", &c);
+	EXPECT(c.bad);
+	parse_cmd("< send >", &c);
+	EXPECT(c.bad);
+	/* the rawmode-canfd branch's FD send: valid lengths only */
+	parse_cmd("< sendfd 123 12 1 2 3 4 5 6 7 8 9 a b c >", &c);
+	EXPECT(c.type == PROTO_CMD_SENDFD && !c.bad && c.len == 12 &&
+	       c.data[11] == 0xc);
+	parse_cmd("< sendfd 123 9 1 2 3 4 5 6 7 8 9 >", &c);
+	EXPECT(c.type == PROTO_CMD_SENDFD && c.bad);
+	parse_cmd("< sendfd 123 65 >", &c);
+	EXPECT(c.bad);
+	/* the verb needs its space: "< sendx" is no send */
+	parse_cmd("< sendx 123 0 >", &c);
+	EXPECT(c.type == PROTO_CMD_UNKNOWN);
+	parse_cmd("< fdsend 123 00 1 11 >", &c);
+	EXPECT(c.type == PROTO_CMD_UNKNOWN);
+}
+
+static void t_cmd_modes(void)
+{
+	static struct proto_cmd c;
+
+	parse_cmd("< echo >", &c);
+	EXPECT(c.type == PROTO_CMD_ECHO);
+	parse_cmd("< rawmode >", &c);
+	EXPECT(c.type == PROTO_CMD_RAWMODE);
+	parse_cmd("< bcmmode >", &c);
+	EXPECT(c.type == PROTO_CMD_BCMMODE);
+	parse_cmd("< controlmode >", &c);
+	EXPECT(c.type == PROTO_CMD_CONTROLMODE);
+	parse_cmd("< isotpmode >", &c);
+	EXPECT(c.type == PROTO_CMD_ISOTPMODE);
+	/* the daemon compares the whole element */
+	parse_cmd("<echo>", &c);
+	EXPECT(c.type == PROTO_CMD_UNKNOWN);
+	parse_cmd("< echo  >", &c);
+	EXPECT(c.type == PROTO_CMD_UNKNOWN);
+	parse_cmd("< frobnicate >", &c);
+	EXPECT(c.type == PROTO_CMD_UNKNOWN);
+	parse_cmd("< statistics 200 >", &c);
+	EXPECT(c.type == PROTO_CMD_STATISTICS && !c.bad && c.stat_ms == 200);
+	parse_cmd("< statistics x >", &c);
+	EXPECT(c.type == PROTO_CMD_STATISTICS && c.bad);
+	EXPECT(strcmp(proto_cmd_name(PROTO_CMD_MUXFILTER), "muxfilter") == 0);
+	EXPECT(strcmp(proto_cmd_name(PROTO_CMD_COUNT), "?") == 0);
+}
+
+static void t_cmd_nobus(void)
+{
+	static struct proto_cmd c;
+
+	parse_cmd("< open vcan0 >", &c);
+	EXPECT(c.type == PROTO_CMD_OPEN && !c.bad && !strcmp(c.bus, "vcan0"));
+	/* the daemon's "< open %s>": no space before '>' keeps it */
+	parse_cmd("< open vcan0>", &c);
+	EXPECT(!c.bad && !strcmp(c.bus, "vcan0>"));
+	parse_cmd("< open >", &c);
+	EXPECT(!c.bad && !strcmp(c.bus, ">"));
+	/* the daemon overflowed on 17 characters; here it is refused */
+	parse_cmd("< open abcdefghijklmnopq >", &c);
+	EXPECT(c.type == PROTO_CMD_OPEN && c.bad);
+	parse_cmd("< open abcdefghijklmnop >", &c);
+	EXPECT(!c.bad && strlen(c.bus) == 16);
+	parse_cmd("< can0 B 500000 875 0 0 0 0 1 0 >", &c);
+	EXPECT(c.type == PROTO_CMD_BITTIMING && !strcmp(c.bus, "can0") &&
+	       c.bt.bitrate == 500000 && c.bt.sample_point == 875 &&
+	       c.bt.sjw == 1);
+	parse_cmd("< can0 C 1 0 1 >", &c);
+	EXPECT(c.type == PROTO_CMD_CTRLMODE && c.ctrl[0] == 1 &&
+	       c.ctrl[1] == 0 && c.ctrl[2] == 1);
+	parse_cmd("< can0 C 1 0 2 >", &c);
+	EXPECT(c.type == PROTO_CMD_UNKNOWN);
+	parse_cmd("< vcan0 B 1 2 >", &c);
+	EXPECT(c.type == PROTO_CMD_UNKNOWN);
+	parse_cmd("< can0 B 1 2 3 4 5 6 7 8 9 >", &c);
+	EXPECT(c.type == PROTO_CMD_UNKNOWN);
+}
+
+static void t_cmd_bcm(void)
+{
+	static struct proto_cmd c;
+
+	parse_cmd("< add 1 500 123 2 AA BB >", &c);
+	EXPECT(c.type == PROTO_CMD_ADD && !c.bad && c.sec == 1 &&
+	       c.usec == 500 && c.can_id == 0x123 && c.len == 2 &&
+	       c.data[1] == 0xbb);
+	/* the id is word 4 here: 8 characters make it extended */
+	parse_cmd("< add 0 100 00000123 0 >", &c);
+	EXPECT(!c.bad && c.can_id == (0x123 | PROTO_EFF_FLAG));
+	parse_cmd("< add 1 >", &c);
+	EXPECT(c.bad);
+	parse_cmd("< update 123 1 CC >", &c);
+	EXPECT(c.type == PROTO_CMD_UPDATE && !c.bad && c.data[0] == 0xcc);
+	parse_cmd("< delete 123 >", &c);
+	EXPECT(c.type == PROTO_CMD_DELETE && !c.bad && c.can_id == 0x123);
+	parse_cmd("< delete >", &c);
+	EXPECT(c.bad);
+	parse_cmd("< filter 0 0 123 1 FF >", &c);
+	EXPECT(c.type == PROTO_CMD_FILTER && !c.bad && c.data[0] == 0xff);
+	parse_cmd("< subscribe 0 0 12345678 >", &c);
+	EXPECT(c.type == PROTO_CMD_SUBSCRIBE && !c.bad &&
+	       c.can_id == (0x12345678 | PROTO_EFF_FLAG));
+	parse_cmd("< subscribe 0 0 >", &c);
+	EXPECT(c.bad);
+	parse_cmd("< unsubscribe 234 >", &c);
+	EXPECT(c.type == PROTO_CMD_UNSUBSCRIBE && !c.bad && c.can_id == 0x234);
+	parse_cmd("< muxfilter 0 0 456 2 FF 00 00 00 00 00 00 00 01 FF 00 00 00 00 00 0a >",
+	    &c);
+	EXPECT(c.type == PROTO_CMD_MUXFILTER && !c.bad && c.nframes == 2 &&
+	       c.mux[0][0] == 0xff && c.mux[1][0] == 1 && c.mux[1][1] == 0xff &&
+	       c.mux[1][7] == 0x0a);
+	/* too few tuples for N, or N out of 2..257 */
+	parse_cmd("< muxfilter 0 0 456 3 FF 00 00 00 00 00 00 00 01 FF 00 00 00 00 00 0a >",
+	    &c);
+	EXPECT(c.bad);
+	parse_cmd("< muxfilter 0 0 456 1 FF 00 00 00 00 00 00 00 >", &c);
+	EXPECT(c.bad);
+	parse_cmd("< muxfilter 0 0 456 2 FF 00 00 00 00 00 00 00 01 FF 00 00 00 00 00 0x >",
+	    &c);
+	EXPECT(c.bad);
+}
+
+static void t_cmd_isotp(void)
+{
+	static struct proto_cmd c;
+	uint8_t pdu[PROTO_PDU_MAX];
+	static char big[2 * PROTO_PDU_MAX + 40];
+
+	parse_cmd("< isotpconf 7E0 7E8 0 0 0 >", &c);
+	EXPECT(c.type == PROTO_CMD_ISOTPCONF && !c.bad &&
+	       c.isotp.tx_id == 0x7E0 && c.isotp.rx_id == 0x7E8);
+	parse_cmd("< isotpconf 18DA00F1 18DAF100 0 8 5 >", &c);
+	EXPECT(!c.bad && c.isotp.tx_id == (0x18DA00F1 | PROTO_EFF_FLAG) &&
+	       c.isotp.bs == 8 && c.isotp.stmin == 5);
+	/* TX padding (0x004) needs TXPAD: 7 fields */
+	parse_cmd("< isotpconf 7E0 7E8 4 0 0 >", &c);
+	EXPECT(c.bad);
+	parse_cmd("< isotpconf 7E0 7E8 4 0 0 0 CC >", &c);
+	EXPECT(!c.bad && c.isotp.txpad == 0xcc);
+	parse_cmd("< isotpconf 7E0 7E8 0 0 >", &c);
+	EXPECT(c.bad);
+	parse_cmd("< sendpdu 0102AaFf >", &c);
+	EXPECT(c.type == PROTO_CMD_SENDPDU && !c.bad && c.pdu_len == 4);
+	EXPECT(proto_cmd_pdu(&c, pdu) == 0 && pdu[0] == 1 && pdu[2] == 0xaa &&
+	       pdu[3] == 0xff);
+	parse_cmd("< sendpdu 123 >", &c);
+	EXPECT(c.bad);
+	parse_cmd("< sendpdu 1G >", &c);
+	EXPECT(!c.bad && proto_cmd_pdu(&c, pdu) < 0);
+	/* "< sendpdu " and 4095 bytes of hex, then one byte too many */
+	memset(big, '1', sizeof(big));
+	snprintf(big, sizeof(big), "%s", "< sendpdu ");
+	big[10] = '1';
+	snprintf(big + 10 + (size_t)2 * PROTO_PDU_MAX, 3, "%s", " >");
+	parse_cmd(big, &c);
+	EXPECT(!c.bad && c.pdu_len == PROTO_PDU_MAX);
+	snprintf(big + 10 + (size_t)2 * PROTO_PDU_MAX, 5, "%s", "11 >");
+	parse_cmd(big, &c);
+	EXPECT(c.bad);
+}
+
+/* The server's element, read back by rcand's own parser. */
+static void rx_back(const char *el, int n, struct proto_event *ev)
+{
+	EXPECT(n > 2 && el[0] == '<' && el[n - 1] == '>');
+	proto_parse_element(el + 1, (size_t)n - 2, ev);
+}
+
+static void t_format_rx(void)
+{
+	static const uint8_t d8[8] = { 0x11, 0x22, 0x33, 0x44,
+				       0x55, 0x66, 0x77, 0x88 };
+	uint8_t d64[64];
+	struct proto_rxframe f = { 0x123, 8, 0, d8, 1637791111, 209224 };
+	struct proto_event ev;
+	char b[PROTO_RX_MAX];
+	int n, i;
+
+	n = proto_format_rx(b, sizeof(b), &f, PROTO_RX_RAW);
+	EXPECT(is(b, n, "< frame 123 1637791111.209224 1122334455667788 >"));
+	rx_back(b, n, &ev);
+	EXPECT(ev.type == PROTO_EV_FRAME && ev.can_id == 0x123 && ev.len == 8 &&
+	       ev.ts_ns == 1637791111209224000ULL);
+	f.can_id = 0x6FD | PROTO_EFF_FLAG;
+	f.len = 0;
+	f.usec = 5;
+	n = proto_format_rx(b, sizeof(b), &f, PROTO_RX_RAW);
+	EXPECT(is(b, n, "< frame 000006FD 1637791111.000005  >"));
+	rx_back(b, n, &ev);
+	EXPECT(ev.type == PROTO_EV_FRAME && ev.can_id == (0x6FD | PROTO_EFF_FLAG) &&
+	       ev.len == 0);
+	/* RTR frames are not forwarded */
+	f.can_id = 0x7FF | PROTO_RTR_FLAG;
+	EXPECT(proto_format_rx(b, sizeof(b), &f, PROTO_RX_RAW) == 0);
+	/* error frame: the class, no data */
+	f.can_id = 0x004 | PROTO_ERR_FLAG;
+	f.len = 8;
+	n = proto_format_rx(b, sizeof(b), &f, PROTO_RX_RAW);
+	EXPECT(is(b, n, "< error 004 1637791111.000005 >"));
+	rx_back(b, n, &ev);
+	EXPECT(ev.type == PROTO_EV_ERRFRAME && ev.can_id == (0x004 | PROTO_ERR_FLAG));
+	/* BCM: the whole can_id and the bytes, each with a space */
+	n = proto_format_rx(b, sizeof(b), &f, PROTO_RX_BCM);
+	EXPECT(is(b, n, "< error 20000004 1637791111.000005 11 22 33 44 55 66 77 88  >"));
+	f.can_id = 0x234;
+	f.len = 3;
+	n = proto_format_rx(b, sizeof(b), &f, PROTO_RX_BCM);
+	EXPECT(is(b, n, "< frame 234 1637791111.000005 11 22 33  >"));
+	rx_back(b, n, &ev);
+	EXPECT(ev.type == PROTO_EV_FRAME && ev.bcm_format && ev.len == 3 &&
+	       ev.data[2] == 0x33);
+	/* FD: the rawmode-canfd branch's fdframe, every length */
+	for (i = 0; i < 64; i++)
+		d64[i] = (uint8_t)(i * 7 + 1);
+	f.data = d64;
+	f.fd = 1;
+	for (i = 0; i <= 64; i++) {
+		f.len = (uint8_t)i;
+		f.can_id = i & 1 ? (0x1ABCDEF0U | PROTO_EFF_FLAG) : 0x123;
+		n = proto_format_rx(b, sizeof(b), &f, PROTO_RX_RAW);
+		EXPECT(n > 0 && !memcmp(b, "< fdframe ", 10));
+		rx_back(b, n, &ev);
+		/* lengths between valid FD ones never occur on a socket */
+		if (i <= 8 || i == 12 || i == 16 || i == 20 || i == 24 ||
+		    i == 32 || i == 48 || i == 64)
+			EXPECT(ev.type == PROTO_EV_FDFRAME && ev.len == i &&
+			       ev.can_id == f.can_id &&
+			       !memcmp(ev.data, d64, (size_t)i) &&
+			       ev.dialect == PROTO_DIALECT_RAWMODE_CANFD);
+	}
+	/* too small a buffer */
+	EXPECT(proto_format_rx(b, 20, &f, PROTO_RX_RAW) == -1);
+}
+
+static void t_format_server_misc(void)
+{
+	static char b[PROTO_PDU_ELEM_MAX];
+	static uint8_t pdu[PROTO_PDU_MAX];
+	const char *buses[] = { "can0", "vcan0" };
+	struct beacon bc;
+	struct proto_event ev;
+	int n;
+
+	n = proto_format_pdu(b, sizeof(b), 12, 3, (const uint8_t *)"\x01\xab", 2);
+	EXPECT(is(b, n, "< pdu 12.000003 01AB >"));
+	memset(pdu, 0xee, sizeof(pdu));
+	n = proto_format_pdu(b, sizeof(b), 12, 3, pdu, sizeof(pdu));
+	EXPECT(n == 18 + 2 * PROTO_PDU_MAX);
+	EXPECT(proto_format_pdu(b, 100, 12, 3, pdu, sizeof(pdu)) == -1);
+	/* the daemon's %u of /proc/net/dev's 64-bit counters */
+	n = proto_format_stat(b, 80, 4294967296ULL + 5, 2, 3, 4);
+	EXPECT(is(b, n, "< stat 5 2 3 4 >"));
+	rx_back(b, n, &ev);
+	EXPECT(ev.type == PROTO_EV_STAT && ev.stat[0] == 5 && ev.stat[3] == 4);
+	n = proto_format_beacon(b, PROTO_BEACON_MAX, "benchbox", "socketcand",
+				"192.0.2.7", 29536, buses, 2);
+	EXPECT(is(b, n, "<CANBeacon name=\"benchbox\" type=\"SocketCAN\" description=\"socketcand\">\n"
+			  "<URL>can://192.0.2.7:29536</URL><Bus name=\"can0\"/><Bus name=\"vcan0\"/></CANBeacon>"));
+	EXPECT(beacon_parse(b, (size_t)n, "192.0.2.7", &bc) == 0 &&
+	       bc.port == 29536 && bc.nbuses == 2 && !strcmp(bc.buses[1], "vcan0") &&
+	       !strcmp(bc.name, "benchbox"));
+	/* host names are cut to 32 bytes, as the daemon's buffer does */
+	n = proto_format_beacon(b, PROTO_BEACON_MAX,
+				"0123456789012345678901234567890123456789",
+				"socketcand", "h", 1, buses, 0);
+	EXPECT(n > 0 && strstr(b, "\"01234567890123456789012345678901\""));
+}
+
+/* ---- the rcan extension (proto_ext.c, docs/RCAN-EXTENSION.md) ---- */
+
+/* One element's event, from its text with the brackets. */
+static void ext_event(const char *el, struct proto_event *ev)
+{
+	size_t n = strlen(el);
+
+	proto_parse_element(el + 1, n - 2, ev);
+}
+
+static void t_ext_parse(void)
+{
+	struct proto_event ev;
+
+	/* every example of docs/RCAN-EXTENSION.md */
+	ext_event("< rcan 1 confirm state >", &ev);
+	EXPECT(ev.type == PROTO_EV_RCAN && ev.ext.version == 1 &&
+	       ev.ext.features == (PROTO_EXT_F_CONFIRM | PROTO_EXT_F_STATE));
+	ext_event("< rcan 1 >", &ev);
+	EXPECT(ev.type == PROTO_EV_RCAN && ev.ext.version == 1 &&
+	       ev.ext.features == 0);
+	/* a newer peer's feature is skipped, not refused */
+	ext_event("< rcan 3 state timestamps-v2 confirm >", &ev);
+	EXPECT(ev.type == PROTO_EV_RCAN && ev.ext.version == 3 &&
+	       ev.ext.features == (PROTO_EXT_F_CONFIRM | PROTO_EXT_F_STATE));
+	ext_event("< sent 3 1764851234.000123 >", &ev);
+	EXPECT(ev.type == PROTO_EV_SENT && ev.ext.count == 3 &&
+	       ev.ts_ns == 1764851234000123000ULL);
+	ext_event("< failed 2 down >", &ev);
+	EXPECT(ev.type == PROTO_EV_FAILED && ev.ext.count == 2 &&
+	       ev.ext.reason == PROTO_EXT_R_DOWN);
+	ext_event("< failed 1 busy >", &ev);
+	EXPECT(ev.type == PROTO_EV_FAILED && ev.ext.reason == PROTO_EXT_R_BUSY);
+	ext_event("< failed 1 invalid >", &ev);
+	EXPECT(ev.type == PROTO_EV_FAILED &&
+	       ev.ext.reason == PROTO_EXT_R_INVALID);
+	ext_event("< failed 4 closed >", &ev);
+	EXPECT(ev.type == PROTO_EV_FAILED && ev.ext.reason == PROTO_EXT_R_CLOSED);
+	/* a reason of a newer version still fails the frames */
+	ext_event("< failed 7 no-ack >", &ev);
+	EXPECT(ev.type == PROTO_EV_FAILED && ev.ext.count == 7 &&
+	       ev.ext.reason == PROTO_EXT_R_OTHER);
+	ext_event("< state error-passive 128 3 >", &ev);
+	EXPECT(ev.type == PROTO_EV_STATE && ev.ext.state == 2 &&
+	       ev.ext.txerr == 128 && ev.ext.rxerr == 3);
+	ext_event("< state error-active 0 0 >", &ev);
+	EXPECT(ev.type == PROTO_EV_STATE && ev.ext.state == 0);
+	ext_event("< state bus-off 256 0 >", &ev);
+	EXPECT(ev.type == PROTO_EV_STATE && ev.ext.state == 3 &&
+	       ev.ext.txerr == 256);
+	ext_event("< state stopped 0 0 >", &ev);
+	EXPECT(ev.type == PROTO_EV_STATE && ev.ext.state == 4);
+	ext_event("< state error-warning 96 0 >", &ev);
+	EXPECT(ev.type == PROTO_EV_STATE && ev.ext.state == 1);
+	ext_event("< bittiming 500000 2000000 >", &ev);
+	EXPECT(ev.type == PROTO_EV_BITTIMING && ev.ext.bitrate == 500000 &&
+	       ev.ext.dbitrate == 2000000);
+	ext_event("< bittiming 0 0 >", &ev);
+	EXPECT(ev.type == PROTO_EV_BITTIMING && ev.ext.bitrate == 0);
+
+	/* a count or state that could be misread loses the stream */
+	static const char *const bad[] = {
+		"< rcan >", "< rcan 0 >", "< rcan x >", "< rcan 1 CONFIRM >",
+		"< rcan -1 >", "< rcan 1 con_firm >", "< rcan 99999999999 >",
+		"< sent >", "< sent 0 1.000000 >", "< sent 1 >",
+		"< sent 1 1.5 >", "< sent 1 1.0000001 >", "< sent 1 1 >",
+		"< sent 0x3 1.000000 >", "< sent 3 1.000000 x >",
+		"< sent 4294967296 1.000000 >", "< sent 1 99999999999.000000 >",
+		"< failed 1 >", "< failed 0 busy >", "< failed 1 Busy >",
+		"< failed 1 busy now >", "< failed -1 busy >",
+		"< state >", "< state sleeping 0 0 >", "< state bus-off 0 >",
+		"< state bus-off 65536 0 >", "< state bus-off 0 0 0 >",
+		"< state 3 0 0 >", "< bittiming 1 >", "< bittiming 1 2 3 >",
+		"< bittiming 4294967296 0 >", "< bittiming 1e6 0 >",
+		"< sent 1 2 3 4 5 6 7 8 9 10 11 12 13 14 15 16 17 >",
+	};
+	for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
+		ext_event(bad[i], &ev);
+		if (ev.type != PROTO_EV_GARBAGE) {
+			printf("# '%s' read as %s\n", bad[i],
+			       proto_ev_name(ev.type));
+			failures++;
+		}
+	}
+	/* other words are not the extension's: as before */
+	ext_event("< sentx 1 1.000000 >", &ev);
+	EXPECT(ev.type == PROTO_EV_UNKNOWN);
+	ext_event("< State error-active 0 0 >", &ev);
+	EXPECT(ev.type == PROTO_EV_UNKNOWN);
+	/* whatever the split, through the stream parser */
+	{
+		static const char in[] =
+			"< rcan 1 confirm state >< ok >< ok >< bittiming 0 0 >"
+			"< state error-active 0 0 >< frame 123 1.000000 11 >"
+			"< sent 2 1764851234.500000 >< failed 1 down >";
+		const char *want =
+			"rcan\nok\nok\nbittiming\nstate\n"
+			"frame 00000123 1.000000000 1:11\nsent\nfailed\n";
+		size_t step;
+
+		for (step = 1; step <= sizeof(in) - 1; step++)
+			if (strcmp(parse_all(in, sizeof(in) - 1, step), want)) {
+				printf("# split %zu: %s\n", step,
+				       parse_all(in, sizeof(in) - 1, step));
+				failures++;
+				break;
+			}
+	}
+}
+
+static void t_ext_format(void)
+{
+	char b[PROTO_EXT_ELEM_MAX];
+	struct proto_event ev;
+	int n;
+
+	n = proto_ext_format_rcan(b, sizeof(b), 1, PROTO_EXT_F_ALL);
+	EXPECT(n == 24 && !strcmp(b, "< rcan 1 confirm state >"));
+	n = proto_ext_format_rcan(b, sizeof(b), 1, PROTO_EXT_F_STATE);
+	EXPECT(n > 0 && !strcmp(b, "< rcan 1 state >"));
+	n = proto_ext_format_rcan(b, sizeof(b), 1, 0);
+	EXPECT(n > 0 && !strcmp(b, "< rcan 1 >"));
+	EXPECT(proto_ext_format_rcan(b, sizeof(b), 0, 0) < 0);
+	EXPECT(proto_ext_format_rcan(b, 12, 1, PROTO_EXT_F_ALL) < 0);
+	n = proto_ext_format_sent(b, sizeof(b), 3, 1764851234, 123);
+	EXPECT(n > 0 && !strcmp(b, "< sent 3 1764851234.000123 >"));
+	EXPECT(proto_ext_format_sent(b, sizeof(b), 0, 1, 0) < 0);
+	EXPECT(proto_ext_format_sent(b, sizeof(b), 1, 1, 1000000) < 0);
+	EXPECT(proto_ext_format_sent(b, 10, 1, 1, 0) < 0);
+	n = proto_ext_format_failed(b, sizeof(b), 2, PROTO_EXT_R_DOWN);
+	EXPECT(n > 0 && !strcmp(b, "< failed 2 down >"));
+	n = proto_ext_format_failed(b, sizeof(b), 1, PROTO_EXT_R_CLOSED);
+	EXPECT(n > 0 && !strcmp(b, "< failed 1 closed >"));
+	EXPECT(proto_ext_format_failed(b, sizeof(b), 1, PROTO_EXT_R_OTHER) < 0);
+	EXPECT(proto_ext_format_failed(b, sizeof(b), 0, PROTO_EXT_R_BUSY) < 0);
+	n = proto_ext_format_state(b, sizeof(b), 2, 128, 3);
+	EXPECT(n > 0 && !strcmp(b, "< state error-passive 128 3 >"));
+	EXPECT(proto_ext_format_state(b, sizeof(b), 5, 0, 0) < 0);
+	EXPECT(proto_ext_format_state(b, sizeof(b), 0, 65536, 0) < 0);
+	n = proto_ext_format_bittiming(b, sizeof(b), 500000, 0);
+	EXPECT(n > 0 && !strcmp(b, "< bittiming 500000 0 >"));
+	/* what one end writes the other reads back the same */
+	n = proto_ext_format_sent(b, sizeof(b), 4294967295U, 17999999999LL,
+				  999999);
+	ext_event(b, &ev);
+	EXPECT(n > 0 && ev.type == PROTO_EV_SENT &&
+	       ev.ext.count == 4294967295U &&
+	       ev.ts_ns == 17999999999999999000ULL);
+	for (unsigned int st = 0; st < PROTO_EXT_STATE_COUNT; st++) {
+		n = proto_ext_format_state(b, sizeof(b), st, st, 65535);
+		ext_event(b, &ev);
+		EXPECT(n > 0 && ev.type == PROTO_EV_STATE && ev.ext.state == st &&
+		       ev.ext.txerr == st && ev.ext.rxerr == 65535);
+	}
+	for (unsigned int r = 0; r < PROTO_EXT_R_OTHER; r++) {
+		n = proto_ext_format_failed(b, sizeof(b), 9, r);
+		ext_event(b, &ev);
+		EXPECT(n > 0 && ev.type == PROTO_EV_FAILED && ev.ext.reason == r &&
+		       ev.ext.count == 9);
+	}
+}
+
+static void t_ext_cmd(void)
+{
+	static struct proto_cmd c;
+
+	parse_cmd("< rcan 1 confirm state >", &c);
+	EXPECT(c.type == PROTO_CMD_RCAN && c.ext_version == 1 &&
+	       c.ext_features == PROTO_EXT_F_ALL);
+	parse_cmd("< rcan 7 state something-new >", &c);
+	EXPECT(c.type == PROTO_CMD_RCAN && c.ext_version == 7 &&
+	       c.ext_features == PROTO_EXT_F_STATE);
+	parse_cmd("< rcan 1 >", &c);
+	EXPECT(c.type == PROTO_CMD_RCAN && c.ext_features == 0);
+	/* malformed: what socketcand answers, an unknown command */
+	parse_cmd("< rcan >", &c);
+	EXPECT(c.type == PROTO_CMD_UNKNOWN);
+	parse_cmd("< rcan 0 confirm >", &c);
+	EXPECT(c.type == PROTO_CMD_UNKNOWN);
+	parse_cmd("< rcan 1 Confirm >", &c);
+	EXPECT(c.type == PROTO_CMD_UNKNOWN);
+	parse_cmd("< rcan 1 confirm>", &c);
+	EXPECT(c.type == PROTO_CMD_UNKNOWN);
+	parse_cmd("< rcan one >", &c);
+	EXPECT(c.type == PROTO_CMD_UNKNOWN);
+	parse_cmd("< rcanx 1 >", &c);
+	EXPECT(c.type == PROTO_CMD_UNKNOWN);
+	parse_cmd("<rcan 1 >", &c);
+	EXPECT(c.type == PROTO_CMD_UNKNOWN);
+	/* the server's answer is read by rcand's parser */
+	{
+		char b[PROTO_EXT_ELEM_MAX];
+		struct proto_event ev;
+		int n = proto_ext_format_rcan(b, sizeof(b), 1,
+					      PROTO_EXT_F_CONFIRM);
+
+		parse_cmd(b, &c);
+		ext_event(b, &ev);
+		EXPECT(n > 0 && c.type == PROTO_CMD_RCAN &&
+		       ev.type == PROTO_EV_RCAN &&
+		       ev.ext.features == c.ext_features);
+	}
+}
+
+static void t_ring_confirm(void)
+{
+	ring_start(1);
+	txring_set_confirm(&T, 1);
+	add(1);
+	add(2);
+	add(3);
+	add(4);
+	add(5);
+	add(6);
+	send_batch(3);
+	/* the echo's reply settles nothing in confirm mode */
+	EXPECT(txring_echo(&T, NULL) == 0);
+	EXPECT(reported(&R, ""));
+	/* verdicts settle the oldest frames written, at once */
+	EXPECT(txring_verdict(&T, 2, 0) == 0);
+	EXPECT(reported(&R, "done 2/2;"));
+	/* 4 cannot be written: it fails after 3 is settled */
+	txring_refused(&T, EINVAL);
+	txring_flush(&T);
+	EXPECT(reported(&R, ""));
+	EXPECT(txring_verdict(&T, 1, ENETDOWN) == 0);
+	EXPECT(reported(&R, "fail 3/1 100;fail 4/1 22;"));
+	/* sends of a batch with no echo yet are settled too */
+	txring_sent(&T);
+	txring_sent(&T);
+	EXPECT(txring_verdict(&T, 1, 0) == 0);
+	EXPECT(reported(&R, "done 5/1;"));
+	txring_close_batch(&T, 0);
+	EXPECT(txring_verdict(&T, 1, ENOBUFS) == 0);
+	EXPECT(reported(&R, "fail 6/1 105;"));
+	/* the batch leaves once its echo is answered too */
+	EXPECT(T.c_len == 1);
+	EXPECT(txring_echo(&T, NULL) == 0);
+	EXPECT(T.c_len == 0);
+	/* a verdict too many is refused (the server counts wrong) */
+	EXPECT(txring_verdict(&T, 1, 0) < 0);
+	EXPECT(reported(&R, ""));
+	/* a heartbeat between batches does not hold the frames back */
+	add(7);
+	send_batch(1);
+	EXPECT(txring_barrier(&T, 0) == 0);
+	add(8);
+	add(9);
+	send_batch(2);
+	EXPECT(txring_verdict(&T, 3, 0) == 0);
+	EXPECT(reported(&R, "done 7/1;done 9/2;"));
+	EXPECT(txring_verdict(&T, 1, 0) < 0);
+	/* the session ends: only what was not told fails */
+	add(10);
+	add(11);
+	add(12);
+	send_batch(2);
+	EXPECT(txring_verdict(&T, 1, 0) == 0);
+	EXPECT(reported(&R, "done 10/1;"));
+	EXPECT(txring_fail_all(&T, ECONNRESET) == 2);
+	EXPECT(reported(&R, "fail 12/2 104;"));
+	/* off again (a plain server): echoes settle as before */
+	txring_set_confirm(&T, 0);
+	add(13);
+	send_batch(1);
+	EXPECT(txring_verdict(&T, 1, 0) < 0);
+	EXPECT(txring_echo(&T, NULL) == 0);
+	EXPECT(reported(&R, "done 13/1;"));
+}
+
 struct test {
 	const char *name;
 	void (*fn)(void);
@@ -1694,6 +2288,18 @@ static const struct test tests[] = {
 	{ "pacer: --tx-rate, bursts of half the queue at 1/N s a frame", t_pacer_rate },
 	{ "nlerr: a refused FRAMES_RX's frames counted from the kernel's echo", t_nlerr },
 	{ "runstate: what rcand list reads is what the daemon wrote", t_runstate },
+	{ "server: the daemon's element reader", t_cmd_next },
+	{ "server: send and sendfd read as the daemon's sscanf does", t_cmd_send },
+	{ "server: mode switches and echo are whole elements", t_cmd_modes },
+	{ "server: open, bit timing and control mode commands", t_cmd_nobus },
+	{ "server: BCM commands, ids extended by their width", t_cmd_bcm },
+	{ "server: isotpconf fields by flags, sendpdu hex", t_cmd_isotp },
+	{ "server: frames formatted byte for byte, read back by rcand's parser", t_format_rx },
+	{ "server: pdu, stat, and the beacon read back by rcand's parser", t_format_server_misc },
+	{ "rcan extension: every element read, malformed ones lose the stream", t_ext_parse },
+	{ "rcan extension: elements formatted byte for byte, read back the same", t_ext_format },
+	{ "rcan extension: the server reads < rcan >, malformed is unknown", t_ext_cmd },
+	{ "txring: confirm mode, verdicts in order, heartbeats, session lost", t_ring_confirm },
 };
 
 int main(void)

@@ -3,7 +3,8 @@
 daemon (0.6.1) sends, and the test server's fault options. Prints KTAP.
 
   check_protocol.py [--server CMD] [--bus vcan0] [--port 29600] [--daemon]
-                    [--fd-dialect D] [--classic-bus VCAN]
+                    [--host ADDR] [--kind testserver|daemon|rcand-serve]
+                    [--modes] [--fd-dialect D] [--classic-bus VCAN]
 
 With --server (default: tests/server/rcan-testserver), a fresh server is
 started for each group of checks (faults need their own). With --daemon, the
@@ -15,6 +16,17 @@ dialect against the test server's --fd-dialect; --classic-bus names a vcan
 with MTU 16 for the checks that need a classic interface. With --daemon,
 --fd-dialect D runs only D's FD checks, against the running server (a fork
 built by hand), instead of the classic ones.
+
+Any server: --host is where it listens (default 127.0.0.1). --kind says
+which server it is, where they differ on purpose: `testserver` (the
+default) and `daemon` (the real socketcand 0.6.1, the default with
+--daemon) close a session whose read held only a fragment; `rcand-serve`
+(`--server "helper/rcand serve"`) fixes what only hurts (docs/SERVE.md):
+it keeps the fragment, sends FD frames only to a client that asked with a
+sendfd, never sends stale FD flags, refuses an FD frame on a classic bus
+instead of closing, and waits out a full CAN queue instead of closing.
+--modes adds the BCM, CONTROL and ISO-TP checks (written from the
+protocol reference); they run with --kind rcand-serve always.
 """
 import argparse
 import os
@@ -37,6 +49,8 @@ TS = r"\d+\.\d{6}"
 SLOW = max(1, int(os.environ.get("RCAN_SLOW", "1")))
 
 results = []
+HOST = "127.0.0.1"
+KIND = "testserver"
 
 
 def case(name, ok, diag=""):
@@ -45,7 +59,7 @@ def case(name, ok, diag=""):
 
 class Client:
     def __init__(self, port, timeout=3.0):
-        self.s = socket.create_connection(("127.0.0.1", port),
+        self.s = socket.create_connection((HOST, port),
                                           timeout=timeout * SLOW)
         self.buf = b""
 
@@ -282,7 +296,15 @@ def frame_checks(port, bus):
     c.send("< rawmode >")
     c.element()
     c.send("< send 12")
-    case("a read holding only a fragment closes the session", c.closed())
+    if KIND == "rcand-serve":
+        # Fix (docs/SERVE.md): the daemon closes; a fragment is kept.
+        time.sleep(0.3 * SLOW)
+        c.send("3 0 >< echo >")
+        e = c.element()
+        case("a read holding only a fragment: kept until its > comes "
+             "(the daemon closes)", e == "< echo >", e)
+    else:
+        case("a read holding only a fragment closes the session", c.closed())
 
 
 def can_recv_none(s):
@@ -603,6 +625,11 @@ def fd_checks(port, bus, d, classic_bus=None):
     if not ok:
         case(pre + "handshake", False, "no raw mode")
         return
+    if KIND == "rcand-serve":
+        # rcand serve sends FD frames to a client that asked with a
+        # sendfd (this one is invalid: nothing reaches the bus)
+        c.send("< sendfd 123 65 >< echo >")
+        c.element()
     tx, lst = fd_socket(bus), fd_socket(bus)
 
     # What the kernel does to the flags byte of an FD frame on its way
@@ -678,8 +705,13 @@ def fd_checks(port, bus, d, classic_bus=None):
         c.element()
         c.send("< sendfd 556 1 56 >")
         f = fd_read(lst)
-        case(pre + "sendfd keeps the flags of the last received frame (one buffer)",
-             seen and f and f[1] == seen[1] and f[2] == b"\x56", (seen, f))
+        if KIND == "rcand-serve":
+            # Fix: no stale flags from a shared buffer (docs/SERVE.md)
+            case(pre + "sendfd sends no BRS/ESI, whatever was received last",
+                 seen and f and f[1] & 3 == 0 and f[2] == b"\x56", (seen, f))
+        else:
+            case(pre + "sendfd keeps the flags of the last received frame (one buffer)",
+                 seen and f and f[1] == seen[1] and f[2] == b"\x56", (seen, f))
         c.send("< send 123 2 AB CD >")
         f = fd_read(lst)
         case(pre + "< send > stays classic", f and f[3] is False and
@@ -780,8 +812,16 @@ def fd_checks(port, bus, d, classic_bus=None):
         c.send(PROBE)
         got = answers(c, len(PROBE_ANSWERS[d]))
         c.send("< sendfd 123 1 11 >" if d == "rawmode-canfd" else "< fdsend 123 00 1 11 >")
-        case(pre + "on a classic interface: same fingerprint, an FD send closes the session",
-             ok and got == PROBE_ANSWERS[d] and c.closed(), got)
+        if KIND == "rcand-serve":
+            # Fix: refused and counted, the session stays
+            c.send("< echo >")
+            e = c.element()
+            case(pre + "on a classic interface: same fingerprint, an FD send is "
+                 "refused and the session stays",
+                 ok and got == PROBE_ANSWERS[d] and e == ECHO, (got, e))
+        else:
+            case(pre + "on a classic interface: same fingerprint, an FD send closes the session",
+                 ok and got == PROBE_ANSWERS[d] and c.closed(), got)
 
 
 def fd_nofd_checks(cmd, bus, port):
@@ -805,6 +845,281 @@ def fd_nofd_checks(cmd, bus, port):
         srv.stop()
 
 
+# ---- BCM, CONTROL, ISO-TP (from the protocol reference) -------------------
+
+BCM_TS = r"\d+\.\d{6}"
+
+
+def bcm_open(port, bus):
+    """A session left in BCM mode, the mode < open > leaves it in."""
+    c = Client(port)
+    hi = c.element()
+    c.send("< open %s >" % bus)
+    return c, (hi, c.element()) == ("< hi >", "< ok >")
+
+
+def frames_until_quiet(c, pause=0.5):
+    got = []
+    while True:
+        e = c.element(pause)
+        if e is None:
+            return got
+        got.append(e)
+
+
+def bcm_checks(port, bus):
+    c, ok = bcm_open(port, bus)
+    case("bcm: < open > leaves the session in BCM mode", ok)
+    rx = can_socket(bus)
+    c.send("< send 123 2 11 22 >< send 1AAAAAAA 1 f1 >< echo >")
+    e = c.element()
+    f1, f2 = can_recv(rx), can_recv(rx)
+    case("bcm: < send > puts SFF and EFF frames on the bus, echo after",
+         e == "< echo >" and f1 == (0x123, b"\x11\x22") and
+         f2 == (0x1AAAAAAA | CAN_EFF_FLAG, b"\xf1"), (e, f1, f2))
+
+    c.send("< subscribe 0 0 234 >< subscribe 0 0 12345678 >< echo >")
+    c.element()
+    can_send(bus, 0x234, b"\x01\x02\x03")
+    can_send(bus, 0x12345678 | CAN_EFF_FLAG, b"")
+    e1, e2 = c.element(), c.element()
+    case("bcm: subscribe: < frame ID SEC.USEC B B B  >, bytes apart, two "
+         "spaces before >",
+         e1 and re.fullmatch(r"< frame 234 %s 01 02 03  >" % BCM_TS, e1) and
+         e2 and re.fullmatch(r"< frame 12345678 %s  >" % BCM_TS, e2), (e1, e2))
+
+    c.send("< unsubscribe 234 >< echo >")
+    c.element()
+    can_send(bus, 0x234, b"\x09")
+    can_send(bus, 0x12345678 | CAN_EFF_FLAG, b"\x07")
+    e = c.element()
+    case("bcm: unsubscribe: that id no more, the other one still",
+         e and re.fullmatch(r"< frame 12345678 %s 07  >" % BCM_TS, e), e)
+
+    c.send("< filter 0 0 345 1 FF >< echo >")
+    c.element()
+    for b in (b"\x01", b"\x01", b"\x02"):
+        can_send(bus, 0x345, b)
+    got = frames_until_quiet(c)
+    case("bcm: filter on byte 0: only content changes are received",
+         len(got) == 2 and re.fullmatch(r"< frame 345 %s 01  >" % BCM_TS, got[0]) and
+         re.fullmatch(r"< frame 345 %s 02  >" % BCM_TS, got[1]), got)
+
+    c.send("< muxfilter 0 0 456 2 FF 00 00 00 00 00 00 00 "
+           "01 FF 00 00 00 00 00 00 >< echo >")
+    c.element()
+    can_send(bus, 0x456, b"\x01\xaa")
+    can_send(bus, 0x456, b"\x02\xbb")
+    got = frames_until_quiet(c)
+    case("bcm: muxfilter: the registered multiplex value only",
+         len(got) == 1 and re.fullmatch(r"< frame 456 %s 01 AA  >" % BCM_TS, got[0]),
+         got)
+
+    def drain(sock):
+        sock.settimeout(0.05)
+        while True:
+            try:
+                sock.recv(16)
+            except socket.timeout:
+                break
+        sock.settimeout(1 * SLOW)
+
+    def next_of(sock, can_id, n):
+        got = []
+        for _ in range(50):
+            f = can_recv(sock)
+            if f is None:
+                break
+            if f[0] == can_id:
+                got.append(f)
+                if len(got) == n:
+                    break
+        return got
+
+    drain(rx)
+    c.send("< add 0 50000 567 1 AA >< echo >")
+    c.element()
+    first = next_of(rx, 0x567, 3)
+    c.send("< update 567 1 BB >< echo >")
+    c.element()
+    time.sleep(0.1 * SLOW)
+    drain(rx)
+    after = next_of(rx, 0x567, 2)
+    c.send("< delete 567 >< echo >")
+    c.element()
+    time.sleep(0.1 * SLOW)
+    drain(rx)
+    stopped = can_recv_none(rx)
+    case("bcm: add sends every 50 ms, update changes the data, delete stops it",
+         first == [(0x567, b"\xaa")] * 3 and after == [(0x567, b"\xbb")] * 2
+         and stopped, (first, after, stopped))
+
+    c.send("< send 123 9 1 2 3 4 5 6 7 8 9 >< add 1 >< subscribe x >< echo >")
+    e = c.element()
+    case("bcm: malformed commands are ignored, no reply", e == "< echo >", e)
+    c.send("< rawmode-please >< echo >")
+    e = [c.element(), c.element()]
+    case("bcm: unknown command answered, session stays",
+         e == ["< error unknown command >", "< echo >"], e)
+    c.send("< bcmmode >")
+    e = c.element()
+    case("bcm: asking for BCM mode in BCM mode: unknown command",
+         e == "< error unknown command >", e)
+    c.close()
+    rx.close()
+
+
+def control_checks(port, bus):
+    c, ok = bcm_open(port, bus)
+    c.send("< controlmode >")
+    e = c.element()
+    c.send("< statistics 100 >")
+    s1 = c.element()
+    can_send(bus, 0x111, b"\x01\x02")
+    time.sleep(0.3 * SLOW)
+    got = frames_until_quiet(c, 0.3)
+    s2 = got[-1] if got else None
+    nums = lambda x: [int(v) for v in x.split()[2:6]] if x else None
+    case("control: < statistics 100 >: < stat RXB RXP TXB TXP > every 100 ms, "
+         "counting the bus's frames",
+         ok and e == "< ok >" and s1 and re.fullmatch(r"< stat \d+ \d+ \d+ \d+ >", s1)
+         and len(got) >= 2 and nums(s2)[1] >= nums(s1)[1] + 1, (e, s1, got[-3:]))
+    c.send("< statistics 0 >< echo >")
+    e = c.element()
+    while e and e.startswith("< stat"):
+        e = c.element()
+    rest = c.element(0.5)
+    case("control: < statistics 0 > stops them; echo answered",
+         e == "< echo >" and rest is None, (e, rest))
+    c.send("< send 123 0 >< echo >")
+    e = [c.element(), c.element()]
+    case("control: < send > is an unknown command here",
+         e == ["< error unknown command >", "< echo >"], e)
+    c.close()
+
+
+def isotp_checks(port, bus):
+    try:
+        peer = socket.socket(socket.AF_CAN, socket.SOCK_DGRAM, socket.CAN_ISOTP)
+        peer.bind((bus, 0x7E0, 0x7E8))  # rx 7E0, tx 7E8
+        peer.settimeout(3 * SLOW)
+    except OSError as err:
+        case("isotp: a peer ISO-TP socket (can-isotp loaded)", False, err)
+        return
+    c, ok = bcm_open(port, bus)
+    c.send("< isotpmode >")
+    e = c.element()
+    c.send("< sendpdu 11 >< frobnicate >< echo >")
+    e2 = c.element()
+    case("isotp: < ok >; before isotpconf only echo is answered",
+         ok and e == "< ok >" and e2 == "< echo >", (e, e2))
+    c.send("< isotpconf 7E0 7E8 0 0 0 >< echo >")
+    e = c.element()
+    pdu = bytes(range(1, 21))
+    peer.send(pdu)
+    e = c.element()
+    case("isotp: a 20-byte PDU from the bus: < pdu SEC.USEC HEX >",
+         e and re.fullmatch(r"< pdu %s %s >" % (TS, pdu.hex().upper()), e), e)
+    c.send("< sendpdu %s >" % bytes(range(100, 140)).hex())
+    try:
+        got = peer.recv(4096)
+    except socket.timeout:
+        got = None
+    case("isotp: < sendpdu HEX > of 40 bytes reaches the peer",
+         got == bytes(range(100, 140)), got)
+    c.send("< sendpdu 123 >< sendpdu 1G >< echo >")
+    e = c.element()
+    case("isotp: odd or bad hex is ignored", e == "< echo >" and
+         can_recv_none_isotp(peer), e)
+    c.send("< isotpconf 7E0 7E8 0 0 0 >")
+    e = c.element()
+    case("isotp: a second isotpconf is an unknown command",
+         e == "< error unknown command >", e)
+    c.close()
+    peer.close()
+
+
+def can_recv_none_isotp(s):
+    s.settimeout(0.5 * SLOW)
+    try:
+        s.recv(4096)
+        return False
+    except socket.timeout:
+        return True
+    finally:
+        s.settimeout(3 * SLOW)
+
+
+def mode_checks(port, bus):
+    bcm_checks(port, bus)
+    control_checks(port, bus)
+    isotp_checks(port, bus)
+
+
+# ---- rcand serve's fixes ---------------------------------------------------
+
+def serve_checks(cmd, bus, port, fd_bus):
+    """What rcand serve does on purpose unlike the daemon (docs/SERVE.md)."""
+    srv = Server(cmd, bus + "," + fd_bus, port, "--no-beacon")
+    try:
+        # No FD frame to a client that never asked.
+        c, ok = fd_open(port, fd_bus)
+        tx = fd_socket(fd_bus)
+        fd_write(tx, 0x124, payload(12, 1), CANFD_BRS)
+        can_send(fd_bus, 0x125, b"\x01")
+        e = c.element()
+        c.send(PROBE)
+        got = answers(c, len(PROBE_ANSWERS["rawmode-canfd"]))
+        fd_write(tx, 0x126, payload(16, 2), 0)
+        e2 = c.element()
+        case("serve: no FD frame before the client sends a sendfd; rcand's "
+             "fingerprint reads rawmode-canfd, FD frames follow",
+             ok and e and re.fullmatch(r"< frame 125 %s 01 >" % TS, e) and
+             got == PROBE_ANSWERS["rawmode-canfd"] and e2 and
+             re.fullmatch(rx_form("rawmode-canfd", 0x126, 0, payload(16, 2)), e2),
+             (e, got, e2))
+        tx.close()
+        c.close()
+
+        # A full CAN queue: the write waits, nothing is lost, no close.
+        tbf = ["tc", "qdisc", "replace", "dev", bus, "root", "tbf", "rate",
+               "100kbit", "burst", "160", "limit", "160"]
+        if subprocess.call(tbf) != 0:
+            case("serve: tbf on the bus", False)
+        else:
+            try:
+                rx = can_socket(bus)
+                # room for all 300 (SO_RCVBUFFORCE: past rmem_max, root)
+                rx.setsockopt(socket.SOL_SOCKET, 33, 4 << 20)
+                c = Client(port)
+                c.handshake(bus)
+                c.send("".join("< send %03X 1 %02X >" % (0x100 + i, i & 0xFF)
+                               for i in range(300)) + "< echo >")
+                e = c.element(20)
+                got = []
+                rx.settimeout(2 * SLOW)
+                while len(got) < 300:
+                    f = can_recv(rx)
+                    if f is None:
+                        break
+                    got.append(f)
+                snap = srv.snapshot()
+            finally:
+                subprocess.call(["tc", "qdisc", "del", "dev", bus, "root"])
+            m = re.findall(r"event=snapshot .*enobufs_waits=(\d+)", snap)
+            m = m and re.match(r"(\d+)", m[-1])
+            case("serve: a full CAN queue (tbf 10 frames) waits: 300 of 300 "
+                 "sends reach the bus in order, echo after, session stays",
+                 e == "< echo >" and
+                 got == [(0x100 + i, bytes([i & 0xFF])) for i in range(300)] and
+                 m and int(m.group(1)) > 0,
+                 (e, len(got), m and m.group(0)))
+            c.close()
+            rx.close()
+    finally:
+        srv.stop()
+
+
 def main():
     ap = argparse.ArgumentParser()
     ap.add_argument("--server", default="tests/server/rcan-testserver")
@@ -813,12 +1128,43 @@ def main():
     ap.add_argument("--daemon", action="store_true")
     ap.add_argument("--fd-dialect", choices=DIALECTS)
     ap.add_argument("--classic-bus")
+    ap.add_argument("--host", default="127.0.0.1")
+    ap.add_argument("--kind", choices=["testserver", "daemon", "rcand-serve"])
+    ap.add_argument("--modes", action="store_true")
+    ap.add_argument("--fd-bus", help="rcand-serve: a vcan with MTU 72 "
+                    "other than --bus, for the FD checks")
     a = ap.parse_args()
+    global HOST, KIND
+    HOST = a.host
+    KIND = a.kind or ("daemon" if a.daemon else "testserver")
     cmd = a.server.split()
     if a.daemon and a.fd_dialect:
         fd_checks(a.port, a.bus, a.fd_dialect, a.classic_bus)
     elif a.daemon:
         frame_checks(a.port, a.bus)
+        if a.modes:
+            mode_checks(a.port, a.bus)
+    elif KIND == "rcand-serve":
+        srv = Server(cmd, a.bus, a.port, "--no-beacon")
+        try:
+            frame_checks(a.port, a.bus)
+            mode_checks(a.port, a.bus)
+        finally:
+            srv.stop()
+        srv = Server(cmd, a.bus, a.port, "--no-beacon", "-e", "0xffffffff")
+        try:
+            error_checks(a.port, a.bus)
+        finally:
+            srv.stop()
+        beacon_check(cmd, a.bus, a.port)
+        if a.fd_bus:
+            buses = a.fd_bus + ("," + a.classic_bus if a.classic_bus else "")
+            srv = Server(cmd, buses, a.port, "--no-beacon")
+            try:
+                fd_checks(a.port, a.fd_bus, "rawmode-canfd", a.classic_bus)
+            finally:
+                srv.stop()
+            serve_checks(cmd, a.bus, a.port, a.fd_bus)
     else:
         srv = Server(cmd, a.bus, a.port, "--no-beacon")
         try:

@@ -1,0 +1,101 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * rcand serve's half of the rcan extension (docs/RCAN-EXTENSION.md):
+ *   serve_ext.c        negotiation, and `confirm`: the outcome of every
+ *                      send of a client, in order (< sent > / < failed >)
+ *   serve_ext_state.c  `state`: the served interface's controller state
+ *                      and bit timing over rtnetlink (< state >,
+ *                      < bittiming >)
+ * The rest of the server calls these hooks; every one does nothing for a
+ * client that never sent `< rcan >`, which therefore sees the daemon's
+ * bytes and nothing else.
+ */
+#ifndef RCAND_SERVE_EXT_H
+#define RCAND_SERVE_EXT_H
+
+#include <linux/can.h>
+#include <linux/can/error.h>
+#include <sys/time.h>
+
+#include "serve.h"
+
+/* Runs of outcomes a client may have waiting at most (each run is one
+ * kind: frames waiting for their confirmation, or failed frames). Only a
+ * client alternating good and bad sends against a stuck bus needs many;
+ * past this it is closed. */
+#define SERVE_EXT_RUNS 256
+/* ENOBUFS retries (paced, serve_raw.c) before a frame is `failed busy`:
+ * with the retry wait capped at 50 ms, about 1.5 s at the longest. */
+#define SERVE_EXT_BUSY_RETRIES 30
+
+/* Error frames a driver sends when its controller's state changes: the
+ * state watch asks rtnetlink again on each (serve_ext_state.c). */
+#define SERVE_EXT_ERR_CLASSES \
+	(CAN_ERR_CRTL | CAN_ERR_BUSOFF | CAN_ERR_RESTARTED)
+
+struct serve_ext_run {
+	uint32_t n;
+	uint8_t failed; /* 0: waiting for confirmation */
+	uint8_t reason; /* enum proto_ext_reason */
+};
+
+struct serve_ext {
+	uint32_t version, features;
+	/* confirm: from the oldest send on */
+	struct serve_ext_run run[SERVE_EXT_RUNS];
+	unsigned int head, nruns;
+	uint32_t sent_acc; /* confirmed, not told yet */
+	struct timeval sent_tv; /* the last of them */
+	int down_seen; /* the CAN socket said ENETDOWN/ENODEV */
+	uint64_t confirmed, failed; /* counters, for the log */
+	/* state (serve_ext_state.c) */
+	int nl; /* rtnetlink socket, -1 none */
+	struct serve_ep ep_nl;
+	int told; /* a state has been sent */
+	unsigned int state, txerr, rxerr;
+	uint32_t bitrate, dbitrate;
+};
+
+/* serve_ext.c */
+/* NO_BUS: `< rcan ... >`, answered (or an unknown command) */
+void serve_ext_hello(struct serve *s, struct serve_client *c,
+		     const struct proto_cmd *cmd);
+int serve_ext_on(const struct serve_client *c, uint32_t feature);
+/* RAW mode entered (its < ok > queued) */
+void serve_ext_raw_ok(struct serve *s, struct serve_client *c);
+/* leaving RAW mode (or the client goes): frames still unconfirmed are
+ * `failed closed`, the state watch stops */
+void serve_ext_leave(struct serve *s, struct serve_client *c);
+void serve_ext_free(struct serve_client *c);
+/* a frame read from the raw socket: 1 when it was the extension's (a
+ * confirmation, or an error frame only the state watch wanted) and must
+ * not be forwarded */
+int serve_ext_rx(struct serve *s, struct serve_client *c,
+		 const struct canfd_frame *f, int msg_flags,
+		 const struct timeval *tv);
+/* after a batch of reads: n frames read, or -1 and err */
+void serve_ext_rx_end(struct serve *s, struct serve_client *c, int n, int err);
+/* a send written to the CAN socket */
+void serve_ext_written(struct serve *s, struct serve_client *c);
+/* a send that will not be written: reason PROTO_EXT_R_* */
+void serve_ext_failed(struct serve *s, struct serve_client *c,
+		      enum proto_ext_reason reason);
+/* a write failed with err (not ENOBUFS): 1 when `confirm` is on and the
+ * frame was reported failed (the session goes on), 0 when the caller
+ * ends the session as the daemon does */
+int serve_ext_write_error(struct serve *s, struct serve_client *c, int err);
+/* the interface is down: what it did not send before never will be */
+void serve_ext_down(struct serve *s, struct serve_client *c);
+/* ENOBUFS again after `retries` retries: 1 when the frame was given up
+ * (`failed busy`), 0 to retry */
+int serve_ext_busy(struct serve *s, struct serve_client *c,
+		   unsigned int retries);
+
+/* serve_ext_state.c */
+int serve_ext_state_start(struct serve *s, struct serve_client *c);
+void serve_ext_state_stop(struct serve *s, struct serve_client *c);
+/* ask the kernel for the link again (an error frame came) */
+void serve_ext_state_refresh(struct serve_client *c);
+void serve_ext_state_readable(struct serve *s, struct serve_client *c);
+
+#endif

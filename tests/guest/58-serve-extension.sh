@@ -1,0 +1,221 @@
+#!/bin/sh
+# matrix: user
+# The rcan extension (issue 29, docs/RCAN-EXTENSION.md): rcand serve tells
+# rcand what only the remote controller knows.
+# - On the wire: the real socketcand 0.6.1 answers `< rcan >` with an
+#   unknown command and keeps the session; rcand serve answers it, confirms
+#   sends, fails malformed ones in order, reports state (check_ext.py).
+# - A client that never asks sees the bytes of socketcand 0.6.1: the
+#   project's session scripts (compare_servers.py) and python-can, each
+#   against rcand serve and the real daemon.
+# - rcand against socketcand 0.6.1 falls back cleanly; against rcand serve
+#   it uses the extension.
+# - A local echo only once the remote driver transmitted the frame: the
+#   served vcans are made with `echo=1` (IFF_ECHO: the driver loops a frame
+#   back when it leaves the qdisc, as hardware does on TX completion) behind
+#   a tbf of 20 frames/s; against socketcand the echoes come before.
+# - The served interface set down mid-stream: frames not on the remote bus
+#   fail (tx_errors), are never echoed; `ip -d link show` shows the remote's
+#   state (BUS-OFF while it is down, ERROR-ACTIVE again after).
+# - A 10-frame tbf remote queue, no bitrate anywhere: 3,000 frames flat
+#   out through rcand serve, none lost, no session drop.
+# - The served interface's bit rate paces rcand with no bitrate typed on
+#   the client, and `rcand list` shows it: the served interface is a CAN
+#   device with a bit rate (an rcan netdev, rcant9, attached to socketcand).
+. tests/lib/ktap.sh
+. tests/helper/guest-lib.sh
+
+PY=/usr/bin/python3
+SEQ=tests/helper/canseq.py
+WHEN=tests/helper/canwhen.py
+SOCKETCAND=${RCAN_SOCKETCAND:-/work/ext/bin/socketcand}
+SERVER=tests/helper/rcand-serve
+N=${RCAND_EXT_FRAMES:-3000}
+ktap_plan 16
+
+VCAN_ECHO=0
+cleanup_ext() {
+	cleanup
+	# vcan as every other suite has it again
+	if [ "$VCAN_ECHO" = 1 ] && [ -z "$(ip -o link show type vcan)" ]; then
+		modprobe -r vcan && modprobe vcan
+	fi
+}
+trap cleanup_ext EXIT
+
+# lines FILE N SECONDS: until FILE has N lines (the guest may be slow to
+# start a sender: no "stopped growing" rule here)
+lines() {
+	wait_for "$3" sh -c "[ \$(wc -l <'$1') -ge $2 ]"
+}
+# the kernel's counters of a netdev
+stat_of() { cat "/sys/class/net/$1/statistics/$2"; }
+drops() { grep -c ': disconnected from ' "$T/$1.log"; }
+
+setup() {
+	big_rmem
+	# socketcand opens a BCM socket with every bus (can-bcm)
+	load_rcan && modprobe -a sch_tbf can_bcm || return 1
+	[ -x "$SOCKETCAND" ] || {
+		echo "no $SOCKETCAND"
+		return 1
+	}
+	# a vcan whose driver loops frames back (IFF_ECHO): only with no
+	# vcan left from elsewhere can the module be loaded so
+	[ -z "$(ip -o link show type vcan)" ] || {
+		echo "vcans exist: $(ip -o link show type vcan)"
+		return 1
+	}
+	modprobe -r vcan && modprobe vcan echo=1 && VCAN_ECHO=1 || return 1
+	add_vcan rxe0 && add_vcan rxe1 &&
+		server srv 29620 -i rxe0,rxe1,rcant9 --no-beacon -v &&
+		bg sc "$SOCKETCAND" -i rxe1 -p 29621 -l lo -n &&
+		wait_for 10 sh -c "ss -Hltn 'sport = :29621' | grep -q ."
+}
+if setup >"$T/setup.log" 2>&1; then
+	ktap_ok "vcans with echo=1, rcand serve and socketcand 0.6.1 start"
+else
+	ktap_fail "vcans with echo=1, rcand serve and socketcand 0.6.1 start" "$(cat "$T/setup.log")"
+	show_log srv
+	ktap_finish
+fi
+
+# ---- on the wire ----
+ktap_check "socketcand 0.6.1: < rcan > is an unknown command, the session goes on" \
+	$PY tests/server/check_ext.py --kind socketcand --port 29621 --bus rxe1
+ktap_check "rcand serve: < rcan > answered; sends confirmed, failed in order; state follows down/up" \
+	$PY tests/server/check_ext.py --kind rcand-serve --port 29620 --bus rxe0
+ktap_check "a client that never asks: the same bytes from rcand serve as from socketcand 0.6.1 (session scripts)" \
+	$PY tests/server/compare_servers.py --bus rxe1 --port-a 29620 --port-b 29621
+ktap_check "python-can (never asks): the same bytes both ways with rcand serve as with socketcand 0.6.1" \
+	$PY tests/server/check_ext.py --kind pycan --port 29620 --port-b 29621 --bus rxe1
+
+# ---- rcand against both ----
+if rcand_up plain -n rcant0 127.0.0.1:29621 rxe1 &&
+	ip link set rcant0 up && rcand_up ext -n rcant1 127.0.0.1:29620 rxe0 &&
+	ip link set rcant1 up; then
+	ktap_ok "rcand connects to socketcand 0.6.1 and to rcand serve"
+else
+	ktap_fail "rcand connects to socketcand 0.6.1 and to rcand serve" "$(cat "$T/plain.log" "$T/ext.log")"
+	ktap_finish
+fi
+if ! grep -q 'speaks the rcan extension' "$T/plain.log" &&
+	! grep -qi 'unexpected\|ignoring\|closed the connection\|reconnect' "$T/plain.log" &&
+	grep -q 'the server speaks the rcan extension 1: confirm state' "$T/ext.log"; then
+	ktap_ok "rcand falls back to plain socketcand in silence, uses the extension of rcand serve"
+else
+	ktap_fail "rcand falls back to plain socketcand in silence, uses the extension of rcand serve" "$(cat "$T/plain.log" "$T/ext.log")"
+fi
+
+# ---- the echo waits for the remote driver ----
+# tbf charges a classic frame 16 bytes: 2560 bit/s is 20 frames/s
+for v in rxe0 rxe1; do
+	tc qdisc replace dev "$v" root tbf rate 2560bit burst 32 limit 320
+done
+# whenlog NAME IF OUT: canwhen.py logging IF, once its socket is bound
+whenlog() {
+	rm -f "$3"
+	bg "$1" $PY $WHEN log "$2" "$3"
+	wait_for 20 test -e "$3"
+}
+# echoes SEQ_IF REMOTE_IF NAME: 8 frames sent flat out, when each was
+# echoed locally and when the remote bus had it
+echoes() {
+	whenlog "$3-l" "$1" "$T/$3.local"
+	whenlog "$3-r" "$2" "$T/$3.remote"
+	$PY $SEQ send "$1" 8 >"$T/$3-send.log" 2>&1
+	lines "$T/$3.local" 8 30
+	lines "$T/$3.remote" 8 30
+	stop "$3-l"
+	stop "$3-r"
+}
+echoes rcant1 rxe0 conf
+if $PY $WHEN after "$T/conf.local" "$T/conf.remote" >"$T/conf.txt" 2>&1 &&
+	[ "$(wc -l <"$T/conf.local")" = 8 ]; then
+	ktap_ok "rcand serve: every echo after the remote driver sent the frame ($(cat "$T/conf.txt"))"
+else
+	ktap_fail "rcand serve: every echo after the remote driver sent the frame" "$(cat "$T/conf.txt" "$T/conf.local" "$T/conf.remote")"
+fi
+echoes rcant0 rxe1 plain
+if $PY $WHEN before "$T/plain.local" "$T/plain.remote" >"$T/plain.txt" 2>&1; then
+	ktap_ok "socketcand 0.6.1 (the contrast): echoes before the remote bus had the frames ($(cat "$T/plain.txt"))"
+else
+	ktap_fail "socketcand 0.6.1 (the contrast): echoes before the remote bus had the frames" "$(cat "$T/plain.txt" "$T/plain.local" "$T/plain.remote"; tail -n 20 "$T/plain.log")"
+fi
+
+# ---- the served interface goes down mid-stream ----
+# 60 frames at 20 frames/s: most still wait (in the remote queue, or in
+# rcand serve behind it) when the interface goes down at the first frame
+tx0=$(stat_of rcant1 tx_packets)
+err0=$(stat_of rcant1 tx_errors)
+whenlog down-l rcant1 "$T/down.local"
+whenlog down-r rxe0 "$T/down.remote"
+bg down-send $PY $SEQ send rcant1 60
+lines "$T/down.remote" 1 30
+ip link set rxe0 down
+if wait_for 10 sh -c "ip -d link show rcant1 | grep -q 'state BUS-OFF'"; then
+	ktap_ok "the remote interface down: ip -d link show says BUS-OFF"
+else
+	ktap_fail "the remote interface down: ip -d link show says BUS-OFF" "$(ip -d link show rcant1; tail -n 20 "$T/ext.log")"
+fi
+sleep 0.5
+ip link set rxe0 up
+tc qdisc replace dev rxe0 root tbf rate 2560bit burst 32 limit 320
+if wait_for 10 sh -c "ip -d link show rcant1 | grep -q 'state ERROR-ACTIVE'"; then
+	ktap_ok "the remote interface up again: ip -d link show says ERROR-ACTIVE"
+else
+	ktap_fail "the remote interface up again: ip -d link show says ERROR-ACTIVE" "$(ip -d link show rcant1; tail -n 20 "$T/ext.log")"
+fi
+# every frame settled: sent or failed
+wait_for 20 sh -c "[ \$((\$(stat_of rcant1 tx_packets) - $tx0 + \$(stat_of rcant1 tx_errors) - $err0)) -ge 60 ]"
+sleep 0.5
+stop down-send
+stop down-l
+stop down-r
+tx=$(($(stat_of rcant1 tx_packets) - tx0))
+err=$(($(stat_of rcant1 tx_errors) - err0))
+remote=$(wc -l <"$T/down.remote")
+$PY $WHEN after "$T/down.local" "$T/down.remote" >"$T/down.txt" 2>&1
+if [ "$err" -gt 0 ] && [ $((tx + err)) = 60 ] && [ "$tx" = "$remote" ] &&
+	[ "$(wc -l <"$T/down.local")" = "$tx" ] &&
+	$PY $WHEN after "$T/down.local" "$T/down.remote" >/dev/null; then
+	ktap_ok "down mid-stream: $err of 60 frames failed (tx_errors), the $tx on the remote bus echoed, none else"
+else
+	ktap_fail "down mid-stream: frames not on the remote bus fail, the others are echoed" "tx $tx err $err remote $remote; $(cat "$T/down.txt" "$T/down-send.log"); $(tc -s qdisc show dev rxe0; ip -s link show rcant1; tail -n 20 "$T/ext.log")"
+fi
+ktap_check "the session never dropped" test "$(drops ext)" = 0
+
+# ---- a 10-frame remote queue, no bitrate anywhere ----
+stop plain
+for v in rxe0 rxe1; do
+	tc qdisc replace dev "$v" root tbf rate 500kbit burst 160 limit 160
+done
+err0=$(stat_of rcant1 tx_errors)
+bg flood candump -L -r 16777216 rxe0
+sleep 0.3
+$PY $SEQ send rcant1 "$N" >"$T/flood-send.log" 2>&1
+wait_count "$T/flood.log" "$N" 300
+sleep 0.5
+stop flood
+if $PY $SEQ check "$T/flood.log" "$N" >"$T/flood-check.log" &&
+	[ "$(drops ext)" = 0 ] &&
+	[ "$(stat_of rcant1 tx_errors)" = "$err0" ]; then
+	ktap_ok "$N frames flat out onto a 10-frame remote queue, no bitrate: all there in order, no drop, no TX error"
+else
+	ktap_fail "$N frames flat out onto a 10-frame remote queue, no bitrate" "$(cat "$T/flood-check.log"); drops $(drops ext); tx_errors $(stat_of rcant1 tx_errors) (was $err0); $(tail -n 20 "$T/ext.log")"
+fi
+
+# ---- the remote's bit rate paces rcand ----
+if rcand_up nine -n rcant9 127.0.0.1:29621 rxe1 &&
+	ip link set rcant9 type can bitrate 250000 && ip link set rcant9 up &&
+	rcand_up bt -n rcant2 127.0.0.1:29620 rcant9 &&
+	wait_for 10 grep -q 'pacing TX at bitrate 250000 (the server.s interface)' "$T/bt.log"; then
+	ktap_ok "the served interface's bitrate 250000 paces rcand, no bitrate typed"
+else
+	ktap_fail "the served interface's bitrate 250000 paces rcand, no bitrate typed" "$(cat "$T/bt.log" "$T/nine.log")"
+fi
+# the state file is written once a second
+wait_for 5 sh -c "$RCAND list --json rcant2 | grep -q '\"bitrate\": 250000'"
+ktap_check "rcand list shows the server's bitrate" \
+	sh -c "$RCAND list --json rcant2 | grep -q '\"bitrate\": 250000'"
+ktap_finish
