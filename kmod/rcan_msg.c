@@ -122,7 +122,7 @@ int rcan_fill_link(struct sk_buff *skb, struct net_device *dev, u32 portid,
 	void *hdr;
 
 	spin_lock_bh(&link->tx_lock);
-	owner = link->owner_portid;
+	owner = link->owner_sk ? link->owner_portid : 0;
 	connected = link->connected;
 	inflight = rcan_tx_inflight(link);
 	next = link->tx_next;

@@ -240,7 +240,7 @@ TEST_F(dp, tx_in_order_with_sequence_numbers)
 	}
 	EXPECT_EQ(20u, tnl_get_link(&self->nl, self->l.ifindex).inflight);
 	EXPECT_EQ(0, tnl_verdict(&self->nl, RCAN_CMD_TX_DONE, self->l.ifindex,
-				 out[19].seq, false));
+				 out[19].seq));
 	EXPECT_EQ(0u, tnl_get_link(&self->nl, self->l.ifindex).inflight);
 	close(s);
 }
@@ -273,7 +273,7 @@ TEST_F(dp, tx_fd_and_rtr_frames)
 	EXPECT_TRUE(out[1].has_len_attr);
 	EXPECT_EQ(6, out[1].len);
 	EXPECT_EQ(0, tnl_verdict(&self->nl, RCAN_CMD_TX_DONE, self->l.ifindex,
-				 out[1].seq, false));
+				 out[1].seq));
 	/* the RTR frame counts as a packet without bytes */
 	EXPECT_EQ(64u, tnl_get_link(&self->nl, self->l.ifindex)
 			       .stats[RCAN_STATS_TX_BYTES]);
@@ -298,7 +298,7 @@ TEST_F(dp, echo_only_after_confirmation)
 	EXPECT_FALSE(tnl_wait_readable(s, 300));
 	EXPECT_FALSE(tnl_wait_readable(self->can, 0));
 	ASSERT_EQ(0, tnl_verdict(&self->nl, RCAN_CMD_TX_DONE, self->l.ifindex,
-				 out.seq, false));
+				 out.seq));
 	ASSERT_TRUE(tnl_wait_readable(s, 1000));
 	ASSERT_EQ((ssize_t)sizeof(cf), recvmsg(s, &mh, 0));
 	EXPECT_EQ(0x42u, cf.can_id);
@@ -325,7 +325,7 @@ TEST_F(dp, failed_frames_are_counted_not_echoed)
 		ASSERT_EQ(0, send_frame(s, 0x50 + i, 2, 0));
 	ASSERT_EQ(3, tnl_read_tx(&self->nl, out, 3, 1000));
 	ASSERT_EQ(0, tnl_verdict(&self->nl, RCAN_CMD_TX_FAIL, self->l.ifindex,
-				 3, true));
+				 out[2].seq));
 	EXPECT_FALSE(tnl_wait_readable(s, 300));
 	EXPECT_FALSE(tnl_wait_readable(self->can, 0));
 	st = tnl_get_link(&self->nl, self->l.ifindex);
@@ -335,7 +335,7 @@ TEST_F(dp, failed_frames_are_counted_not_echoed)
 	EXPECT_EQ(0u, st.inflight);
 	/* a late verdict on settled frames is harmless */
 	EXPECT_EQ(0, tnl_verdict(&self->nl, RCAN_CMD_TX_DONE, self->l.ifindex,
-				 out[2].seq, false));
+				 out[2].seq));
 	close(s);
 }
 
@@ -379,7 +379,7 @@ TEST(flow_control_window)
 		}
 		got += n;
 		ASSERT_EQ(0, tnl_verdict(&nl, RCAN_CMD_TX_DONE, l.ifindex,
-					 out[n - 1].seq, false));
+					 out[n - 1].seq));
 		EXPECT_LE(tnl_get_link(&nl, l.ifindex).inflight, 8u);
 	}
 	EXPECT_EQ(sent, got);

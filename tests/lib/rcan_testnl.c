@@ -586,12 +586,11 @@ int tnl_link_ready(struct tnl *n, const char *name, uint32_t flags,
 	return err;
 }
 
-int tnl_verdict(struct tnl *n, uint8_t cmd, uint32_t ifindex, uint32_t v,
-		bool by_count)
+int tnl_verdict(struct tnl *n, uint8_t cmd, uint32_t ifindex, uint32_t seq)
 {
 	tnl_req_init(&req, n->family, cmd, 0);
 	tnl_put_u32(&req, RCAN_ATTR_IFINDEX, ifindex);
-	tnl_put_u32(&req, by_count ? RCAN_ATTR_COUNT : RCAN_ATTR_SEQ, v);
+	tnl_put_u32(&req, RCAN_ATTR_SEQ, seq);
 	return tnl_request(n, &req, NULL, NULL);
 }
 

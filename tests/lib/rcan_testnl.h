@@ -204,9 +204,8 @@ int tnl_connect_wait(struct tnl *n, const struct tnl_link *l);
  */
 int tnl_link_ready(struct tnl *n, const char *name, uint32_t flags,
 		   uint32_t window, struct tnl_link *out);
-/* TX_DONE/TX_FAIL up to @v (by_count: the @v oldest). */
-int tnl_verdict(struct tnl *n, uint8_t cmd, uint32_t ifindex, uint32_t v,
-		bool by_count);
+/* TX_DONE/TX_FAIL of every frame up to and including @seq. */
+int tnl_verdict(struct tnl *n, uint8_t cmd, uint32_t ifindex, uint32_t seq);
 /* FRAMES_RX of @count frames. */
 int tnl_rx(struct tnl *n, uint32_t ifindex, const struct tnl_frame *f,
 	   int count);
