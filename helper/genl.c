@@ -183,7 +183,7 @@ static int check_version(struct nl_sock *sk)
 		return 0;
 	fprintf(stderr,
 		"rcand: the loaded rcan module speaks netlink ABI version %u, this rcand version %u: install rcan.ko and rcand of one release\n",
-		v, RCAN_GENL_VERSION);
+		v, (unsigned int)RCAN_GENL_VERSION);
 	return -EPROTO;
 }
 

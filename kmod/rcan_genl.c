@@ -72,14 +72,16 @@ static const struct genl_multicast_group rcan_mcgrps[] = {
 #define RCAN_NEEDS_LINK BIT(0) /* RCAN_ATTR_IFINDEX names an rcan link */
 #define RCAN_NEEDS_OWNER BIT(1) /* ... and the caller owns it */
 
+#define RCAN_ABI __stringify(RCAN_GENL_VERSION)
+#define RCAN_VERSION_MSG "this rcan.ko speaks ABI version " RCAN_ABI " only"
+
 /* A helper built for another version of the ABI gets nothing done. */
 static bool rcan_version_ok(const struct genlmsghdr *hdr,
 			    struct netlink_ext_ack *extack)
 {
 	if (hdr->version == RCAN_GENL_VERSION)
 		return true;
-	NL_SET_ERR_MSG(extack, "this rcan.ko speaks ABI version "
-		       __stringify(RCAN_GENL_VERSION) " only");
+	NL_SET_ERR_MSG(extack, RCAN_VERSION_MSG);
 	return false;
 }
 
@@ -375,8 +377,7 @@ static int rcan_cmd_frames_rx(struct sk_buff *skb, struct genl_info *info)
 			      info->attrs[RCAN_ATTR_FRAMES], info->extack);
 }
 
-static int rcan_tx_verdict(struct sk_buff *skb, struct genl_info *info,
-			   bool ok)
+static int rcan_tx_verdict(struct sk_buff *skb, struct genl_info *info, bool ok)
 {
 	struct nlattr **a = info->attrs;
 	struct rcan_tx_verdict v;

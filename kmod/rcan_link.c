@@ -163,8 +163,7 @@ static void rcan_detach_work_fn(struct work_struct *work)
 		 * would otherwise take it from under its new owner.
 		 */
 		spin_lock_bh(&link->tx_lock);
-		remove = !link->dead && !link->owner_sk &&
-			 !link->creating &&
+		remove = !link->dead && !link->owner_sk && !link->creating &&
 			 (link->flags & RCAN_LINK_F_REMOVE_ON_DETACH);
 		if (remove)
 			link->dead = true;
@@ -201,8 +200,7 @@ void rcan_set_connected(struct rcan_link *link, const struct sock *sk,
 			bool connected)
 {
 	spin_lock_bh(&link->tx_lock);
-	if (rcan_is_owner_locked(link, sk) &&
-	    link->connected != connected) {
+	if (rcan_is_owner_locked(link, sk) && link->connected != connected) {
 		link->connected = connected;
 		rcan_update_carrier_locked(link);
 	}

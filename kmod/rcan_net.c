@@ -33,14 +33,16 @@ MODULE_PARM_DESC(max_links,
 static bool rcan_userns_links;
 module_param_named(userns_links, rcan_userns_links, bool, 0644);
 MODULE_PARM_DESC(userns_links,
-		 "let CAP_NET_ADMIN of a user namespace create and own links (N)");
+		 "a user namespace's CAP_NET_ADMIN may make and own links (N)");
 
 static unsigned int rcan_userns_tx_frames = 1024;
 module_param_named(userns_tx_frames, rcan_userns_tx_frames, uint, 0644);
 MODULE_PARM_DESC(userns_tx_frames,
-		 "sum of the TX windows of the links of a namespace owned by a user namespace (1024)");
+		 "TX windows of a user namespace's links add up to this (1024)");
 
 #define RCAN_OWNER_HASH_BITS 8
+#define RCAN_ADMIN_MSG \
+	"needs CAP_NET_ADMIN in the initial user namespace (or rcan.userns_links=1)"
 #define RCAN_MAX_LINKS_MSG "this namespace has max_links rcan links already"
 #define RCAN_TX_FRAMES_MSG \
 	"TX windows of this namespace's links over rcan.userns_tx_frames"
@@ -72,8 +74,7 @@ bool rcan_net_admin_ok(struct sk_buff *skb, struct netlink_ext_ack *extack)
 {
 	if (READ_ONCE(rcan_userns_links) || netlink_capable(skb, CAP_NET_ADMIN))
 		return true;
-	NL_SET_ERR_MSG(extack,
-		       "needs CAP_NET_ADMIN in the initial user namespace (or rcan.userns_links=1)");
+	NL_SET_ERR_MSG(extack, RCAN_ADMIN_MSG);
 	return false;
 }
 

@@ -350,8 +350,8 @@ void rcan_link_created(struct rcan_link *link)
  * the warning, passive and bus-off transitions itself. Called under rtnl,
  * which also serialises open and stop.
  */
-int rcan_set_can_state(struct rcan_link *link, const struct sock *sk,
-		       u32 state, u16 txerr, u16 rxerr)
+int rcan_set_can_state(struct rcan_link *link, const struct sock *sk, u32 state,
+		       u16 txerr, u16 rxerr)
 {
 	struct net_device *dev = link->dev;
 	enum can_state tx_state, rx_state;

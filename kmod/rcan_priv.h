@@ -106,8 +106,8 @@ bool rcan_is_link(const struct net_device *dev);
 void rcan_link_created(struct rcan_link *link);
 bool rcan_tx_ready_locked(const struct rcan_link *link);
 void rcan_update_carrier_locked(struct rcan_link *link);
-int rcan_set_can_state(struct rcan_link *link, const struct sock *sk,
-		       u32 state, u16 txerr, u16 rxerr);
+int rcan_set_can_state(struct rcan_link *link, const struct sock *sk, u32 state,
+		       u16 txerr, u16 rxerr);
 
 /* rcan_link.c: owner, attach/detach */
 bool rcan_is_owner_locked(const struct rcan_link *link, const struct sock *sk);

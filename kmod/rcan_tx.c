@@ -126,14 +126,38 @@ static void rcan_tx_retry_later(struct rcan_link *link)
 }
 
 /*
+ * One FRAMES_TX into the owner's socket itself. netlink_unicast() finds
+ * the receiver by port id, and netlink frees a closing socket's port id
+ * (netlink_remove()) before it marks the socket dead (sock_orphan()):
+ * another socket that binds the port id in between would get the owner's
+ * frames. A module cannot send to a socket through netlink, so the
+ * message is queued on the held socket as netlink queues it, receive
+ * buffer limit and socket filter included; netlink taps (nlmon) do not
+ * see it. A full socket refuses without the ENOBUFS a netlink overrun
+ * reports: the message is kept, nothing is lost. Consumes @skb.
+ */
+static int rcan_tx_deliver(struct sock *sk, struct sk_buff *skb)
+{
+	int err;
+
+	if (sock_flag(sk, SOCK_DEAD)) {
+		kfree_skb(skb);
+		return -ECONNREFUSED;
+	}
+	err = sock_queue_rcv_skb(sk, skb);
+	if (err)
+		kfree_skb(skb);
+	return err;
+}
+
+/*
  * Send what waits in tx_unsent to the owner, oldest first, until its
  * socket refuses one. tx_lock is held, so the owner cannot be forgotten
- * meanwhile (the release notifier takes tx_lock), and the held socket
- * pins its namespace. netlink sends by port id, and a closed owner's port
- * id may be bound by another socket before the notifier detaches the
- * link: a closed owner gets nothing more. netlink frees what it is given
- * even when it fails, so it gets a clone and the message stays here until
- * it went through.
+ * meanwhile (the release notifier takes tx_lock). The socket may be
+ * closed but not released yet: it gets nothing more, and the link is
+ * detached now rather than when the notifier runs. The socket keeps
+ * only what it accepted, so it gets a clone and the message stays here
+ * until it went through.
  */
 static void rcan_tx_push_locked(struct rcan_link *link)
 {
@@ -142,15 +166,8 @@ static void rcan_tx_push_locked(struct rcan_link *link)
 
 	lockdep_assert_held(&link->tx_lock);
 	while ((msg = skb_peek(&link->tx_unsent))) {
-		if (sock_flag(link->owner_sk, SOCK_DEAD)) {
-			err = -ECONNREFUSED;
-		} else {
-			clone = skb_clone(msg, GFP_ATOMIC);
-			err = clone ? genlmsg_unicast(sock_net(link->owner_sk),
-						      clone,
-						      link->owner_portid) :
-				      -ENOMEM;
-		}
+		clone = skb_clone(msg, GFP_ATOMIC);
+		err = clone ? rcan_tx_deliver(link->owner_sk, clone) : -ENOMEM;
 		if (err == -ECONNREFUSED) {
 			/* The owner's socket is gone; the notifier may not
 			 * know yet.
