@@ -544,4 +544,229 @@ TEST_F_TIMEOUT(slow, a_new_socket_on_a_closed_owners_port_id_is_not_the_owner,
 	munmap(r, sizeof(*r));
 }
 
+/* ---- links coming and going ---- */
+
+#define DUMP_LINKS 40
+#define DUMP_DELETED 6
+
+/* The ifindexes of one part of a LINK_GET dump, read with a small buffer. */
+static int dump_part(int fd, uint32_t *seen, int *nseen, bool *done)
+{
+	static unsigned char buf[4096];
+	ssize_t len = recv(fd, buf, sizeof(buf), 0);
+	struct nlmsghdr *nlh;
+	int n = 0;
+
+	if (len < 0)
+		return -errno;
+	tnl_for_each_msg(nlh, buf, len) {
+		struct tnl_link l;
+
+		if (nlh->nlmsg_type == NLMSG_DONE || nlh->nlmsg_type == NLMSG_ERROR) {
+			*done = true;
+			continue;
+		}
+		tnl_parse_link(nlh, &l);
+		seen[(*nseen)++] = l.ifindex;
+		n++;
+	}
+	return n;
+}
+
+/*
+ * A dump goes on where it stopped, by ifindex: links deleted between its
+ * parts neither hide nor repeat the others (a cursor that counts places
+ * on the list skips as many as were deleted before it).
+ */
+TEST(dump_resumes_by_ifindex_while_links_go)
+{
+	static struct tnl_msg m;
+	static uint32_t seen[4 * DUMP_LINKS];
+	struct tnl_link l[DUMP_LINKS];
+	struct sockaddr_nl sa = { .nl_family = AF_NETLINK };
+	struct tnl nl;
+	int i, j, nseen = 0, first, fd, count;
+	bool done = false;
+
+	ASSERT_EQ(0, unshare(CLONE_NEWNET));
+	ASSERT_EQ(0, tnl_open(&nl));
+	for (i = 0; i < DUMP_LINKS; i++)
+		ASSERT_EQ(0, tnl_link_new(&nl, "rdump%d", 0, 0, false, &l[i]));
+	/* A fresh socket: its dump parts are as small as one page. */
+	fd = socket(AF_NETLINK, SOCK_RAW | SOCK_CLOEXEC, NETLINK_GENERIC);
+	ASSERT_LE(0, fd);
+	ASSERT_EQ(0, bind(fd, (struct sockaddr *)&sa, sizeof(sa)));
+	tnl_req_init(&m, nl.family, RCAN_CMD_LINK_GET, NLM_F_DUMP);
+	m.nlh.nlmsg_len = (uint32_t)m.len;
+	sa.nl_pid = 0;
+	ASSERT_EQ((ssize_t)m.len, sendto(fd, m.buf, m.len, 0,
+					 (struct sockaddr *)&sa, sizeof(sa)));
+	first = dump_part(fd, seen, &nseen, &done);
+	ASSERT_LT(DUMP_DELETED, first);
+	ASSERT_FALSE(done);
+	/* Links the first part already had go before the next part. */
+	for (i = 0; i < DUMP_DELETED; i++)
+		ASSERT_EQ(0, tnl_ifindex_cmd(&nl, RCAN_CMD_LINK_DEL,
+					     l[i].ifindex, NULL));
+	while (!done)
+		ASSERT_LE(0, dump_part(fd, seen, &nseen, &done));
+	ktap_diag("%d links, first part %d, %d deleted after it, %d dumped",
+		  DUMP_LINKS, first, DUMP_DELETED, nseen);
+	for (i = DUMP_DELETED; i < DUMP_LINKS; i++) {
+		for (count = 0, j = 0; j < nseen; j++)
+			count += seen[j] == l[i].ifindex;
+		EXPECT_EQ(1, count) {
+			TH_LOG("link %u dumped %d times", l[i].ifindex, count);
+		}
+	}
+	close(fd);
+	tnl_close(&nl);
+}
+
+#define NEW_ROUNDS 300
+
+struct new_race {
+	volatile uint32_t next; /* the ifindex the next link will get */
+	volatile int stop;
+	unsigned int created, refused, foreign_owner, taken, deleted;
+	char why[512];
+};
+
+/*
+ * Attach, or else delete, whatever link gets the next ifindex, as early
+ * as it can: a socket reacting to the link's appearance (its
+ * RTM_NEWLINK, or the rcan LINK_NEW event) could do this.
+ */
+static void new_race_grabber(struct new_race *r)
+{
+	struct tnl g;
+
+	if (tnl_open(&g))
+		return;
+	while (!r->stop) {
+		uint32_t want = r->next;
+
+		if (!tnl_ifindex_cmd(&g, RCAN_CMD_LINK_ATTACH, want, NULL)) {
+			r->taken++;
+			tnl_ifindex_cmd(&g, RCAN_CMD_LINK_DETACH, want, NULL);
+		} else if (!tnl_ifindex_cmd(&g, RCAN_CMD_LINK_DEL, want,
+					    NULL)) {
+			r->deleted++;
+		}
+	}
+	tnl_close(&g);
+}
+
+#define MAX_IFINDEX 4096
+
+/*
+ * Read the events that came, and count the links whose first event was
+ * not LINK_NEW.
+ */
+static unsigned int misordered_events(struct tnl *ev, unsigned int *events)
+{
+	static unsigned char buf[1 << 16];
+	static unsigned char first[MAX_IFINDEX];
+	unsigned int bad = 0;
+
+	memset(first, 0, sizeof(first));
+	while (tnl_wait_readable(ev->fd, 500)) {
+		ssize_t len = recv(ev->fd, buf, sizeof(buf), 0);
+		struct nlmsghdr *nlh;
+
+		if (len <= 0)
+			break;
+		tnl_for_each_msg(nlh, buf, len) {
+			const struct nlattr *tb[RCAN_ATTR_MAX + 1];
+			uint32_t ifindex;
+
+			if (nlh->nlmsg_type != ev->family)
+				continue;
+			tnl_parse_genl(nlh, tb, RCAN_ATTR_MAX);
+			if (!tb[RCAN_ATTR_IFINDEX])
+				continue;
+			ifindex = tnl_attr_u32(tb[RCAN_ATTR_IFINDEX]);
+			(*events)++;
+			if (ifindex >= MAX_IFINDEX || first[ifindex])
+				continue;
+			first[ifindex] = tnl_cmd(nlh);
+			if (first[ifindex] != RCAN_CMD_LINK_NEW)
+				bad++;
+		}
+	}
+	return bad;
+}
+
+/*
+ * LINK_NEW with ATTACH: the creator is the first owner, always, even when
+ * another socket tries to attach or delete the new link from the moment
+ * it exists; and the LINK_NEW event is each link's first.
+ */
+TEST_F_TIMEOUT(slow, link_new_attaches_its_creator_first, 300)
+{
+	struct new_race *r = mmap(NULL, sizeof(*r), PROT_READ | PROT_WRITE,
+				  MAP_SHARED | MAP_ANONYMOUS, -1, 0);
+	unsigned int events = 0, bad;
+	struct tnl nl, ev;
+	struct tnl_link l;
+	pid_t pid;
+	int i, status;
+
+	ASSERT_NE(MAP_FAILED, r);
+	memset(r, 0, sizeof(*r));
+	ASSERT_EQ(0, unshare(CLONE_NEWNET));
+	ASSERT_EQ(0, tnl_open(&nl));
+	ASSERT_EQ(0, tnl_open(&ev));
+	ASSERT_EQ(0, tnl_subscribe(&ev));
+	/* ifindexes are handed out in order in a new namespace */
+	ASSERT_EQ(0, tnl_link_new(&nl, "rnew%d", 0, 0, false, &l));
+	ASSERT_EQ(0, tnl_ifindex_cmd(&nl, RCAN_CMD_LINK_DEL, l.ifindex, NULL));
+	r->next = l.ifindex + 1;
+	pid = fork();
+	ASSERT_GE(pid, 0);
+	if (!pid) {
+		new_race_grabber(r);
+		_exit(0);
+	}
+	for (i = 0; i < NEW_ROUNDS; i++) {
+		static struct tnl_msg m;
+		int err;
+
+		tnl_req_init(&m, nl.family, RCAN_CMD_LINK_NEW, 0);
+		tnl_put_str(&m, RCAN_ATTR_IFNAME, "rnew%d");
+		tnl_put_u32(&m, RCAN_ATTR_LINK_FLAGS,
+			    RCAN_LINK_F_REMOVE_ON_DETACH);
+		tnl_put_str(&m, RCAN_ATTR_REMOTE, "can://192.0.2.1:29536/can0");
+		tnl_put(&m, RCAN_ATTR_ATTACH, NULL, 0);
+		memset(&l, 0, sizeof(l));
+		err = tnl_request(&nl, &m, tnl_parse_link, &l);
+		if (err) {
+			if (!r->refused++)
+				snprintf(r->why, sizeof(r->why), "%s (%s)",
+					 strerror(-err), nl.extack);
+			/* The link may be there, owned by the grabber. */
+			tnl_ifindex_cmd(&nl, RCAN_CMD_LINK_DEL, r->next, NULL);
+			r->next++;
+			continue;
+		}
+		r->created++;
+		if (l.owner != nl.portid)
+			r->foreign_owner++;
+		r->next = l.ifindex + 1;
+		tnl_ifindex_cmd(&nl, RCAN_CMD_LINK_DEL, l.ifindex, NULL);
+	}
+	r->stop = 1;
+	ASSERT_EQ(pid, waitpid(pid, &status, 0));
+	bad = misordered_events(&ev, &events);
+	ktap_diag("%u links made with ATTACH, %u refused%s%s, %u owned by another; the other socket attached one %u times, deleted one %u times; %u events, %u links whose first was not LINK_NEW",
+		  r->created, r->refused, r->refused ? ": " : "", r->why,
+		  r->foreign_owner, r->taken, r->deleted, events, bad);
+	EXPECT_EQ(0u, r->refused);
+	EXPECT_EQ(0u, r->foreign_owner);
+	EXPECT_EQ(0u, bad);
+	tnl_close(&ev);
+	tnl_close(&nl);
+	munmap(r, sizeof(*r));
+}
+
 TEST_HARNESS_MAIN
