@@ -502,8 +502,12 @@ int tnl_wait(struct tnl *n, uint32_t seq, tnl_cb cb, void *arg, tnl_cb other,
 				tnl_extack(nlh, n->extack, sizeof(n->extack));
 				return e->error;
 			}
-			if (nlh->nlmsg_type == NLMSG_DONE)
+			if (nlh->nlmsg_type == NLMSG_DONE) {
+				/* A dump that failed says why here. */
+				if (nlh->nlmsg_len >= NLMSG_LENGTH(sizeof(int)))
+					return *(const int *)NLMSG_DATA(nlh);
 				return 0;
+			}
 			if (cb)
 				cb(nlh, arg);
 		}

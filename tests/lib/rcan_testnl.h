@@ -178,6 +178,7 @@ int tnl_send(struct tnl *n, struct tnl_msg *m);
 /*
  * Wait for the answer to sequence number @seq: every message for it goes
  * to @cb; returns 0 on the ack or the end of a dump, -errno on an error
+ * (or the errno a dump ended with)
  * (its extack in n->extack), -ETIMEDOUT after 5 s of silence. Messages
  * with another sequence number go to @other, or without one, the frames
  * of FRAMES_TX are kept for tnl_read_tx().
