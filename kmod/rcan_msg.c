@@ -294,6 +294,26 @@ cancel:
 	return -EMSGSIZE;
 }
 
+/* TX_FAILED_NTF: every frame up to and including @last was failed. */
+struct sk_buff *rcan_tx_failed_msg(const struct rcan_link *link, u32 last)
+{
+	struct sk_buff *skb;
+	void *hdr;
+
+	skb = genlmsg_new(2 * nla_total_size(sizeof(u32)), GFP_ATOMIC);
+	if (!skb)
+		return NULL;
+	hdr = genlmsg_put(skb, 0, 0, &rcan_genl_family, 0,
+			  RCAN_CMD_TX_FAILED_NTF);
+	if (!hdr || nla_put_u32(skb, RCAN_ATTR_IFINDEX, link->dev->ifindex) ||
+	    nla_put_u32(skb, RCAN_ATTR_SEQ, last)) {
+		nlmsg_free(skb);
+		return NULL;
+	}
+	genlmsg_end(skb, hdr);
+	return skb;
+}
+
 /* The message is complete: close the nest and the header. */
 void rcan_frames_tx_end(struct rcan_link *link)
 {

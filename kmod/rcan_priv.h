@@ -166,5 +166,6 @@ void rcan_notify_coalesce(struct net_device *dev);
 int rcan_frames_tx_start(struct rcan_link *link, u32 frames);
 int rcan_frames_tx_put(struct sk_buff *msg, const struct sk_buff *skb, u32 seq);
 void rcan_frames_tx_end(struct rcan_link *link);
+struct sk_buff *rcan_tx_failed_msg(const struct rcan_link *link, u32 last);
 
 #endif /* RCAN_PRIV_H */

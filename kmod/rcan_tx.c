@@ -94,10 +94,34 @@ static void rcan_tx_fail_range_locked(struct rcan_link *link, u32 first,
 		link->tx_oldest++;
 }
 
+static void rcan_tx_push_locked(struct rcan_link *link);
+
+/*
+ * Tell the owner the kernel failed its frames up to @last: a verdict on
+ * them comes too late, and those it has not sent to the remote yet need
+ * not go. After the FRAMES_TX that carried them, and as they are: kept
+ * until the owner's socket takes it.
+ */
+static void rcan_tx_tell_failed_locked(struct rcan_link *link, u32 last)
+{
+	struct sk_buff *msg;
+
+	lockdep_assert_held(&link->tx_lock);
+	if (!link->owner_sk || sock_flag(link->owner_sk, SOCK_DEAD))
+		return;
+	msg = rcan_tx_failed_msg(link, last);
+	if (!msg)
+		return;
+	RCAN_TX_CB(msg)->frames = 0;
+	__skb_queue_tail(&link->tx_unsent, msg);
+	rcan_tx_push_locked(link);
+}
+
 /* Fail every frame in flight (owner gone, remote down, link down). */
 void rcan_tx_fail_all_locked(struct rcan_link *link)
 {
 	u32 n = rcan_tx_inflight(link);
+	u32 sent = link->tx_sent - link->tx_oldest;
 
 	lockdep_assert_held(&link->tx_lock);
 	if (link->tx_msg) {
@@ -112,6 +136,9 @@ void rcan_tx_fail_all_locked(struct rcan_link *link)
 	rcan_tx_fail_range_locked(link, link->tx_oldest, n, false);
 	link->tx_oldest = link->tx_next;
 	link->tx_sent = link->tx_next;
+	/* Only frames the owner was sent are its to forget. */
+	if (sent)
+		rcan_tx_tell_failed_locked(link, link->tx_next - 1);
 }
 
 /* Try tx_unsent again later, each time a little later while it fails. */

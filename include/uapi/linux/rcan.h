@@ -37,6 +37,12 @@
  *                         no-op)
  *   RCAN_CMD_TX_FAIL      helper -> kernel: the same range is dropped and
  *                         counted, never echoed
+ *   RCAN_CMD_TX_FAILED_NTF kernel -> helper (unicast to the owner): the
+ *                         kernel failed every frame up to and including
+ *                         RCAN_ATTR_SEQ (the link went down, or the helper
+ *                         reported the remote down or bus-off); a verdict
+ *                         on them is a no-op, and those not sent to the
+ *                         remote yet should not be
  *
  * Sequence numbers are u32 and wrap; the kernel hands them out in order
  * per link, starting from RCAN_ATTR_SEQ in the LINK_ATTACH/LINK_NEW reply
@@ -107,6 +113,7 @@ enum rcan_cmd {
 	RCAN_CMD_TX_FAIL,
 	RCAN_CMD_BITTIMING,	/* event only */
 	RCAN_CMD_COALESCE,	/* event only */
+	RCAN_CMD_TX_FAILED_NTF,	/* kernel -> owner only, see above */
 
 	__RCAN_CMD_MAX,
 	RCAN_CMD_MAX = __RCAN_CMD_MAX - 1
