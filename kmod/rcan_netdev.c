@@ -224,6 +224,17 @@ static int rcan_set_bittiming(struct net_device *dev)
  */
 static int rcan_set_mode(struct net_device *dev, enum can_mode mode)
 {
+	struct rcan_link *link = rcan_link(dev);
+
+	/*
+	 * can_restart() turned the carrier on before it asked. Kernels from
+	 * before late 2023 leave it on when this fails, and their next
+	 * restart then hits BUG_ON(netif_carrier_ok()): the carrier goes back
+	 * to what the link's state says (off: the remote is bus-off).
+	 */
+	spin_lock_bh(&link->tx_lock);
+	rcan_update_carrier_locked(link);
+	spin_unlock_bh(&link->tx_lock);
 	return -EOPNOTSUPP;
 }
 

@@ -385,6 +385,54 @@ TEST(bus_off_and_restart_counted_as_a_driver_does)
  * remote reports then is recorded (ip shows it) but delivers no error
  * frame, and counts as dropped, as FRAMES_RX does with frames.
  */
+/* /sys/class/net/NAME/carrier: 1, 0, or -1 when it cannot be read. */
+static int carrier_of(const char *ifname)
+{
+	char path[128], buf[8] = "";
+	FILE *f;
+
+	snprintf(path, sizeof(path), "/sys/class/net/%s/carrier", ifname);
+	f = fopen(path, "r");
+	if (!f)
+		return -1;
+	if (!fgets(buf, sizeof(buf), f))
+		buf[0] = '\0';
+	fclose(f);
+	return buf[0] == '1' ? 1 : buf[0] == '0' ? 0 : -1;
+}
+
+/*
+ * "ip link set canX type can restart" while the remote is bus-off: the
+ * remote recovers on its own, so rcan refuses, and the carrier stays off
+ * after the CAN core's attempt, however often it is tried (kernels before
+ * late 2023 left it on, and a second restart hit a BUG_ON).
+ */
+TEST(restart_refused_carrier_stays_off)
+{
+	char cmd[128];
+	struct tnl nl;
+	struct tnl_link l;
+	int i;
+
+	ASSERT_EQ(0, tnl_open(&nl));
+	ASSERT_EQ(0, tnl_link_ready(&nl, "rtrst%d", 0, 16, &l));
+	ASSERT_EQ(1, carrier_of(l.ifname));
+	ASSERT_EQ(0, set_state(&nl, l.ifindex, 3 /* bus-off */));
+	ASSERT_EQ(0, carrier_of(l.ifname));
+	snprintf(cmd, sizeof(cmd),
+		 "ip link set %s type can restart 2>/dev/null", l.ifname);
+	for (i = 0; i < 3; i++) {
+		EXPECT_NE(0, system(cmd));
+		EXPECT_EQ(0, carrier_of(l.ifname));
+		EXPECT_EQ(3u, tnl_get_link(&nl, l.ifindex).can_state);
+	}
+	/* The remote's own recovery is the restart. */
+	ASSERT_EQ(0, set_state(&nl, l.ifindex, 0 /* active */));
+	EXPECT_EQ(1, carrier_of(l.ifname));
+	tnl_ifindex_cmd(&nl, RCAN_CMD_LINK_DEL, l.ifindex, NULL);
+	tnl_close(&nl);
+}
+
 TEST(state_change_while_down_delivers_nothing)
 {
 	struct tnl_link before, after;
