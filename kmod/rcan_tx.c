@@ -165,12 +165,20 @@ static void rcan_tx_retry_later(struct rcan_link *link)
  */
 static int rcan_tx_deliver(struct sock *sk, struct sk_buff *skb)
 {
+	int room = skb_tailroom(skb);
 	int err;
 
 	if (sock_flag(sk, SOCK_DEAD)) {
 		kfree_skb(skb);
 		return -ECONNREFUSED;
 	}
+	/*
+	 * As netlink_unicast() does: a message more than half empty (a batch
+	 * that ended early) costs the owner's buffer only what it holds.
+	 * Failing that, it goes as it is.
+	 */
+	if (room * 2 >= (int)skb->truesize)
+		pskb_expand_head(skb, 0, -room, GFP_ATOMIC | __GFP_NOWARN);
 	err = sock_queue_rcv_skb(sk, skb);
 	if (err)
 		kfree_skb(skb);
