@@ -13,6 +13,7 @@
 #include <sys/socket.h>
 
 #include <netlink/genl/ctrl.h>
+#include <netlink/genl/family.h>
 #include <netlink/genl/genl.h>
 #include <netlink/netlink.h>
 
@@ -160,6 +161,32 @@ static int err_cb(struct sockaddr_nl *nla, struct nlmsgerr *e, void *arg)
 	return NL_SKIP;
 }
 
+/*
+ * The module's ABI must be the one rcand was built for: both come from
+ * one release (the module refuses requests of another version too).
+ */
+static int check_version(struct nl_sock *sk)
+{
+	struct nl_cache *families = NULL;
+	struct genl_family *fam;
+	unsigned int v;
+
+	if (genl_ctrl_alloc_cache(sk, &families) < 0)
+		return -ENOMEM;
+	fam = genl_ctrl_search_by_name(families, RCAN_GENL_NAME);
+	nl_cache_free(families);
+	if (!fam)
+		return -ENOENT;
+	v = (unsigned int)genl_family_get_version(fam);
+	genl_family_put(fam);
+	if (v == RCAN_GENL_VERSION)
+		return 0;
+	fprintf(stderr,
+		"rcand: the loaded rcan module speaks netlink ABI version %u, this rcand version %u: install rcan.ko and rcand of one release\n",
+		v, (unsigned int)RCAN_GENL_VERSION);
+	return -EPROTO;
+}
+
 static int connect_family(struct rnl *n)
 {
 	int rc = genl_connect(n->sk);
@@ -169,6 +196,9 @@ static int connect_family(struct rnl *n)
 	n->family = genl_ctrl_resolve(n->sk, RCAN_GENL_NAME);
 	if (n->family < 0)
 		return -ENOENT;
+	rc = check_version(n->sk);
+	if (rc < 0)
+		return rc;
 	n->mcgrp = genl_ctrl_resolve_grp(n->sk, RCAN_GENL_NAME,
 					 RCAN_GENL_MCGRP_EVENTS);
 	return 0;

@@ -28,7 +28,6 @@ const struct nla_policy rnl_attr_policy[RCAN_ATTR_MAX + 1] = {
 	[RCAN_ATTR_REMOTE] = { .type = NLA_STRING, .maxlen = RCAN_REMOTE_MAX },
 	[RCAN_ATTR_TX_WINDOW] = { .type = NLA_U32 },
 	[RCAN_ATTR_SEQ] = { .type = NLA_U32 },
-	[RCAN_ATTR_COUNT] = { .type = NLA_U32 },
 	[RCAN_ATTR_ERRNO] = { .type = NLA_U32 },
 	[RCAN_ATTR_FRAMES] = { .type = NLA_NESTED },
 	[RCAN_ATTR_STATS] = { .type = NLA_NESTED },

@@ -27,6 +27,14 @@
 #endif
 
 /*
+ * Counters change under different locks (rx_mutex, tx_lock) and in the
+ * CAN core: they are the atomics DEV_STATS_INC/ADD update.
+ */
+#ifndef RCAN_HAVE_DEV_STATS_INC
+#error "rcan: DEV_STATS_INC/DEV_STATS_ADD missing (a 6.1.y from before 2023?)"
+#endif
+
+/*
  * Hardware timestamps: the CAN core's handlers (RX: the remote's time of
  * reception, TX: the helper's confirmation, see rcan_tx.c). get_ts_info's
  * argument type changed in 6.11; the probe assigns the handler to the op,

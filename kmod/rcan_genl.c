@@ -4,8 +4,10 @@
  * command has a policy of its own that names the attributes it takes;
  * genetlink validates strictly, so any other attribute is refused, and
  * every refusal says why in an extack message. Changing commands need
- * CAP_NET_ADMIN in the socket's network namespace (GENL_UNS_ADMIN_PERM);
- * the data path additionally needs to be the link's owner.
+ * CAP_NET_ADMIN in the initial user namespace, or with the module
+ * parameter userns_links in the socket's network namespace (rcan_net.c
+ * says why); the data path additionally needs to be the link's owner,
+ * the very socket that attached it.
  *
  * Commands run in parallel (no genl_mutex): pre_doit finds the link and
  * checks its owner once for every command that names a link, and holds a
@@ -14,6 +16,7 @@
  */
 #include <linux/can/netlink.h>
 #include <linux/rtnetlink.h>
+#include <linux/stringify.h>
 #include <net/genetlink.h>
 #include <net/sock.h>
 
@@ -57,7 +60,6 @@ static const struct nla_policy rcan_frames_rx_policy[RCAN_ATTR_MAX + 1] = {
 static const struct nla_policy rcan_verdict_policy[RCAN_ATTR_MAX + 1] = {
 	[RCAN_ATTR_IFINDEX] = { .type = NLA_U32 },
 	[RCAN_ATTR_SEQ] = { .type = NLA_U32 },
-	[RCAN_ATTR_COUNT] = NLA_POLICY_RANGE(NLA_U32, 1, RCAN_TX_WINDOW_MAX),
 	[RCAN_ATTR_ERRNO] = NLA_POLICY_MAX(NLA_U32, MAX_ERRNO),
 };
 
@@ -70,9 +72,23 @@ static const struct genl_multicast_group rcan_mcgrps[] = {
 #define RCAN_NEEDS_LINK BIT(0) /* RCAN_ATTR_IFINDEX names an rcan link */
 #define RCAN_NEEDS_OWNER BIT(1) /* ... and the caller owns it */
 
+#define RCAN_ABI __stringify(RCAN_GENL_VERSION)
+#define RCAN_VERSION_MSG "this rcan.ko speaks ABI version " RCAN_ABI " only"
+
+/* A helper built for another version of the ABI gets nothing done. */
+static bool rcan_version_ok(const struct genlmsghdr *hdr,
+			    struct netlink_ext_ack *extack)
+{
+	if (hdr->version == RCAN_GENL_VERSION)
+		return true;
+	NL_SET_ERR_MSG(extack, RCAN_VERSION_MSG);
+	return false;
+}
+
 /*
- * Find the link by RCAN_ATTR_IFINDEX in the caller's namespace, hold it
- * in info->user_ptr[0] until post_doit, and check its owner if asked.
+ * Check the caller's capability where the command needs one; find the
+ * link by RCAN_ATTR_IFINDEX in the caller's namespace, hold it in
+ * info->user_ptr[0] until post_doit, and check its owner if asked.
  */
 static int rcan_pre_doit(const struct rcan_doit_ops *ops, struct sk_buff *skb,
 			 struct genl_info *info)
@@ -81,6 +97,11 @@ static int rcan_pre_doit(const struct rcan_doit_ops *ops, struct sk_buff *skb,
 	struct net_device *dev;
 
 	info->user_ptr[0] = NULL;
+	if (!rcan_version_ok(info->genlhdr, info->extack))
+		return -EPROTO;
+	if ((ops->flags & GENL_UNS_ADMIN_PERM) &&
+	    !rcan_net_admin_ok(skb, info->extack))
+		return -EPERM;
 	if (!(ops->internal_flags & RCAN_NEEDS_LINK))
 		return 0;
 	if (!attr) {
@@ -99,8 +120,7 @@ static int rcan_pre_doit(const struct rcan_doit_ops *ops, struct sk_buff *skb,
 		return -ENODEV;
 	}
 	if ((ops->internal_flags & RCAN_NEEDS_OWNER) &&
-	    !rcan_is_owner(rcan_link(dev), genl_info_net(info),
-			   info->snd_portid)) {
+	    !rcan_is_owner(rcan_link(dev), NETLINK_CB(skb).sk)) {
 		dev_put(dev);
 		NL_SET_ERR_MSG(info->extack, RCAN_NOT_OWNER_MSG);
 		return -EPERM;
@@ -133,12 +153,27 @@ static int rcan_reply_link(struct genl_info *info, struct net_device *dev,
 }
 
 /* The remote's URL becomes the ifalias: "ip link" shows where it leads. */
-static int rcan_set_remote(struct net_device *dev, const struct nlattr *attr)
+static int rcan_set_remote(struct net_device *dev, const struct nlattr *attr,
+			   struct netlink_ext_ack *extack)
 {
 	const char *remote = nla_data(attr);
 	int err = dev_set_alias(dev, remote, strlen(remote));
 
-	return err < 0 ? err : 0;
+	if (err < 0) {
+		NL_SET_ERR_MSG_ATTR(extack, attr, "cannot set the ifalias");
+		return err;
+	}
+	return 0;
+}
+
+/* LINK_NEW failed after registering: the link goes again. */
+static void rcan_link_new_undo(struct net_device *dev)
+{
+	rtnl_lock();
+	if (dev->reg_state == NETREG_REGISTERED)
+		unregister_netdevice(dev);
+	dev_put(dev);
+	rtnl_unlock();
 }
 
 static int rcan_cmd_link_new(struct sk_buff *skb, struct genl_info *info)
@@ -165,22 +200,34 @@ static int rcan_cmd_link_new(struct sk_buff *skb, struct genl_info *info)
 			       first_seq, info->extack);
 	if (IS_ERR(dev))
 		return PTR_ERR(dev);
-	/* Nobody could delete it until now: from here a reference keeps it. */
+	/*
+	 * Until rcan_link_created() nobody else may delete or attach it, so
+	 * a reference taken now keeps it, the creator attaches it first, and
+	 * its LINK_NEW event goes out before anything another socket does
+	 * with it can be told.
+	 */
 	dev_hold(dev);
-	rcan_link_created(rcan_link(dev));
-	if (a[RCAN_ATTR_REMOTE])
-		rcan_set_remote(dev, a[RCAN_ATTR_REMOTE]);
-	rcan_notify_link(dev, RCAN_CMD_LINK_NEW);
+	if (a[RCAN_ATTR_REMOTE]) {
+		err = rcan_set_remote(dev, a[RCAN_ATTR_REMOTE], info->extack);
+		if (err)
+			goto undo;
+	}
 	if (nla_get_flag(a[RCAN_ATTR_ATTACH])) {
-		err = rcan_attach(rcan_link(dev), genl_info_net(info),
+		err = rcan_attach(rcan_link(dev), NETLINK_CB(skb).sk,
 				  info->snd_portid, info->extack);
 		if (err)
-			goto out;
-		rcan_notify_link(dev, RCAN_CMD_LINK_ATTACH);
+			goto undo;
 	}
+	rcan_notify_link(dev, RCAN_CMD_LINK_NEW);
+	if (nla_get_flag(a[RCAN_ATTR_ATTACH]))
+		rcan_notify_link(dev, RCAN_CMD_LINK_ATTACH);
+	rcan_link_created(rcan_link(dev));
 	err = rcan_reply_link(info, dev, RCAN_CMD_LINK_NEW);
-out:
 	dev_put(dev);
+	return err;
+
+undo:
+	rcan_link_new_undo(dev);
 	return err;
 }
 
@@ -235,9 +282,13 @@ static int rcan_dump_one(struct rcan_link *link, void *arg)
 static int rcan_dump_links(struct sk_buff *skb, struct netlink_callback *cb)
 {
 	struct rcan_dump d = { .skb = skb, .cb = cb };
+	unsigned long next = cb->args[0];
 
+	if (!rcan_version_ok(nlmsg_data(cb->nlh), cb->extack))
+		return -EPROTO;
 	/* A full skb ends this part of the dump; the next one resumes. */
-	rcan_net_dump(sock_net(skb->sk), &cb->args[0], rcan_dump_one, &d);
+	rcan_net_dump(sock_net(skb->sk), &next, rcan_dump_one, &d);
+	cb->args[0] = next;
 	return skb->len;
 }
 
@@ -255,15 +306,14 @@ static int rcan_cmd_link_set(struct sk_buff *skb, struct genl_info *info)
 		return -EINVAL;
 	}
 	if (a[RCAN_ATTR_REMOTE]) {
-		err = rcan_set_remote(dev, a[RCAN_ATTR_REMOTE]);
+		err = rcan_set_remote(dev, a[RCAN_ATTR_REMOTE], info->extack);
 		if (err)
 			return err;
 	}
 	if (a[RCAN_ATTR_TX_WINDOW]) {
 		/* rtnl: the CAN core reads the echo slots under it. */
 		rtnl_lock();
-		err = rcan_tx_set_window(link, genl_info_net(info),
-					 info->snd_portid,
+		err = rcan_tx_set_window(link, NETLINK_CB(skb).sk,
 					 nla_get_u32(a[RCAN_ATTR_TX_WINDOW]),
 					 info->extack);
 		rtnl_unlock();
@@ -271,7 +321,7 @@ static int rcan_cmd_link_set(struct sk_buff *skb, struct genl_info *info)
 			return err;
 	}
 	if (a[RCAN_ATTR_CONNECTED])
-		rcan_set_connected(link, genl_info_net(info), info->snd_portid,
+		rcan_set_connected(link, NETLINK_CB(skb).sk,
 				   nla_get_u8(a[RCAN_ATTR_CONNECTED]));
 	if (a[RCAN_ATTR_CAN_STATE]) {
 		u16 txerr = a[RCAN_ATTR_TXERR] ?
@@ -283,8 +333,7 @@ static int rcan_cmd_link_set(struct sk_buff *skb, struct genl_info *info)
 
 		/* rtnl: serialised with open and stop. */
 		rtnl_lock();
-		err = rcan_set_can_state(link, genl_info_net(info),
-					 info->snd_portid,
+		err = rcan_set_can_state(link, NETLINK_CB(skb).sk,
 					 nla_get_u32(a[RCAN_ATTR_CAN_STATE]),
 					 txerr, rxerr);
 		rtnl_unlock();
@@ -302,7 +351,7 @@ static int rcan_cmd_link_attach(struct sk_buff *skb, struct genl_info *info)
 
 	if (rcan_creating(rcan_link(dev), info->extack))
 		return -EBUSY;
-	err = rcan_attach(rcan_link(dev), genl_info_net(info), info->snd_portid,
+	err = rcan_attach(rcan_link(dev), NETLINK_CB(skb).sk, info->snd_portid,
 			  info->extack);
 	if (err)
 		return err;
@@ -313,8 +362,9 @@ static int rcan_cmd_link_attach(struct sk_buff *skb, struct genl_info *info)
 /* Any admin may detach a link (rcand detach), not only its owner. */
 static int rcan_cmd_link_detach(struct sk_buff *skb, struct genl_info *info)
 {
-	return rcan_detach(rcan_link(info->user_ptr[0]), genl_info_net(info),
-			   info->snd_portid, info->extack);
+	if (rcan_creating(rcan_link(info->user_ptr[0]), info->extack))
+		return -EBUSY;
+	return rcan_detach(rcan_link(info->user_ptr[0]), info->extack);
 }
 
 static int rcan_cmd_frames_rx(struct sk_buff *skb, struct genl_info *info)
@@ -323,28 +373,23 @@ static int rcan_cmd_frames_rx(struct sk_buff *skb, struct genl_info *info)
 		NL_SET_ERR_MSG(info->extack, "RCAN_ATTR_FRAMES is missing");
 		return -EINVAL;
 	}
-	return rcan_rx_frames(rcan_link(info->user_ptr[0]), genl_info_net(info),
-			      info->snd_portid, info->attrs[RCAN_ATTR_FRAMES],
-			      info->extack);
+	return rcan_rx_frames(rcan_link(info->user_ptr[0]), NETLINK_CB(skb).sk,
+			      info->attrs[RCAN_ATTR_FRAMES], info->extack);
 }
 
-static int rcan_tx_verdict(struct genl_info *info, bool ok)
+static int rcan_tx_verdict(struct sk_buff *skb, struct genl_info *info, bool ok)
 {
 	struct nlattr **a = info->attrs;
-	bool by_count = a[RCAN_ATTR_COUNT];
-	int which = by_count ? RCAN_ATTR_COUNT : RCAN_ATTR_SEQ;
 	struct rcan_tx_verdict v;
 	int ret;
 
-	if (!a[RCAN_ATTR_SEQ] == !a[RCAN_ATTR_COUNT]) {
-		NL_SET_ERR_MSG(info->extack, "need one of SEQ and COUNT");
+	if (!a[RCAN_ATTR_SEQ]) {
+		NL_SET_ERR_MSG(info->extack, "RCAN_ATTR_SEQ is missing");
 		return -EINVAL;
 	}
 	v = (struct rcan_tx_verdict){
-		.net = genl_info_net(info),
-		.portid = info->snd_portid,
-		.by_count = by_count,
-		.arg = nla_get_u32(a[which]),
+		.sk = NETLINK_CB(skb).sk,
+		.seq = nla_get_u32(a[RCAN_ATTR_SEQ]),
 		.ok = ok,
 		.why = a[RCAN_ATTR_ERRNO] ? nla_get_u32(a[RCAN_ATTR_ERRNO]) : 0,
 	};
@@ -354,12 +399,12 @@ static int rcan_tx_verdict(struct genl_info *info, bool ok)
 
 static int rcan_cmd_tx_done(struct sk_buff *skb, struct genl_info *info)
 {
-	return rcan_tx_verdict(info, true);
+	return rcan_tx_verdict(skb, info, true);
 }
 
 static int rcan_cmd_tx_fail(struct sk_buff *skb, struct genl_info *info)
 {
-	return rcan_tx_verdict(info, false);
+	return rcan_tx_verdict(skb, info, false);
 }
 
 #define RCAN_OP(c, fn, pol, need)                                   \

@@ -1,13 +1,17 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * Who owns a link: the netlink socket (namespace + port id) of the helper
- * that attached it. A link without an owner, or whose owner reports the
- * remote down, has no carrier; frames in flight are failed the moment
- * either happens, so a sender never waits for a verdict that cannot come.
+ * Who owns a link: the netlink socket of the helper that attached it,
+ * held (sock_hold()) until it is detached. Commands are the owner's when
+ * they come from that very socket, not from its port id: a socket that
+ * binds the port id of one just closed is another. A link without an
+ * owner, or whose owner reports the remote down, has no carrier; frames
+ * in flight are failed the moment either happens, so a sender never
+ * waits for a verdict that cannot come.
  */
 #include <linux/netlink.h>
 #include <linux/notifier.h>
 #include <linux/rtnetlink.h>
+#include <net/sock.h>
 
 #include "rcan_priv.h"
 
@@ -23,30 +27,30 @@ static DEFINE_SPINLOCK(rcan_detach_lock);
 static void rcan_detach_work_fn(struct work_struct *work);
 static DECLARE_WORK(rcan_detach_work, rcan_detach_work_fn);
 
-bool rcan_is_owner_locked(const struct rcan_link *link, struct net *net,
-			  u32 portid)
+/* @sk: the socket a command came from, NETLINK_CB(skb).sk. */
+bool rcan_is_owner_locked(const struct rcan_link *link, const struct sock *sk)
 {
 	lockdep_assert_held(&link->tx_lock);
-	return link->owner_portid && link->owner_portid == portid &&
-	       net_eq(link->owner_net, net);
+	return link->owner_sk && link->owner_sk == sk;
 }
 
-bool rcan_is_owner(struct rcan_link *link, struct net *net, u32 portid)
+bool rcan_is_owner(struct rcan_link *link, const struct sock *sk)
 {
 	bool owner;
 
 	spin_lock_bh(&link->tx_lock);
-	owner = rcan_is_owner_locked(link, net, portid);
+	owner = rcan_is_owner_locked(link, sk);
 	spin_unlock_bh(&link->tx_lock);
 	return owner;
 }
 
-int rcan_attach(struct rcan_link *link, struct net *net, u32 portid,
+/* @sk and @portid: the socket a command came from and its port id. */
+int rcan_attach(struct rcan_link *link, struct sock *sk, u32 portid,
 		struct netlink_ext_ack *extack)
 {
 	int err = 0;
 
-	if (!portid) {
+	if (!portid || !sk) {
 		NL_SET_ERR_MSG(extack, "the kernel cannot own a link");
 		return -EINVAL;
 	}
@@ -54,14 +58,18 @@ int rcan_attach(struct rcan_link *link, struct net *net, u32 portid,
 	if (link->dead) {
 		NL_SET_ERR_MSG(extack, "link is being removed");
 		err = -ENODEV;
-	} else if (rcan_is_owner_locked(link, net, portid)) {
+	} else if (rcan_is_owner_locked(link, sk)) {
 		err = 0; /* attaching twice is harmless */
-	} else if (link->owner_portid) {
+	} else if (link->owner_sk) {
 		NL_SET_ERR_MSG(extack, "link is attached to another socket");
 		err = -EBUSY;
 	} else {
+		/* Alive: its command holds its file, so its release is to come
+		 * and will detach the link.
+		 */
+		sock_hold(sk);
+		link->owner_sk = sk;
 		link->owner_portid = portid;
-		link->owner_net = net;
 		link->connected = false; /* until the helper says otherwise */
 		rcan_net_owner_add_locked(link);
 		rcan_update_carrier_locked(link);
@@ -79,7 +87,7 @@ int rcan_attach(struct rcan_link *link, struct net *net, u32 portid,
 void rcan_detach_locked(struct rcan_link *link)
 {
 	lockdep_assert_held(&link->tx_lock);
-	if (!link->owner_portid)
+	if (!link->owner_sk)
 		return;
 	rcan_owner_clear_locked(link);
 	rcan_update_carrier_locked(link);
@@ -92,15 +100,22 @@ void rcan_detach_locked(struct rcan_link *link)
 	}
 }
 
-/* No owner any more (detach, or the link going away). */
+/*
+ * No owner any more (detach, or the link going away). The last reference
+ * to a closed socket may go here: netlink frees a socket in any context.
+ */
 void rcan_owner_clear_locked(struct rcan_link *link)
 {
+	struct sock *sk = link->owner_sk;
+
 	lockdep_assert_held(&link->tx_lock);
-	if (link->owner_portid)
-		rcan_net_owner_del_locked(link);
-	WRITE_ONCE(link->owner_portid, 0);
-	link->owner_net = NULL;
+	if (!sk)
+		return;
+	rcan_net_owner_del_locked(link);
+	link->owner_sk = NULL;
+	link->owner_portid = 0;
 	link->connected = false;
+	sock_put(sk);
 }
 
 /* ndo_uninit (rtnl held): the link will not be told about any more. */
@@ -148,8 +163,7 @@ static void rcan_detach_work_fn(struct work_struct *work)
 		 * would otherwise take it from under its new owner.
 		 */
 		spin_lock_bh(&link->tx_lock);
-		remove = !link->dead && !link->owner_portid &&
-			 !link->creating &&
+		remove = !link->dead && !link->owner_sk && !link->creating &&
 			 (link->flags & RCAN_LINK_F_REMOVE_ON_DETACH);
 		if (remove)
 			link->dead = true;
@@ -166,13 +180,12 @@ static void rcan_detach_work_fn(struct work_struct *work)
  * LINK_DETACH: the owner gives the link up, or an admin takes it away from
  * a helper (rcand detach). Returns -ENOTCONN when nobody owns it.
  */
-int rcan_detach(struct rcan_link *link, struct net *net, u32 portid,
-		struct netlink_ext_ack *extack)
+int rcan_detach(struct rcan_link *link, struct netlink_ext_ack *extack)
 {
 	int err = 0;
 
 	spin_lock_bh(&link->tx_lock);
-	if (!link->owner_portid) {
+	if (!link->owner_sk) {
 		NL_SET_ERR_MSG(extack, "link is not attached");
 		err = -ENOTCONN;
 	} else {
@@ -183,12 +196,11 @@ int rcan_detach(struct rcan_link *link, struct net *net, u32 portid,
 }
 
 /* The owner's report of its remote session; from anyone else, nothing. */
-void rcan_set_connected(struct rcan_link *link, struct net *net, u32 portid,
+void rcan_set_connected(struct rcan_link *link, const struct sock *sk,
 			bool connected)
 {
 	spin_lock_bh(&link->tx_lock);
-	if (rcan_is_owner_locked(link, net, portid) &&
-	    link->connected != connected) {
+	if (rcan_is_owner_locked(link, sk) && link->connected != connected) {
 		link->connected = connected;
 		rcan_update_carrier_locked(link);
 	}
@@ -199,6 +211,10 @@ void rcan_set_connected(struct rcan_link *link, struct net *net, u32 portid,
  * The owner's socket was closed (or its process died): detach its links.
  * This runs for every generic netlink socket closed on the system: the
  * owner hash finds the few links it owned, if any, without a walk.
+ *
+ * The notifier says only which port id closed, and by now another socket
+ * may have bound it and owned a link: only links whose owner socket is
+ * dead are detached (netlink_release() marks it before it notifies).
  */
 static int rcan_netlink_event(struct notifier_block *nb, unsigned long event,
 			      void *ptr)
@@ -210,15 +226,19 @@ static int rcan_netlink_event(struct notifier_block *nb, unsigned long event,
 	    !n->portid)
 		return NOTIFY_DONE;
 
-	while ((link = rcan_net_owned_link(n->net, n->portid))) {
+	while ((link = rcan_net_dead_owner_link(n->net, n->portid))) {
+		struct sock *sk;
+
 		spin_lock_bh(&link->tx_lock);
-		/* Between the lookup and tx_lock an admin may have detached
-		 * the link and another socket attached it: it is no longer
-		 * this socket's to detach. Only an attach by this port id
-		 * could make it found again, and this socket sends nothing
-		 * more, so the loop ends.
+		/*
+		 * Between the lookup and tx_lock an admin may have detached
+		 * the link and another socket attached it. A live socket's
+		 * link is not found again, and each turn detaches one link
+		 * of a dead socket or finds one gone, so the loop ends.
 		 */
-		if (rcan_is_owner_locked(link, n->net, n->portid))
+		sk = link->owner_sk;
+		if (sk && link->owner_portid == n->portid &&
+		    sock_flag(sk, SOCK_DEAD))
 			rcan_detach_locked(link);
 		spin_unlock_bh(&link->tx_lock);
 		dev_put(link->dev);

@@ -32,8 +32,6 @@ static int __init rcan_module_init(void)
 	err = rcan_genl_init();
 	if (err)
 		goto err_notifier;
-	pr_info("rcan %s: remote CAN buses as SocketCAN netdevs\n",
-		RCAN_VERSION);
 	return 0;
 
 err_notifier:

@@ -122,7 +122,7 @@ int rcan_fill_link(struct sk_buff *skb, struct net_device *dev, u32 portid,
 	void *hdr;
 
 	spin_lock_bh(&link->tx_lock);
-	owner = link->owner_portid;
+	owner = link->owner_sk ? link->owner_portid : 0;
 	connected = link->connected;
 	inflight = rcan_tx_inflight(link);
 	next = link->tx_next;
@@ -292,6 +292,26 @@ int rcan_frames_tx_put(struct sk_buff *msg, const struct sk_buff *skb, u32 seq)
 cancel:
 	nla_nest_cancel(msg, nest);
 	return -EMSGSIZE;
+}
+
+/* TX_FAILED_NTF: every frame up to and including @last was failed. */
+struct sk_buff *rcan_tx_failed_msg(const struct rcan_link *link, u32 last)
+{
+	struct sk_buff *skb;
+	void *hdr;
+
+	skb = genlmsg_new(2 * nla_total_size(sizeof(u32)), GFP_ATOMIC);
+	if (!skb)
+		return NULL;
+	hdr = genlmsg_put(skb, 0, 0, &rcan_genl_family, 0,
+			  RCAN_CMD_TX_FAILED_NTF);
+	if (!hdr || nla_put_u32(skb, RCAN_ATTR_IFINDEX, link->dev->ifindex) ||
+	    nla_put_u32(skb, RCAN_ATTR_SEQ, last)) {
+		nlmsg_free(skb);
+		return NULL;
+	}
+	genlmsg_end(skb, hdr);
+	return skb;
 }
 
 /* The message is complete: close the nest and the header. */

@@ -1,14 +1,27 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * The rcan links of one network namespace: listed for dumps and for the
- * namespace's teardown, counted against max_links (a user namespace may
- * create links, and each costs kernel memory), and hashed by their owner's
- * port id, so that closing any generic netlink socket on the system finds
- * the links it owned without walking the others.
+ * namespace's teardown, counted against max_links, and hashed by their
+ * owner's port id, so that closing any generic netlink socket on the
+ * system finds the links it owned without walking the others.
+ *
+ * Who may create and own links, and what it costs. A frame in flight is
+ * an echo skb the sender's socket no longer pays for (can_put_echo_skb()
+ * clones it and frees the original), so an owner that never confirms
+ * pins a whole TX window of them. By default only CAP_NET_ADMIN in the
+ * initial user namespace may change anything (as GENL_ADMIN_PERM, which
+ * ovpn uses); that also keeps the CAN core's configuration code
+ * (can_changelink(), bit timing, restart) away from user namespaces, as
+ * vcan and vxcan do by having none and slcan by needing that capability.
+ * userns_links lets a namespace's own admin in, and then the TX windows
+ * of all links of a namespace owned by another user namespace add up to
+ * userns_tx_frames at most.
  */
+#include <linux/capability.h>
 #include <linux/hashtable.h>
 #include <linux/module.h>
 #include <net/netns/generic.h>
+#include <net/sock.h>
 
 #include "rcan_priv.h"
 
@@ -17,13 +30,28 @@ module_param_named(max_links, rcan_max_links, uint, 0644);
 MODULE_PARM_DESC(max_links,
 		 "most rcan links one network namespace may have (256)");
 
+static bool rcan_userns_links;
+module_param_named(userns_links, rcan_userns_links, bool, 0644);
+MODULE_PARM_DESC(userns_links,
+		 "a user namespace's CAP_NET_ADMIN may make and own links (N)");
+
+static unsigned int rcan_userns_tx_frames = 1024;
+module_param_named(userns_tx_frames, rcan_userns_tx_frames, uint, 0644);
+MODULE_PARM_DESC(userns_tx_frames,
+		 "TX windows of a user namespace's links add up to this (1024)");
+
 #define RCAN_OWNER_HASH_BITS 8
+#define RCAN_ADMIN_MSG \
+	"needs CAP_NET_ADMIN in the initial user namespace (or rcan.userns_links=1)"
 #define RCAN_MAX_LINKS_MSG "this namespace has max_links rcan links already"
+#define RCAN_TX_FRAMES_MSG \
+	"TX windows of this namespace's links over rcan.userns_tx_frames"
 
 struct rcan_net {
-	spinlock_t lock; /* links and count */
+	spinlock_t lock; /* links, count and tx_frames */
 	struct list_head links;
 	unsigned int count; /* links made or being made */
+	u32 tx_frames; /* sum of their TX windows */
 	spinlock_t owners_lock; /* owners; innermost, taken under tx_lock */
 	DECLARE_HASHTABLE(owners, RCAN_OWNER_HASH_BITS);
 };
@@ -37,31 +65,86 @@ static struct rcan_net *rcan_net(const struct net *net)
 	return net_generic(net, rcan_net_id);
 }
 
-/* Before the netdev is registered: a place within max_links, or refused. */
-int rcan_net_reserve(struct net *net, struct netlink_ext_ack *extack)
+/*
+ * Every command that changes anything: CAP_NET_ADMIN in the initial user
+ * namespace, or, with userns_links, in the socket's network namespace
+ * (genetlink checked that one already: GENL_UNS_ADMIN_PERM).
+ */
+bool rcan_net_admin_ok(struct sk_buff *skb, struct netlink_ext_ack *extack)
+{
+	if (READ_ONCE(rcan_userns_links) || netlink_capable(skb, CAP_NET_ADMIN))
+		return true;
+	NL_SET_ERR_MSG(extack, RCAN_ADMIN_MSG);
+	return false;
+}
+
+/* Links of this namespace pin memory its own admin decides on. */
+static bool rcan_net_capped(const struct net *net)
+{
+	return net->user_ns != &init_user_ns;
+}
+
+/* Room for @window more frames in flight in @net; rn->lock held. */
+static bool rcan_net_frames_fit(const struct net *net, struct rcan_net *rn,
+				u32 window)
+{
+	return !rcan_net_capped(net) ||
+	       (u64)rn->tx_frames + window <= READ_ONCE(rcan_userns_tx_frames);
+}
+
+/*
+ * Before the netdev is registered: a place within max_links and, for a
+ * namespace of a user namespace, room for its TX window, or refused.
+ */
+int rcan_net_reserve(struct net *net, u32 window,
+		     struct netlink_ext_ack *extack)
 {
 	struct rcan_net *rn = rcan_net(net);
 	int err = 0;
 
 	spin_lock_bh(&rn->lock);
-	if (rn->count >= READ_ONCE(rcan_max_links))
-		err = -ENOSPC;
-	else
-		rn->count++;
-	spin_unlock_bh(&rn->lock);
-	if (err)
+	if (rn->count >= READ_ONCE(rcan_max_links)) {
 		NL_SET_ERR_MSG(extack, RCAN_MAX_LINKS_MSG);
+		err = -ENOSPC;
+	} else if (!rcan_net_frames_fit(net, rn, window)) {
+		NL_SET_ERR_MSG(extack, RCAN_TX_FRAMES_MSG);
+		err = -ENOSPC;
+	} else {
+		rn->count++;
+		rn->tx_frames += window;
+	}
+	spin_unlock_bh(&rn->lock);
 	return err;
 }
 
 /* The reserved place, when the netdev never got as far as ndo_init. */
-void rcan_net_unreserve(struct net *net)
+void rcan_net_unreserve(struct net *net, u32 window)
 {
 	struct rcan_net *rn = rcan_net(net);
 
 	spin_lock_bh(&rn->lock);
 	rn->count--;
+	rn->tx_frames -= window;
 	spin_unlock_bh(&rn->lock);
+}
+
+/* A link's TX window goes from @old to @window (rtnl held), or is refused. */
+int rcan_net_window_change(struct net *net, u32 old, u32 window,
+			   struct netlink_ext_ack *extack)
+{
+	struct rcan_net *rn = rcan_net(net);
+	int err = 0;
+
+	ASSERT_RTNL();
+	spin_lock_bh(&rn->lock);
+	if (window > old && !rcan_net_frames_fit(net, rn, window - old)) {
+		NL_SET_ERR_MSG(extack, RCAN_TX_FRAMES_MSG);
+		err = -ENOSPC;
+	} else {
+		rn->tx_frames += window - old;
+	}
+	spin_unlock_bh(&rn->lock);
+	return err;
 }
 
 /* ndo_init: the link is listed in its namespace. */
@@ -76,7 +159,7 @@ void rcan_net_add(struct rcan_link *link)
 	atomic_inc(&rcan_links_alive);
 }
 
-/* ndo_uninit: off the list, its place given back. */
+/* ndo_uninit (rtnl held, the window is stable): off the list, given back. */
 void rcan_net_del(struct rcan_link *link)
 {
 	struct rcan_net *rn = rcan_net(dev_net(link->dev));
@@ -84,6 +167,7 @@ void rcan_net_del(struct rcan_link *link)
 	spin_lock_bh(&rn->lock);
 	list_del_init(&link->node);
 	rn->count--;
+	rn->tx_frames -= link->window;
 	spin_unlock_bh(&rn->lock);
 	atomic_dec(&rcan_links_alive);
 }
@@ -111,21 +195,24 @@ void rcan_net_owner_del_locked(struct rcan_link *link)
 }
 
 /*
- * A link in @net owned by @portid, with a device reference, or NULL. The
- * bucket holds only links whose owners' port ids hash alike. The owner is
- * set before the link is hashed and cleared after it is unhashed, each
- * under owners_lock, so a hashed link's owner read here is whole. Owners
+ * A link in @net whose owner had @portid and whose socket is closed, with
+ * a device reference, or NULL. The bucket holds only links whose owners'
+ * port ids hash alike. The owner is set before the link is hashed and
+ * cleared after it is unhashed, each under owners_lock, so a hashed
+ * link's owner read here is whole. A live socket that bound the same port
+ * id since is not the one that closed: its links are not found. Owners
  * are always in the link's own namespace (pre_doit finds links there, and
  * links cannot move).
  */
-struct rcan_link *rcan_net_owned_link(struct net *net, u32 portid)
+struct rcan_link *rcan_net_dead_owner_link(struct net *net, u32 portid)
 {
 	struct rcan_net *rn = rcan_net(net);
 	struct rcan_link *link, *found = NULL;
 
 	spin_lock_bh(&rn->owners_lock);
 	hash_for_each_possible(rn->owners, link, owner_node, portid) {
-		if (link->owner_portid == portid) {
+		if (link->owner_portid == portid &&
+		    sock_flag(link->owner_sk, SOCK_DEAD)) {
 			dev_hold(link->dev);
 			found = link;
 			break;
@@ -136,29 +223,31 @@ struct rcan_link *rcan_net_owned_link(struct net *net, u32 portid)
 }
 
 /*
- * Fill a LINK_GET dump from @net's links, starting at the @*pos-th; @fill
- * returns non-zero when the message is full. @*pos is where the next part
- * of the dump starts.
+ * Fill a LINK_GET dump from @net's links with an ifindex of
+ * @*next_ifindex or more, in ifindex order; @fill returns non-zero when
+ * the message is full. @*next_ifindex is where the next part of the dump
+ * starts. By ifindex, not by place on the list: links coming and going
+ * between the parts neither hide nor repeat the others. A namespace has
+ * max_links links at most, so each part walks the short list again.
  */
-void rcan_net_dump(struct net *net, long *pos,
+void rcan_net_dump(struct net *net, unsigned long *next_ifindex,
 		   int (*fill)(struct rcan_link *link, void *arg), void *arg)
 {
 	struct rcan_net *rn = rcan_net(net);
-	struct rcan_link *link;
-	long idx = 0;
+	struct rcan_link *link, *best;
 
 	spin_lock_bh(&rn->lock);
-	list_for_each_entry(link, &rn->links, node) {
-		if (idx < *pos) {
-			idx++;
-			continue;
-		}
-		if (fill(link, arg))
+	for (;;) {
+		best = NULL;
+		list_for_each_entry(link, &rn->links, node)
+			if (link->dev->ifindex >= *next_ifindex &&
+			    (!best || link->dev->ifindex < best->dev->ifindex))
+				best = link;
+		if (!best || fill(best, arg))
 			break;
-		idx++;
+		*next_ifindex = (unsigned long)best->dev->ifindex + 1;
 	}
 	spin_unlock_bh(&rn->lock);
-	*pos = idx;
 }
 
 /*

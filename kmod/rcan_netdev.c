@@ -44,7 +44,7 @@ static const struct can_bittiming_const rcan_data_bittiming_const = {
 bool rcan_tx_ready_locked(const struct rcan_link *link)
 {
 	lockdep_assert_held(&link->tx_lock);
-	return !link->dead && link->owner_portid && link->connected &&
+	return !link->dead && link->owner_sk && link->connected &&
 	       link->can.state != CAN_STATE_BUS_OFF;
 }
 
@@ -108,9 +108,12 @@ static int rcan_init(struct net_device *dev)
 static void rcan_uninit(struct net_device *dev)
 {
 	struct rcan_link *link = rcan_link(dev);
+	bool told;
 
 	spin_lock_bh(&link->tx_lock);
 	link->dead = true;
+	/* A link whose LINK_NEW failed was never announced. */
+	told = !link->creating;
 	rcan_owner_clear_locked(link);
 	rcan_update_carrier_locked(link);
 	spin_unlock_bh(&link->tx_lock);
@@ -119,7 +122,7 @@ static void rcan_uninit(struct net_device *dev)
 	rcan_detach_forget(link);
 	rcan_net_del(link);
 
-	if (dev->reg_state != NETREG_UNINITIALIZED)
+	if (told && dev->reg_state != NETREG_UNINITIALIZED)
 		rcan_notify_link(dev, RCAN_CMD_LINK_DEL);
 }
 
@@ -141,8 +144,8 @@ bool rcan_is_link(const struct net_device *dev)
 static void rcan_get_drvinfo(struct net_device *dev,
 			     struct ethtool_drvinfo *info)
 {
+	/* No version: modinfo has it, and the core fills in the kernel's. */
 	strscpy(info->driver, RCAN_DRV_NAME, sizeof(info->driver));
-	strscpy(info->version, RCAN_VERSION, sizeof(info->version));
 	strscpy(info->bus_info, "genetlink", sizeof(info->bus_info));
 }
 
@@ -221,6 +224,17 @@ static int rcan_set_bittiming(struct net_device *dev)
  */
 static int rcan_set_mode(struct net_device *dev, enum can_mode mode)
 {
+	struct rcan_link *link = rcan_link(dev);
+
+	/*
+	 * can_restart() turned the carrier on before it asked. Kernels from
+	 * before late 2023 leave it on when this fails, and their next
+	 * restart then hits BUG_ON(netif_carrier_ok()): the carrier goes back
+	 * to what the link's state says (off: the remote is bus-off).
+	 */
+	spin_lock_bh(&link->tx_lock);
+	rcan_update_carrier_locked(link);
+	spin_unlock_bh(&link->tx_lock);
 	return -EOPNOTSUPP;
 }
 
@@ -257,13 +271,13 @@ struct net_device *rcan_link_create(struct net *net, const char *name,
 	struct rcan_link *link;
 	int err;
 
-	err = rcan_net_reserve(net, extack);
+	err = rcan_net_reserve(net, window, extack);
 	if (err)
 		return ERR_PTR(err);
 	/* Echo slots: a power of two, see rcan_tx.c. */
 	dev = alloc_candev(sizeof(*link), slots);
 	if (!dev) {
-		rcan_net_unreserve(net);
+		rcan_net_unreserve(net, window);
 		return ERR_PTR(-ENOMEM);
 	}
 	dev_net_set(dev, net);
@@ -326,7 +340,7 @@ struct net_device *rcan_link_create(struct net *net, const char *name,
 free:
 	/* Failing after ndo_init, registration ran ndo_uninit: given back. */
 	if (!link->listed)
-		rcan_net_unreserve(net);
+		rcan_net_unreserve(net, window);
 	free_candev(dev);
 	return ERR_PTR(err);
 }
@@ -347,8 +361,8 @@ void rcan_link_created(struct rcan_link *link)
  * the warning, passive and bus-off transitions itself. Called under rtnl,
  * which also serialises open and stop.
  */
-int rcan_set_can_state(struct rcan_link *link, struct net *net, u32 portid,
-		       u32 state, u16 txerr, u16 rxerr)
+int rcan_set_can_state(struct rcan_link *link, const struct sock *sk, u32 state,
+		       u16 txerr, u16 rxerr)
 {
 	struct net_device *dev = link->dev;
 	enum can_state tx_state, rx_state;
@@ -361,7 +375,7 @@ int rcan_set_can_state(struct rcan_link *link, struct net *net, u32 portid,
 		skb = alloc_can_err_skb(dev, &cf);
 	spin_lock_bh(&link->tx_lock);
 	/* Only the owner reports; it may have changed since the command began. */
-	if (!rcan_is_owner_locked(link, net, portid)) {
+	if (!rcan_is_owner_locked(link, sk)) {
 		spin_unlock_bh(&link->tx_lock);
 		kfree_skb(skb);
 		return -EPERM;
@@ -385,7 +399,7 @@ int rcan_set_can_state(struct rcan_link *link, struct net *net, u32 portid,
 	/* As FRAMES_RX: a controller that is down hears nothing. */
 	deliver = !link->dead && netif_running(dev);
 	if (skb && !deliver)
-		dev->stats.rx_dropped++;
+		DEV_STATS_INC(dev, rx_dropped);
 	spin_unlock_bh(&link->tx_lock);
 	if (!skb)
 		return 0;

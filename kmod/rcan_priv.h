@@ -38,7 +38,8 @@ struct rcan_link {
 	struct net_device *dev;
 	struct list_head node; /* its namespace's links (rcan_net.c) */
 	bool listed; /* on that list: ndo_init ran */
-	struct hlist_node owner_node; /* hashed by owner_portid (rcan_net.c) */
+	/* hashed by owner_portid, for the release notifier (rcan_net.c) */
+	struct hlist_node owner_node;
 	struct list_head detach_node; /* owner gone, not told yet */
 	u32 flags; /* RCAN_LINK_F_*, fixed at creation */
 	u32 window; /* frames in flight at most */
@@ -49,8 +50,13 @@ struct rcan_link {
 	spinlock_t tx_lock; /* everything below */
 	bool dead; /* unregistering: no attach, no traffic */
 	bool creating; /* LINK_NEW still uses it: no delete, no foreign attach */
-	u32 owner_portid; /* 0: no helper attached */
-	struct net *owner_net; /* not refcounted: the owner's socket pins it */
+	/*
+	 * The owner is its socket, held from attach to detach: a new socket
+	 * that binds a closed owner's port id is not the owner. The port id
+	 * is where FRAMES_TX go while owner_sk is alive.
+	 */
+	struct sock *owner_sk; /* NULL: no helper attached */
+	u32 owner_portid;
 	bool connected; /* the helper reports its remote session up */
 	u32 tx_next; /* sequence number of the next frame */
 	u32 tx_oldest; /* oldest frame not yet confirmed or failed */
@@ -76,14 +82,18 @@ static inline struct rcan_link *rcan_link(struct net_device *dev)
 extern struct workqueue_struct *rcan_wq;
 
 /* rcan_net.c: the links of one namespace */
-int rcan_net_reserve(struct net *net, struct netlink_ext_ack *extack);
-void rcan_net_unreserve(struct net *net);
+bool rcan_net_admin_ok(struct sk_buff *skb, struct netlink_ext_ack *extack);
+int rcan_net_reserve(struct net *net, u32 window,
+		     struct netlink_ext_ack *extack);
+void rcan_net_unreserve(struct net *net, u32 window);
+int rcan_net_window_change(struct net *net, u32 old, u32 window,
+			   struct netlink_ext_ack *extack);
 void rcan_net_add(struct rcan_link *link);
 void rcan_net_del(struct rcan_link *link);
 void rcan_net_owner_add_locked(struct rcan_link *link);
 void rcan_net_owner_del_locked(struct rcan_link *link);
-struct rcan_link *rcan_net_owned_link(struct net *net, u32 portid);
-void rcan_net_dump(struct net *net, long *pos,
+struct rcan_link *rcan_net_dead_owner_link(struct net *net, u32 portid);
+void rcan_net_dump(struct net *net, unsigned long *next_ifindex,
 		   int (*fill)(struct rcan_link *link, void *arg), void *arg);
 int rcan_net_register(void);
 void rcan_net_unregister(void);
@@ -96,21 +106,19 @@ bool rcan_is_link(const struct net_device *dev);
 void rcan_link_created(struct rcan_link *link);
 bool rcan_tx_ready_locked(const struct rcan_link *link);
 void rcan_update_carrier_locked(struct rcan_link *link);
-int rcan_set_can_state(struct rcan_link *link, struct net *net, u32 portid,
-		       u32 state, u16 txerr, u16 rxerr);
+int rcan_set_can_state(struct rcan_link *link, const struct sock *sk, u32 state,
+		       u16 txerr, u16 rxerr);
 
 /* rcan_link.c: owner, attach/detach */
-bool rcan_is_owner_locked(const struct rcan_link *link, struct net *net,
-			  u32 portid);
-bool rcan_is_owner(struct rcan_link *link, struct net *net, u32 portid);
-int rcan_attach(struct rcan_link *link, struct net *net, u32 portid,
+bool rcan_is_owner_locked(const struct rcan_link *link, const struct sock *sk);
+bool rcan_is_owner(struct rcan_link *link, const struct sock *sk);
+int rcan_attach(struct rcan_link *link, struct sock *sk, u32 portid,
 		struct netlink_ext_ack *extack);
-int rcan_detach(struct rcan_link *link, struct net *net, u32 portid,
-		struct netlink_ext_ack *extack);
+int rcan_detach(struct rcan_link *link, struct netlink_ext_ack *extack);
 void rcan_detach_locked(struct rcan_link *link);
 void rcan_owner_clear_locked(struct rcan_link *link);
 void rcan_detach_forget(struct rcan_link *link);
-void rcan_set_connected(struct rcan_link *link, struct net *net, u32 portid,
+void rcan_set_connected(struct rcan_link *link, const struct sock *sk,
 			bool connected);
 int rcan_netlink_notifier_register(void);
 void rcan_netlink_notifier_unregister(void);
@@ -122,10 +130,8 @@ void rcan_tx_free(struct rcan_link *link);
 netdev_tx_t rcan_start_xmit(struct sk_buff *skb, struct net_device *dev);
 /* The owner's verdict (TX_DONE, TX_FAIL) on frames it was sent. */
 struct rcan_tx_verdict {
-	struct net *net; /* who says it: checked against the owner */
-	u32 portid;
-	bool by_count; /* arg is a COUNT, else the last SEQ */
-	u32 arg;
+	const struct sock *sk; /* who says it: checked against the owner */
+	u32 seq; /* the last frame it is about */
 	bool ok; /* confirmed, else failed */
 	int why; /* errno of a failure, for the log */
 };
@@ -135,12 +141,12 @@ int rcan_tx_complete(struct rcan_link *link, const struct rcan_tx_verdict *v,
 void rcan_tx_fail_all_locked(struct rcan_link *link);
 void rcan_tx_maybe_wake_locked(struct rcan_link *link);
 u32 rcan_tx_inflight(const struct rcan_link *link);
-int rcan_tx_set_window(struct rcan_link *link, struct net *net, u32 portid,
+int rcan_tx_set_window(struct rcan_link *link, const struct sock *sk,
 		       u32 window, struct netlink_ext_ack *extack);
 
 /* rcan_rx.c */
 extern const struct nla_policy rcan_frame_policy[RCAN_FRAME_MAX + 1];
-int rcan_rx_frames(struct rcan_link *link, struct net *net, u32 portid,
+int rcan_rx_frames(struct rcan_link *link, const struct sock *sk,
 		   const struct nlattr *frames, struct netlink_ext_ack *extack);
 void rcan_rx_deliver(struct sk_buff *skb);
 
@@ -160,5 +166,6 @@ void rcan_notify_coalesce(struct net_device *dev);
 int rcan_frames_tx_start(struct rcan_link *link, u32 frames);
 int rcan_frames_tx_put(struct sk_buff *msg, const struct sk_buff *skb, u32 seq);
 void rcan_frames_tx_end(struct rcan_link *link);
+struct sk_buff *rcan_tx_failed_msg(const struct rcan_link *link, u32 last);
 
 #endif /* RCAN_PRIV_H */

@@ -293,7 +293,7 @@ static int rcan_rx_build(struct rcan_link *link, const struct nlattr *frames,
 	return 0;
 }
 
-int rcan_rx_frames(struct rcan_link *link, struct net *net, u32 portid,
+int rcan_rx_frames(struct rcan_link *link, const struct sock *sk,
 		   const struct nlattr *frames, struct netlink_ext_ack *extack)
 {
 	struct rcan_rx_batch b = { .skbs = LIST_HEAD_INIT(b.skbs) };
@@ -309,7 +309,7 @@ int rcan_rx_frames(struct rcan_link *link, struct net *net, u32 portid,
 
 	mutex_lock(&link->rx_mutex);
 	/* Checked again: it may have been detached since pre_doit. */
-	if (!rcan_is_owner(link, net, portid)) {
+	if (!rcan_is_owner(link, sk)) {
 		mutex_unlock(&link->rx_mutex);
 		rcan_rx_free_list(&b.skbs);
 		NL_SET_ERR_MSG(extack, RCAN_NOT_OWNER_MSG);
@@ -317,14 +317,16 @@ int rcan_rx_frames(struct rcan_link *link, struct net *net, u32 portid,
 	}
 	if (!netif_running(dev)) {
 		/* A controller that is down hears nothing on its bus. */
-		dev->stats.rx_dropped += b.frames;
+		DEV_STATS_ADD(dev, rx_dropped, b.frames);
 		mutex_unlock(&link->rx_mutex);
 		rcan_rx_free_list(&b.skbs);
 		return 0;
 	}
-	dev->stats.rx_dropped += b.nomem;
-	dev->stats.rx_packets += b.packets;
-	dev->stats.rx_bytes += b.bytes;
+	/* Atomic: state changes count drops under another lock. */
+	if (b.nomem)
+		DEV_STATS_ADD(dev, rx_dropped, b.nomem);
+	DEV_STATS_ADD(dev, rx_packets, b.packets);
+	DEV_STATS_ADD(dev, rx_bytes, b.bytes);
 	rcan_rx_deliver_list(&b.skbs);
 	mutex_unlock(&link->rx_mutex);
 	return 0;

@@ -19,6 +19,7 @@
  */
 #include <linux/can/skb.h>
 #include <net/genetlink.h>
+#include <net/sock.h>
 
 #include "rcan_priv.h"
 
@@ -83,9 +84,9 @@ static void rcan_tx_fail_range_locked(struct rcan_link *link, u32 first,
 		if (!link->can.echo_skb[idx])
 			continue;
 		can_free_echo_skb(dev, idx, NULL);
-		dev->stats.tx_dropped++;
+		DEV_STATS_INC(dev, tx_dropped);
 		if (error)
-			dev->stats.tx_errors++;
+			DEV_STATS_INC(dev, tx_errors);
 	}
 	/* Failed frames at the head no longer count against the window. */
 	while (link->tx_oldest != link->tx_next &&
@@ -93,10 +94,34 @@ static void rcan_tx_fail_range_locked(struct rcan_link *link, u32 first,
 		link->tx_oldest++;
 }
 
+static void rcan_tx_push_locked(struct rcan_link *link);
+
+/*
+ * Tell the owner the kernel failed its frames up to @last: a verdict on
+ * them comes too late, and those it has not sent to the remote yet need
+ * not go. After the FRAMES_TX that carried them, and as they are: kept
+ * until the owner's socket takes it.
+ */
+static void rcan_tx_tell_failed_locked(struct rcan_link *link, u32 last)
+{
+	struct sk_buff *msg;
+
+	lockdep_assert_held(&link->tx_lock);
+	if (!link->owner_sk || sock_flag(link->owner_sk, SOCK_DEAD))
+		return;
+	msg = rcan_tx_failed_msg(link, last);
+	if (!msg)
+		return;
+	RCAN_TX_CB(msg)->frames = 0;
+	__skb_queue_tail(&link->tx_unsent, msg);
+	rcan_tx_push_locked(link);
+}
+
 /* Fail every frame in flight (owner gone, remote down, link down). */
 void rcan_tx_fail_all_locked(struct rcan_link *link)
 {
 	u32 n = rcan_tx_inflight(link);
+	u32 sent = link->tx_sent - link->tx_oldest;
 
 	lockdep_assert_held(&link->tx_lock);
 	if (link->tx_msg) {
@@ -111,6 +136,9 @@ void rcan_tx_fail_all_locked(struct rcan_link *link)
 	rcan_tx_fail_range_locked(link, link->tx_oldest, n, false);
 	link->tx_oldest = link->tx_next;
 	link->tx_sent = link->tx_next;
+	/* Only frames the owner was sent are its to forget. */
+	if (sent)
+		rcan_tx_tell_failed_locked(link, link->tx_next - 1);
 }
 
 /* Try tx_unsent again later, each time a little later while it fails. */
@@ -125,11 +153,46 @@ static void rcan_tx_retry_later(struct rcan_link *link)
 }
 
 /*
+ * One FRAMES_TX into the owner's socket itself. netlink_unicast() finds
+ * the receiver by port id, and netlink frees a closing socket's port id
+ * (netlink_remove()) before it marks the socket dead (sock_orphan()):
+ * another socket that binds the port id in between would get the owner's
+ * frames. A module cannot send to a socket through netlink, so the
+ * message is queued on the held socket as netlink queues it, receive
+ * buffer limit and socket filter included; netlink taps (nlmon) do not
+ * see it. A full socket refuses without the ENOBUFS a netlink overrun
+ * reports: the message is kept, nothing is lost. Consumes @skb.
+ */
+static int rcan_tx_deliver(struct sock *sk, struct sk_buff *skb)
+{
+	int room = skb_tailroom(skb);
+	int err;
+
+	if (sock_flag(sk, SOCK_DEAD)) {
+		kfree_skb(skb);
+		return -ECONNREFUSED;
+	}
+	/*
+	 * As netlink_unicast() does: a message more than half empty (a batch
+	 * that ended early) costs the owner's buffer only what it holds.
+	 * Failing that, it goes as it is.
+	 */
+	if (room * 2 >= (int)skb->truesize)
+		pskb_expand_head(skb, 0, -room, GFP_ATOMIC | __GFP_NOWARN);
+	err = sock_queue_rcv_skb(sk, skb);
+	if (err)
+		kfree_skb(skb);
+	return err;
+}
+
+/*
  * Send what waits in tx_unsent to the owner, oldest first, until its
  * socket refuses one. tx_lock is held, so the owner cannot be forgotten
- * meanwhile (the release notifier takes tx_lock), and its socket pins its
- * namespace. netlink frees what it is given even when it fails, so it gets
- * a clone and the message stays here until it went through.
+ * meanwhile (the release notifier takes tx_lock). The socket may be
+ * closed but not released yet: it gets nothing more, and the link is
+ * detached now rather than when the notifier runs. The socket keeps
+ * only what it accepted, so it gets a clone and the message stays here
+ * until it went through.
  */
 static void rcan_tx_push_locked(struct rcan_link *link)
 {
@@ -139,9 +202,7 @@ static void rcan_tx_push_locked(struct rcan_link *link)
 	lockdep_assert_held(&link->tx_lock);
 	while ((msg = skb_peek(&link->tx_unsent))) {
 		clone = skb_clone(msg, GFP_ATOMIC);
-		err = clone ? genlmsg_unicast(link->owner_net, clone,
-					      link->owner_portid) :
-			      -ENOMEM;
+		err = clone ? rcan_tx_deliver(link->owner_sk, clone) : -ENOMEM;
 		if (err == -ECONNREFUSED) {
 			/* The owner's socket is gone; the notifier may not
 			 * know yet.
@@ -234,24 +295,31 @@ static int rcan_tx_grow_slots(struct rcan_link *link, u32 window)
  * Frames in flight stay: a smaller window only holds the queue until
  * enough are confirmed, a larger one may wake it now.
  */
-int rcan_tx_set_window(struct rcan_link *link, struct net *net, u32 portid,
+int rcan_tx_set_window(struct rcan_link *link, const struct sock *sk,
 		       u32 window, struct netlink_ext_ack *extack)
 {
+	struct net *net = dev_net(link->dev);
+	u32 old = link->window; /* changes only here, under rtnl */
 	int err;
 
 	ASSERT_RTNL();
 	/* Only the owner grows the slots; checked again once they are. */
-	if (!rcan_is_owner(link, net, portid))
+	if (!rcan_is_owner(link, sk))
 		goto not_owner;
+	err = rcan_net_window_change(net, old, window, extack);
+	if (err)
+		return err;
 	err = rcan_tx_grow_slots(link, window);
 	if (err) {
 		NL_SET_ERR_MSG(extack, "no memory for the echo slots");
-		return err;
+		goto unwind;
 	}
 	spin_lock_bh(&link->tx_lock);
-	if (!rcan_is_owner_locked(link, net, portid)) {
+	if (!rcan_is_owner_locked(link, sk)) {
 		spin_unlock_bh(&link->tx_lock);
-		goto not_owner;
+		NL_SET_ERR_MSG(extack, RCAN_NOT_OWNER_MSG);
+		err = -EPERM;
+		goto unwind;
 	}
 	link->window = window;
 	if (rcan_tx_inflight(link) >= window) {
@@ -266,6 +334,11 @@ int rcan_tx_set_window(struct rcan_link *link, struct net *net, u32 portid,
 	}
 	spin_unlock_bh(&link->tx_lock);
 	return 0;
+
+unwind:
+	/* Giving the frames back cannot fail. */
+	rcan_net_window_change(net, window, old, NULL);
+	return err;
 
 not_owner:
 	NL_SET_ERR_MSG(extack, RCAN_NOT_OWNER_MSG);
@@ -371,7 +444,7 @@ netdev_tx_t rcan_start_xmit(struct sk_buff *skb, struct net_device *dev)
 	 * the skb if it does; the helper's verdict then finds an empty slot.
 	 */
 	if (can_put_echo_skb(skb, dev, rcan_slot(link, seq), 0))
-		dev->stats.tx_dropped++;
+		DEV_STATS_INC(dev, tx_dropped);
 
 	if (rcan_tx_inflight(link) >= link->window)
 		netif_stop_queue(dev);
@@ -381,7 +454,7 @@ netdev_tx_t rcan_start_xmit(struct sk_buff *skb, struct net_device *dev)
 	return NETDEV_TX_OK;
 
 drop:
-	dev->stats.tx_dropped++;
+	DEV_STATS_INC(dev, tx_dropped);
 	/* The batch ends here too: what it holds must not wait for more. */
 	if (!more && rcan_tx_ready_locked(link))
 		rcan_tx_flush_locked(link);
@@ -423,26 +496,14 @@ static struct sk_buff *rcan_take_echo_skb(struct rcan_link *link,
 }
 
 /*
- * The last of the @count oldest frames the owner was sent and has no
- * verdict on, or false when fewer wait. Counted by sequence number, as
- * the owner counts what it received (a frame whose echo could not be kept
- * still reached it).
- */
-static bool rcan_tx_nth_sent(const struct rcan_link *link, u32 count, u32 *seq)
-{
-	if (!count || count > link->tx_sent - link->tx_oldest)
-		return false;
-	*seq = link->tx_oldest + count - 1;
-	return true;
-}
-
-/*
  * The helper's verdict on the oldest frames it was sent: every frame up
- * to and including SEQ (@by_count false, @arg the SEQ) or the @arg oldest
- * ones. Confirmed frames are echoed and counted, failed ones freed and
- * counted as dropped and errors. A SEQ older than the oldest frame in
- * flight is a late verdict on frames already settled (failed on detach):
- * a no-op. The owner is reading: what waits for it goes out now.
+ * to and including SEQ. Confirmed frames are echoed and counted, failed
+ * ones freed and counted as dropped and errors. A SEQ older than the
+ * oldest frame in flight is a late verdict on frames already settled
+ * (failed on detach or when the link went down): a no-op. Sequence
+ * numbers are never reused within 2^31 frames, so a late verdict cannot
+ * settle other frames (a count of frames could: version 1's COUNT went
+ * for that). The owner is reading: what waits for it goes out now.
  */
 int rcan_tx_complete(struct rcan_link *link, const struct rcan_tx_verdict *v,
 		     struct netlink_ext_ack *extack)
@@ -457,25 +518,17 @@ int rcan_tx_complete(struct rcan_link *link, const struct rcan_tx_verdict *v,
 
 	__skb_queue_head_init(&echoes);
 	spin_lock_bh(&link->tx_lock);
-	if (!rcan_is_owner_locked(link, v->net, v->portid)) {
+	if (!rcan_is_owner_locked(link, v->sk)) {
 		/* Detached since the command started: not its frames now. */
 		spin_unlock_bh(&link->tx_lock);
 		NL_SET_ERR_MSG(extack, RCAN_NOT_OWNER_MSG);
 		return -EPERM;
 	}
-	if (v->by_count) {
-		if (!rcan_tx_nth_sent(link, v->arg, &upto)) {
-			spin_unlock_bh(&link->tx_lock);
-			NL_SET_ERR_MSG(extack, "fewer frames are in flight");
-			return -ERANGE;
-		}
-	} else {
-		upto = v->arg;
-		if (!rcan_seq_before(upto, link->tx_sent)) {
-			spin_unlock_bh(&link->tx_lock);
-			NL_SET_ERR_MSG(extack, "sequence number not sent yet");
-			return -ERANGE;
-		}
+	upto = v->seq;
+	if (!rcan_seq_before(upto, link->tx_sent)) {
+		spin_unlock_bh(&link->tx_lock);
+		NL_SET_ERR_MSG(extack, "sequence number not sent yet");
+		return -ERANGE;
 	}
 	while (link->tx_oldest != link->tx_next &&
 	       !rcan_seq_before(upto, link->tx_oldest)) {
@@ -488,13 +541,13 @@ int rcan_tx_complete(struct rcan_link *link, const struct rcan_tx_verdict *v,
 		done++;
 		if (!ok) {
 			can_free_echo_skb(dev, idx, NULL);
-			dev->stats.tx_dropped++;
-			dev->stats.tx_errors++;
+			DEV_STATS_INC(dev, tx_dropped);
+			DEV_STATS_INC(dev, tx_errors);
 			continue;
 		}
 		skb = rcan_take_echo_skb(link, idx, &now, &len);
-		dev->stats.tx_packets++;
-		dev->stats.tx_bytes += len;
+		DEV_STATS_INC(dev, tx_packets);
+		DEV_STATS_ADD(dev, tx_bytes, len);
 		if (skb)
 			__skb_queue_tail(&echoes, skb);
 	}

@@ -678,10 +678,6 @@ static void put_plausible(struct tnl_msg *m, struct rng *r, uint8_t cmd)
 			tnl_put_u32(m, RCAN_ATTR_SEQ,
 				    rnd_below(r, 3) ? rnd_below(r, 100) :
 						      rnd(r));
-		if (chance(r, 40))
-			tnl_put_u32(m, RCAN_ATTR_COUNT,
-				    rnd_below(r, 2) ? rnd_below(r, 100) :
-						      rnd(r));
 		if (cmd == RCAN_CMD_TX_FAIL && chance(r, 50))
 			tnl_put_u32(m, RCAN_ATTR_ERRNO, rnd_below(r, 200));
 		break;
@@ -1089,11 +1085,9 @@ static void *injector_thread(void *arg)
 					     RCAN_CMD_TX_FAIL,
 				     RCAN_GENL_VERSION);
 			tnl_put_u32(m, RCAN_ATTR_IFINDEX, ifindex);
-			if (i < 8)
-				tnl_put_u32(m, RCAN_ATTR_SEQ, tx.last_seq);
-			else
-				tnl_put_u32(m, RCAN_ATTR_COUNT,
-					    1 + rnd_below(&r, 8));
+			tnl_put_u32(m, RCAN_ATTR_SEQ,
+				    i < 8 ? tx.last_seq :
+					    tx.last_seq - rnd_below(&r, 8));
 			if (i >= 7)
 				tnl_put_u32(m, RCAN_ATTR_ERRNO, ENETDOWN);
 			if (nl_talk(&s, m, m->len, true, &rep, collect_tx,

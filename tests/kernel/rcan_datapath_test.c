@@ -240,7 +240,7 @@ TEST_F(dp, tx_in_order_with_sequence_numbers)
 	}
 	EXPECT_EQ(20u, tnl_get_link(&self->nl, self->l.ifindex).inflight);
 	EXPECT_EQ(0, tnl_verdict(&self->nl, RCAN_CMD_TX_DONE, self->l.ifindex,
-				 out[19].seq, false));
+				 out[19].seq));
 	EXPECT_EQ(0u, tnl_get_link(&self->nl, self->l.ifindex).inflight);
 	close(s);
 }
@@ -273,7 +273,7 @@ TEST_F(dp, tx_fd_and_rtr_frames)
 	EXPECT_TRUE(out[1].has_len_attr);
 	EXPECT_EQ(6, out[1].len);
 	EXPECT_EQ(0, tnl_verdict(&self->nl, RCAN_CMD_TX_DONE, self->l.ifindex,
-				 out[1].seq, false));
+				 out[1].seq));
 	/* the RTR frame counts as a packet without bytes */
 	EXPECT_EQ(64u, tnl_get_link(&self->nl, self->l.ifindex)
 			       .stats[RCAN_STATS_TX_BYTES]);
@@ -298,7 +298,7 @@ TEST_F(dp, echo_only_after_confirmation)
 	EXPECT_FALSE(tnl_wait_readable(s, 300));
 	EXPECT_FALSE(tnl_wait_readable(self->can, 0));
 	ASSERT_EQ(0, tnl_verdict(&self->nl, RCAN_CMD_TX_DONE, self->l.ifindex,
-				 out.seq, false));
+				 out.seq));
 	ASSERT_TRUE(tnl_wait_readable(s, 1000));
 	ASSERT_EQ((ssize_t)sizeof(cf), recvmsg(s, &mh, 0));
 	EXPECT_EQ(0x42u, cf.can_id);
@@ -325,7 +325,7 @@ TEST_F(dp, failed_frames_are_counted_not_echoed)
 		ASSERT_EQ(0, send_frame(s, 0x50 + i, 2, 0));
 	ASSERT_EQ(3, tnl_read_tx(&self->nl, out, 3, 1000));
 	ASSERT_EQ(0, tnl_verdict(&self->nl, RCAN_CMD_TX_FAIL, self->l.ifindex,
-				 3, true));
+				 out[2].seq));
 	EXPECT_FALSE(tnl_wait_readable(s, 300));
 	EXPECT_FALSE(tnl_wait_readable(self->can, 0));
 	st = tnl_get_link(&self->nl, self->l.ifindex);
@@ -335,7 +335,7 @@ TEST_F(dp, failed_frames_are_counted_not_echoed)
 	EXPECT_EQ(0u, st.inflight);
 	/* a late verdict on settled frames is harmless */
 	EXPECT_EQ(0, tnl_verdict(&self->nl, RCAN_CMD_TX_DONE, self->l.ifindex,
-				 out[2].seq, false));
+				 out[2].seq));
 	close(s);
 }
 
@@ -379,7 +379,7 @@ TEST(flow_control_window)
 		}
 		got += n;
 		ASSERT_EQ(0, tnl_verdict(&nl, RCAN_CMD_TX_DONE, l.ifindex,
-					 out[n - 1].seq, false));
+					 out[n - 1].seq));
 		EXPECT_LE(tnl_get_link(&nl, l.ifindex).inflight, 8u);
 	}
 	EXPECT_EQ(sent, got);
@@ -687,5 +687,72 @@ TEST_F(dp, restart_after_bus_off_is_refused_not_a_crash)
 }
 
 /* NOLINTEND(bugprone-suspicious-semicolon) */
+
+/* The SEQ of a TX_FAILED_NTF, kept by tnl_wait()'s "other" callback. */
+static void failed_ntf_cb(const struct nlmsghdr *nlh, void *arg)
+{
+	const struct nlattr *tb[RCAN_ATTR_MAX + 1];
+	int64_t *seq = arg;
+
+	if (tnl_cmd(nlh) != RCAN_CMD_TX_FAILED_NTF)
+		return;
+	tnl_parse_genl(nlh, tb, RCAN_ATTR_MAX);
+	if (tb[RCAN_ATTR_SEQ])
+		*seq = tnl_attr_u32(tb[RCAN_ATTR_SEQ]);
+}
+
+/*
+ * Frames the owner was sent and the kernel then failed (the link went
+ * down) are told to the owner; its late verdict on them confirms nothing,
+ * not even the frames sent after the link came up again.
+ */
+TEST(frames_failed_at_link_down_are_told_to_the_owner)
+{
+	static struct tnl_msg m;
+	struct tnl_frame out[8];
+	int64_t failed = -1;
+	struct tnl_link l, st;
+	struct tnl nl;
+	int s, i;
+
+	ASSERT_EQ(0, tnl_open(&nl));
+	ASSERT_EQ(0, tnl_link_ready(&nl, "rtfail%d", 0, 64, &l));
+	s = tnl_can_open(l.ifindex, false);
+	ASSERT_LE(0, s);
+	for (i = 0; i < 3; i++)
+		ASSERT_EQ(0, send_frame(s, 0x60 + i, 1, i));
+	ASSERT_EQ(3, tnl_read_tx(&nl, out, 3, 1000));
+	ASSERT_EQ(0, tnl_if_set_up(l.ifname, false));
+	/* What came meanwhile, before the answer to a request of our own. */
+	tnl_req_init(&m, nl.family, RCAN_CMD_LINK_GET, NLM_F_ACK);
+	tnl_put_u32(&m, RCAN_ATTR_IFINDEX, l.ifindex);
+	ASSERT_EQ(0, tnl_send(&nl, &m));
+	EXPECT_EQ(0, tnl_wait(&nl, nl.seq, tnl_parse_link, &st, failed_ntf_cb,
+			      &failed));
+	EXPECT_EQ((int64_t)out[2].seq, failed);
+	EXPECT_EQ(0u, st.inflight);
+	EXPECT_EQ(3u, st.stats[RCAN_STATS_TX_DROPPED]);
+
+	/* Up again: two new frames; the late verdict settles none of them. */
+	ASSERT_EQ(0, tnl_if_set_up(l.ifname, true));
+	ASSERT_TRUE(tnl_wait_operstate_up(l.ifname));
+	/* The socket reports the link's going down once (ENETDOWN). */
+	close(s);
+	s = tnl_can_open(l.ifindex, false);
+	ASSERT_LE(0, s);
+	for (i = 0; i < 2; i++)
+		ASSERT_EQ(0, send_frame(s, 0x70 + i, 1, i));
+	ASSERT_EQ(2, tnl_read_tx(&nl, out + 3, 2, 1000));
+	EXPECT_EQ(0, tnl_verdict(&nl, RCAN_CMD_TX_DONE, l.ifindex, out[2].seq));
+	st = tnl_get_link(&nl, l.ifindex);
+	EXPECT_EQ(0u, st.stats[RCAN_STATS_TX_PACKETS]);
+	EXPECT_EQ(2u, st.inflight);
+	EXPECT_EQ(0, tnl_verdict(&nl, RCAN_CMD_TX_DONE, l.ifindex, out[4].seq));
+	st = tnl_get_link(&nl, l.ifindex);
+	EXPECT_EQ(2u, st.stats[RCAN_STATS_TX_PACKETS]);
+	close(s);
+	tnl_ifindex_cmd(&nl, RCAN_CMD_LINK_DEL, l.ifindex, NULL);
+	tnl_close(&nl);
+}
 
 TEST_HARNESS_MAIN

@@ -145,7 +145,7 @@ TEST_F(tune, window_grows_and_shrinks_with_frames_in_flight)
 	ASSERT_EQ(300, read_in_order(&self->nl, &next, &txfill, 300, 1000));
 	EXPECT_EQ(305u, tnl_get_link(&self->nl, self->l.ifindex).inflight);
 	ASSERT_EQ(0, tnl_verdict(&self->nl, RCAN_CMD_TX_DONE, self->l.ifindex,
-				 next - 1, false));
+				 next - 1));
 	/* the frames that moved to new slots echo in order, each once */
 	EXPECT_EQ(305, read_echoes(own, &echofill, 305));
 	EXPECT_FALSE(tnl_wait_readable(own, 100));
@@ -156,13 +156,13 @@ TEST_F(tune, window_grows_and_shrinks_with_frames_in_flight)
 		ASSERT_EQ(0, send_frame(own, 0x100, fill++));
 	ASSERT_EQ(2, read_in_order(&self->nl, &next, &txfill, 5, 300));
 	ASSERT_EQ(0, tnl_verdict(&self->nl, RCAN_CMD_TX_DONE, self->l.ifindex,
-				 next - 1, false));
+				 next - 1));
 	ASSERT_EQ(2, read_in_order(&self->nl, &next, &txfill, 5, 300));
 	ASSERT_EQ(0, tnl_verdict(&self->nl, RCAN_CMD_TX_DONE, self->l.ifindex,
-				 next - 1, false));
+				 next - 1));
 	ASSERT_EQ(1, read_in_order(&self->nl, &next, &txfill, 5, 300));
 	ASSERT_EQ(0, tnl_verdict(&self->nl, RCAN_CMD_TX_DONE, self->l.ifindex,
-				 next - 1, false));
+				 next - 1));
 	EXPECT_EQ(5, read_echoes(own, &echofill, 5));
 	EXPECT_EQ(310u, tnl_get_link(&self->nl, self->l.ifindex)
 				.stats[RCAN_STATS_TX_PACKETS]);
@@ -204,8 +204,7 @@ TEST(window_grows_across_the_sequence_wrap)
 	for (i = 0; i < 100; i++)
 		ASSERT_EQ(0, send_frame(own, 0x200, fill++));
 	ASSERT_EQ(100, read_in_order(&nl, &next, &txfill, 100, 1000));
-	ASSERT_EQ(0, tnl_verdict(&nl, RCAN_CMD_TX_DONE, l.ifindex, next - 1,
-				 false));
+	ASSERT_EQ(0, tnl_verdict(&nl, RCAN_CMD_TX_DONE, l.ifindex, next - 1));
 	EXPECT_EQ(104, read_echoes(own, &echofill, 104));
 	EXPECT_FALSE(tnl_wait_readable(own, 100));
 	close(own);
@@ -431,7 +430,7 @@ TEST_F(tune, tx_hardware_timestamp_is_the_confirmation_time)
 	EXPECT_EQ(-1, read_hw_time(s, MSG_ERRQUEUE | MSG_DONTWAIT, &cf));
 	before = now_ns();
 	ASSERT_EQ(0, tnl_verdict(&self->nl, RCAN_CMD_TX_DONE, self->l.ifindex,
-				 out.seq, false));
+				 out.seq));
 	after = now_ns();
 	usleep(100000);
 	tx = read_hw_time(s, MSG_ERRQUEUE | MSG_DONTWAIT, &cf);

@@ -502,8 +502,12 @@ int tnl_wait(struct tnl *n, uint32_t seq, tnl_cb cb, void *arg, tnl_cb other,
 				tnl_extack(nlh, n->extack, sizeof(n->extack));
 				return e->error;
 			}
-			if (nlh->nlmsg_type == NLMSG_DONE)
+			if (nlh->nlmsg_type == NLMSG_DONE) {
+				/* A dump that failed says why here. */
+				if (nlh->nlmsg_len >= NLMSG_LENGTH(sizeof(int)))
+					return *(const int *)NLMSG_DATA(nlh);
 				return 0;
+			}
 			if (cb)
 				cb(nlh, arg);
 		}
@@ -586,12 +590,11 @@ int tnl_link_ready(struct tnl *n, const char *name, uint32_t flags,
 	return err;
 }
 
-int tnl_verdict(struct tnl *n, uint8_t cmd, uint32_t ifindex, uint32_t v,
-		bool by_count)
+int tnl_verdict(struct tnl *n, uint8_t cmd, uint32_t ifindex, uint32_t seq)
 {
 	tnl_req_init(&req, n->family, cmd, 0);
 	tnl_put_u32(&req, RCAN_ATTR_IFINDEX, ifindex);
-	tnl_put_u32(&req, by_count ? RCAN_ATTR_COUNT : RCAN_ATTR_SEQ, v);
+	tnl_put_u32(&req, RCAN_ATTR_SEQ, seq);
 	return tnl_request(n, &req, NULL, NULL);
 }
 

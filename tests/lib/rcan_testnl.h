@@ -178,6 +178,7 @@ int tnl_send(struct tnl *n, struct tnl_msg *m);
 /*
  * Wait for the answer to sequence number @seq: every message for it goes
  * to @cb; returns 0 on the ack or the end of a dump, -errno on an error
+ * (or the errno a dump ended with)
  * (its extack in n->extack), -ETIMEDOUT after 5 s of silence. Messages
  * with another sequence number go to @other, or without one, the frames
  * of FRAMES_TX are kept for tnl_read_tx().
@@ -204,9 +205,8 @@ int tnl_connect_wait(struct tnl *n, const struct tnl_link *l);
  */
 int tnl_link_ready(struct tnl *n, const char *name, uint32_t flags,
 		   uint32_t window, struct tnl_link *out);
-/* TX_DONE/TX_FAIL up to @v (by_count: the @v oldest). */
-int tnl_verdict(struct tnl *n, uint8_t cmd, uint32_t ifindex, uint32_t v,
-		bool by_count);
+/* TX_DONE/TX_FAIL of every frame up to and including @seq. */
+int tnl_verdict(struct tnl *n, uint8_t cmd, uint32_t ifindex, uint32_t seq);
 /* FRAMES_RX of @count frames. */
 int tnl_rx(struct tnl *n, uint32_t ifindex, const struct tnl_frame *f,
 	   int count);

@@ -5,13 +5,20 @@
  * This is the whole contract between rcan.ko and its user-space helper
  * (rcand). Both sides include this one header.
  *
- * The helper talks to the generic netlink family RCAN_GENL_NAME. Every
- * command that changes anything needs CAP_NET_ADMIN in the network
- * namespace of the calling socket (user-namespace admins are accepted).
+ * The helper talks to the generic netlink family RCAN_GENL_NAME, version
+ * RCAN_GENL_VERSION: every request carries it in its genlmsghdr, and the
+ * kernel refuses another (EPROTO); the helper checks the family's version
+ * before it sends anything. Every command that changes anything needs
+ * CAP_NET_ADMIN in the initial user namespace; with the module parameter
+ * rcan.userns_links=1, CAP_NET_ADMIN in the calling socket's network
+ * namespace is enough, and the TX windows of the links of a namespace of
+ * a user namespace then add up to rcan.userns_tx_frames at most.
  *
  * Link life cycle:
  *   RCAN_CMD_LINK_NEW     create a canX netdev (optionally attach it)
- *   RCAN_CMD_LINK_ATTACH  make the calling socket the link's owner
+ *   RCAN_CMD_LINK_ATTACH  make the calling socket the link's owner (the
+ *                         socket itself: another socket that later binds
+ *                         its port id is not the owner)
  *   RCAN_CMD_LINK_DETACH  give the link up (closing the socket does too)
  *   RCAN_CMD_LINK_DEL     remove the netdev
  *   RCAN_CMD_LINK_GET     one link by RCAN_ATTR_IFINDEX, or dump all
@@ -24,10 +31,18 @@
  *   RCAN_CMD_FRAMES_TX    kernel -> helper (unicast to the owner): frames
  *                         sent by local programs, each with RCAN_FRAME_SEQ
  *   RCAN_CMD_TX_DONE      helper -> kernel: the remote accepted every frame
- *                         up to and including RCAN_ATTR_SEQ (or the oldest
- *                         RCAN_ATTR_COUNT frames); their echo is released
+ *                         up to and including RCAN_ATTR_SEQ; their echo is
+ *                         released (a SEQ of frames already failed, say
+ *                         on detach or when the link went down, is a
+ *                         no-op)
  *   RCAN_CMD_TX_FAIL      helper -> kernel: the same range is dropped and
  *                         counted, never echoed
+ *   RCAN_CMD_TX_FAILED_NTF kernel -> helper (unicast to the owner): the
+ *                         kernel failed every frame up to and including
+ *                         RCAN_ATTR_SEQ (the link went down, or the helper
+ *                         reported the remote down or bus-off); a verdict
+ *                         on them is a no-op, and those not sent to the
+ *                         remote yet should not be
  *
  * Sequence numbers are u32 and wrap; the kernel hands them out in order
  * per link, starting from RCAN_ATTR_SEQ in the LINK_ATTACH/LINK_NEW reply
@@ -50,7 +65,12 @@
 #include <linux/types.h>
 
 #define RCAN_GENL_NAME		"rcan"
-#define RCAN_GENL_VERSION	1
+/*
+ * 2: the owner is the attaching socket; verdicts by SEQ only (version 1's
+ * RCAN_ATTR_COUNT is gone, its number unused); changing commands need the initial user
+ * namespace's CAP_NET_ADMIN unless rcan.userns_links=1.
+ */
+#define RCAN_GENL_VERSION	2
 #define RCAN_GENL_MCGRP_EVENTS	"events"
 
 /*
@@ -93,6 +113,7 @@ enum rcan_cmd {
 	RCAN_CMD_TX_FAIL,
 	RCAN_CMD_BITTIMING,	/* event only */
 	RCAN_CMD_COALESCE,	/* event only */
+	RCAN_CMD_TX_FAILED_NTF,	/* kernel -> owner only, see above */
 
 	__RCAN_CMD_MAX,
 	RCAN_CMD_MAX = __RCAN_CMD_MAX - 1
@@ -119,9 +140,7 @@ enum rcan_attr {
 	RCAN_ATTR_REMOTE,	/* string, e.g. "can://10.0.0.5:29536/can0"; the ifalias */
 	RCAN_ATTR_TX_WINDOW,	/* u32, 1..RCAN_TX_WINDOW_MAX, on NEW and SET; replies */
 	RCAN_ATTR_SEQ,		/* u32; on NEW: the first sequence number */
-	RCAN_ATTR_COUNT,	/* u32, TX_DONE/TX_FAIL: this many oldest frames
-				 * the owner was sent
-				 */
+	RCAN_ATTR_UNUSED,	/* version 1's COUNT verdict: refused */
 	RCAN_ATTR_ERRNO,	/* u32, TX_FAIL: why (positive errno), for the log */
 	RCAN_ATTR_FRAMES,	/* nest of RCAN_ATTR_FRAME entries */
 	RCAN_ATTR_STATS,	/* nest of RCAN_STATS_*, replies */
