@@ -1,5 +1,5 @@
 #!/bin/sh
-# matrix: kernel
+# matrix: server
 # rcand serve against the socketcand protocol checks (tests/server/
 # check_protocol.py --kind rcand-serve): every check the test server passes
 # for the 0.6.1 bytes, the error frames, the beacon, the rawmode-canfd FD

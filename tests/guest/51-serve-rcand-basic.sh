@@ -1,5 +1,5 @@
 #!/bin/sh
-# matrix: user
+# matrix: server
 # rcand against rcand serve: the whole of 30-rcand-basic.sh (RX and TX byte
 # for byte, echo, error frames, RTR refused, bulk frames both ways with
 # none lost, rcand list, python-can on the netdev) with `rcand serve` as the

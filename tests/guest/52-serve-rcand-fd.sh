@@ -1,5 +1,5 @@
 #!/bin/sh
-# matrix: user
+# matrix: server
 # rcand --fd against rcand serve on a vcan with MTU 72: rcand's fingerprint
 # finds the rawmode-canfd dialect; FD frames of every length and classic
 # frames mixed in go both ways byte for byte (BRS/ESI are not in that

@@ -1,5 +1,5 @@
 #!/bin/sh
-# matrix: user
+# matrix: server
 # Clients that work with socketcand work with rcand serve, unchanged:
 # python-can's socketcand interface (Debian's python3-can) both ways,
 # rcand discover reading its beacon, rcand attach --discover to it; and

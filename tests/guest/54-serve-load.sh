@@ -1,5 +1,5 @@
 #!/bin/sh
-# matrix: user
+# matrix: server
 # rcand serve under load (issue 28): a flat-out sender through rcand onto
 # a 10-frame CAN queue (tbf) on the served vcan gets every frame across with
 # no session drop, without and with a bitrate on the client (the server

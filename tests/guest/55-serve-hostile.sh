@@ -1,5 +1,5 @@
 #!/bin/sh
-# matrix: user
+# matrix: server
 # rcand serve against hostile clients, with a well-behaved client checked
 # after each: an endless element (closed, alone), bad hex and malformed
 # commands (ignored), byte-at-a-time writes (served: the daemon closed

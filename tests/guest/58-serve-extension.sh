@@ -1,5 +1,5 @@
 #!/bin/sh
-# matrix: user
+# matrix: server
 # The rcan extension (issue 29, docs/RCAN-EXTENSION.md): rcand serve tells
 # rcand what only the remote controller knows.
 # - On the wire: the real socketcand 0.6.1 answers `< rcan >` with an
