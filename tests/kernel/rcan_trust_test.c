@@ -542,7 +542,9 @@ TEST_F_TIMEOUT(slow, a_new_socket_on_a_closed_owners_port_id_is_not_the_owner,
 	ASSERT_EQ(3, i);
 	ktap_diag("%u rounds, port id rebound while closing %u times, the new socket taken as the owner %u times, %u FRAMES_TX frames to it, %u errors",
 		  r->rounds, r->rebound, r->taken, r->frames, r->errors);
-	EXPECT_LT(100u, r->rounds);
+	/* A debug kernel gets through fewer rounds in the time. */
+	EXPECT_LT(10u, r->rounds);
+	EXPECT_LT(0u, r->rebound);
 	EXPECT_EQ(0u, r->taken);
 	EXPECT_EQ(0u, r->frames);
 	EXPECT_EQ(0u, r->errors);
@@ -757,7 +759,11 @@ TEST_F_TIMEOUT(slow, link_new_attaches_its_creator_first, 300)
 			continue;
 		}
 		r->created++;
-		if (l.owner != nl.portid)
+		/*
+		 * Owner 0: the other socket deleted the link between the
+		 * creator's attach and the reply, which an admin may.
+		 */
+		if (l.owner && l.owner != nl.portid)
 			r->foreign_owner++;
 		r->next = l.ifindex + 1;
 		tnl_ifindex_cmd(&nl, RCAN_CMD_LINK_DEL, l.ifindex, NULL);
