@@ -76,8 +76,10 @@ static long mem_available_kib(void)
 	if (!f)
 		return -1;
 	while (fgets(line, sizeof(line), f))
-		if (sscanf(line, "MemAvailable: %ld kB", &kib) == 1)
+		if (!strncmp(line, "MemAvailable:", 13)) {
+			kib = strtol(line + 13, NULL, 10);
 			break;
+		}
 	fclose(f);
 	return kib;
 }
@@ -150,6 +152,7 @@ static void pin_child(struct pin_result *r)
 	long kib0, kib1;
 	unsigned int i;
 
+	memset(s, 0xff, sizeof(s)); /* -1: none open */
 	if (become_userns_nobody() || tnl_open(&nl))
 		return;
 	r->setup_ok = 1;
@@ -508,7 +511,7 @@ TEST_F_TIMEOUT(slow, a_new_socket_on_a_closed_owners_port_id_is_not_the_owner,
 	pid_t pids[3];
 	struct tnl nl;
 	struct tnl_link l;
-	int i, status;
+	int i, n, status;
 
 	ASSERT_NE(MAP_FAILED, r);
 	memset(r, 0, sizeof(*r));
@@ -520,7 +523,10 @@ TEST_F_TIMEOUT(slow, a_new_socket_on_a_closed_owners_port_id_is_not_the_owner,
 	r->portid = 0x7e000000u | (uint32_t)getpid();
 	for (i = 0; i < 3; i++) {
 		pids[i] = fork();
-		ASSERT_GE(pids[i], 0);
+		if (pids[i] < 0) {
+			r->stop = 1; /* those started end */
+			break;
+		}
 		if (pids[i])
 			continue;
 		if (i == 0)
@@ -531,11 +537,14 @@ TEST_F_TIMEOUT(slow, a_new_socket_on_a_closed_owners_port_id_is_not_the_owner,
 			race_sender(r);
 		_exit(0);
 	}
-	for (i = 0; i < 3; i++)
-		ASSERT_EQ(pids[i], waitpid(pids[i], &status, 0));
+	for (n = 0; n < i; n++)
+		ASSERT_EQ(pids[n], waitpid(pids[n], &status, 0));
+	ASSERT_EQ(3, i);
 	ktap_diag("%u rounds, port id rebound while closing %u times, the new socket taken as the owner %u times, %u FRAMES_TX frames to it, %u errors",
 		  r->rounds, r->rebound, r->taken, r->frames, r->errors);
-	EXPECT_LT(100u, r->rounds);
+	/* A debug kernel gets through fewer rounds in the time. */
+	EXPECT_LT(10u, r->rounds);
+	EXPECT_LT(0u, r->rebound);
 	EXPECT_EQ(0u, r->taken);
 	EXPECT_EQ(0u, r->frames);
 	EXPECT_EQ(0u, r->errors);
@@ -750,7 +759,11 @@ TEST_F_TIMEOUT(slow, link_new_attaches_its_creator_first, 300)
 			continue;
 		}
 		r->created++;
-		if (l.owner != nl.portid)
+		/*
+		 * Owner 0: the other socket deleted the link between the
+		 * creator's attach and the reply, which an admin may.
+		 */
+		if (l.owner && l.owner != nl.portid)
 			r->foreign_owner++;
 		r->next = l.ifindex + 1;
 		tnl_ifindex_cmd(&nl, RCAN_CMD_LINK_DEL, l.ifindex, NULL);
