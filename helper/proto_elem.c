@@ -82,7 +82,7 @@ static void put_byte(struct out *o, uint8_t b)
 	put(o, t, 2);
 }
 
-static int done(struct out *o, char *buf)
+static int done(const struct out *o, const char *buf)
 {
 	return o->over ? -1 : (int)(o->p - buf);
 }

@@ -26,6 +26,10 @@
 
 #define SERVE_CONF "/etc/rcan/serve.conf"
 
+#ifndef RCAND_VERSION
+#define RCAND_VERSION "unknown"
+#endif
+
 static void usage(FILE *f)
 {
 	fprintf(f,
@@ -46,7 +50,7 @@ static void usage(FILE *f)
 		"  -z, --version          rcand's version\n"
 		"      --config FILE      read FILE first (default %s if it exists)\n"
 		"      --max-clients N    clients at once (default %d)\n"
-		"      --client-buffer B  bytes queued per client at most (default %d)\n"
+		"      --client-buffer B  bytes queued per client at most (default %zu)\n"
 		"      --status-socket P  where `rcand list` asks (default\n"
 		"                         /run/rcan/serve-PORT.sock when root)\n"
 		"      --stats FILE       append counter lines per client (end, SIGUSR1)\n"

@@ -29,7 +29,7 @@
 #define SERVE_MAX_CLIENTS 64
 /* A client's output queue at most; frames past it are dropped and
  * counted, replies always fit (commands wait while it is this full). */
-#define SERVE_OUT_MAX (64 * 1024)
+#define SERVE_OUT_MAX ((size_t)64 * 1024)
 /* A client's TCP send buffer (the kernel doubles it): no autotuning to
  * megabytes for a client that does not read. 128 KiB over 100 ms of round
  * trip still carry 28,000 frames/s, more than a CAN bus has. */
@@ -159,6 +159,8 @@ struct serve {
 int serve_run(struct serve *s);
 uint64_t serve_now(void);
 void serve_watch(struct serve *s, struct serve_client *c, uint32_t events);
+/* no more events of the client's socket (it hung up) */
+void serve_unwatch(struct serve *s, struct serve_client *c);
 int serve_add_can(struct serve *s, struct serve_client *c, int fd);
 void serve_drop_can(struct serve *s, struct serve_client *c);
 

@@ -104,6 +104,48 @@ static void bcm_write(struct serve_client *c, const void *msg, size_t len)
 	}
 }
 
+/* The BCM operation of a command, the daemon's opcode and flags. */
+static void bcm_op(const struct proto_cmd *cmd, struct bcm_msg_head *h)
+{
+	switch (cmd->type) {
+	case PROTO_CMD_SEND:
+		h->opcode = TX_SEND;
+		h->ival2.tv_sec = 0;
+		h->ival2.tv_usec = 0;
+		break;
+	case PROTO_CMD_ADD:
+		h->opcode = TX_SETUP;
+		h->flags = SETTIMER | STARTTIMER;
+		break;
+	case PROTO_CMD_UPDATE:
+		h->opcode = TX_SETUP;
+		break;
+	case PROTO_CMD_DELETE:
+		h->opcode = TX_DELETE;
+		break;
+	case PROTO_CMD_FILTER:
+	case PROTO_CMD_MUXFILTER:
+		h->opcode = RX_SETUP;
+		h->flags = SETTIMER;
+		break;
+	case PROTO_CMD_SUBSCRIBE:
+		h->opcode = RX_SETUP;
+		h->flags = RX_FILTER_ID | SETTIMER;
+		break;
+	default: /* PROTO_CMD_UNSUBSCRIBE */
+		h->opcode = RX_DELETE;
+		break;
+	}
+}
+
+static int is_bcm_command(enum proto_cmd_type t)
+{
+	return t == PROTO_CMD_SEND || t == PROTO_CMD_ADD ||
+	       t == PROTO_CMD_UPDATE || t == PROTO_CMD_DELETE ||
+	       t == PROTO_CMD_FILTER || t == PROTO_CMD_MUXFILTER ||
+	       t == PROTO_CMD_SUBSCRIBE || t == PROTO_CMD_UNSUBSCRIBE;
+}
+
 void serve_bcm_command(struct serve *s, struct serve_client *c,
 		       const struct proto_cmd *cmd)
 {
@@ -113,17 +155,7 @@ void serve_bcm_command(struct serve *s, struct serve_client *c,
 	} msg;
 	uint32_t i, nframes = 1;
 
-	switch (cmd->type) {
-	case PROTO_CMD_SEND:
-	case PROTO_CMD_ADD:
-	case PROTO_CMD_UPDATE:
-	case PROTO_CMD_DELETE:
-	case PROTO_CMD_FILTER:
-	case PROTO_CMD_MUXFILTER:
-	case PROTO_CMD_SUBSCRIBE:
-	case PROTO_CMD_UNSUBSCRIBE:
-		break;
-	default:
+	if (!is_bcm_command(cmd->type)) {
 		serve_reply(s, c, UNKNOWN, sizeof(UNKNOWN) - 1);
 		return;
 	}
@@ -146,45 +178,14 @@ void serve_bcm_command(struct serve *s, struct serve_client *c,
 	msg.f[0].can_id = cmd->can_id;
 	msg.f[0].len = cmd->len;
 	memcpy(msg.f[0].data, cmd->data, cmd->len);
-	switch (cmd->type) {
-	case PROTO_CMD_SEND:
-		msg.h.opcode = TX_SEND;
-		msg.h.ival2.tv_sec = 0;
-		msg.h.ival2.tv_usec = 0;
-		break;
-	case PROTO_CMD_ADD:
-		msg.h.opcode = TX_SETUP;
-		msg.h.flags = SETTIMER | STARTTIMER;
-		break;
-	case PROTO_CMD_UPDATE:
-		msg.h.opcode = TX_SETUP;
-		break;
-	case PROTO_CMD_DELETE:
-		msg.h.opcode = TX_DELETE;
-		break;
-	case PROTO_CMD_FILTER:
-		msg.h.opcode = RX_SETUP;
-		msg.h.flags = SETTIMER;
-		break;
-	case PROTO_CMD_SUBSCRIBE:
-		msg.h.opcode = RX_SETUP;
-		msg.h.flags = RX_FILTER_ID | SETTIMER;
-		break;
-	case PROTO_CMD_UNSUBSCRIBE:
-		msg.h.opcode = RX_DELETE;
-		break;
-	case PROTO_CMD_MUXFILTER:
-		msg.h.opcode = RX_SETUP;
-		msg.h.flags = SETTIMER;
+	bcm_op(cmd, &msg.h);
+	if (cmd->type == PROTO_CMD_MUXFILTER) {
 		nframes = cmd->nframes;
 		/* the daemon leaves the tuples' can_id and len zero */
 		for (i = 0; i < nframes; i++) {
 			memset(&msg.f[i], 0, sizeof(msg.f[i]));
 			memcpy(msg.f[i].data, cmd->mux[i], 8);
 		}
-		break;
-	default:
-		return;
 	}
 	msg.h.nframes = nframes;
 	bcm_write(c, &msg, sizeof(msg.h) + nframes * sizeof(struct can_frame));

@@ -215,7 +215,7 @@ void serve_client_rewatch(struct serve *s, struct serve_client *c)
 {
 	uint32_t ev = 0;
 
-	if (c->mode == SERVE_CLOSING)
+	if (c->mode == SERVE_CLOSING || c->eof)
 		return;
 	if (!serve_client_blocked(s, c) && !c->eof)
 		ev |= EPOLLIN;
@@ -247,8 +247,15 @@ void serve_client_input(struct serve *s, struct serve_client *c)
 		serve_close(s, c, "element-too-long");
 		return;
 	}
-	if (c->eof && !serve_client_blocked(s, c)) {
+	if (c->eof && !c->pend) {
 		serve_close(s, c, n < 0 ? "read-error" : "client-closed");
+		return;
+	}
+	if (c->eof) {
+		/* The commands it sent before it went still run after the
+		 * write that waits for the bus; epoll would report the
+		 * hang-up again and again meanwhile, so the socket leaves it. */
+		serve_unwatch(s, c);
 		return;
 	}
 	serve_client_rewatch(s, c);
@@ -261,7 +268,7 @@ void serve_client_resume(struct serve *s, struct serve_client *c)
 	run_input(s, c);
 	if (c->mode == SERVE_CLOSING)
 		return;
-	if (c->eof && !serve_client_blocked(s, c)) {
+	if (c->eof && !c->pend) {
 		serve_close(s, c, "client-closed");
 		return;
 	}

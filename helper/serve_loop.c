@@ -43,6 +43,12 @@ void serve_watch(struct serve *s, struct serve_client *c, uint32_t events)
 		c->events = events;
 }
 
+void serve_unwatch(struct serve *s, struct serve_client *c)
+{
+	epoll_ctl(s->ep, EPOLL_CTL_DEL, c->fd, NULL);
+	c->events = 0;
+}
+
 int serve_add_can(struct serve *s, struct serve_client *c, int fd)
 {
 	struct epoll_event ev = { .events = EPOLLIN, .data.ptr = &c->ep_can };
@@ -88,7 +94,7 @@ static void peer_name(const struct sockaddr_storage *a, char *buf, size_t size)
 static void accept_clients(struct serve *s)
 {
 	for (;;) {
-		struct sockaddr_storage a;
+		struct sockaddr_storage a = { 0 };
 		socklen_t al = sizeof(a);
 		struct epoll_event ev = { .events = EPOLLIN };
 		struct serve_client *c;

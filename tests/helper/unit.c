@@ -1569,7 +1569,7 @@ static int is(const char *b, int n, const char *lit)
 	return n == (int)strlen(lit) && !memcmp(b, lit, (size_t)n);
 }
 
-static void cmd(const char *el, struct proto_cmd *c)
+static void parse_cmd(const char *el, struct proto_cmd *c)
 {
 	proto_cmd_parse(el, c);
 }
@@ -1590,46 +1590,46 @@ static void t_cmd_send(void)
 {
 	static struct proto_cmd c;
 
-	cmd("< send 123 2 11 22 >", &c);
+	parse_cmd("< send 123 2 11 22 >", &c);
 	EXPECT(c.type == PROTO_CMD_SEND && !c.bad && c.can_id == 0x123 &&
 	       c.len == 2 && c.data[0] == 0x11 && c.data[1] == 0x22);
 	/* extended iff the id text is 8 characters, whatever its value */
-	cmd("< send 0000007B 0 >", &c);
+	parse_cmd("< send 0000007B 0 >", &c);
 	EXPECT(!c.bad && c.can_id == (0x7B | PROTO_EFF_FLAG) && c.len == 0);
-	cmd("< send 1AAAAAAA 2 1 f1 >", &c);
+	parse_cmd("< send 1AAAAAAA 2 1 f1 >", &c);
 	EXPECT(!c.bad && c.can_id == (0x1AAAAAAA | PROTO_EFF_FLAG) &&
 	       c.data[0] == 1 && c.data[1] == 0xf1);
 	/* sscanf's leniency, as the daemon: 0x, a byte cut to 8 bits */
-	cmd("< send 0x123 1 1ff >", &c);
+	parse_cmd("< send 0x123 1 1ff >", &c);
 	EXPECT(!c.bad && c.can_id == 0x123 && c.data[0] == 0xff);
 	/* 10 characters are not 8: the daemon sends it without EFF */
-	cmd("< send 0x1AAAAAAA 0 >", &c);
+	parse_cmd("< send 0x1AAAAAAA 0 >", &c);
 	EXPECT(!c.bad && c.can_id == 0x1AAAAAAA);
 	/* more bytes than 8 with DLC 8: the daemon reads 8, takes it */
-	cmd("< send 123 8 1 2 3 4 5 6 7 8 9 >", &c);
+	parse_cmd("< send 123 8 1 2 3 4 5 6 7 8 9 >", &c);
 	EXPECT(!c.bad && c.len == 8 && c.data[7] == 8);
-	cmd("< send 123 9 1 2 3 4 5 6 7 8 9 >", &c);
+	parse_cmd("< send 123 9 1 2 3 4 5 6 7 8 9 >", &c);
 	EXPECT(c.type == PROTO_CMD_SEND && c.bad);
-	cmd("< send 123 2 11 >", &c);
+	parse_cmd("< send 123 2 11 >", &c);
 	EXPECT(c.bad);
-	cmd("< send 12x 1 11 >", &c);
+	parse_cmd("< send 12x 1 11 >", &c);
 	EXPECT(c.bad);
-	cmd("< send 123 65 >", &c);
+	parse_cmd("< send 123 65 >", &c);
 	EXPECT(c.bad);
-	cmd("< send >", &c);
+	parse_cmd("< send >", &c);
 	EXPECT(c.bad);
 	/* the rawmode-canfd branch's FD send: valid lengths only */
-	cmd("< sendfd 123 12 1 2 3 4 5 6 7 8 9 a b c >", &c);
+	parse_cmd("< sendfd 123 12 1 2 3 4 5 6 7 8 9 a b c >", &c);
 	EXPECT(c.type == PROTO_CMD_SENDFD && !c.bad && c.len == 12 &&
 	       c.data[11] == 0xc);
-	cmd("< sendfd 123 9 1 2 3 4 5 6 7 8 9 >", &c);
+	parse_cmd("< sendfd 123 9 1 2 3 4 5 6 7 8 9 >", &c);
 	EXPECT(c.type == PROTO_CMD_SENDFD && c.bad);
-	cmd("< sendfd 123 65 >", &c);
+	parse_cmd("< sendfd 123 65 >", &c);
 	EXPECT(c.bad);
 	/* the verb needs its space: "< sendx" is no send */
-	cmd("< sendx 123 0 >", &c);
+	parse_cmd("< sendx 123 0 >", &c);
 	EXPECT(c.type == PROTO_CMD_UNKNOWN);
-	cmd("< fdsend 123 00 1 11 >", &c);
+	parse_cmd("< fdsend 123 00 1 11 >", &c);
 	EXPECT(c.type == PROTO_CMD_UNKNOWN);
 }
 
@@ -1637,26 +1637,26 @@ static void t_cmd_modes(void)
 {
 	static struct proto_cmd c;
 
-	cmd("< echo >", &c);
+	parse_cmd("< echo >", &c);
 	EXPECT(c.type == PROTO_CMD_ECHO);
-	cmd("< rawmode >", &c);
+	parse_cmd("< rawmode >", &c);
 	EXPECT(c.type == PROTO_CMD_RAWMODE);
-	cmd("< bcmmode >", &c);
+	parse_cmd("< bcmmode >", &c);
 	EXPECT(c.type == PROTO_CMD_BCMMODE);
-	cmd("< controlmode >", &c);
+	parse_cmd("< controlmode >", &c);
 	EXPECT(c.type == PROTO_CMD_CONTROLMODE);
-	cmd("< isotpmode >", &c);
+	parse_cmd("< isotpmode >", &c);
 	EXPECT(c.type == PROTO_CMD_ISOTPMODE);
 	/* the daemon compares the whole element */
-	cmd("<echo>", &c);
+	parse_cmd("<echo>", &c);
 	EXPECT(c.type == PROTO_CMD_UNKNOWN);
-	cmd("< echo  >", &c);
+	parse_cmd("< echo  >", &c);
 	EXPECT(c.type == PROTO_CMD_UNKNOWN);
-	cmd("< frobnicate >", &c);
+	parse_cmd("< frobnicate >", &c);
 	EXPECT(c.type == PROTO_CMD_UNKNOWN);
-	cmd("< statistics 200 >", &c);
+	parse_cmd("< statistics 200 >", &c);
 	EXPECT(c.type == PROTO_CMD_STATISTICS && !c.bad && c.stat_ms == 200);
-	cmd("< statistics x >", &c);
+	parse_cmd("< statistics x >", &c);
 	EXPECT(c.type == PROTO_CMD_STATISTICS && c.bad);
 	EXPECT(strcmp(proto_cmd_name(PROTO_CMD_MUXFILTER), "muxfilter") == 0);
 	EXPECT(strcmp(proto_cmd_name(PROTO_CMD_COUNT), "?") == 0);
@@ -1666,30 +1666,30 @@ static void t_cmd_nobus(void)
 {
 	static struct proto_cmd c;
 
-	cmd("< open vcan0 >", &c);
+	parse_cmd("< open vcan0 >", &c);
 	EXPECT(c.type == PROTO_CMD_OPEN && !c.bad && !strcmp(c.bus, "vcan0"));
 	/* the daemon's "< open %s>": no space before '>' keeps it */
-	cmd("< open vcan0>", &c);
+	parse_cmd("< open vcan0>", &c);
 	EXPECT(!c.bad && !strcmp(c.bus, "vcan0>"));
-	cmd("< open >", &c);
+	parse_cmd("< open >", &c);
 	EXPECT(!c.bad && !strcmp(c.bus, ">"));
 	/* the daemon overflowed on 17 characters; here it is refused */
-	cmd("< open abcdefghijklmnopq >", &c);
+	parse_cmd("< open abcdefghijklmnopq >", &c);
 	EXPECT(c.type == PROTO_CMD_OPEN && c.bad);
-	cmd("< open abcdefghijklmnop >", &c);
+	parse_cmd("< open abcdefghijklmnop >", &c);
 	EXPECT(!c.bad && strlen(c.bus) == 16);
-	cmd("< can0 B 500000 875 0 0 0 0 1 0 >", &c);
+	parse_cmd("< can0 B 500000 875 0 0 0 0 1 0 >", &c);
 	EXPECT(c.type == PROTO_CMD_BITTIMING && !strcmp(c.bus, "can0") &&
 	       c.bt.bitrate == 500000 && c.bt.sample_point == 875 &&
 	       c.bt.sjw == 1);
-	cmd("< can0 C 1 0 1 >", &c);
+	parse_cmd("< can0 C 1 0 1 >", &c);
 	EXPECT(c.type == PROTO_CMD_CTRLMODE && c.ctrl[0] == 1 &&
 	       c.ctrl[1] == 0 && c.ctrl[2] == 1);
-	cmd("< can0 C 1 0 2 >", &c);
+	parse_cmd("< can0 C 1 0 2 >", &c);
 	EXPECT(c.type == PROTO_CMD_UNKNOWN);
-	cmd("< vcan0 B 1 2 >", &c);
+	parse_cmd("< vcan0 B 1 2 >", &c);
 	EXPECT(c.type == PROTO_CMD_UNKNOWN);
-	cmd("< can0 B 1 2 3 4 5 6 7 8 9 >", &c);
+	parse_cmd("< can0 B 1 2 3 4 5 6 7 8 9 >", &c);
 	EXPECT(c.type == PROTO_CMD_UNKNOWN);
 }
 
@@ -1697,42 +1697,42 @@ static void t_cmd_bcm(void)
 {
 	static struct proto_cmd c;
 
-	cmd("< add 1 500 123 2 AA BB >", &c);
+	parse_cmd("< add 1 500 123 2 AA BB >", &c);
 	EXPECT(c.type == PROTO_CMD_ADD && !c.bad && c.sec == 1 &&
 	       c.usec == 500 && c.can_id == 0x123 && c.len == 2 &&
 	       c.data[1] == 0xbb);
 	/* the id is word 4 here: 8 characters make it extended */
-	cmd("< add 0 100 00000123 0 >", &c);
+	parse_cmd("< add 0 100 00000123 0 >", &c);
 	EXPECT(!c.bad && c.can_id == (0x123 | PROTO_EFF_FLAG));
-	cmd("< add 1 >", &c);
+	parse_cmd("< add 1 >", &c);
 	EXPECT(c.bad);
-	cmd("< update 123 1 CC >", &c);
+	parse_cmd("< update 123 1 CC >", &c);
 	EXPECT(c.type == PROTO_CMD_UPDATE && !c.bad && c.data[0] == 0xcc);
-	cmd("< delete 123 >", &c);
+	parse_cmd("< delete 123 >", &c);
 	EXPECT(c.type == PROTO_CMD_DELETE && !c.bad && c.can_id == 0x123);
-	cmd("< delete >", &c);
+	parse_cmd("< delete >", &c);
 	EXPECT(c.bad);
-	cmd("< filter 0 0 123 1 FF >", &c);
+	parse_cmd("< filter 0 0 123 1 FF >", &c);
 	EXPECT(c.type == PROTO_CMD_FILTER && !c.bad && c.data[0] == 0xff);
-	cmd("< subscribe 0 0 12345678 >", &c);
+	parse_cmd("< subscribe 0 0 12345678 >", &c);
 	EXPECT(c.type == PROTO_CMD_SUBSCRIBE && !c.bad &&
 	       c.can_id == (0x12345678 | PROTO_EFF_FLAG));
-	cmd("< subscribe 0 0 >", &c);
+	parse_cmd("< subscribe 0 0 >", &c);
 	EXPECT(c.bad);
-	cmd("< unsubscribe 234 >", &c);
+	parse_cmd("< unsubscribe 234 >", &c);
 	EXPECT(c.type == PROTO_CMD_UNSUBSCRIBE && !c.bad && c.can_id == 0x234);
-	cmd("< muxfilter 0 0 456 2 FF 00 00 00 00 00 00 00 01 FF 00 00 00 00 00 0a >",
+	parse_cmd("< muxfilter 0 0 456 2 FF 00 00 00 00 00 00 00 01 FF 00 00 00 00 00 0a >",
 	    &c);
 	EXPECT(c.type == PROTO_CMD_MUXFILTER && !c.bad && c.nframes == 2 &&
 	       c.mux[0][0] == 0xff && c.mux[1][0] == 1 && c.mux[1][1] == 0xff &&
 	       c.mux[1][7] == 0x0a);
 	/* too few tuples for N, or N out of 2..257 */
-	cmd("< muxfilter 0 0 456 3 FF 00 00 00 00 00 00 00 01 FF 00 00 00 00 00 0a >",
+	parse_cmd("< muxfilter 0 0 456 3 FF 00 00 00 00 00 00 00 01 FF 00 00 00 00 00 0a >",
 	    &c);
 	EXPECT(c.bad);
-	cmd("< muxfilter 0 0 456 1 FF 00 00 00 00 00 00 00 >", &c);
+	parse_cmd("< muxfilter 0 0 456 1 FF 00 00 00 00 00 00 00 >", &c);
 	EXPECT(c.bad);
-	cmd("< muxfilter 0 0 456 2 FF 00 00 00 00 00 00 00 01 FF 00 00 00 00 00 0x >",
+	parse_cmd("< muxfilter 0 0 456 2 FF 00 00 00 00 00 00 00 01 FF 00 00 00 00 00 0x >",
 	    &c);
 	EXPECT(c.bad);
 }
@@ -1743,34 +1743,36 @@ static void t_cmd_isotp(void)
 	uint8_t pdu[PROTO_PDU_MAX];
 	static char big[2 * PROTO_PDU_MAX + 40];
 
-	cmd("< isotpconf 7E0 7E8 0 0 0 >", &c);
+	parse_cmd("< isotpconf 7E0 7E8 0 0 0 >", &c);
 	EXPECT(c.type == PROTO_CMD_ISOTPCONF && !c.bad &&
 	       c.isotp.tx_id == 0x7E0 && c.isotp.rx_id == 0x7E8);
-	cmd("< isotpconf 18DA00F1 18DAF100 0 8 5 >", &c);
+	parse_cmd("< isotpconf 18DA00F1 18DAF100 0 8 5 >", &c);
 	EXPECT(!c.bad && c.isotp.tx_id == (0x18DA00F1 | PROTO_EFF_FLAG) &&
 	       c.isotp.bs == 8 && c.isotp.stmin == 5);
 	/* TX padding (0x004) needs TXPAD: 7 fields */
-	cmd("< isotpconf 7E0 7E8 4 0 0 >", &c);
+	parse_cmd("< isotpconf 7E0 7E8 4 0 0 >", &c);
 	EXPECT(c.bad);
-	cmd("< isotpconf 7E0 7E8 4 0 0 0 CC >", &c);
+	parse_cmd("< isotpconf 7E0 7E8 4 0 0 0 CC >", &c);
 	EXPECT(!c.bad && c.isotp.txpad == 0xcc);
-	cmd("< isotpconf 7E0 7E8 0 0 >", &c);
+	parse_cmd("< isotpconf 7E0 7E8 0 0 >", &c);
 	EXPECT(c.bad);
-	cmd("< sendpdu 0102AaFf >", &c);
+	parse_cmd("< sendpdu 0102AaFf >", &c);
 	EXPECT(c.type == PROTO_CMD_SENDPDU && !c.bad && c.pdu_len == 4);
 	EXPECT(proto_cmd_pdu(&c, pdu) == 0 && pdu[0] == 1 && pdu[2] == 0xaa &&
 	       pdu[3] == 0xff);
-	cmd("< sendpdu 123 >", &c);
+	parse_cmd("< sendpdu 123 >", &c);
 	EXPECT(c.bad);
-	cmd("< sendpdu 1G >", &c);
+	parse_cmd("< sendpdu 1G >", &c);
 	EXPECT(!c.bad && proto_cmd_pdu(&c, pdu) < 0);
+	/* "< sendpdu " and 4095 bytes of hex, then one byte too many */
 	memset(big, '1', sizeof(big));
-	memcpy(big, "< sendpdu ", 10);
-	memcpy(big + 10 + 2 * PROTO_PDU_MAX, " >", 3);
-	cmd(big, &c);
+	snprintf(big, sizeof(big), "%s", "< sendpdu ");
+	big[10] = '1';
+	snprintf(big + 10 + (size_t)2 * PROTO_PDU_MAX, 3, "%s", " >");
+	parse_cmd(big, &c);
 	EXPECT(!c.bad && c.pdu_len == PROTO_PDU_MAX);
-	memcpy(big + 10 + 2 * PROTO_PDU_MAX, "11 >", 5);
-	cmd(big, &c);
+	snprintf(big + 10 + (size_t)2 * PROTO_PDU_MAX, 5, "%s", "11 >");
+	parse_cmd(big, &c);
 	EXPECT(c.bad);
 }
 

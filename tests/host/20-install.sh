@@ -7,12 +7,13 @@ d=$(mktemp -d)
 trap 'rm -rf "$d"' EXIT
 unitdir=$(pkg-config --variable=systemdsystemunitdir systemd 2>/dev/null || echo /lib/systemd/system)
 
-ktap_plan 6
+ktap_plan 7
 ktap_check "make install DESTDIR=... PREFIX=/usr" \
 	make -s install DESTDIR="$d" PREFIX=/usr
 missing=""
 for f in /usr/sbin/rcand /usr/share/man/man8/rcand.8 /usr/share/man/man4/rcan.4 \
-	"$unitdir/rcand@.service" /etc/rcan/example.conf /etc/modules-load.d/rcan.conf; do
+	"$unitdir/rcand@.service" /etc/rcan/example.conf /etc/modules-load.d/rcan.conf \
+	"$unitdir/rcand-serve.service" /etc/rcan/serve.conf; do
 	[ -s "$d$f" ] || missing="$missing $f"
 done
 if [ -z "$missing" ] && [ -x "$d/usr/sbin/rcand" ]; then
@@ -34,6 +35,15 @@ sed "s|/usr/sbin/rcand|$d/usr/sbin/rcand|" "$d$unitdir/rcand@.service" \
 	>"$d/verify/rcand@example.service"
 ktap_check "systemd-analyze verify accepts rcand@.service" \
 	systemd-analyze verify --man=no "$d/verify/rcand@example.service"
+sed "s|/usr/sbin/rcand|$d/usr/sbin/rcand|; s|/etc/rcan/serve.conf|$d/etc/rcan/serve.conf|" \
+	"$d$unitdir/rcand-serve.service" >"$d/verify/rcand-serve.service"
+serve_unit_ok() {
+	systemd-analyze verify --man=no "$d/verify/rcand-serve.service" &&
+		# the shipped configuration is one rcand serve takes
+		"$d/usr/sbin/rcand" serve --config "$d/etc/rcan/serve.conf" --help >/dev/null
+}
+ktap_check "systemd-analyze verify accepts rcand-serve.service; rcand serve reads serve.conf" \
+	serve_unit_ok
 rm -rf "$d/verify"
 ktap_check "make uninstall" make -s uninstall DESTDIR="$d" PREFIX=/usr
 left=$(find "$d" -type f)
