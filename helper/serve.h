@@ -145,6 +145,7 @@ struct serve {
 	int sigfd;
 	int status_fd;
 	int beacon_fd;
+	int spare_fd; /* held for EMFILE: closed to accept and shed one */
 	uint64_t beacon_next;
 	struct serve_ep ep_listen, ep_signal, ep_status;
 	struct serve_client *clients, *dirty;

@@ -154,6 +154,19 @@ static void tell(struct serve *s, struct serve_client *c,
 	char buf[PROTO_EXT_ELEM_MAX];
 	int n;
 
+	if (now->bitrate)
+		c->bitrate = now->bitrate; /* paces the retries too */
+	if (c->outlen > s->cfg.out_max) {
+		/* only the latest counts: told when the queue drained */
+		x->state_held = 1;
+		x->h_state = now->state;
+		x->h_txerr = now->txerr;
+		x->h_rxerr = now->rxerr;
+		x->h_bitrate = now->bitrate;
+		x->h_dbitrate = now->dbitrate;
+		return;
+	}
+	x->state_held = 0;
 	if (!x->told || now->bitrate != x->bitrate ||
 	    now->dbitrate != x->dbitrate) {
 		n = proto_ext_format_bittiming(buf, sizeof(buf), now->bitrate,
@@ -162,8 +175,6 @@ static void tell(struct serve *s, struct serve_client *c,
 			serve_reply(s, c, buf, (size_t)n);
 		x->bitrate = now->bitrate;
 		x->dbitrate = now->dbitrate;
-		if (now->bitrate)
-			c->bitrate = now->bitrate; /* paces the retries too */
 	}
 	if (!x->told || now->state != x->state || now->txerr != x->txerr ||
 	    now->rxerr != x->rxerr) {
@@ -203,6 +214,21 @@ static void on_link(struct serve *s, struct serve_client *c,
 	 * fail everything in flight its own way). */
 	if (now.state == CAN_STATE_STOPPED)
 		serve_ext_down(s, c);
+	tell(s, c, &now);
+}
+
+void serve_ext_state_resume(struct serve *s, struct serve_client *c)
+{
+	struct serve_ext *x = c->ext;
+	struct link_now now;
+
+	if (!x || !x->state_held)
+		return;
+	now.state = x->h_state;
+	now.txerr = x->h_txerr;
+	now.rxerr = x->h_rxerr;
+	now.bitrate = x->h_bitrate;
+	now.dbitrate = x->h_dbitrate;
 	tell(s, c, &now);
 }
 

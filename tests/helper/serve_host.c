@@ -1,0 +1,200 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * rcand serve's state machines on the host, under ASan/UBSan: the loop
+ * (included, for its static functions), the client buffers, the
+ * extension's outcomes, the pending CAN write. No CAN here: a client's
+ * "CAN socket" is a pipe or a socket pair that behaves as one would
+ * (full: EAGAIN; a datagram: a PDU), its TCP side a socket pair.
+ */
+#include <fcntl.h>
+#include <sys/resource.h>
+#include <sys/wait.h>
+
+#include "../../helper/serve_loop.c"
+
+static int failures;
+
+#define EXPECT(cond)                                                          \
+	do {                                                                  \
+		if (!(cond)) {                                                \
+			printf("# %s:%d: expected %s\n", __FILE__, __LINE__,  \
+			       #cond);                                        \
+			failures++;                                           \
+		}                                                             \
+	} while (0)
+
+static void serve_init(struct serve *s)
+{
+	memset(s, 0, sizeof(*s));
+	s->ep = epoll_create1(EPOLL_CLOEXEC);
+	s->lfd = -1;
+	s->sigfd = -1;
+	s->status_fd = -1;
+	s->beacon_fd = -1;
+	s->spare_fd = -1;
+	s->cfg.max_clients = SERVE_MAX_CLIENTS;
+	s->cfg.out_max = SERVE_OUT_MAX;
+	snprintf(s->cfg.buses[0], IFNAMSIZ, "vcan0");
+	s->cfg.nbuses = 1;
+}
+
+static void serve_fini(struct serve *s)
+{
+	while (s->clients)
+		serve_client_free(s, s->clients);
+	s->dirty = NULL;
+	if (s->lfd >= 0)
+		close(s->lfd);
+	if (s->status_fd >= 0)
+		close(s->status_fd);
+	if (s->spare_fd >= 0)
+		close(s->spare_fd);
+	close(s->ep);
+}
+
+/* A client on a socket pair; *peer is the remote end. */
+static struct serve_client *client(struct serve *s, int *peer)
+{
+	struct epoll_event ev = { .events = EPOLLIN };
+	struct serve_client *c;
+	int sv[2];
+
+	if (socketpair(AF_UNIX, SOCK_STREAM | SOCK_NONBLOCK, 0, sv) < 0)
+		abort();
+	c = serve_client_new(s, sv[0], "test");
+	ev.data.ptr = &c->ep_tcp;
+	epoll_ctl(s->ep, EPOLL_CTL_ADD, sv[0], &ev);
+	c->events = EPOLLIN;
+	*peer = sv[1];
+	return c;
+}
+
+/* The extension with `confirm`, and n sends waiting for confirmation. */
+static void ext_confirm(struct serve *s, struct serve_client *c, unsigned n)
+{
+	c->ext = calloc(1, sizeof(*c->ext));
+	c->ext->features = PROTO_EXT_F_CONFIRM;
+	c->ext->version = PROTO_EXT_VERSION;
+	c->ext->nl = -1;
+	c->mode = SERVE_RAW;
+	c->bus = 0;
+	while (n--)
+		serve_ext_written(s, c);
+}
+
+/* Fill the client's queue with replies up to `room` bytes short of the
+ * most a reply may take. */
+static void fill_queue(struct serve *s, struct serve_client *c, size_t room)
+{
+	static char junk[4096];
+	size_t want = s->cfg.out_max + SERVE_OUT_REPLY_ROOM - room;
+
+	memset(junk, 'x', sizeof(junk));
+	while (c->outlen < want) {
+		size_t n = want - c->outlen;
+
+		serve_reply(s, c, junk, n < sizeof(junk) ? n : sizeof(junk));
+	}
+}
+
+/* H1: a client closed while its queue is almost full and a frame waits
+ * for its confirmation: the `< failed >` that closing tells does not fit;
+ * that must not close it again (it recursed until the stack overflowed). */
+static void test_close_full_queue_waiting(void)
+{
+	struct serve s;
+	struct serve_client *c;
+	int peer;
+
+	serve_init(&s);
+	c = client(&s, &peer);
+	ext_confirm(&s, c, 1);
+	fill_queue(&s, c, 10);
+	serve_close(&s, c, "test");
+	EXPECT(c->mode == SERVE_CLOSING);
+	EXPECT(!strcmp(c->end_reason, "test"));
+	EXPECT(c->outlen <= s.cfg.out_max + SERVE_OUT_REPLY_ROOM +
+				 SERVE_EXT_OUT_ROOM);
+	serve_fini(&s);
+	close(peer);
+}
+
+/* Read what the peer got, into buf (NUL-terminated); its length. */
+static size_t drain(struct serve *s, struct serve_client *c, int peer,
+		    char *buf, size_t size)
+{
+	size_t len = 0;
+
+	for (;;) {
+		ssize_t n;
+
+		if (serve_flush(s, c) < 0)
+			break;
+		n = read(peer, buf + len, size - 1 - len);
+		if (n <= 0)
+			break;
+		len += (size_t)n;
+		if (len == size - 1)
+			len = 0; /* only the tail matters */
+	}
+	buf[len] = '\0';
+	return len;
+}
+
+/* H1: a client on `confirm` that does not read: its outcomes wait while
+ * its queue is past out_max (one `< sent >` for them all), instead of
+ * growing it until the client is closed; they are told once it drained. */
+static void test_outcomes_held_while_full(void)
+{
+	static char buf[SERVE_OUT_MAX * 2];
+	struct canfd_frame f = { .can_id = 0x123, .len = 1 };
+	struct timeval tv = { 1, 2 };
+	struct serve s;
+	struct serve_client *c;
+	int peer, i;
+
+	serve_init(&s);
+	c = client(&s, &peer);
+	ext_confirm(&s, c, 600);
+	fill_queue(&s, c, SERVE_OUT_REPLY_ROOM - 1); /* out_max + 1 */
+	for (i = 0; i < 600; i++) { /* one wake-up each */
+		serve_ext_rx(&s, c, &f, MSG_CONFIRM, &tv);
+		serve_ext_rx_end(&s, c, 1, 0);
+	}
+	EXPECT(!c->end_reason);
+	EXPECT(c->outlen == s.cfg.out_max + 1);
+	drain(&s, c, peer, buf, sizeof(buf));
+	EXPECT(c->outlen == 0);
+	serve_client_resume(&s, c);
+	drain(&s, c, peer, buf, sizeof(buf));
+	EXPECT(strstr(buf, "< sent 600 1.000002 >") != NULL);
+	serve_fini(&s);
+	close(peer);
+}
+
+static const struct {
+	const char *name;
+	void (*fn)(void);
+} tests[] = {
+	{ "serve_close_full_queue_waiting", test_close_full_queue_waiting },
+	{ "serve_outcomes_held_while_full", test_outcomes_held_while_full },
+};
+
+int main(void)
+{
+	size_t i, n = sizeof(tests) / sizeof(tests[0]);
+	int failed = 0;
+
+	log_init("serve_host", 0);
+	printf("TAP version 13\n1..%zu\n", n);
+	for (i = 0; i < n; i++) {
+		failures = 0;
+		tests[i].fn();
+		printf("%sok %zu %s\n", failures ? "not " : "", i + 1,
+		       tests[i].name);
+		fflush(stdout);
+		failed += failures != 0;
+	}
+	printf("# %zu passed, %d failed\n", n - (size_t)failed, failed);
+	return failed ? 1 : 0;
+}
