@@ -33,6 +33,9 @@
 /* A client's TCP send buffer (the kernel doubles it): no autotuning to
  * megabytes for a client that does not read. 128 KiB over 100 ms of round
  * trip still carry 28,000 frames/s, more than a CAN bus has. */
+/* A CAN write that finds no room for this long ends the client (the
+ * daemon ends it at once on ENOBUFS): a bus with no ACK never drains. */
+#define SERVE_PEND_MAX_NS (10ULL * 1000000000ULL)
 #define SERVE_SNDBUF (128 * 1024)
 /* Room for one reply past OUT_MAX: frames stop at OUT_MAX, commands
  * wait once the queue is past it, so the reply of the last one fits. */
@@ -123,6 +126,7 @@ struct serve_client {
 	size_t pend_len;
 	unsigned int retries;
 	uint64_t retry_at; /* ns, CLOCK_MONOTONIC; 0 none */
+	uint64_t pend_since; /* when it was first refused */
 
 	/* CONTROL: < statistics MS > */
 	uint32_t stat_ms;

@@ -189,6 +189,7 @@ void serve_can_pend(struct serve *s, struct serve_client *c, const void *buf,
 		memcpy(c->pend, buf, len);
 		c->pend_len = len;
 		c->retries = 0;
+		c->pend_since = serve_now();
 		c->n.enobufs_waits++;
 	}
 	/* a frame's time on the bus, doubled at each retry: the queue
@@ -226,6 +227,15 @@ int serve_can_retry(struct serve *s, struct serve_client *c)
 		free(c->pend); /* failed and told (serve_ext.c) */
 		c->pend = NULL;
 		return 1;
+	}
+	if (n < 0 && queue_full(errno) &&
+	    serve_now() - c->pend_since >= SERVE_PEND_MAX_NS) {
+		/* no room for that long: nothing more will come of it, and
+		 * the client, maybe gone, would hold its slot for good */
+		log_warn("serve: client %lu: the queue of %s stayed full",
+			 c->id, s->cfg.buses[c->bus]);
+		serve_close(s, c, "can-queue-stuck");
+		return -1;
 	}
 	if (n < 0 && queue_full(errno)) {
 		serve_can_pend(s, c, c->pend, c->pend_len);

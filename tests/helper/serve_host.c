@@ -172,12 +172,69 @@ static void test_outcomes_held_while_full(void)
 	close(peer);
 }
 
+/* A "CAN socket" whose queue is full: a pipe that takes no more. */
+static int full_can(int *reader)
+{
+	static char junk[4096];
+	int p[2];
+
+	if (pipe2(p, O_NONBLOCK | O_CLOEXEC) < 0)
+		abort();
+	while (write(p[1], junk, sizeof(junk)) > 0)
+		;
+	*reader = p[0];
+	return p[1];
+}
+
+static int tcp_events(struct serve *s)
+{
+	struct epoll_event ev[8];
+	int n = epoll_wait(s->ep, ev, 8, 0), i, k = 0;
+
+	for (i = 0; i < n; i++)
+		k += ((struct serve_ep *)ev[i].data.ptr)->kind == SERVE_EP_TCP;
+	return k;
+}
+
+/* H2: a client that hung up while its CAN write waits for room: epoll is
+ * quiet meanwhile (no EPOLLHUP at full speed), and a write that never
+ * gets room ends the client (a bus with no ACK), whatever its features. */
+static void test_hangup_while_pending(void)
+{
+	struct serve s;
+	struct serve_client *c;
+	int peer, reader;
+
+	serve_init(&s);
+	c = client(&s, &peer);
+	c->mode = SERVE_RAW;
+	c->bus = 0;
+	c->can = full_can(&reader);
+	EXPECT(write(peer, "< send 123 0 >", 14) == 14);
+	serve_client_input(&s, c);
+	EXPECT(c->pend != NULL);
+	close(peer);
+	EXPECT(tcp_events(&s) == 1);
+	serve_client_input(&s, c);
+	EXPECT(!c->end_reason);
+	EXPECT(tcp_events(&s) == 0);
+	/* the queue never frees a place */
+	run_timers(&s, c->retry_at);
+	EXPECT(!c->end_reason);
+	c->pend_since -= SERVE_PEND_MAX_NS;
+	run_timers(&s, c->retry_at);
+	EXPECT(c->end_reason && !strcmp(c->end_reason, "can-queue-stuck"));
+	serve_fini(&s);
+	close(reader);
+}
+
 static const struct {
 	const char *name;
 	void (*fn)(void);
 } tests[] = {
 	{ "serve_close_full_queue_waiting", test_close_full_queue_waiting },
 	{ "serve_outcomes_held_while_full", test_outcomes_held_while_full },
+	{ "serve_hangup_while_pending", test_hangup_while_pending },
 };
 
 int main(void)
