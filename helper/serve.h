@@ -36,6 +36,12 @@
 /* A CAN write that finds no room for this long ends the client (the
  * daemon ends it at once on ENOBUFS): a bus with no ACK never drains. */
 #define SERVE_PEND_MAX_NS (10ULL * 1000000000ULL)
+/* A client must open a bus within this (socketcand's clients do so at
+ * once); a full server ends the oldest client idle in NO_BUS for at least
+ * SERVE_EVICT_MIN_NS to take a new one: idle connections cannot keep
+ * everyone out. */
+#define SERVE_NOBUS_MAX_NS (10ULL * 1000000000ULL)
+#define SERVE_EVICT_MIN_NS (1ULL * 1000000000ULL)
 #define SERVE_SNDBUF (128 * 1024)
 /* Room for one reply past OUT_MAX: frames stop at OUT_MAX, commands
  * wait once the queue is past it, so the reply of the last one fits. */
@@ -104,6 +110,7 @@ struct serve_client {
 	uint32_t bitrate; /* of the bus, from rtnetlink; 0 unknown */
 	int fd_mtu; /* the bus takes CAN FD frames (MTU 72) */
 	char peer[64];
+	uint64_t since; /* connected, ns CLOCK_MONOTONIC */
 
 	int can; /* the mode's CAN socket, -1 if none */
 	int can_fd_on; /* CAN_RAW_FD_FRAMES set on it */

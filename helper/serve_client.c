@@ -33,6 +33,7 @@ struct serve_client *serve_client_new(struct serve *s, int fd, const char *peer)
 	c->bus = -1;
 	c->can = -1;
 	c->mode = SERVE_NO_BUS;
+	c->since = serve_now();
 	snprintf(c->peer, sizeof(c->peer), "%s", peer);
 	c->ep_tcp.kind = SERVE_EP_TCP;
 	c->ep_tcp.c = c;

@@ -91,6 +91,37 @@ static void peer_name(const struct sockaddr_storage *a, char *buf, size_t size)
 	}
 }
 
+/* The oldest client idle in NO_BUS long enough to be ended for a new
+ * one, or NULL. */
+static struct serve_client *idle_victim(struct serve *s, uint64_t now)
+{
+	struct serve_client *c, *v = NULL;
+
+	for (c = s->clients; c; c = c->next)
+		if (c->mode == SERVE_NO_BUS && !c->end_reason &&
+		    now - c->since >= SERVE_EVICT_MIN_NS &&
+		    (!v || c->since < v->since))
+			v = c;
+	return v;
+}
+
+/* Room for one more client: 0, or -1 when it is refused. */
+static int make_room_for_client(struct serve *s)
+{
+	struct serve_client *v;
+
+	if (s->nclients < s->cfg.max_clients)
+		return 0;
+	v = idle_victim(s, serve_now());
+	if (!v)
+		return -1;
+	log_info("serve: client %lu from %s ended: idle, the server full",
+		 v->id, v->peer);
+	/* freed at the end of this wake-up: one over the limit till then */
+	serve_close(s, v, "evicted-idle");
+	return 0;
+}
+
 static void accept_clients(struct serve *s)
 {
 	for (;;) {
@@ -110,7 +141,7 @@ static void accept_clients(struct serve *s)
 			return;
 		}
 		peer_name(&a, peer, sizeof(peer));
-		if (s->nclients >= s->cfg.max_clients) {
+		if (make_room_for_client(s) < 0) {
 			/* a client over the limit is closed at once; the
 			 * others go on */
 			s->refused_clients++;
@@ -206,6 +237,9 @@ static uint64_t next_deadline(struct serve *s)
 
 		if (c->retry_at && c->retry_at < next)
 			next = c->retry_at;
+		if (c->mode == SERVE_NO_BUS &&
+		    c->since + SERVE_NOBUS_MAX_NS < next)
+			next = c->since + SERVE_NOBUS_MAX_NS;
 		if (t && t < next)
 			next = t;
 	}
@@ -223,6 +257,11 @@ static void run_timers(struct serve *s, uint64_t now)
 	for (c = s->clients; c; c = c->next) {
 		if (c->mode == SERVE_CLOSING)
 			continue;
+		if (c->mode == SERVE_NO_BUS &&
+		    now - c->since >= SERVE_NOBUS_MAX_NS) {
+			serve_close(s, c, "no-open-in-time");
+			continue;
+		}
 		if (c->retry_at && now >= c->retry_at) {
 			int r = serve_can_retry(s, c);
 

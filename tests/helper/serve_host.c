@@ -228,6 +228,63 @@ static void test_hangup_while_pending(void)
 	close(reader);
 }
 
+static int connect_to(int lfd)
+{
+	struct sockaddr_in a;
+	socklen_t al = sizeof(a);
+	int fd = socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
+
+	getsockname(lfd, (struct sockaddr *)&a, &al);
+	if (connect(fd, (struct sockaddr *)&a, al) < 0)
+		abort();
+	return fd;
+}
+
+static int listener(void)
+{
+	struct sockaddr_in a = { .sin_family = AF_INET };
+	int fd = socket(AF_INET, SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
+
+	a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+	if (bind(fd, (struct sockaddr *)&a, sizeof(a)) < 0 || listen(fd, 8) < 0)
+		abort();
+	return fd;
+}
+
+/* M1: clients that never open a bus neither stay for good nor keep the
+ * others out: NO_BUS ends after SERVE_NOBUS_MAX_NS, and a full server
+ * makes room by ending the oldest idle one. */
+static void test_idle_clients(void)
+{
+	struct serve s;
+	struct serve_client *c, *old;
+	int a, b, d;
+
+	serve_init(&s);
+	s.lfd = listener();
+	s.cfg.max_clients = 2;
+	a = connect_to(s.lfd);
+	b = connect_to(s.lfd);
+	accept_clients(&s);
+	EXPECT(s.nclients == 2);
+	old = s.clients->next; /* the first one accepted */
+	old->since -= SERVE_EVICT_MIN_NS;
+	d = connect_to(s.lfd);
+	accept_clients(&s);
+	EXPECT(old->end_reason && !strcmp(old->end_reason, "evicted-idle"));
+	EXPECT(s.nclients == 3 && !s.clients->end_reason);
+	flush_dirty(&s);
+	EXPECT(s.nclients == 2);
+	c = s.clients->next;
+	EXPECT(next_deadline(&s) <= c->since + SERVE_NOBUS_MAX_NS);
+	run_timers(&s, c->since + SERVE_NOBUS_MAX_NS);
+	EXPECT(c->end_reason && !strcmp(c->end_reason, "no-open-in-time"));
+	serve_fini(&s);
+	close(a);
+	close(b);
+	close(d);
+}
+
 static const struct {
 	const char *name;
 	void (*fn)(void);
@@ -235,6 +292,7 @@ static const struct {
 	{ "serve_close_full_queue_waiting", test_close_full_queue_waiting },
 	{ "serve_outcomes_held_while_full", test_outcomes_held_while_full },
 	{ "serve_hangup_while_pending", test_hangup_while_pending },
+	{ "serve_idle_clients", test_idle_clients },
 };
 
 int main(void)
