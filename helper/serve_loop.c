@@ -7,6 +7,7 @@
  * final bytes were written, so no event of this wake-up can see them gone.
  */
 #include <errno.h>
+#include <fcntl.h>
 #include <netinet/in.h>
 #include <netinet/tcp.h>
 #include <arpa/inet.h>
@@ -15,6 +16,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/epoll.h>
+#include <sys/resource.h>
 #include <sys/signalfd.h>
 #include <sys/socket.h>
 #include <sys/un.h>
@@ -91,6 +93,32 @@ static void peer_name(const struct sockaddr_storage *a, char *buf, size_t size)
 	}
 }
 
+/* No descriptor left: the connection waiting in the backlog would be
+ * reported again at once (the listener is level-triggered), a busy loop.
+ * The spare descriptor makes room to accept it and close it at once. */
+static int shed_client(struct serve *s)
+{
+	static uint64_t logged;
+	uint64_t now = serve_now();
+	int err = errno, fd;
+
+	if (now - logged >= 1000000000ULL) { /* once a second at most */
+		logged = now;
+		log_warn("serve: cannot accept: %s; refusing clients",
+			 strerror(err));
+	}
+	if (s->spare_fd < 0)
+		return -1;
+	close(s->spare_fd);
+	fd = accept4(s->lfd, NULL, NULL, SOCK_CLOEXEC);
+	if (fd >= 0) {
+		close(fd);
+		s->refused_clients++;
+	}
+	s->spare_fd = open("/dev/null", O_RDONLY | O_CLOEXEC);
+	return fd >= 0 ? 0 : -1;
+}
+
 /* The oldest client idle in NO_BUS long enough to be ended for a new
  * one, or NULL. */
 static struct serve_client *idle_victim(struct serve *s, uint64_t now)
@@ -135,9 +163,9 @@ static void accept_clients(struct serve *s)
 				 SOCK_NONBLOCK | SOCK_CLOEXEC);
 
 		if (fd < 0) {
-			if (errno == EMFILE || errno == ENFILE)
-				log_warn("serve: cannot accept: %s",
-					 strerror(errno));
+			if ((errno == EMFILE || errno == ENFILE) &&
+			    shed_client(s) == 0)
+				continue;
 			return;
 		}
 		peer_name(&a, peer, sizeof(peer));
@@ -322,6 +350,23 @@ static int setup_signals(struct serve *s)
 	return epoll_ctl(s->ep, EPOLL_CTL_ADD, s->sigfd, &ev);
 }
 
+/* Each client may hold a TCP, a CAN and an rtnetlink socket: raise the
+ * soft limit of descriptors to what --max-clients needs, if allowed. */
+static void raise_nofile(const struct serve *s)
+{
+	rlim_t need = (rlim_t)s->cfg.max_clients * 3 + 32;
+	struct rlimit r;
+
+	if (getrlimit(RLIMIT_NOFILE, &r) < 0 || r.rlim_cur >= need)
+		return;
+	r.rlim_cur = need < r.rlim_max ? need : r.rlim_max;
+	setrlimit(RLIMIT_NOFILE, &r);
+	if (r.rlim_cur < need)
+		log_warn("serve: %u clients need %llu descriptors, the limit is %llu",
+			 s->cfg.max_clients, (unsigned long long)need,
+			 (unsigned long long)r.rlim_cur);
+}
+
 int serve_run(struct serve *s)
 {
 	struct epoll_event ev = { .events = EPOLLIN,
@@ -334,6 +379,8 @@ int serve_run(struct serve *s)
 		log_err("serve: %s", strerror(errno));
 		return -1;
 	}
+	raise_nofile(s);
+	s->spare_fd = open("/dev/null", O_RDONLY | O_CLOEXEC);
 	s->beacon_next = serve_now();
 	while (!s->stop) {
 		uint64_t now = serve_now(), next = next_deadline(s);

@@ -7,6 +7,7 @@
  * (full: EAGAIN; a datagram: a PDU), its TCP side a socket pair.
  */
 #include <fcntl.h>
+#include <poll.h>
 #include <sys/resource.h>
 #include <sys/wait.h>
 
@@ -285,6 +286,41 @@ static void test_idle_clients(void)
 	close(d);
 }
 
+/* M2: out of file descriptors, a waiting connection is accepted and
+ * closed (a spare descriptor makes room for it), not left in the backlog
+ * where the level-triggered listener reports it again at full speed. */
+static void test_accept_emfile(void)
+{
+	struct rlimit old, low;
+	struct pollfd p;
+	struct serve s;
+	char b;
+	int a, probe;
+
+	serve_init(&s);
+	s.lfd = listener();
+	s.spare_fd = open("/dev/null", O_RDONLY | O_CLOEXEC);
+	a = connect_to(s.lfd);
+	getrlimit(RLIMIT_NOFILE, &old);
+	probe = dup(0);
+	close(probe);
+	low = old;
+	low.rlim_cur = (rlim_t)probe; /* no descriptor free */
+	setrlimit(RLIMIT_NOFILE, &low);
+	accept_clients(&s);
+	setrlimit(RLIMIT_NOFILE, &old);
+	EXPECT(s.nclients == 0);
+	p.fd = s.lfd;
+	p.events = POLLIN;
+	EXPECT(poll(&p, 1, 0) == 0); /* the backlog is empty */
+	p.fd = a;
+	EXPECT(poll(&p, 1, 1000) == 1 && read(a, &b, 1) <= 0);
+	EXPECT(s.spare_fd >= 0);
+	EXPECT(s.refused_clients == 1);
+	serve_fini(&s);
+	close(a);
+}
+
 static const struct {
 	const char *name;
 	void (*fn)(void);
@@ -293,6 +329,7 @@ static const struct {
 	{ "serve_outcomes_held_while_full", test_outcomes_held_while_full },
 	{ "serve_hangup_while_pending", test_hangup_while_pending },
 	{ "serve_idle_clients", test_idle_clients },
+	{ "serve_accept_emfile", test_accept_emfile },
 };
 
 int main(void)
