@@ -42,6 +42,8 @@
  * everyone out. */
 #define SERVE_NOBUS_MAX_NS (10ULL * 1000000000ULL)
 #define SERVE_EVICT_MIN_NS (1ULL * 1000000000ULL)
+/* How long a status reader may take to say what it wants (text then) */
+#define SERVE_STATUS_WAIT_NS (200ULL * 1000000ULL)
 #define SERVE_SNDBUF (128 * 1024)
 /* Room for one reply past OUT_MAX: frames stop at OUT_MAX, commands
  * wait once the queue is past it, so the reply of the last one fits. */
@@ -85,6 +87,7 @@ enum serve_ep_kind {
 	SERVE_EP_SIGNAL,
 	SERVE_EP_STATUS,
 	SERVE_EP_EXT, /* the rcan extension's rtnetlink socket */
+	SERVE_EP_STATUS_PEER, /* a status reader, its request awaited */
 };
 
 struct serve_ep {
@@ -155,6 +158,9 @@ struct serve {
 	int lfd; /* listening socket */
 	int sigfd;
 	int status_fd;
+	int status_peer; /* a status reader waited for, -1 none */
+	uint64_t status_peer_at; /* its deadline */
+	struct serve_ep ep_status_peer;
 	int beacon_fd;
 	int spare_fd; /* held for EMFILE: closed to accept and shed one */
 	uint64_t beacon_next;
@@ -259,7 +265,11 @@ void serve_stats_write(struct serve *s, struct serve_client *c,
 		       const char *event);
 void serve_stats_all(struct serve *s, const char *event);
 int serve_status_open(struct serve *s);
+/* the status socket is readable: a reader is answered or waited for */
 void serve_status_answer(struct serve *s);
+/* the waiting reader's request came, or its time is up */
+void serve_status_readable(struct serve *s);
+void serve_status_tick(struct serve *s, uint64_t now);
 
 int cmd_serve(int argc, char **argv);
 

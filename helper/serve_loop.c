@@ -227,6 +227,9 @@ static void on_event(struct serve *s, struct epoll_event *e)
 	case SERVE_EP_STATUS:
 		serve_status_answer(s);
 		return;
+	case SERVE_EP_STATUS_PEER:
+		serve_status_readable(s);
+		return;
 	case SERVE_EP_TCP:
 		if (c->mode == SERVE_CLOSING)
 			return;
@@ -260,6 +263,9 @@ static uint64_t next_deadline(struct serve *s)
 	uint64_t next = s->beacon_fd >= 0 ? s->beacon_next : UINT64_MAX;
 	struct serve_client *c;
 
+	if (s->status_fd >= 0 && s->status_peer >= 0 &&
+	    s->status_peer_at < next)
+		next = s->status_peer_at;
 	for (c = s->clients; c; c = c->next) {
 		uint64_t t = serve_control_next(c);
 
@@ -282,6 +288,8 @@ static void run_timers(struct serve *s, uint64_t now)
 		serve_beacon_send(s);
 		s->beacon_next = now + s->cfg.beacon_ms * 1000000ULL;
 	}
+	if (s->status_fd >= 0)
+		serve_status_tick(s, now);
 	for (c = s->clients; c; c = c->next) {
 		if (c->mode == SERVE_CLOSING)
 			continue;
