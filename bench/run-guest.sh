@@ -426,6 +426,16 @@ if want buses-serve; then
 	SERVER_CMD=
 fi
 
+# The server's CPU ticks with its children's: the test server, as the
+# daemon, serves each client in a process of its own.
+srv_ticks() {
+	_t=$(cpu_ticks "$1")
+	for _c in $(pgrep -P "$1"); do
+		_t=$((_t + $(cpu_ticks "$_c")))
+	done
+	echo "$_t"
+}
+
 # serve_cpu LABEL [SERVER OPTION...]: flat out each way through one rcand
 # and the server on a vcan of their own; CPU of server, rcand and kernel.
 serve_cpu() {
@@ -440,9 +450,9 @@ serve_cpu() {
 	link_up rcans
 	for dir in rx tx; do
 		if [ $dir = rx ]; then tx=vcans rx=rcans; else tx=rcans rx=vcans; fi
-		r0=$(cpu_ticks $CRC); s0=$(cpu_ticks $CSRV); k0=$(sys_ticks)
+		r0=$(cpu_ticks $CRC); s0=$(srv_ticks $CSRV); k0=$(sys_ticks)
 		res=$($B -t $tx -r $rx -n 60000 -R 0) || die "canbench $label $dir"
-		r1=$(cpu_ticks $CRC); s1=$(cpu_ticks $CSRV); k1=$(sys_ticks)
+		r1=$(cpu_ticks $CRC); s1=$(srv_ticks $CSRV); k1=$(sys_ticks)
 		echo "$res" | sed "s/^{/{\"label\":\"$label\",\"dir\":\"$dir\",\"rcand_cpu_s\":$((r1 - r0))\/$hz,\"server_cpu_s\":$((s1 - s0))\/$hz,\"kernel_cpu_s\":$((k1 - k0))\/$hz,/" |
 			to_json >>"$OUT"
 		tail -n 1 "$OUT" >&2

@@ -80,6 +80,10 @@ void sess_close(struct session *s, const char *why, int exit_code)
 
 	if (s->st == S_UP && now_ms() - s->up_since >= SESSION_STABLE_MS)
 		backoff_reset(&s->bo);
+	/* a server that ends or never answers the rcan extension's question
+	 * is not asked again (session_ext.c) */
+	if (s->st == S_WAIT_RCAN)
+		s->ext_off = 1;
 	drop_socket(s);
 	if (exit_code) {
 		s->ops->end(s->arg, exit_code);

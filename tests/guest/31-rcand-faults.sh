@@ -93,7 +93,8 @@ if rcand_up rw -n rcant4 127.0.0.1:29562 rcbus; then
 	sleep 1
 	wire=$(cat "$T/fkw.wire")
 	ok=1
-	case "$wire" in "< open rcbus >< rawmode >< echo >"*) ;; *) ok=0 ;; esac
+	# rcand asks for the rcan extension first (docs/RCAN-EXTENSION.md)
+	case "$wire" in "< rcan 1 confirm state >< open rcbus >< rawmode >< echo >"*) ;; *) ok=0 ;; esac
 	for e in "< send 123 8 11 22 33 44 55 66 77 88 >" "< send 12345678 2 DE AD >" \
 		"< send 123 0 >" "< send 00000005 0 >" "< send 7FF 1 01 >"; do
 		case "$wire" in *"$e"*) ;; *) ok=0 ;; esac

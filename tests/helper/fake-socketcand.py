@@ -77,6 +77,10 @@ def talk(conn, mode, buf):
                 conn.sendall(fr.encode())
             if mode == "stall":
                 time.sleep(3600)
+        elif not raw and w[0] != "open":
+            # as socketcand 0.6.1 before open: anything else (rcand's
+            # < rcan > question included) is an unknown command
+            conn.sendall(b"< error unknown command >")
         elif w[0] == "echo" and raw:
             conn.sendall(b"< echo >")
             # misbehave once the client has its session up

@@ -2049,28 +2049,28 @@ static void t_ext_cmd(void)
 {
 	static struct proto_cmd c;
 
-	cmd("< rcan 1 confirm state >", &c);
+	parse_cmd("< rcan 1 confirm state >", &c);
 	EXPECT(c.type == PROTO_CMD_RCAN && c.ext_version == 1 &&
 	       c.ext_features == PROTO_EXT_F_ALL);
-	cmd("< rcan 7 state something-new >", &c);
+	parse_cmd("< rcan 7 state something-new >", &c);
 	EXPECT(c.type == PROTO_CMD_RCAN && c.ext_version == 7 &&
 	       c.ext_features == PROTO_EXT_F_STATE);
-	cmd("< rcan 1 >", &c);
+	parse_cmd("< rcan 1 >", &c);
 	EXPECT(c.type == PROTO_CMD_RCAN && c.ext_features == 0);
 	/* malformed: what socketcand answers, an unknown command */
-	cmd("< rcan >", &c);
+	parse_cmd("< rcan >", &c);
 	EXPECT(c.type == PROTO_CMD_UNKNOWN);
-	cmd("< rcan 0 confirm >", &c);
+	parse_cmd("< rcan 0 confirm >", &c);
 	EXPECT(c.type == PROTO_CMD_UNKNOWN);
-	cmd("< rcan 1 Confirm >", &c);
+	parse_cmd("< rcan 1 Confirm >", &c);
 	EXPECT(c.type == PROTO_CMD_UNKNOWN);
-	cmd("< rcan 1 confirm>", &c);
+	parse_cmd("< rcan 1 confirm>", &c);
 	EXPECT(c.type == PROTO_CMD_UNKNOWN);
-	cmd("< rcan one >", &c);
+	parse_cmd("< rcan one >", &c);
 	EXPECT(c.type == PROTO_CMD_UNKNOWN);
-	cmd("< rcanx 1 >", &c);
+	parse_cmd("< rcanx 1 >", &c);
 	EXPECT(c.type == PROTO_CMD_UNKNOWN);
-	cmd("<rcan 1 >", &c);
+	parse_cmd("<rcan 1 >", &c);
 	EXPECT(c.type == PROTO_CMD_UNKNOWN);
 	/* the server's answer is read by rcand's parser */
 	{
@@ -2079,7 +2079,7 @@ static void t_ext_cmd(void)
 		int n = proto_ext_format_rcan(b, sizeof(b), 1,
 					      PROTO_EXT_F_CONFIRM);
 
-		cmd(b, &c);
+		parse_cmd(b, &c);
 		ext_event(b, &ev);
 		EXPECT(n > 0 && c.type == PROTO_CMD_RCAN &&
 		       ev.type == PROTO_EV_RCAN &&
