@@ -182,7 +182,11 @@ int serve_ext_rx(struct serve *s, struct serve_client *c,
 
 	if (!x)
 		return 0;
-	if ((f->can_id & CAN_ERR_FLAG) && serve_ext_on(c, PROTO_EXT_F_STATE)) {
+	/* the client's own frame first, error flag or not: the counts
+	 * must stay aligned */
+	if ((f->can_id & CAN_ERR_FLAG) && serve_ext_on(c, PROTO_EXT_F_STATE) &&
+	    !((msg_flags & MSG_CONFIRM) &&
+	      (x->features & PROTO_EXT_F_CONFIRM))) {
 		/* a driver reports a change of state with an error frame;
 		 * rtnetlink says nothing of it: ask */
 		serve_ext_state_refresh(c);

@@ -262,6 +262,14 @@ void serve_raw_send(struct serve *s, struct serve_client *c,
 		serve_ext_failed(s, c, PROTO_EXT_R_INVALID);
 		return;
 	}
+	if ((cmd->can_id & CAN_ERR_FLAG) &&
+	    serve_ext_on(c, PROTO_EXT_F_CONFIRM)) {
+		/* an error frame's copy comes back only through an error
+		 * filter, maybe never: it could not be confirmed in order */
+		c->n.tx_refused++;
+		serve_ext_failed(s, c, PROTO_EXT_R_INVALID);
+		return;
+	}
 	if (fd && !c->can_fd_on)
 		serve_raw_enable_fd(s, c);
 	f.can_id = cmd->can_id;

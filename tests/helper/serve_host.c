@@ -378,6 +378,39 @@ static void test_status_silent_peer(void)
 	serve_fini(&s);
 }
 
+/* M4b: the counts of `confirm` stay aligned with error-flagged frames:
+ * one of the client's own frames that comes back as an error frame is
+ * still its confirmation, and a send with CAN_ERR_FLAG (an 8-digit id
+ * from 2 up) is refused as `failed invalid` (its copy would come back
+ * only through an error filter, maybe never). */
+static void test_confirm_error_flag(void)
+{
+	struct canfd_frame f = { .can_id = CAN_ERR_FLAG | CAN_ERR_CRTL };
+	struct timeval tv = { 5, 6 };
+	char buf[4096];
+	struct serve s;
+	struct serve_client *c;
+	int peer, sv[2];
+
+	serve_init(&s);
+	c = client(&s, &peer);
+	ext_confirm(&s, c, 1);
+	c->ext->features |= PROTO_EXT_F_STATE;
+	EXPECT(serve_ext_rx(&s, c, &f, MSG_CONFIRM, &tv) == 1);
+	EXPECT(c->ext->sent_acc == 1 && c->ext->nruns == 0);
+	serve_ext_rx_end(&s, c, 1, 0);
+	if (socketpair(AF_UNIX, SOCK_SEQPACKET | SOCK_NONBLOCK, 0, sv) < 0)
+		abort();
+	c->can = sv[0];
+	serve_command(&s, c, "< send 20000004 0 >");
+	EXPECT(read(sv[1], buf, sizeof(buf)) < 0); /* nothing written */
+	drain(&s, c, peer, buf, sizeof(buf));
+	EXPECT(strstr(buf, "< sent 1 5.000006 >< failed 1 invalid >") != NULL);
+	close(sv[1]);
+	serve_fini(&s);
+	close(peer);
+}
+
 static const struct {
 	const char *name;
 	void (*fn)(void);
@@ -388,6 +421,7 @@ static const struct {
 	{ "serve_idle_clients", test_idle_clients },
 	{ "serve_accept_emfile", test_accept_emfile },
 	{ "serve_status_silent_peer", test_status_silent_peer },
+	{ "serve_confirm_error_flag", test_confirm_error_flag },
 };
 
 int main(void)
