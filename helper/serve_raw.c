@@ -164,11 +164,19 @@ void serve_raw_readable(struct serve *s, struct serve_client *c)
 	serve_ext_rx_end(s, c, n, n < 0 ? errno : 0);
 }
 
+#define ISOTP_RETRY_NS (2ULL * 1000000ULL)
+
 static uint64_t frame_ns(const struct serve_client *c, const void *buf,
 			 size_t len)
 {
 	const struct canfd_frame *f = buf;
-	struct canbits b =
+	struct canbits b;
+
+	/* an ISO-TP PDU (serve_isotp.c) waits for its transfer before it,
+	 * frames of unknown number: paced by a fixed step */
+	if (c->mode != SERVE_RAW || (len != CAN_MTU && len != CANFD_MTU))
+		return ISOTP_RETRY_NS;
+	b =
 		canbits_frame(f->can_id, f->len, len == CANFD_MTU,
 			      len == CANFD_MTU && (f->flags & CANFD_BRS));
 
@@ -209,6 +217,7 @@ static int queue_full(int err)
 
 int serve_can_retry(struct serve *s, struct serve_client *c)
 {
+	int raw = c->mode == SERVE_RAW;
 	ssize_t n;
 
 	c->retry_at = 0;
@@ -219,11 +228,14 @@ int serve_can_retry(struct serve *s, struct serve_client *c)
 		free(c->pend);
 		c->pend = NULL;
 		c->n.sends_written++;
-		serve_ext_written(s, c);
+		if (raw) /* the extension counts RAW sends only */
+			serve_ext_written(s, c);
 		return 1;
 	}
-	if ((n < 0 && queue_full(errno) && serve_ext_busy(s, c, c->retries)) ||
-	    (n < 0 && !queue_full(errno) && serve_ext_write_error(s, c, errno))) {
+	if (raw &&
+	    ((n < 0 && queue_full(errno) && serve_ext_busy(s, c, c->retries)) ||
+	     (n < 0 && !queue_full(errno) &&
+	      serve_ext_write_error(s, c, errno)))) {
 		free(c->pend); /* failed and told (serve_ext.c) */
 		c->pend = NULL;
 		return 1;

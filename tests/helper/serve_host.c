@@ -411,6 +411,35 @@ static void test_confirm_error_flag(void)
 	close(peer);
 }
 
+/* M5: a pending ISO-TP PDU is not read as a CAN frame (a 1-byte PDU
+ * was read past its end), and the extension's outcomes, which count RAW
+ * sends, are not touched by it. */
+static void test_isotp_pending(void)
+{
+	static char junk[65536];
+	uint8_t *pdu = malloc(1);
+	struct serve s;
+	struct serve_client *c;
+	int peer, reader;
+
+	serve_init(&s);
+	c = client(&s, &peer);
+	ext_confirm(&s, c, 0);
+	c->mode = SERVE_ISOTP;
+	c->can = full_can(&reader);
+	pdu[0] = 0x01;
+	serve_can_pend(&s, c, pdu, 1);
+	free(pdu);
+	EXPECT(c->pend && c->retry_at);
+	while (read(reader, junk, sizeof(junk)) > 0)
+		;
+	EXPECT(serve_can_retry(&s, c) == 1);
+	EXPECT(!c->pend && c->ext->nruns == 0 && c->n.sends_written == 1);
+	serve_fini(&s);
+	close(reader);
+	close(peer);
+}
+
 static const struct {
 	const char *name;
 	void (*fn)(void);
@@ -422,6 +451,7 @@ static const struct {
 	{ "serve_accept_emfile", test_accept_emfile },
 	{ "serve_status_silent_peer", test_status_silent_peer },
 	{ "serve_confirm_error_flag", test_confirm_error_flag },
+	{ "serve_isotp_pending", test_isotp_pending },
 };
 
 int main(void)
