@@ -440,6 +440,28 @@ static void test_isotp_pending(void)
 	close(peer);
 }
 
+/* M6: `< statistics 1 >` is not a /proc/net/dev read per millisecond:
+ * as the daemon's statistics thread (it polls every 10 ms), 10 ms is the
+ * shortest interval. */
+static void test_statistics_floor(void)
+{
+	struct serve s;
+	struct serve_client *c;
+	int peer;
+
+	serve_init(&s);
+	c = client(&s, &peer);
+	c->bus = 0;
+	c->mode = SERVE_CONTROL;
+	c->stat_last = 1000;
+	serve_command(&s, c, "< statistics 1 >");
+	EXPECT(serve_control_next(c) == 1000 + 10000000ULL);
+	serve_command(&s, c, "< statistics 250 >");
+	EXPECT(serve_control_next(c) == 1000 + 250000000ULL);
+	serve_fini(&s);
+	close(peer);
+}
+
 static const struct {
 	const char *name;
 	void (*fn)(void);
@@ -452,6 +474,7 @@ static const struct {
 	{ "serve_status_silent_peer", test_status_silent_peer },
 	{ "serve_confirm_error_flag", test_confirm_error_flag },
 	{ "serve_isotp_pending", test_isotp_pending },
+	{ "serve_statistics_floor", test_statistics_floor },
 };
 
 int main(void)
