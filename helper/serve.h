@@ -102,6 +102,7 @@ struct serve_counters {
 	uint64_t can_drops; /* dropped by the CAN socket (SO_RXQ_OVFL) */
 	uint64_t enobufs_waits; /* writes that found the queue full */
 	uint64_t tx_refused; /* sends the interface cannot carry */
+	uint64_t pdu_truncated; /* ISO-TP PDUs cut to the protocol's 4095 */
 };
 
 struct serve_client {

@@ -46,7 +46,8 @@ void serve_stats_write(struct serve *s, struct serve_client *c,
 		"session=%lu event=%s frames_to_client=%llu sends_received=%llu "
 		"sends_written=%llu echoes=%llu malformed=%llu bytes_in=%llu "
 		"bytes_out=%llu can_drops=%llu end=%s bus=%s can_rcvbuf=%d "
-		"slow_drops=%llu enobufs_waits=%llu tx_refused=%llu mode=%s\n",
+		"slow_drops=%llu enobufs_waits=%llu tx_refused=%llu mode=%s "
+		"pdu_truncated=%llu\n",
 		c->id, event, (unsigned long long)n->frames_to_client,
 		(unsigned long long)n->sends_received,
 		(unsigned long long)n->sends_written,
@@ -57,7 +58,8 @@ void serve_stats_write(struct serve *s, struct serve_client *c,
 		c->end_reason ? c->end_reason : "-", bus_name(s, c), c->rcvbuf,
 		(unsigned long long)n->slow_drops,
 		(unsigned long long)n->enobufs_waits,
-		(unsigned long long)n->tx_refused, mode_names[c->mode]);
+		(unsigned long long)n->tx_refused, mode_names[c->mode],
+		(unsigned long long)n->pdu_truncated);
 	/* O_APPEND, one write a line: lines never interleave */
 	fd = open(s->cfg.stats_file, O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC,
 		  0644);
@@ -144,7 +146,7 @@ static void client_json(FILE *f, const struct serve *s,
 		"\"sends_written\": %llu, \"echoes\": %llu, \"malformed\": %llu, "
 		"\"bytes_in\": %llu, \"bytes_out\": %llu, \"can_drops\": %llu, "
 		"\"slow_drops\": %llu, \"enobufs_waits\": %llu, \"tx_refused\": %llu, "
-		"\"queued\": %zu, \"can_rcvbuf\": %d}",
+		"\"queued\": %zu, \"can_rcvbuf\": %d, \"pdu_truncated\": %llu}",
 		first ? "" : ",", c->id, c->peer, bus_name(s, c),
 		mode_names[c->mode], c->can_fd_on ? "true" : "false",
 		(unsigned long long)n->frames_to_client,
@@ -156,7 +158,8 @@ static void client_json(FILE *f, const struct serve *s,
 		(unsigned long long)n->can_drops,
 		(unsigned long long)n->slow_drops,
 		(unsigned long long)n->enobufs_waits,
-		(unsigned long long)n->tx_refused, c->outlen, c->rcvbuf);
+		(unsigned long long)n->tx_refused, c->outlen, c->rcvbuf,
+		(unsigned long long)n->pdu_truncated);
 }
 
 /* The status text (or JSON) to fd, without waiting: a reader that does
