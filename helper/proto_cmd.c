@@ -409,8 +409,11 @@ void proto_cmd_parse(const char *el, struct proto_cmd *c)
 		parse_sendpdu(el, c);
 		break;
 	case PROTO_CMD_RCAN:
-		if (proto_ext_cmd_parse(el, &c->ext_version, &c->ext_features))
-			c->type = PROTO_CMD_UNKNOWN;
+		if (!proto_ext_cmd_parse(el, &c->ext_version, &c->ext_features))
+			break;
+		/* not the extension's: maybe a bus named rcan */
+		c->type = PROTO_CMD_UNKNOWN;
+		parse_busconf(el, c);
 		break;
 	default:
 		parse_busconf(el, c);

@@ -1691,6 +1691,13 @@ static void t_cmd_nobus(void)
 	EXPECT(c.type == PROTO_CMD_UNKNOWN);
 	parse_cmd("< can0 B 1 2 3 4 5 6 7 8 9 >", &c);
 	EXPECT(c.type == PROTO_CMD_UNKNOWN);
+	/* a bus named rcan is configured as the daemon would: the
+	 * extension's word does not take its commands */
+	parse_cmd("< rcan B 500000 875 0 0 0 0 1 0 >", &c);
+	EXPECT(c.type == PROTO_CMD_BITTIMING && !strcmp(c.bus, "rcan") &&
+	       c.bt.bitrate == 500000);
+	parse_cmd("< rcan C 1 0 1 >", &c);
+	EXPECT(c.type == PROTO_CMD_CTRLMODE && !strcmp(c.bus, "rcan"));
 }
 
 static void t_cmd_bcm(void)
