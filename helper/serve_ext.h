@@ -52,6 +52,8 @@ struct serve_ext {
 	int nl; /* rtnetlink socket, -1 none */
 	struct serve_ep ep_nl;
 	int told; /* a state has been sent */
+	int asked; /* an RTM_GETLINK not answered yet */
+	int again; /* an error frame came meanwhile: ask once more */
 	unsigned int state, txerr, rxerr;
 	uint32_t bitrate, dbitrate;
 	/* the latest, not told yet: the client's queue was full */

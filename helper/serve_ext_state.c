@@ -78,6 +78,7 @@ int serve_ext_state_start(struct serve *s, struct serve_client *c)
 	}
 	x->nl = fd;
 	x->told = 0;
+	x->asked = 1;
 	return 0;
 }
 
@@ -92,9 +93,20 @@ void serve_ext_state_stop(struct serve *s, struct serve_client *c)
 
 void serve_ext_state_refresh(struct serve_client *c)
 {
-	if (c->ext && c->ext->nl >= 0 && request(c->ext->nl, c->ifindex) < 0)
+	/* one request at a time: error frames come by the thousand on a
+	 * bad bus, and each answer is the whole link */
+	if (!c->ext || c->ext->nl < 0)
+		return;
+	if (c->ext->asked) {
+		c->ext->again = 1; /* once it is answered */
+		return;
+	}
+	c->ext->again = 0;
+	if (request(c->ext->nl, c->ifindex) < 0)
 		log_debug("serve: client %lu: RTM_GETLINK: %s", c->id,
 			  strerror(errno));
+	else
+		c->ext->asked = 1;
 }
 
 /* The attributes in [p, p + len) into tb[0..max]. */
@@ -199,6 +211,9 @@ static void on_link(struct serve *s, struct serve_client *c,
 	if (h->nlmsg_len < NLMSG_LENGTH(sizeof(*i)) ||
 	    i->ifi_index != c->ifindex)
 		return;
+	c->ext->asked = 0; /* the link as it is now: a change may ask again */
+	if (c->ext->again)
+		serve_ext_state_refresh(c);
 	if (h->nlmsg_type == RTM_NEWLINK) {
 		attrs(IFLA_RTA(i), IFLA_PAYLOAD(h), tb, IFLA_MAX);
 		if (i->ifi_flags & IFF_UP)
@@ -260,8 +275,10 @@ void serve_ext_state_readable(struct serve *s, struct serve_client *c)
 		unsigned int len;
 
 		if (n < 0) {
-			if (errno == ENOBUFS) /* missed some: ask anew */
+			if (errno == ENOBUFS) { /* missed some: ask anew */
+				x->asked = 0;
 				serve_ext_state_refresh(c);
+			}
 			return;
 		}
 		len = (unsigned int)n;

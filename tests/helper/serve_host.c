@@ -9,6 +9,7 @@
 #include <fcntl.h>
 #include <poll.h>
 #include <sys/resource.h>
+#include <linux/rtnetlink.h>
 #include <sys/un.h>
 #include <sys/wait.h>
 
@@ -490,6 +491,54 @@ static void test_isotp_long_pdu(void)
 	close(peer);
 }
 
+static int count_newlink(int fd)
+{
+	static char buf[65536];
+	int k = 0;
+	ssize_t n;
+
+	for (;;) {
+		const struct nlmsghdr *h = (const void *)buf;
+		unsigned int len;
+
+		n = recv(fd, buf, sizeof(buf), MSG_DONTWAIT);
+		if (n < 0 && errno == ENOBUFS) { /* replies overflowed it */
+			k += 1000;
+			continue;
+		}
+		if (n <= 0)
+			break;
+		len = (unsigned int)n;
+
+		for (; NLMSG_OK(h, len); h = NLMSG_NEXT(h, len))
+			k += h->nlmsg_type == RTM_NEWLINK;
+	}
+	return k;
+}
+
+/* L4: a storm of error frames asks rtnetlink once at a time, not once a
+ * frame (a link dump each): one request outstanding at most. */
+static void test_state_refresh_coalesced(void)
+{
+	struct serve s;
+	struct serve_client *c;
+	int peer, i;
+
+	serve_init(&s);
+	c = client(&s, &peer);
+	ext_confirm(&s, c, 0);
+	c->ext->features |= PROTO_EXT_F_STATE;
+	c->ifindex = (int)if_nametoindex("lo");
+	EXPECT(serve_ext_state_start(&s, c) == 0);
+	for (i = 0; i < 100; i++)
+		serve_ext_state_refresh(c);
+	usleep(10000);
+	i = count_newlink(c->ext->nl);
+	EXPECT(i >= 1 && i <= 2);
+	serve_fini(&s);
+	close(peer);
+}
+
 static const struct {
 	const char *name;
 	void (*fn)(void);
@@ -504,6 +553,7 @@ static const struct {
 	{ "serve_isotp_pending", test_isotp_pending },
 	{ "serve_statistics_floor", test_statistics_floor },
 	{ "serve_isotp_long_pdu", test_isotp_long_pdu },
+	{ "serve_state_refresh_coalesced", test_state_refresh_coalesced },
 };
 
 int main(void)
