@@ -370,9 +370,10 @@ static void raise_nofile(const struct serve *s)
 	r.rlim_cur = need < r.rlim_max ? need : r.rlim_max;
 	setrlimit(RLIMIT_NOFILE, &r);
 	if (r.rlim_cur < need)
-		log_warn("serve: %u clients need %llu descriptors, the limit is %llu",
-			 s->cfg.max_clients, (unsigned long long)need,
-			 (unsigned long long)r.rlim_cur);
+		log_warn(
+			"serve: %u clients need %llu descriptors, the limit is %llu",
+			s->cfg.max_clients, (unsigned long long)need,
+			(unsigned long long)r.rlim_cur);
 }
 
 int serve_run(struct serve *s)

@@ -176,9 +176,8 @@ static uint64_t frame_ns(const struct serve_client *c, const void *buf,
 	 * frames of unknown number: paced by a fixed step */
 	if (c->mode != SERVE_RAW || (len != CAN_MTU && len != CANFD_MTU))
 		return ISOTP_RETRY_NS;
-	b =
-		canbits_frame(f->can_id, f->len, len == CANFD_MTU,
-			      len == CANFD_MTU && (f->flags & CANFD_BRS));
+	b = canbits_frame(f->can_id, f->len, len == CANFD_MTU,
+			  len == CANFD_MTU && (f->flags & CANFD_BRS));
 
 	return canbits_ns(b, c->bitrate ? c->bitrate : DEFAULT_BITRATE, 0);
 }

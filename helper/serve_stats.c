@@ -219,8 +219,8 @@ void serve_status_answer(struct serve *s)
 	struct epoll_event ev = { .events = EPOLLIN,
 				  .data.ptr = &s->ep_status_peer };
 	char req[16] = "";
-	int fd = accept4(s->status_fd, NULL, NULL,
-			 SOCK_NONBLOCK | SOCK_CLOEXEC);
+	int fd =
+		accept4(s->status_fd, NULL, NULL, SOCK_NONBLOCK | SOCK_CLOEXEC);
 
 	if (fd < 0)
 		return;

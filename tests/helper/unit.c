@@ -21,6 +21,7 @@
 #include "nlerr.h"
 #include "pacer.h"
 #include "proto.h"
+#include "proto_lex.h"
 #include "proto_server.h"
 #include "remote.h"
 #include "rtt.h"
@@ -2165,6 +2166,21 @@ struct test {
 	void (*fn)(void);
 };
 
+/* One lexer for the client's and the server's parsers and formatters. */
+static void t_proto_lex(void)
+{
+	unsigned int len, n = 0;
+
+	EXPECT(proto_lex_hexval('0') == 0 && proto_lex_hexval('9') == 9);
+	EXPECT(proto_lex_hexval('a') == 10 && proto_lex_hexval('F') == 15);
+	EXPECT(proto_lex_hexval('g') == -1 && proto_lex_hexval(' ') == -1);
+	EXPECT(proto_lex_hex[10] == 'A' && proto_lex_hex[15] == 'F');
+	for (len = 0; len <= 100; len++)
+		n += (unsigned int)proto_lex_fd_len_valid(len);
+	EXPECT(n == 16 && proto_lex_fd_len_valid(64) &&
+	       !proto_lex_fd_len_valid(9) && !proto_lex_fd_len_valid(65));
+}
+
 static const struct test tests[] = {
 	{ "parser: every example of the protocol reference", t_reference_examples },
 	{ "parser: the three FD receive forms, told apart by shape", t_fd_proposals },
@@ -2209,6 +2225,7 @@ static const struct test tests[] = {
 	{ "rcan extension: elements formatted byte for byte, read back the same", t_ext_format },
 	{ "rcan extension: the server reads < rcan >, malformed is unknown", t_ext_cmd },
 	{ "txring: confirm mode, verdicts in order, heartbeats, session lost", t_ring_confirm },
+	{ "proto_lex: hex digits and FD lengths, one for client and server", t_proto_lex },
 };
 
 int main(void)
