@@ -64,7 +64,8 @@ struct serve_ext {
 /* Besides SERVE_OUT_REPLY_ROOM: outcomes told while the queue is full,
  * at most a `< sent >` and a `< failed >` per run (no new run can start:
  * sends wait while it is full), and a state and a bit timing. */
-#define SERVE_EXT_OUT_ROOM ((SERVE_EXT_RUNS + 1) * 2 * PROTO_EXT_ELEM_MAX)
+#define SERVE_EXT_OUT_ROOM \
+	((size_t)(SERVE_EXT_RUNS + 1) * 2 * PROTO_EXT_ELEM_MAX)
 
 /* serve_ext.c */
 /* NO_BUS: `< rcan ... >`, answered (or an unknown command) */

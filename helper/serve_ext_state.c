@@ -114,9 +114,10 @@ static void attrs(const void *p, size_t len, const struct rtattr **tb,
 		  unsigned int max)
 {
 	const struct rtattr *a = p;
-	unsigned int l = (unsigned int)len;
+	unsigned int l = (unsigned int)len, i;
 
-	memset(tb, 0, sizeof(*tb) * (max + 1));
+	for (i = 0; i <= max; i++)
+		tb[i] = NULL;
 	for (; RTA_OK(a, l); a = RTA_NEXT(a, l))
 		if (a->rta_type <= max)
 			tb[a->rta_type] = a;

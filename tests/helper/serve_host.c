@@ -13,7 +13,8 @@
 #include <sys/un.h>
 #include <sys/wait.h>
 
-#include "../../helper/serve_loop.c"
+/* its static functions are what is tested */
+#include "../../helper/serve_loop.c" // NOLINT(bugprone-suspicious-include)
 
 static int failures;
 
