@@ -74,6 +74,20 @@ void serve_drop_can(struct serve *s, struct serve_client *c)
 	c->retry_at = 0;
 }
 
+/* An idle peer that vanished (no FIN, no RST: a cable, a crash) is found
+ * out in about a minute (probes after 30 s), not never. No
+ * TCP_USER_TIMEOUT: it would also end a live client that merely stopped
+ * reading for a while (zero-window probes), which is the queue's job. */
+static void keepalive(int fd)
+{
+	int on = 1, idle = 30, intvl = 10, cnt = 3;
+
+	setsockopt(fd, SOL_SOCKET, SO_KEEPALIVE, &on, sizeof(on));
+	setsockopt(fd, IPPROTO_TCP, TCP_KEEPIDLE, &idle, sizeof(idle));
+	setsockopt(fd, IPPROTO_TCP, TCP_KEEPINTVL, &intvl, sizeof(intvl));
+	setsockopt(fd, IPPROTO_TCP, TCP_KEEPCNT, &cnt, sizeof(cnt));
+}
+
 static void peer_name(const struct sockaddr_storage *a, char *buf, size_t size)
 {
 	char host[INET6_ADDRSTRLEN] = "?";
@@ -182,6 +196,7 @@ static void accept_clients(struct serve *s)
 		setsockopt(fd, IPPROTO_TCP, TCP_NODELAY, &one, sizeof(one));
 		/* the kernel's share of a client's memory bounded too */
 		setsockopt(fd, SOL_SOCKET, SO_SNDBUF, &sndbuf, sizeof(sndbuf));
+		keepalive(fd);
 		c = serve_client_new(s, fd, peer);
 		if (!c) {
 			close(fd);

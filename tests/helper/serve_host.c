@@ -540,6 +540,27 @@ static void test_state_refresh_coalesced(void)
 	close(peer);
 }
 
+/* L5: an idle peer that vanished (no FIN, no RST) is found out by TCP
+ * keepalive in about a minute, not never. */
+static void test_keepalive(void)
+{
+	struct serve s;
+	socklen_t l = sizeof(int);
+	int a, on = 0, idle = 0;
+
+	serve_init(&s);
+	s.lfd = listener();
+	a = connect_to(s.lfd);
+	accept_clients(&s);
+	EXPECT(s.nclients == 1);
+	getsockopt(s.clients->fd, SOL_SOCKET, SO_KEEPALIVE, &on, &l);
+	getsockopt(s.clients->fd, IPPROTO_TCP, TCP_KEEPIDLE, &idle, &l);
+	EXPECT(on == 1);
+	EXPECT(idle > 0 && idle <= 60);
+	serve_fini(&s);
+	close(a);
+}
+
 static const struct {
 	const char *name;
 	void (*fn)(void);
@@ -555,6 +576,7 @@ static const struct {
 	{ "serve_statistics_floor", test_statistics_floor },
 	{ "serve_isotp_long_pdu", test_isotp_long_pdu },
 	{ "serve_state_refresh_coalesced", test_state_refresh_coalesced },
+	{ "serve_keepalive", test_keepalive },
 };
 
 int main(void)
