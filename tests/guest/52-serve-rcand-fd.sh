@@ -11,7 +11,7 @@
 SERVER=tests/helper/rcand-serve
 
 PY=/usr/bin/python3
-ktap_plan 9
+ktap_plan 8
 
 setup() {
 	load_rcan && add_vcan rsfd0 && ip link set rsfd0 down &&
