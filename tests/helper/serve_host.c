@@ -486,7 +486,7 @@ static void test_isotp_long_pdu(void)
 	serve_isotp_readable(&s, c);
 	EXPECT(c->n.frames_to_client == 1);
 	EXPECT(c->n.pdu_truncated == 1);
-	EXPECT(c->outlen == strlen("< pdu 0.000000 ") + 2 * 4095 + 2);
+	EXPECT(c->outlen == strlen("< pdu 0.000000 ") + (size_t)2 * 4095 + 2);
 	close(sv[1]);
 	serve_fini(&s);
 	close(peer);
