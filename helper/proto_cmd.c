@@ -126,7 +126,8 @@ static void parse_sendfd(const char *el, struct proto_cmd *c)
 {
 	/* as the rawmode-canfd branch: lengths between the valid ones
 	 * are refused, never padded */
-	if (!scan_frame(el, c, 0, PROTO_DATA_MAX) && !proto_lex_fd_len_valid(c->len))
+	if (!scan_frame(el, c, 0, PROTO_DATA_MAX) &&
+	    !proto_lex_fd_len_valid(c->len))
 		bad(c, "no CAN FD length");
 }
 

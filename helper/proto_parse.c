@@ -106,7 +106,8 @@ static int parse_bytes(const struct word *w, struct proto_event *ev, size_t max)
 	if (w->n % 2 || ev->len + w->n / 2 > max)
 		return -1;
 	for (i = 0; i < w->n; i += 2) {
-		int hi = proto_lex_hexval(w->s[i]), lo = proto_lex_hexval(w->s[i + 1]);
+		int hi = proto_lex_hexval(w->s[i]),
+		    lo = proto_lex_hexval(w->s[i + 1]);
 
 		if (hi < 0 || lo < 0)
 			return -1;
