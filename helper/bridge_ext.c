@@ -89,7 +89,7 @@ void bridge_ext(struct bridge *b, const struct proto_event *ev)
 		b->ext_features = ev->ext.features;
 		b->ext_logged_fail = 0;
 		txring_set_confirm(&b->tx,
-				   ev->ext.features & PROTO_EXT_F_CONFIRM);
+				   !!(ev->ext.features & PROTO_EXT_F_CONFIRM));
 		break;
 	case PROTO_EV_SENT:
 		verdict(b, ev, 0);

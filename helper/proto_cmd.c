@@ -15,6 +15,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "proto_lex.h"
 #include "proto_server.h"
 
 int proto_cmd_next(const char *buf, size_t len, size_t *start, size_t *end)
@@ -121,17 +122,12 @@ static int scan_frame(const char *el, struct proto_cmd *c, int intervals,
 	return 0;
 }
 
-static int fd_len_valid(unsigned int len)
-{
-	return len <= 8 || len == 12 || len == 16 || len == 20 || len == 24 ||
-	       len == 32 || len == 48 || len == 64;
-}
-
 static void parse_sendfd(const char *el, struct proto_cmd *c)
 {
 	/* as the rawmode-canfd branch: lengths between the valid ones
 	 * are refused, never padded */
-	if (!scan_frame(el, c, 0, PROTO_DATA_MAX) && !fd_len_valid(c->len))
+	if (!scan_frame(el, c, 0, PROTO_DATA_MAX) &&
+	    !proto_lex_fd_len_valid(c->len))
 		bad(c, "no CAN FD length");
 }
 
@@ -162,17 +158,6 @@ static void parse_subscribe(const char *el, struct proto_cmd *c)
 	eff_if_8(el, 4, &c->can_id);
 }
 
-static int nibble(char ch)
-{
-	if (ch >= '0' && ch <= '9')
-		return ch - '0';
-	if (ch >= 'A' && ch <= 'F')
-		return ch - 'A' + 10;
-	if (ch >= 'a' && ch <= 'f')
-		return ch - 'a' + 10;
-	return -1;
-}
-
 /*
  * "< muxfilter SEC USEC ID N B.. >": N tuples of 8 bytes, each byte two
  * hex digits and one separator, read at fixed places (24 characters a
@@ -199,8 +184,8 @@ static void parse_muxfilter(const char *el, struct proto_cmd *c)
 	}
 	for (i = 0; i < c->nframes; i++)
 		for (j = 0; j < 8; j++) {
-			int hi = nibble(p[24 * i + 3 * j]);
-			int lo = nibble(p[24 * i + 3 * j + 1]);
+			int hi = proto_lex_hexval(p[24 * i + 3 * j]);
+			int lo = proto_lex_hexval(p[24 * i + 3 * j + 1]);
 
 			if (hi < 0 || lo < 0) {
 				bad(c, "bad hex in data");
@@ -258,8 +243,8 @@ int proto_cmd_pdu(const struct proto_cmd *c, uint8_t *out)
 	size_t i;
 
 	for (i = 0; i < c->pdu_len; i++) {
-		int hi = nibble(c->pdu_hex[2 * i]);
-		int lo = nibble(c->pdu_hex[2 * i + 1]);
+		int hi = proto_lex_hexval(c->pdu_hex[2 * i]);
+		int lo = proto_lex_hexval(c->pdu_hex[2 * i + 1]);
 
 		if (hi < 0 || lo < 0)
 			return -1;
@@ -409,8 +394,11 @@ void proto_cmd_parse(const char *el, struct proto_cmd *c)
 		parse_sendpdu(el, c);
 		break;
 	case PROTO_CMD_RCAN:
-		if (proto_ext_cmd_parse(el, &c->ext_version, &c->ext_features))
-			c->type = PROTO_CMD_UNKNOWN;
+		if (!proto_ext_cmd_parse(el, &c->ext_version, &c->ext_features))
+			break;
+		/* not the extension's: maybe a bus named rcan */
+		c->type = PROTO_CMD_UNKNOWN;
+		parse_busconf(el, c);
 		break;
 	default:
 		parse_busconf(el, c);

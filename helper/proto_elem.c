@@ -8,9 +8,8 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "proto_lex.h"
 #include "proto_server.h"
-
-static const char hex[] = "0123456789ABCDEF";
 
 struct out {
 	char *p, *end;
@@ -39,7 +38,7 @@ static void put_hex(struct out *o, uint32_t v, int width)
 	int n = 0, i;
 
 	do {
-		tmp[n++] = hex[v & 15];
+		tmp[n++] = proto_lex_hex[v & 15];
 		v >>= 4;
 	} while (v);
 	while (n < width)
@@ -77,7 +76,7 @@ static void put_ts(struct out *o, int64_t sec, long usec)
 
 static void put_byte(struct out *o, uint8_t b)
 {
-	char t[2] = { hex[b >> 4], hex[b & 15] };
+	char t[2] = { proto_lex_hex[b >> 4], proto_lex_hex[b & 15] };
 
 	put(o, t, 2);
 }

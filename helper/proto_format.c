@@ -9,14 +9,7 @@
 #include <string.h>
 
 #include "proto.h"
-
-static const char hex[] = "0123456789ABCDEF";
-
-static int fd_len_valid(unsigned int len)
-{
-	return len <= 8 || len == 12 || len == 16 || len == 20 || len == 24 ||
-	       len == 32 || len == 48 || len == 64;
-}
+#include "proto_lex.h"
 
 /* The verb for this frame in this dialect, or a PROTO_FMT_* refusal. */
 static int send_verb(const struct proto_frame *f, enum proto_dialect d,
@@ -57,7 +50,7 @@ int proto_format_send(char *buf, size_t size, const struct proto_frame *f,
 		return PROTO_FMT_ERRFRAME;
 	if (f->can_id & PROTO_RTR_FLAG)
 		return PROTO_FMT_RTR;
-	if (f->fd ? !fd_len_valid(f->len) : f->len > 8)
+	if (f->fd ? !proto_lex_fd_len_valid(f->len) : f->len > 8)
 		return PROTO_FMT_BAD;
 	id = f->can_id & ~PROTO_EFF_FLAG;
 	max = eff ? PROTO_EFF_MASK : PROTO_SFF_MASK;
@@ -75,8 +68,8 @@ int proto_format_send(char *buf, size_t size, const struct proto_frame *f,
 	n += snprintf(tmp + n, sizeof(tmp) - (size_t)n, " %u", f->len);
 	for (i = 0; i < f->len; i++) {
 		tmp[n++] = ' ';
-		tmp[n++] = hex[f->data[i] >> 4];
-		tmp[n++] = hex[f->data[i] & 15];
+		tmp[n++] = proto_lex_hex[f->data[i] >> 4];
+		tmp[n++] = proto_lex_hex[f->data[i] & 15];
 	}
 	tmp[n++] = ' ';
 	tmp[n++] = '>';

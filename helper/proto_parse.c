@@ -10,6 +10,7 @@
 #include <string.h>
 
 #include "proto.h"
+#include "proto_lex.h"
 
 #define MAX_WORDS 72 /* frame + id + ts + 64 BCM bytes, with room */
 
@@ -30,17 +31,6 @@ static int is_space(char c)
 	return c == ' ' || c == '\t' || c == '\r' || c == '\n';
 }
 
-static int hexval(char c)
-{
-	if (c >= '0' && c <= '9')
-		return c - '0';
-	if (c >= 'A' && c <= 'F')
-		return c - 'A' + 10;
-	if (c >= 'a' && c <= 'f')
-		return c - 'a' + 10;
-	return -1;
-}
-
 static int word_is(const struct word *w, const char *lit)
 {
 	size_t n = strlen(lit);
@@ -57,7 +47,7 @@ static int parse_hex32(const struct word *w, uint32_t *out)
 	if (w->n == 0 || w->n > 8)
 		return -1;
 	for (i = 0; i < w->n; i++) {
-		int d = hexval(w->s[i]);
+		int d = proto_lex_hexval(w->s[i]);
 
 		if (d < 0)
 			return -1;
@@ -116,7 +106,8 @@ static int parse_bytes(const struct word *w, struct proto_event *ev, size_t max)
 	if (w->n % 2 || ev->len + w->n / 2 > max)
 		return -1;
 	for (i = 0; i < w->n; i += 2) {
-		int hi = hexval(w->s[i]), lo = hexval(w->s[i + 1]);
+		int hi = proto_lex_hexval(w->s[i]),
+		    lo = proto_lex_hexval(w->s[i + 1]);
 
 		if (hi < 0 || lo < 0)
 			return -1;
@@ -145,12 +136,6 @@ static int parse_can_id(const struct word *w, uint32_t *id)
 	return -1;
 }
 
-static int fd_len_valid(unsigned int len)
-{
-	return len <= 8 || len == 12 || len == 16 || len == 20 || len == 24 ||
-	       len == 32 || len == 48 || len == 64;
-}
-
 /* The frame dialect (PRs #71/#72) sends FD frames as `< frame >` too: one
  * with more than 8 bytes is FD, one of 8 or fewer cannot be told from a
  * classic frame and is taken as one. */
@@ -172,7 +157,7 @@ static int parse_frame(const struct word *w, size_t nw, struct proto_event *ev)
 		return -1;
 	if (nw == 4) {
 		if (parse_bytes(&w[3], ev, PROTO_DATA_MAX) < 0 ||
-		    !fd_len_valid(ev->len))
+		    !proto_lex_fd_len_valid(ev->len))
 			return -1;
 		if (ev->len > 8)
 			frame_is_fd(ev);
@@ -218,7 +203,7 @@ static int parse_fdframe(const struct word *w, size_t nw,
 		return -1;
 	if (tsw + 1 < nw && parse_bytes(&w[tsw + 1], ev, PROTO_DATA_MAX) < 0)
 		return -1;
-	if (!fd_len_valid(ev->len))
+	if (!proto_lex_fd_len_valid(ev->len))
 		return -1;
 	/* #33's FLAGS is the kernel's flags byte: CANFD_BRS 0x01, CANFD_ESI
 	 * 0x02; kernels from 6.2 add CANFD_FDF 0x04, which says nothing new */

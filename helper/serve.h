@@ -33,6 +33,17 @@
 /* A client's TCP send buffer (the kernel doubles it): no autotuning to
  * megabytes for a client that does not read. 128 KiB over 100 ms of round
  * trip still carry 28,000 frames/s, more than a CAN bus has. */
+/* A CAN write that finds no room for this long ends the client (the
+ * daemon ends it at once on ENOBUFS): a bus with no ACK never drains. */
+#define SERVE_PEND_MAX_NS (10ULL * 1000000000ULL)
+/* A client must open a bus within this (socketcand's clients do so at
+ * once); a full server ends the oldest client idle in NO_BUS for at least
+ * SERVE_EVICT_MIN_NS to take a new one: idle connections cannot keep
+ * everyone out. */
+#define SERVE_NOBUS_MAX_NS (10ULL * 1000000000ULL)
+#define SERVE_EVICT_MIN_NS (1ULL * 1000000000ULL)
+/* How long a status reader may take to say what it wants (text then) */
+#define SERVE_STATUS_WAIT_NS (200ULL * 1000000ULL)
 #define SERVE_SNDBUF (128 * 1024)
 /* Room for one reply past OUT_MAX: frames stop at OUT_MAX, commands
  * wait once the queue is past it, so the reply of the last one fits. */
@@ -76,6 +87,7 @@ enum serve_ep_kind {
 	SERVE_EP_SIGNAL,
 	SERVE_EP_STATUS,
 	SERVE_EP_EXT, /* the rcan extension's rtnetlink socket */
+	SERVE_EP_STATUS_PEER, /* a status reader, its request awaited */
 };
 
 struct serve_ep {
@@ -90,6 +102,7 @@ struct serve_counters {
 	uint64_t can_drops; /* dropped by the CAN socket (SO_RXQ_OVFL) */
 	uint64_t enobufs_waits; /* writes that found the queue full */
 	uint64_t tx_refused; /* sends the interface cannot carry */
+	uint64_t pdu_truncated; /* ISO-TP PDUs cut to the protocol's 4095 */
 };
 
 struct serve_client {
@@ -101,6 +114,7 @@ struct serve_client {
 	uint32_t bitrate; /* of the bus, from rtnetlink; 0 unknown */
 	int fd_mtu; /* the bus takes CAN FD frames (MTU 72) */
 	char peer[64];
+	uint64_t since; /* connected, ns CLOCK_MONOTONIC */
 
 	int can; /* the mode's CAN socket, -1 if none */
 	int can_fd_on; /* CAN_RAW_FD_FRAMES set on it */
@@ -123,6 +137,7 @@ struct serve_client {
 	size_t pend_len;
 	unsigned int retries;
 	uint64_t retry_at; /* ns, CLOCK_MONOTONIC; 0 none */
+	uint64_t pend_since; /* when it was first refused */
 
 	/* CONTROL: < statistics MS > */
 	uint32_t stat_ms;
@@ -144,7 +159,11 @@ struct serve {
 	int lfd; /* listening socket */
 	int sigfd;
 	int status_fd;
+	int status_peer; /* a status reader waited for, -1 none */
+	uint64_t status_peer_at; /* its deadline */
+	struct serve_ep ep_status_peer;
 	int beacon_fd;
+	int spare_fd; /* held for EMFILE: closed to accept and shed one */
 	uint64_t beacon_next;
 	struct serve_ep ep_listen, ep_signal, ep_status;
 	struct serve_client *clients, *dirty;
@@ -247,7 +266,11 @@ void serve_stats_write(struct serve *s, struct serve_client *c,
 		       const char *event);
 void serve_stats_all(struct serve *s, const char *event);
 int serve_status_open(struct serve *s);
+/* the status socket is readable: a reader is answered or waited for */
 void serve_status_answer(struct serve *s);
+/* the waiting reader's request came, or its time is up */
+void serve_status_readable(struct serve *s);
+void serve_status_tick(struct serve *s, uint64_t now);
 
 int cmd_serve(int argc, char **argv);
 

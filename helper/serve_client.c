@@ -33,6 +33,7 @@ struct serve_client *serve_client_new(struct serve *s, int fd, const char *peer)
 	c->bus = -1;
 	c->can = -1;
 	c->mode = SERVE_NO_BUS;
+	c->since = serve_now();
 	snprintf(c->peer, sizeof(c->peer), "%s", peer);
 	c->ep_tcp.kind = SERVE_EP_TCP;
 	c->ep_tcp.c = c;
@@ -111,12 +112,18 @@ static void append(struct serve *s, struct serve_client *c, const char *text,
 void serve_reply(struct serve *s, struct serve_client *c, const char *text,
 		 size_t len)
 {
-	if (c->mode == SERVE_CLOSING && c->end_reason)
-		return;
 	/* A reply fits: commands run only with SERVE_OUT_REPLY_ROOM free.
 	 * Should memory run out, the client goes rather than lose it. */
-	if (make_room(c, len, s->cfg.out_max + SERVE_OUT_REPLY_ROOM)) {
-		serve_close(s, c, "out-of-memory");
+	size_t max = s->cfg.out_max + SERVE_OUT_REPLY_ROOM +
+		     (c->ext ? SERVE_EXT_OUT_ROOM : 0);
+
+	if (c->mode == SERVE_CLOSING && c->end_reason)
+		return;
+	if (make_room(c, len, max)) {
+		/* while it closes (end_reason set), what does not fit is
+		 * dropped: closing again would recurse through the leave */
+		if (!c->end_reason)
+			serve_close(s, c, "out-of-memory");
 		return;
 	}
 	append(s, c, text, len);
@@ -180,11 +187,13 @@ int serve_flush(struct serve *s, struct serve_client *c)
 
 void serve_close(struct serve *s, struct serve_client *c, const char *why)
 {
-	if (c->mode == SERVE_CLOSING)
+	if (c->mode == SERVE_CLOSING || c->end_reason)
 		return;
+	/* set first: the leave's replies (the extension's < failed >)
+	 * may not fit, and must not close it a second time */
+	c->end_reason = why;
 	serve_leave_mode(s, c);
 	c->mode = SERVE_CLOSING;
-	c->end_reason = why;
 	/* freed after this wake-up's writes (serve_loop.c): what was
 	 * queued, such as an error reply, goes out first */
 	mark_dirty(s, c);
@@ -265,6 +274,7 @@ void serve_client_resume(struct serve *s, struct serve_client *c)
 {
 	if (c->mode == SERVE_CLOSING)
 		return;
+	serve_ext_resume(s, c);
 	run_input(s, c);
 	if (c->mode == SERVE_CLOSING)
 		return;

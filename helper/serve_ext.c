@@ -69,13 +69,23 @@ static struct serve_ext_run *run_at(struct serve_ext *x, unsigned int i)
 	return &x->run[(x->head + i) % SERVE_EXT_RUNS];
 }
 
-static void tell_sent(struct serve *s, struct serve_client *c)
+/* The client's queue is past out_max (it does not read): outcomes wait,
+ * counted, and are told when it drained (serve_ext_resume). Were each
+ * batch's `< sent >` queued, a client that stops reading would grow its
+ * queue without bound. */
+static int held(const struct serve *s, const struct serve_client *c)
+{
+	return c->outlen > s->cfg.out_max;
+}
+
+/* force: a failure follows, and is told in order after these */
+static void tell_sent(struct serve *s, struct serve_client *c, int force)
 {
 	struct serve_ext *x = c->ext;
 	char buf[PROTO_EXT_ELEM_MAX];
 	int n;
 
-	if (!x->sent_acc)
+	if (!x->sent_acc || (!force && held(s, c)))
 		return;
 	n = proto_ext_format_sent(buf, sizeof(buf), x->sent_acc,
 				  (int64_t)x->sent_tv.tv_sec,
@@ -97,7 +107,7 @@ static void tell_failed(struct serve *s, struct serve_client *c)
 		char buf[PROTO_EXT_ELEM_MAX];
 		int n;
 
-		tell_sent(s, c);
+		tell_sent(s, c, 1);
 		n = proto_ext_format_failed(buf, sizeof(buf), r->n,
 					    (enum proto_ext_reason)r->reason);
 		if (n > 0)
@@ -172,7 +182,11 @@ int serve_ext_rx(struct serve *s, struct serve_client *c,
 
 	if (!x)
 		return 0;
-	if ((f->can_id & CAN_ERR_FLAG) && serve_ext_on(c, PROTO_EXT_F_STATE)) {
+	/* the client's own frame first, error flag or not: the counts
+	 * must stay aligned */
+	if ((f->can_id & CAN_ERR_FLAG) && serve_ext_on(c, PROTO_EXT_F_STATE) &&
+	    !((msg_flags & MSG_CONFIRM) &&
+	      (x->features & PROTO_EXT_F_CONFIRM))) {
 		/* a driver reports a change of state with an error frame;
 		 * rtnetlink says nothing of it: ask */
 		serve_ext_state_refresh(c);
@@ -206,7 +220,7 @@ static void maybe_down(struct serve *s, struct serve_client *c, int empty)
 	if (!x->down_seen || !empty)
 		return;
 	x->down_seen = 0;
-	tell_sent(s, c);
+	tell_sent(s, c, 0);
 	fail_waiting(s, c, PROTO_EXT_R_DOWN);
 }
 
@@ -223,7 +237,7 @@ void serve_ext_rx_end(struct serve *s, struct serve_client *c, int n, int err)
 		return;
 	if (n < 0 && (err == ENETDOWN || err == ENODEV))
 		c->ext->down_seen = 1;
-	tell_sent(s, c);
+	tell_sent(s, c, 0);
 	if (c->can >= 0)
 		maybe_down(s, c, socket_empty(c->can));
 }
@@ -280,8 +294,17 @@ void serve_ext_down(struct serve *s, struct serve_client *c)
 {
 	if (!serve_ext_on(c, PROTO_EXT_F_CONFIRM))
 		return;
-	tell_sent(s, c);
+	tell_sent(s, c, 0);
 	fail_waiting(s, c, PROTO_EXT_R_DOWN);
+}
+
+void serve_ext_resume(struct serve *s, struct serve_client *c)
+{
+	if (!c->ext || held(s, c))
+		return;
+	if (serve_ext_on(c, PROTO_EXT_F_CONFIRM))
+		tell_sent(s, c, 0);
+	serve_ext_state_resume(s, c);
 }
 
 void serve_ext_leave(struct serve *s, struct serve_client *c)
@@ -290,7 +313,7 @@ void serve_ext_leave(struct serve *s, struct serve_client *c)
 		return;
 	serve_ext_state_stop(s, c);
 	if (c->ext->nruns) {
-		tell_sent(s, c);
+		tell_sent(s, c, 0);
 		fail_waiting(s, c, PROTO_EXT_R_CLOSED);
 	}
 	c->ext->down_seen = 0;

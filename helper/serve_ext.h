@@ -52,9 +52,20 @@ struct serve_ext {
 	int nl; /* rtnetlink socket, -1 none */
 	struct serve_ep ep_nl;
 	int told; /* a state has been sent */
+	int asked; /* an RTM_GETLINK not answered yet */
+	int again; /* an error frame came meanwhile: ask once more */
 	unsigned int state, txerr, rxerr;
 	uint32_t bitrate, dbitrate;
+	/* the latest, not told yet: the client's queue was full */
+	int state_held;
+	unsigned int h_state, h_txerr, h_rxerr;
+	uint32_t h_bitrate, h_dbitrate;
 };
+/* Besides SERVE_OUT_REPLY_ROOM: outcomes told while the queue is full,
+ * at most a `< sent >` and a `< failed >` per run (no new run can start:
+ * sends wait while it is full), and a state and a bit timing. */
+#define SERVE_EXT_OUT_ROOM \
+	((size_t)(SERVE_EXT_RUNS + 1) * 2 * PROTO_EXT_ELEM_MAX)
 
 /* serve_ext.c */
 /* NO_BUS: `< rcan ... >`, answered (or an unknown command) */
@@ -63,6 +74,8 @@ void serve_ext_hello(struct serve *s, struct serve_client *c,
 int serve_ext_on(const struct serve_client *c, uint32_t feature);
 /* RAW mode entered (its < ok > queued) */
 void serve_ext_raw_ok(struct serve *s, struct serve_client *c);
+/* the client's queue drained: the outcomes and state held meanwhile */
+void serve_ext_resume(struct serve *s, struct serve_client *c);
 /* leaving RAW mode (or the client goes): frames still unconfirmed are
  * `failed closed`, the state watch stops */
 void serve_ext_leave(struct serve *s, struct serve_client *c);
@@ -97,5 +110,7 @@ void serve_ext_state_stop(struct serve *s, struct serve_client *c);
 /* ask the kernel for the link again (an error frame came) */
 void serve_ext_state_refresh(struct serve_client *c);
 void serve_ext_state_readable(struct serve *s, struct serve_client *c);
+/* the latest state and bit timing, if held while the queue was full */
+void serve_ext_state_resume(struct serve *s, struct serve_client *c);
 
 #endif

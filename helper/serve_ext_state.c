@@ -78,6 +78,7 @@ int serve_ext_state_start(struct serve *s, struct serve_client *c)
 	}
 	x->nl = fd;
 	x->told = 0;
+	x->asked = 1;
 	return 0;
 }
 
@@ -92,9 +93,20 @@ void serve_ext_state_stop(struct serve *s, struct serve_client *c)
 
 void serve_ext_state_refresh(struct serve_client *c)
 {
-	if (c->ext && c->ext->nl >= 0 && request(c->ext->nl, c->ifindex) < 0)
+	/* one request at a time: error frames come by the thousand on a
+	 * bad bus, and each answer is the whole link */
+	if (!c->ext || c->ext->nl < 0)
+		return;
+	if (c->ext->asked) {
+		c->ext->again = 1; /* once it is answered */
+		return;
+	}
+	c->ext->again = 0;
+	if (request(c->ext->nl, c->ifindex) < 0)
 		log_debug("serve: client %lu: RTM_GETLINK: %s", c->id,
 			  strerror(errno));
+	else
+		c->ext->asked = 1;
 }
 
 /* The attributes in [p, p + len) into tb[0..max]. */
@@ -102,9 +114,10 @@ static void attrs(const void *p, size_t len, const struct rtattr **tb,
 		  unsigned int max)
 {
 	const struct rtattr *a = p;
-	unsigned int l = (unsigned int)len;
+	unsigned int l = (unsigned int)len, i;
 
-	memset(tb, 0, sizeof(*tb) * (max + 1));
+	for (i = 0; i <= max; i++)
+		tb[i] = NULL;
 	for (; RTA_OK(a, l); a = RTA_NEXT(a, l))
 		if (a->rta_type <= max)
 			tb[a->rta_type] = a;
@@ -154,6 +167,19 @@ static void tell(struct serve *s, struct serve_client *c,
 	char buf[PROTO_EXT_ELEM_MAX];
 	int n;
 
+	if (now->bitrate)
+		c->bitrate = now->bitrate; /* paces the retries too */
+	if (c->outlen > s->cfg.out_max) {
+		/* only the latest counts: told when the queue drained */
+		x->state_held = 1;
+		x->h_state = now->state;
+		x->h_txerr = now->txerr;
+		x->h_rxerr = now->rxerr;
+		x->h_bitrate = now->bitrate;
+		x->h_dbitrate = now->dbitrate;
+		return;
+	}
+	x->state_held = 0;
 	if (!x->told || now->bitrate != x->bitrate ||
 	    now->dbitrate != x->dbitrate) {
 		n = proto_ext_format_bittiming(buf, sizeof(buf), now->bitrate,
@@ -162,8 +188,6 @@ static void tell(struct serve *s, struct serve_client *c,
 			serve_reply(s, c, buf, (size_t)n);
 		x->bitrate = now->bitrate;
 		x->dbitrate = now->dbitrate;
-		if (now->bitrate)
-			c->bitrate = now->bitrate; /* paces the retries too */
 	}
 	if (!x->told || now->state != x->state || now->txerr != x->txerr ||
 	    now->rxerr != x->rxerr) {
@@ -188,6 +212,9 @@ static void on_link(struct serve *s, struct serve_client *c,
 	if (h->nlmsg_len < NLMSG_LENGTH(sizeof(*i)) ||
 	    i->ifi_index != c->ifindex)
 		return;
+	c->ext->asked = 0; /* the link as it is now: a change may ask again */
+	if (c->ext->again)
+		serve_ext_state_refresh(c);
 	if (h->nlmsg_type == RTM_NEWLINK) {
 		attrs(IFLA_RTA(i), IFLA_PAYLOAD(h), tb, IFLA_MAX);
 		if (i->ifi_flags & IFF_UP)
@@ -203,6 +230,21 @@ static void on_link(struct serve *s, struct serve_client *c,
 	 * fail everything in flight its own way). */
 	if (now.state == CAN_STATE_STOPPED)
 		serve_ext_down(s, c);
+	tell(s, c, &now);
+}
+
+void serve_ext_state_resume(struct serve *s, struct serve_client *c)
+{
+	struct serve_ext *x = c->ext;
+	struct link_now now;
+
+	if (!x || !x->state_held)
+		return;
+	now.state = x->h_state;
+	now.txerr = x->h_txerr;
+	now.rxerr = x->h_rxerr;
+	now.bitrate = x->h_bitrate;
+	now.dbitrate = x->h_dbitrate;
 	tell(s, c, &now);
 }
 
@@ -234,8 +276,10 @@ void serve_ext_state_readable(struct serve *s, struct serve_client *c)
 		unsigned int len;
 
 		if (n < 0) {
-			if (errno == ENOBUFS) /* missed some: ask anew */
+			if (errno == ENOBUFS) { /* missed some: ask anew */
+				x->asked = 0;
 				serve_ext_state_refresh(c);
+			}
 			return;
 		}
 		len = (unsigned int)n;

@@ -117,8 +117,14 @@ void serve_isotp_readable(struct serve *s, struct serve_client *c)
 	int len;
 
 	n = read(c->can, buf, sizeof(buf));
-	if (n <= 0 || n > PROTO_PDU_MAX)
+	if (n <= 0)
 		return;
+	if (n > PROTO_PDU_MAX) {
+		/* longer than the protocol carries (kernels take 8200): its
+		 * first 4095 bytes, as the daemon sends, and counted */
+		n = PROTO_PDU_MAX;
+		c->n.pdu_truncated++;
+	}
 	ioctl(c->can, SIOCGSTAMP, &tv);
 	len = proto_format_pdu(el, sizeof(el), tv.tv_sec, tv.tv_usec, buf,
 			       (size_t)n);

@@ -7,6 +7,7 @@
  * final bytes were written, so no event of this wake-up can see them gone.
  */
 #include <errno.h>
+#include <fcntl.h>
 #include <netinet/in.h>
 #include <netinet/tcp.h>
 #include <arpa/inet.h>
@@ -15,6 +16,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/epoll.h>
+#include <sys/resource.h>
 #include <sys/signalfd.h>
 #include <sys/socket.h>
 #include <sys/un.h>
@@ -72,6 +74,20 @@ void serve_drop_can(struct serve *s, struct serve_client *c)
 	c->retry_at = 0;
 }
 
+/* An idle peer that vanished (no FIN, no RST: a cable, a crash) is found
+ * out in about a minute (probes after 30 s), not never. No
+ * TCP_USER_TIMEOUT: it would also end a live client that merely stopped
+ * reading for a while (zero-window probes), which is the queue's job. */
+static void keepalive(int fd)
+{
+	int on = 1, idle = 30, intvl = 10, cnt = 3;
+
+	setsockopt(fd, SOL_SOCKET, SO_KEEPALIVE, &on, sizeof(on));
+	setsockopt(fd, IPPROTO_TCP, TCP_KEEPIDLE, &idle, sizeof(idle));
+	setsockopt(fd, IPPROTO_TCP, TCP_KEEPINTVL, &intvl, sizeof(intvl));
+	setsockopt(fd, IPPROTO_TCP, TCP_KEEPCNT, &cnt, sizeof(cnt));
+}
+
 static void peer_name(const struct sockaddr_storage *a, char *buf, size_t size)
 {
 	char host[INET6_ADDRSTRLEN] = "?";
@@ -91,6 +107,63 @@ static void peer_name(const struct sockaddr_storage *a, char *buf, size_t size)
 	}
 }
 
+/* No descriptor left: the connection waiting in the backlog would be
+ * reported again at once (the listener is level-triggered), a busy loop.
+ * The spare descriptor makes room to accept it and close it at once. */
+static int shed_client(struct serve *s)
+{
+	static uint64_t logged;
+	uint64_t now = serve_now();
+	int err = errno, fd;
+
+	if (now - logged >= 1000000000ULL) { /* once a second at most */
+		logged = now;
+		log_warn("serve: cannot accept: %s; refusing clients",
+			 strerror(err));
+	}
+	if (s->spare_fd < 0)
+		return -1;
+	close(s->spare_fd);
+	fd = accept4(s->lfd, NULL, NULL, SOCK_CLOEXEC);
+	if (fd >= 0) {
+		close(fd);
+		s->refused_clients++;
+	}
+	s->spare_fd = open("/dev/null", O_RDONLY | O_CLOEXEC);
+	return fd >= 0 ? 0 : -1;
+}
+
+/* The oldest client idle in NO_BUS long enough to be ended for a new
+ * one, or NULL. */
+static struct serve_client *idle_victim(struct serve *s, uint64_t now)
+{
+	struct serve_client *c, *v = NULL;
+
+	for (c = s->clients; c; c = c->next)
+		if (c->mode == SERVE_NO_BUS && !c->end_reason &&
+		    now - c->since >= SERVE_EVICT_MIN_NS &&
+		    (!v || c->since < v->since))
+			v = c;
+	return v;
+}
+
+/* Room for one more client: 0, or -1 when it is refused. */
+static int make_room_for_client(struct serve *s)
+{
+	struct serve_client *v;
+
+	if (s->nclients < s->cfg.max_clients)
+		return 0;
+	v = idle_victim(s, serve_now());
+	if (!v)
+		return -1;
+	log_info("serve: client %lu from %s ended: idle, the server full",
+		 v->id, v->peer);
+	/* freed at the end of this wake-up: one over the limit till then */
+	serve_close(s, v, "evicted-idle");
+	return 0;
+}
+
 static void accept_clients(struct serve *s)
 {
 	for (;;) {
@@ -104,13 +177,13 @@ static void accept_clients(struct serve *s)
 				 SOCK_NONBLOCK | SOCK_CLOEXEC);
 
 		if (fd < 0) {
-			if (errno == EMFILE || errno == ENFILE)
-				log_warn("serve: cannot accept: %s",
-					 strerror(errno));
+			if ((errno == EMFILE || errno == ENFILE) &&
+			    shed_client(s) == 0)
+				continue;
 			return;
 		}
 		peer_name(&a, peer, sizeof(peer));
-		if (s->nclients >= s->cfg.max_clients) {
+		if (make_room_for_client(s) < 0) {
 			/* a client over the limit is closed at once; the
 			 * others go on */
 			s->refused_clients++;
@@ -123,6 +196,7 @@ static void accept_clients(struct serve *s)
 		setsockopt(fd, IPPROTO_TCP, TCP_NODELAY, &one, sizeof(one));
 		/* the kernel's share of a client's memory bounded too */
 		setsockopt(fd, SOL_SOCKET, SO_SNDBUF, &sndbuf, sizeof(sndbuf));
+		keepalive(fd);
 		c = serve_client_new(s, fd, peer);
 		if (!c) {
 			close(fd);
@@ -168,6 +242,9 @@ static void on_event(struct serve *s, struct epoll_event *e)
 	case SERVE_EP_STATUS:
 		serve_status_answer(s);
 		return;
+	case SERVE_EP_STATUS_PEER:
+		serve_status_readable(s);
+		return;
 	case SERVE_EP_TCP:
 		if (c->mode == SERVE_CLOSING)
 			return;
@@ -201,11 +278,17 @@ static uint64_t next_deadline(struct serve *s)
 	uint64_t next = s->beacon_fd >= 0 ? s->beacon_next : UINT64_MAX;
 	struct serve_client *c;
 
+	if (s->status_fd >= 0 && s->status_peer >= 0 &&
+	    s->status_peer_at < next)
+		next = s->status_peer_at;
 	for (c = s->clients; c; c = c->next) {
 		uint64_t t = serve_control_next(c);
 
 		if (c->retry_at && c->retry_at < next)
 			next = c->retry_at;
+		if (c->mode == SERVE_NO_BUS &&
+		    c->since + SERVE_NOBUS_MAX_NS < next)
+			next = c->since + SERVE_NOBUS_MAX_NS;
 		if (t && t < next)
 			next = t;
 	}
@@ -220,9 +303,16 @@ static void run_timers(struct serve *s, uint64_t now)
 		serve_beacon_send(s);
 		s->beacon_next = now + s->cfg.beacon_ms * 1000000ULL;
 	}
+	if (s->status_fd >= 0)
+		serve_status_tick(s, now);
 	for (c = s->clients; c; c = c->next) {
 		if (c->mode == SERVE_CLOSING)
 			continue;
+		if (c->mode == SERVE_NO_BUS &&
+		    now - c->since >= SERVE_NOBUS_MAX_NS) {
+			serve_close(s, c, "no-open-in-time");
+			continue;
+		}
 		if (c->retry_at && now >= c->retry_at) {
 			int r = serve_can_retry(s, c);
 
@@ -283,6 +373,24 @@ static int setup_signals(struct serve *s)
 	return epoll_ctl(s->ep, EPOLL_CTL_ADD, s->sigfd, &ev);
 }
 
+/* Each client may hold a TCP, a CAN and an rtnetlink socket: raise the
+ * soft limit of descriptors to what --max-clients needs, if allowed. */
+static void raise_nofile(const struct serve *s)
+{
+	rlim_t need = (rlim_t)s->cfg.max_clients * 3 + 32;
+	struct rlimit r;
+
+	if (getrlimit(RLIMIT_NOFILE, &r) < 0 || r.rlim_cur >= need)
+		return;
+	r.rlim_cur = need < r.rlim_max ? need : r.rlim_max;
+	setrlimit(RLIMIT_NOFILE, &r);
+	if (r.rlim_cur < need)
+		log_warn(
+			"serve: %u clients need %llu descriptors, the limit is %llu",
+			s->cfg.max_clients, (unsigned long long)need,
+			(unsigned long long)r.rlim_cur);
+}
+
 int serve_run(struct serve *s)
 {
 	struct epoll_event ev = { .events = EPOLLIN,
@@ -295,6 +403,8 @@ int serve_run(struct serve *s)
 		log_err("serve: %s", strerror(errno));
 		return -1;
 	}
+	raise_nofile(s);
+	s->spare_fd = open("/dev/null", O_RDONLY | O_CLOEXEC);
 	s->beacon_next = serve_now();
 	while (!s->stop) {
 		uint64_t now = serve_now(), next = next_deadline(s);

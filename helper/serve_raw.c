@@ -164,13 +164,20 @@ void serve_raw_readable(struct serve *s, struct serve_client *c)
 	serve_ext_rx_end(s, c, n, n < 0 ? errno : 0);
 }
 
+#define ISOTP_RETRY_NS (2ULL * 1000000ULL)
+
 static uint64_t frame_ns(const struct serve_client *c, const void *buf,
 			 size_t len)
 {
 	const struct canfd_frame *f = buf;
-	struct canbits b =
-		canbits_frame(f->can_id, f->len, len == CANFD_MTU,
-			      len == CANFD_MTU && (f->flags & CANFD_BRS));
+	struct canbits b;
+
+	/* an ISO-TP PDU (serve_isotp.c) waits for its transfer before it,
+	 * frames of unknown number: paced by a fixed step */
+	if (c->mode != SERVE_RAW || (len != CAN_MTU && len != CANFD_MTU))
+		return ISOTP_RETRY_NS;
+	b = canbits_frame(f->can_id, f->len, len == CANFD_MTU,
+			  len == CANFD_MTU && (f->flags & CANFD_BRS));
 
 	return canbits_ns(b, c->bitrate ? c->bitrate : DEFAULT_BITRATE, 0);
 }
@@ -189,6 +196,7 @@ void serve_can_pend(struct serve *s, struct serve_client *c, const void *buf,
 		memcpy(c->pend, buf, len);
 		c->pend_len = len;
 		c->retries = 0;
+		c->pend_since = serve_now();
 		c->n.enobufs_waits++;
 	}
 	/* a frame's time on the bus, doubled at each retry: the queue
@@ -208,6 +216,7 @@ static int queue_full(int err)
 
 int serve_can_retry(struct serve *s, struct serve_client *c)
 {
+	int raw = c->mode == SERVE_RAW;
 	ssize_t n;
 
 	c->retry_at = 0;
@@ -218,14 +227,26 @@ int serve_can_retry(struct serve *s, struct serve_client *c)
 		free(c->pend);
 		c->pend = NULL;
 		c->n.sends_written++;
-		serve_ext_written(s, c);
+		if (raw) /* the extension counts RAW sends only */
+			serve_ext_written(s, c);
 		return 1;
 	}
-	if ((n < 0 && queue_full(errno) && serve_ext_busy(s, c, c->retries)) ||
-	    (n < 0 && !queue_full(errno) && serve_ext_write_error(s, c, errno))) {
+	if (raw &&
+	    ((n < 0 && queue_full(errno) && serve_ext_busy(s, c, c->retries)) ||
+	     (n < 0 && !queue_full(errno) &&
+	      serve_ext_write_error(s, c, errno)))) {
 		free(c->pend); /* failed and told (serve_ext.c) */
 		c->pend = NULL;
 		return 1;
+	}
+	if (n < 0 && queue_full(errno) &&
+	    serve_now() - c->pend_since >= SERVE_PEND_MAX_NS) {
+		/* no room for that long: nothing more will come of it, and
+		 * the client, maybe gone, would hold its slot for good */
+		log_warn("serve: client %lu: the queue of %s stayed full",
+			 c->id, s->cfg.buses[c->bus]);
+		serve_close(s, c, "can-queue-stuck");
+		return -1;
 	}
 	if (n < 0 && queue_full(errno)) {
 		serve_can_pend(s, c, c->pend, c->pend_len);
@@ -249,6 +270,14 @@ void serve_raw_send(struct serve *s, struct serve_client *c,
 		c->n.tx_refused++;
 		log_debug("serve: client %lu: FD frame on a classic bus",
 			  c->id);
+		serve_ext_failed(s, c, PROTO_EXT_R_INVALID);
+		return;
+	}
+	if ((cmd->can_id & CAN_ERR_FLAG) &&
+	    serve_ext_on(c, PROTO_EXT_F_CONFIRM)) {
+		/* an error frame's copy comes back only through an error
+		 * filter, maybe never: it could not be confirmed in order */
+		c->n.tx_refused++;
 		serve_ext_failed(s, c, PROTO_EXT_R_INVALID);
 		return;
 	}

@@ -46,7 +46,8 @@ void serve_stats_write(struct serve *s, struct serve_client *c,
 		"session=%lu event=%s frames_to_client=%llu sends_received=%llu "
 		"sends_written=%llu echoes=%llu malformed=%llu bytes_in=%llu "
 		"bytes_out=%llu can_drops=%llu end=%s bus=%s can_rcvbuf=%d "
-		"slow_drops=%llu enobufs_waits=%llu tx_refused=%llu mode=%s\n",
+		"slow_drops=%llu enobufs_waits=%llu tx_refused=%llu mode=%s "
+		"pdu_truncated=%llu\n",
 		c->id, event, (unsigned long long)n->frames_to_client,
 		(unsigned long long)n->sends_received,
 		(unsigned long long)n->sends_written,
@@ -57,7 +58,8 @@ void serve_stats_write(struct serve *s, struct serve_client *c,
 		c->end_reason ? c->end_reason : "-", bus_name(s, c), c->rcvbuf,
 		(unsigned long long)n->slow_drops,
 		(unsigned long long)n->enobufs_waits,
-		(unsigned long long)n->tx_refused, mode_names[c->mode]);
+		(unsigned long long)n->tx_refused, mode_names[c->mode],
+		(unsigned long long)n->pdu_truncated);
 	/* O_APPEND, one write a line: lines never interleave */
 	fd = open(s->cfg.stats_file, O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC,
 		  0644);
@@ -84,6 +86,7 @@ int serve_status_open(struct serve *s)
 	int fd;
 
 	s->status_fd = -1;
+	s->status_peer = -1;
 	if (!s->cfg.status_path || !*s->cfg.status_path)
 		return 0;
 	if (strlen(s->cfg.status_path) >= sizeof(a.sun_path))
@@ -143,7 +146,7 @@ static void client_json(FILE *f, const struct serve *s,
 		"\"sends_written\": %llu, \"echoes\": %llu, \"malformed\": %llu, "
 		"\"bytes_in\": %llu, \"bytes_out\": %llu, \"can_drops\": %llu, "
 		"\"slow_drops\": %llu, \"enobufs_waits\": %llu, \"tx_refused\": %llu, "
-		"\"queued\": %zu, \"can_rcvbuf\": %d}",
+		"\"queued\": %zu, \"can_rcvbuf\": %d, \"pdu_truncated\": %llu}",
 		first ? "" : ",", c->id, c->peer, bus_name(s, c),
 		mode_names[c->mode], c->can_fd_on ? "true" : "false",
 		(unsigned long long)n->frames_to_client,
@@ -155,28 +158,20 @@ static void client_json(FILE *f, const struct serve *s,
 		(unsigned long long)n->can_drops,
 		(unsigned long long)n->slow_drops,
 		(unsigned long long)n->enobufs_waits,
-		(unsigned long long)n->tx_refused, c->outlen, c->rcvbuf);
+		(unsigned long long)n->tx_refused, c->outlen, c->rcvbuf,
+		(unsigned long long)n->pdu_truncated);
 }
 
-void serve_status_answer(struct serve *s)
+/* The status text (or JSON) to fd, without waiting: a reader that does
+ * not take it all at once gets what fits. */
+static void answer(struct serve *s, int fd, const char *req)
 {
-	struct timeval tv = { 0, 200000 };
 	struct serve_client *c;
-	char *text = NULL, req[16] = "";
+	char *text = NULL;
 	size_t len = 0;
-	FILE *f;
-	int fd = accept4(s->status_fd, NULL, NULL, SOCK_CLOEXEC), json;
+	FILE *f = open_memstream(&text, &len);
+	int json = !strncmp(req, "json", 4);
 
-	if (fd < 0)
-		return;
-	/* a peer that does not talk or read holds the loop 200 ms at most */
-	setsockopt(fd, SOL_SOCKET, SO_SNDTIMEO, &tv, sizeof(tv));
-	setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof(tv));
-	/* the request: "json\n" or "text\n" */
-	if (read(fd, req, sizeof(req) - 1) < 0)
-		req[0] = '\0';
-	json = !strncmp(req, "json", 4);
-	f = open_memstream(&text, &len);
 	if (f && json) {
 		fprintf(f,
 			"{\"port\": %u, \"clients\": %u, \"refused\": %llu, \"list\": [",
@@ -194,9 +189,63 @@ void serve_status_answer(struct serve *s)
 	}
 	if (f) {
 		fclose(f);
-		if (write(fd, text, len) != (ssize_t)len)
-			log_debug("serve: status reader went away");
+		if (send(fd, text, len, MSG_DONTWAIT | MSG_NOSIGNAL) !=
+		    (ssize_t)len)
+			log_debug("serve: status reader did not take it");
 	}
 	free(text);
 	close(fd);
+}
+
+/* The waiting reader's request came (or its time is up: text). */
+static void answer_waiting(struct serve *s)
+{
+	char req[16] = "";
+
+	if (s->status_peer < 0)
+		return;
+	if (recv(s->status_peer, req, sizeof(req) - 1, MSG_DONTWAIT) < 0)
+		req[0] = '\0';
+	answer(s, s->status_peer, req); /* closing it leaves epoll too */
+	s->status_peer = -1;
+	s->status_peer_at = 0;
+}
+
+/* A reader of the status socket: answered when its request ("json\n" or
+ * "text\n") is there, else it waits in the loop (one at a time) for
+ * SERVE_STATUS_WAIT_NS; nothing here blocks the loop. */
+void serve_status_answer(struct serve *s)
+{
+	struct epoll_event ev = { .events = EPOLLIN,
+				  .data.ptr = &s->ep_status_peer };
+	char req[16] = "";
+	int fd =
+		accept4(s->status_fd, NULL, NULL, SOCK_NONBLOCK | SOCK_CLOEXEC);
+
+	if (fd < 0)
+		return;
+	answer_waiting(s); /* a newer reader: the one before gets text */
+	if (recv(fd, req, sizeof(req) - 1, MSG_DONTWAIT) > 0 ||
+	    errno != EAGAIN) {
+		answer(s, fd, req);
+		return;
+	}
+	s->ep_status_peer.kind = SERVE_EP_STATUS_PEER;
+	if (epoll_ctl(s->ep, EPOLL_CTL_ADD, fd, &ev) < 0) {
+		answer(s, fd, "");
+		return;
+	}
+	s->status_peer = fd;
+	s->status_peer_at = serve_now() + SERVE_STATUS_WAIT_NS;
+}
+
+void serve_status_readable(struct serve *s)
+{
+	answer_waiting(s);
+}
+
+void serve_status_tick(struct serve *s, uint64_t now)
+{
+	if (s->status_peer >= 0 && now >= s->status_peer_at)
+		answer_waiting(s);
 }

@@ -240,12 +240,10 @@ uint32_t txring_fail_all(struct txring *t, int err)
 		const struct tx_comp *c = comp_at(t, i);
 
 		/* confirm mode: what was told stays told */
-		if (!t->confirm)
+		if (!t->confirm || (!c->is_echo && !c->reported))
 			n += c->nframes;
 		else if (c->is_echo)
 			n += c->nframes - c->done;
-		else if (!c->reported)
-			n += c->nframes;
 	}
 	n += t->batch_n - (t->confirm ? t->batch_done : 0);
 	t->c_len = t->c_head = 0;

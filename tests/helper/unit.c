@@ -21,6 +21,7 @@
 #include "nlerr.h"
 #include "pacer.h"
 #include "proto.h"
+#include "proto_lex.h"
 #include "proto_server.h"
 #include "remote.h"
 #include "rtt.h"
@@ -1787,6 +1788,13 @@ static void t_cmd_nobus(void)
 	EXPECT(c.type == PROTO_CMD_UNKNOWN);
 	parse_cmd("< can0 B 1 2 3 4 5 6 7 8 9 >", &c);
 	EXPECT(c.type == PROTO_CMD_UNKNOWN);
+	/* a bus named rcan is configured as the daemon would: the
+	 * extension's word does not take its commands */
+	parse_cmd("< rcan B 500000 875 0 0 0 0 1 0 >", &c);
+	EXPECT(c.type == PROTO_CMD_BITTIMING && !strcmp(c.bus, "rcan") &&
+	       c.bt.bitrate == 500000);
+	parse_cmd("< rcan C 1 0 1 >", &c);
+	EXPECT(c.type == PROTO_CMD_CTRLMODE && !strcmp(c.bus, "rcan"));
 }
 
 static void t_cmd_bcm(void)
@@ -2254,6 +2262,21 @@ struct test {
 	void (*fn)(void);
 };
 
+/* One lexer for the client's and the server's parsers and formatters. */
+static void t_proto_lex(void)
+{
+	unsigned int len, n = 0;
+
+	EXPECT(proto_lex_hexval('0') == 0 && proto_lex_hexval('9') == 9);
+	EXPECT(proto_lex_hexval('a') == 10 && proto_lex_hexval('F') == 15);
+	EXPECT(proto_lex_hexval('g') == -1 && proto_lex_hexval(' ') == -1);
+	EXPECT(proto_lex_hex[10] == 'A' && proto_lex_hex[15] == 'F');
+	for (len = 0; len <= 100; len++)
+		n += (unsigned int)proto_lex_fd_len_valid(len);
+	EXPECT(n == 16 && proto_lex_fd_len_valid(64) &&
+	       !proto_lex_fd_len_valid(9) && !proto_lex_fd_len_valid(65));
+}
+
 static const struct test tests[] = {
 	{ "parser: every example of the protocol reference", t_reference_examples },
 	{ "parser: the three FD receive forms, told apart by shape", t_fd_proposals },
@@ -2300,6 +2323,7 @@ static const struct test tests[] = {
 	{ "rcan extension: elements formatted byte for byte, read back the same", t_ext_format },
 	{ "rcan extension: the server reads < rcan >, malformed is unknown", t_ext_cmd },
 	{ "txring: confirm mode, verdicts in order, heartbeats, session lost", t_ring_confirm },
+	{ "proto_lex: hex digits and FD lengths, one for client and server", t_proto_lex },
 };
 
 int main(void)
