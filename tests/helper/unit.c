@@ -1517,7 +1517,7 @@ static void t_pacer_rate(void)
 		pacer_add(&p, f8);
 	EXPECT(pacer_room(&p, t) == 0);
 	pacer_burst_sent(&p, t, t);
-	EXPECT(pacer_wait_ns(&p, t) == 5 * 500000);
+	EXPECT(pacer_wait_ns(&p, t) == 5ULL * 500000);
 	/* with a bit rate as well, the slower of the two per frame: 270 us
 	 * on the bus at 500 kbit/s against 1/2000 s */
 	pacer_set_bitrate(&p, 500000, 0);
