@@ -22,6 +22,8 @@
 # planted bug, or an older module, shows that a test can fail),
 # RCAN_MATRIX=all to run every suite on every kernel,
 # RCAN_GUEST_PARALLEL=0 to boot the Debian kernels one after another,
+# RCAN_SOCKETCAND (a socketcand built by hand: 58-serve-extension runs its
+# plain-server cases against it instead of the test server),
 # RCAN_CHECK_BUDGET
 # (seconds, default 2400: the 40 minutes the run may take with the packages
 # and the debug kernel already there), RCAN_QUICK=1 (`make check-quick`:
@@ -85,7 +87,7 @@ guest_boot() {
 		if kmod=$(scripts/build-kmod.sh "$out/kmod-$k" "/usr/src/linux-headers-$k" "${RCAN_KMOD_SRC:-kmod}" 2>"$out/kmod-$k.err"); then
 			# vm-run's own messages come at the end: kept to say why it failed
 			scripts/vm-run -r "$k" -t "${RCAN_GUEST_TIMEOUT:-3000}" -o "$out/guest-$k" -- \
-				env RCAN_MATRIX="$matrix" \
+				env RCAN_MATRIX="$matrix" RCAN_SOCKETCAND="${RCAN_SOCKETCAND:-}" \
 				scripts/guest-kernel.sh "$kmod" "$pattern" 2>"$out/vm-run-$k.err"
 			vrc=$?
 			cat "$out/vm-run-$k.err"

@@ -8,7 +8,7 @@ modprobe -a can can_raw vcan sch_tbf
 . tests/lib/vcan.sh
 vcan_add rts0 || exit 1
 ip link add rts1 type vcan && ip link set rts1 mtu 16 && vcan_add rts1 || exit 1
-/usr/bin/python3 tests/server/check_protocol.py --bus rts0 --classic-bus rts1
+/usr/bin/python3 -u tests/server/check_protocol.py --bus rts0 --classic-bus rts1
 rc=$?
 ip link del rts0
 ip link del rts1

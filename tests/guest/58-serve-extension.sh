@@ -2,14 +2,20 @@
 # matrix: server
 # The rcan extension (issue 29, docs/RCAN-EXTENSION.md): rcand serve tells
 # rcand what only the remote controller knows.
-# - On the wire: the real socketcand 0.6.1 answers `< rcan >` with an
-#   unknown command and keeps the session; rcand serve answers it, confirms
+# The plain server beside rcand serve is the project's test server, which
+# speaks 0.6.1's bytes (50-serve-protocol and 20-testserver hold both to
+# them). RCAN_SOCKETCAND=/path/to/socketcand (make check passes it into
+# the guest) runs the same cases against a socketcand built by hand, as
+# the real daemon was when this suite was written; nothing in the tree
+# fetches or builds one.
+# - On the wire: a plain socketcand answers `< rcan >` with an unknown
+#   command and keeps the session; rcand serve answers it, confirms
 #   sends, fails malformed ones in order, reports state (check_ext.py).
-# - A client that never asks sees the bytes of socketcand 0.6.1: the
-#   project's session scripts (compare_servers.py) and python-can, each
-#   against rcand serve and the real daemon.
-# - rcand against socketcand 0.6.1 falls back cleanly; against rcand serve
-#   it uses the extension.
+# - A client that never asks sees the same bytes from rcand serve as from
+#   the plain server: the project's session scripts (compare_servers.py)
+#   and python-can.
+# - rcand against the plain server falls back cleanly; against rcand
+#   serve it uses the extension.
 # - A local echo only once the remote driver transmitted the frame: the
 #   served vcans are made with `echo=1` (IFF_ECHO: the driver loops a frame
 #   back when it leaves the qdisc, as hardware does on TX completion) behind
@@ -21,14 +27,23 @@
 #   out through rcand serve, none lost, no session drop.
 # - The served interface's bit rate paces rcand with no bitrate typed on
 #   the client, and `rcand list` shows it: the served interface is a CAN
-#   device with a bit rate (an rcan netdev, rcant9, attached to socketcand).
+#   device with a bit rate (an rcan netdev, rcant9, attached to the plain server).
 . tests/lib/ktap.sh
 . tests/helper/guest-lib.sh
 
 PY=/usr/bin/python3
 SEQ=tests/helper/canseq.py
 WHEN=tests/helper/canwhen.py
-SOCKETCAND=${RCAN_SOCKETCAND:-/work/ext/bin/socketcand}
+# plain_server: the plain socketcand on rxe1, port 29621
+if [ -n "${RCAN_SOCKETCAND:-}" ]; then
+	PLAIN="socketcand ($RCAN_SOCKETCAND)"
+	plain_server() { bg sc "$RCAN_SOCKETCAND" -i rxe1 -p 29621 -l lo -n; }
+else
+	PLAIN="the test server"
+	plain_server() {
+		bg sc tests/server/rcan-testserver -i rxe1 -p 29621 -l 127.0.0.1 --no-beacon
+	}
+fi
 SERVER=tests/helper/rcand-serve
 N=${RCAND_EXT_FRAMES:-3000}
 ktap_plan 17
@@ -56,10 +71,6 @@ setup() {
 	big_rmem
 	# socketcand opens a BCM socket with every bus (can-bcm)
 	load_rcan && modprobe -a sch_tbf can_bcm || return 1
-	[ -x "$SOCKETCAND" ] || {
-		echo "no $SOCKETCAND"
-		return 1
-	}
 	# a vcan whose driver loops frames back (IFF_ECHO): only with no
 	# vcan left from elsewhere can the module be loaded so
 	[ -z "$(ip -o link show type vcan)" ] || {
@@ -69,42 +80,42 @@ setup() {
 	modprobe -r vcan && modprobe vcan echo=1 && VCAN_ECHO=1 || return 1
 	add_vcan rxe0 && add_vcan rxe1 &&
 		server srv 29620 -i rxe0,rxe1,rcant9 --no-beacon -v &&
-		bg sc "$SOCKETCAND" -i rxe1 -p 29621 -l lo -n &&
+		plain_server &&
 		wait_for 10 sh -c "ss -Hltn 'sport = :29621' | grep -q ."
 }
 if setup >"$T/setup.log" 2>&1; then
-	ktap_ok "vcans with echo=1, rcand serve and socketcand 0.6.1 start"
+	ktap_ok "vcans with echo=1, rcand serve and $PLAIN start"
 else
-	ktap_fail "vcans with echo=1, rcand serve and socketcand 0.6.1 start" "$(cat "$T/setup.log")"
+	ktap_fail "vcans with echo=1, rcand serve and $PLAIN start" "$(cat "$T/setup.log")"
 	show_log srv
 	ktap_finish
 fi
 
 # ---- on the wire ----
-ktap_check "socketcand 0.6.1: < rcan > is an unknown command, the session goes on" \
+ktap_check "$PLAIN: < rcan > is an unknown command, the session goes on" \
 	$PY tests/server/check_ext.py --kind socketcand --port 29621 --bus rxe1
 ktap_check "rcand serve: < rcan > answered; sends confirmed, failed in order; state follows down/up" \
 	$PY tests/server/check_ext.py --kind rcand-serve --port 29620 --bus rxe0
-ktap_check "a client that never asks: the same bytes from rcand serve as from socketcand 0.6.1 (session scripts)" \
+ktap_check "a client that never asks: the same bytes from rcand serve as from $PLAIN (session scripts)" \
 	$PY tests/server/compare_servers.py --bus rxe1 --port-a 29620 --port-b 29621
-ktap_check "python-can (never asks): the same bytes both ways with rcand serve as with socketcand 0.6.1" \
+ktap_check "python-can (never asks): the same bytes both ways with rcand serve as with $PLAIN" \
 	$PY tests/server/check_ext.py --kind pycan --port 29620 --port-b 29621 --bus rxe1
 
 # ---- rcand against both ----
 if rcand_up plain -n rcant0 127.0.0.1:29621 rxe1 &&
 	ip link set rcant0 up && rcand_up ext -n rcant1 127.0.0.1:29620 rxe0 &&
 	ip link set rcant1 up; then
-	ktap_ok "rcand connects to socketcand 0.6.1 and to rcand serve"
+	ktap_ok "rcand connects to $PLAIN and to rcand serve"
 else
-	ktap_fail "rcand connects to socketcand 0.6.1 and to rcand serve" "$(cat "$T/plain.log" "$T/ext.log")"
+	ktap_fail "rcand connects to $PLAIN and to rcand serve" "$(cat "$T/plain.log" "$T/ext.log")"
 	ktap_finish
 fi
 if ! grep -q 'speaks the rcan extension' "$T/plain.log" &&
 	! grep -qi 'unexpected\|ignoring\|closed the connection\|reconnect' "$T/plain.log" &&
 	grep -q 'the server speaks the rcan extension 1: confirm state' "$T/ext.log"; then
-	ktap_ok "rcand falls back to plain socketcand in silence, uses the extension of rcand serve"
+	ktap_ok "rcand falls back to $PLAIN in silence, uses the extension of rcand serve"
 else
-	ktap_fail "rcand falls back to plain socketcand in silence, uses the extension of rcand serve" "$(cat "$T/plain.log" "$T/ext.log")"
+	ktap_fail "rcand falls back to $PLAIN in silence, uses the extension of rcand serve" "$(cat "$T/plain.log" "$T/ext.log")"
 fi
 
 # ---- the echo waits for the remote driver ----
@@ -138,9 +149,9 @@ else
 fi
 echoes rcant0 rxe1 plain
 if $PY $WHEN before "$T/plain.local" "$T/plain.remote" >"$T/plain.txt" 2>&1; then
-	ktap_ok "socketcand 0.6.1 (the contrast): echoes before the remote bus had the frames ($(cat "$T/plain.txt"))"
+	ktap_ok "$PLAIN (the contrast): echoes before the remote bus had the frames ($(cat "$T/plain.txt"))"
 else
-	ktap_fail "socketcand 0.6.1 (the contrast): echoes before the remote bus had the frames" "$(cat "$T/plain.txt" "$T/plain.local" "$T/plain.remote"; tail -n 20 "$T/plain.log")"
+	ktap_fail "$PLAIN (the contrast): echoes before the remote bus had the frames" "$(cat "$T/plain.txt" "$T/plain.local" "$T/plain.remote"; tail -n 20 "$T/plain.log")"
 fi
 
 # ---- the served interface goes down mid-stream ----

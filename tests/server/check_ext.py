@@ -5,7 +5,8 @@ against a running server.
   check_ext.py --port P --bus VCAN --kind rcand-serve|socketcand
   check_ext.py --port P --port-b Q --bus VCAN --kind pycan
 
-socketcand (0.6.1, the real daemon): `< rcan 1 confirm state >` in NO_BUS
+socketcand (a plain server: socketcand 0.6.1, or the test server, which
+speaks its bytes): `< rcan 1 confirm state >` in NO_BUS
 gets `< error unknown command >` and the session goes on (open, rawmode,
 echo, a frame both ways).
 rcand-serve: the answer `< rcan 1 confirm state >`, a second `< rcan >` is
@@ -18,7 +19,7 @@ another sender on the bus still comes as a `< frame >`; the state follows
 `< failed 1 down >` with the session kept.
 pycan: python-can's socketcand interface, which never asks, through a
 recording proxy to each of two servers (rcand serve with the extension,
-the real daemon): the bytes both ways are the same, timestamps masked.
+a plain socketcand): the bytes both ways are the same, timestamps masked.
 Prints one line per check; exit status 0 when all passed.
 """
 import argparse
