@@ -29,6 +29,7 @@ static void report(void *arg, uint32_t seq, uint32_t nframes, int err)
 	} else {
 		rc = rnl_tx_done(b->nl, b->ifindex, seq);
 		b->tx_frames += nframes;
+		ratelearn_confirmed(&b->learn, nframes, bridge_clock_us(b));
 		b->unechoed -= nframes < b->unechoed ? nframes : b->unechoed;
 		txwin_confirmed(&b->win, nframes);
 	}
@@ -50,6 +51,7 @@ void bridge_init(struct bridge *b, struct session *s, struct rnl *nl,
 		   RCAN_TX_WINDOW_DEFAULT, now_us());
 	pacer_init(&b->pacer, cfg->remote_queue);
 	pacer_set_rate(&b->pacer, cfg->tx_rate);
+	ratelearn_init(&b->learn);
 }
 
 static uint32_t remote_queue(const struct bridge *b)
@@ -111,6 +113,11 @@ void bridge_set_bitrate(struct bridge *b, uint32_t bitrate, uint32_t dbitrate,
 	if (bitrate == b->pacer.bitrate && dbitrate == b->pacer.dbitrate)
 		return;
 	pacer_set_bitrate(&b->pacer, bitrate, dbitrate);
+	if (bitrate && b->learn.rate) {
+		/* a known rate: the guess goes */
+		ratelearn_forget(&b->learn);
+		pacer_set_rate(&b->pacer, b->cfg.tx_rate);
+	}
 	if (!bitrate) {
 		log_info("%s: no bitrate: TX is %s", b->cfg.name,
 			 b->cfg.tx_rate ? "paced at --tx-rate only" :
@@ -184,15 +191,26 @@ void bridge_up(struct bridge *b)
 }
 
 /* socketcand closes the session at the first ENOBUFS of its CAN socket;
- * unpaced, a burst of sends is the likely cause. */
-static void hint_bitrate(struct bridge *b, uint32_t failed)
+ * unpaced (or paced by a guess), a run of sends is the likely cause: pace
+ * below what the remote took (ratelearn.h). Never when the user or the
+ * server gave a rate. */
+static void learn_rate(struct bridge *b, uint32_t failed)
 {
-	if (!failed || pacer_on(&b->pacer) || !b->last_tx_us ||
+	uint32_t pace;
+
+	if (!failed || b->cfg.tx_rate || b->pacer.bitrate || !b->last_tx_us ||
 	    now_us() - b->last_tx_us > HINT_AFTER_TX_US)
 		return;
-	log_warn(
-		"%s: the session ended right after frames were sent: if the server's CAN queue overflowed, set the bus bitrate (ip link set %s type can bitrate N, or --bitrate N) so that rcand paces TX",
-		b->cfg.name, b->cfg.name);
+	pace = ratelearn_drop(&b->learn);
+	pacer_set_rate(&b->pacer, pace);
+	if (b->learn.drops == 1)
+		log_warn(
+			"%s: remote queue overflowed at %u frames/s; pacing at %u; set the bitrate to stop guessing (ip link set %s type can bitrate N, or --bitrate N)",
+			b->cfg.name, b->learn.overflowed_at, pace, b->cfg.name);
+	else
+		log_info(
+			"%s: remote queue overflowed again at %u frames/s; pacing at %u",
+			b->cfg.name, b->learn.overflowed_at, pace);
 }
 
 void bridge_down(struct bridge *b)
@@ -202,7 +220,7 @@ void bridge_down(struct bridge *b)
 
 	bridge_rx_flush(b);
 	failed = bridge_fail_all(b, ECONNRESET);
-	hint_bitrate(b, failed);
+	learn_rate(b, failed);
 	rc = rnl_link_set(b->nl, b->ifindex, 0, NULL);
 	if (rc < 0)
 		log_err("%s: LINK_SET: %s", b->cfg.name, rnl_strerror(rc));

@@ -18,6 +18,7 @@
 #include "genl.h"
 #include "pacer.h"
 #include "proto.h"
+#include "ratelearn.h"
 #include "rtt.h"
 #include "session.h"
 #include "tx_refusal.h"
@@ -40,6 +41,9 @@ struct bridge_status {
 	uint32_t tx_rate; /* frames confirmed per second, last second */
 	uint32_t window;
 	uint32_t bitrate, dbitrate; /* pacing; 0: none */
+	/* the pace learned from a plain socketcand's closes (ratelearn.h),
+	 * and the rate its bus took at the last one; 0: none */
+	uint32_t learned_rate, overflowed_at;
 	/* since rcand started: RX frames handed to the kernel and dropped,
 	 * TX frames the server confirmed and failed */
 	uint64_t rx_frames, rx_dropped, tx_frames, tx_failed;
@@ -57,6 +61,7 @@ struct bridge {
 	struct txwin win;
 	int win_auto; /* the window follows the round trip */
 	struct pacer pacer;
+	struct ratelearn learn; /* no bit rate known: the pace guessed */
 	uint64_t last_tx_us; /* when sends were last written */
 	uint64_t tx_ready_ns; /* when the oldest unwritten frame was queued */
 	uint32_t unechoed; /* frames written, their echo not back yet */

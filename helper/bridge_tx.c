@@ -84,6 +84,7 @@ static void close_batch(struct bridge *b)
 	/* room was checked before each send */
 	session_write(b->s, PROTO_ECHO, PROTO_ECHO_LEN);
 	b->last_tx_us = bridge_clock_us(b);
+	ratelearn_sent(&b->learn, b->last_tx_us);
 	txring_close_batch(&b->tx, b->last_tx_us);
 	/* the only echo out, with the minimum stale: the probe's */
 	if (txring_echoes_out(&b->tx) == 1 &&
@@ -216,6 +217,8 @@ void bridge_tick(struct bridge *b, struct bridge_status *st)
 	st->window = b->win.window;
 	st->bitrate = b->pacer.bitrate;
 	st->dbitrate = b->pacer.dbitrate;
+	st->learned_rate = b->learn.rate;
+	st->overflowed_at = b->learn.overflowed_at;
 	st->rx_frames = b->rx_frames;
 	st->rx_dropped = b->rx_dropped;
 	st->tx_frames = b->tx_frames;

@@ -88,7 +88,7 @@ static void print_json_runstate(const struct rnl_link *l)
 	struct runstate st;
 
 	if (dialect_of(l, &st) < 0) {
-		printf(", \"fd_dialect\": null, \"fd_dialect_source\": null, \"rtt_us\": null, \"rtt_min_us\": null, \"tx_rate\": null, \"bitrate\": null, \"dbitrate\": null, \"rcand\": null");
+		printf(", \"fd_dialect\": null, \"fd_dialect_source\": null, \"rtt_us\": null, \"rtt_min_us\": null, \"tx_rate\": null, \"bitrate\": null, \"dbitrate\": null, \"learned_rate\": null, \"rcand\": null");
 		return;
 	}
 	printf(", \"fd_dialect\": ");
@@ -100,6 +100,7 @@ static void print_json_runstate(const struct rnl_link *l)
 	printf(", \"tx_rate\": %u", st.tx_rate);
 	json_u32("bitrate", st.bitrate);
 	json_u32("dbitrate", st.dbitrate);
+	json_u32("learned_rate", st.learned_rate);
 	if (!st.has_counters) {
 		printf(", \"rcand\": null");
 		return;
@@ -145,6 +146,9 @@ static void print_text_tx(const struct runstate *st)
 		       st->dbitrate);
 	else if (st->bitrate)
 		printf(", paced at bitrate %u", st->bitrate);
+	else if (st->learned_rate)
+		printf(", paced at %u frames/s, learned (the remote queue overflowed at %u; set the bitrate to stop guessing)",
+		       st->learned_rate, st->overflowed_at);
 	else
 		printf(", not paced (no bitrate)");
 	printf("\n");

@@ -63,6 +63,8 @@ static void write_runstate(struct daemon *d)
 	st.window = bs.window;
 	st.bitrate = bs.bitrate;
 	st.dbitrate = bs.dbitrate;
+	st.learned_rate = bs.learned_rate;
+	st.overflowed_at = bs.overflowed_at;
 	st.rx_frames = bs.rx_frames;
 	st.rx_dropped = bs.rx_dropped;
 	st.tx_frames = bs.tx_frames;

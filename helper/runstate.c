@@ -44,10 +44,10 @@ int runstate_write(uint32_t ifindex, const struct runstate *st)
 	if (!f)
 		return -1;
 	fprintf(f,
-		"pid=%ld srtt_us=%u rtt_min_us=%u tx_rate=%u window=%u bitrate=%u dbitrate=%u rx_frames=%llu rx_dropped=%llu tx_frames=%llu tx_failed=%llu dialect=%s source=%s\n",
+		"pid=%ld srtt_us=%u rtt_min_us=%u tx_rate=%u window=%u bitrate=%u dbitrate=%u learned_rate=%u overflowed_at=%u rx_frames=%llu rx_dropped=%llu tx_frames=%llu tx_failed=%llu dialect=%s source=%s\n",
 		(long)getpid(), st->srtt_us, st->rtt_min_us, st->tx_rate,
-		st->window, st->bitrate, st->dbitrate,
-		(unsigned long long)st->rx_frames,
+		st->window, st->bitrate, st->dbitrate, st->learned_rate,
+		st->overflowed_at, (unsigned long long)st->rx_frames,
 		(unsigned long long)st->rx_dropped,
 		(unsigned long long)st->tx_frames,
 		(unsigned long long)st->tx_failed, st->dialect, st->source);
@@ -99,6 +99,8 @@ static long parse_line(const char *line, struct runstate *st)
 	st->window = number(line, " window=");
 	st->bitrate = number(line, " bitrate=");
 	st->dbitrate = number(line, " dbitrate=");
+	st->learned_rate = number(line, " learned_rate=");
+	st->overflowed_at = number(line, " overflowed_at=");
 	st->has_counters = strstr(line, " rx_frames=") != NULL;
 	st->rx_frames = number64(line, " rx_frames=");
 	st->rx_dropped = number64(line, " rx_dropped=");

@@ -23,6 +23,9 @@ struct runstate {
 	uint32_t tx_rate; /* frames/s confirmed, last second */
 	uint32_t window; /* the TX window rcand asked for */
 	uint32_t bitrate, dbitrate; /* TX pacing; 0: none */
+	/* no bit rate known: the pace learned from a plain socketcand's
+	 * closes, and the rate its bus took at the last one; 0: none */
+	uint32_t learned_rate, overflowed_at;
 	/* rcand's own counters: every frame it parsed from the server is
 	 * handed to the kernel or dropped; TX confirmed or failed. 0 in
 	 * has_counters: the file is an older rcand's, without them. */

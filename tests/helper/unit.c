@@ -20,6 +20,7 @@
 #include "canbits.h"
 #include "nlerr.h"
 #include "pacer.h"
+#include "ratelearn.h"
 #include "proto.h"
 #include "proto_lex.h"
 #include "proto_server.h"
@@ -1503,6 +1504,61 @@ static void t_pacer(void)
 }
 
 /* --tx-rate: the same bursts of half the queue, at 1/N s a frame */
+/* A plain socketcand closed the session after a flat-out run: the pace is
+ * a quarter below what its bus took, lower again after a second drop, and
+ * a guess where too little was confirmed to measure. */
+static void t_ratelearn(void)
+{
+	uint64_t t = 5000000;
+	struct ratelearn l;
+	int i;
+
+	ratelearn_init(&l);
+	/* nothing sent: a guess */
+	EXPECT(ratelearn_drop(&l) == RATELEARN_FIRST && l.overflowed_at == 0);
+	ratelearn_forget(&l);
+	EXPECT(l.rate == 0 && l.drops == 0);
+	/* an idle second, then 1 s of sends with 2000 frames confirmed */
+	ratelearn_sent(&l, t);
+	ratelearn_confirmed(&l, 5, t + 1000);
+	t += 1000000;
+	for (i = 0; i < 100; i++) {
+		ratelearn_sent(&l, t + i * 10000ULL);
+		ratelearn_confirmed(&l, 20, t + i * 10000ULL + 5000);
+	}
+	/* the run began at t: the 5 frames before the pause do not count */
+	EXPECT(l.run_start_us == t && l.run_confirmed == 2000);
+	EXPECT(ratelearn_drop(&l) == 1507 && l.overflowed_at == 2010);
+	EXPECT(l.drops == 1 && l.run_last_us == 0);
+	/* dropped again at that pace, taking 1400/s: 3/4 of that */
+	t += 10000000;
+	for (i = 0; i <= 100; i++) {
+		ratelearn_sent(&l, t + i * 10000ULL);
+		ratelearn_confirmed(&l, 14, t + i * 10000ULL);
+	}
+	EXPECT(ratelearn_drop(&l) == 1060 && l.overflowed_at == 1414);
+	/* again, with too little confirmed to measure: half */
+	ratelearn_sent(&l, t + 20000000);
+	ratelearn_confirmed(&l, 3, t + 20001000);
+	EXPECT(ratelearn_drop(&l) == 530 && l.overflowed_at == 0);
+	/* measured faster than the pace that dropped: still below the pace */
+	t += 30000000;
+	for (i = 0; i <= 100; i++) {
+		ratelearn_sent(&l, t + i * 10000ULL);
+		ratelearn_confirmed(&l, 50, t + i * 10000ULL);
+	}
+	EXPECT(ratelearn_drop(&l) == 397);
+	/* never below the floor; a clock that went back starts a new run */
+	for (i = 0; i < 20; i++)
+		ratelearn_drop(&l);
+	EXPECT(l.rate == RATELEARN_MIN);
+	ratelearn_sent(&l, t + 5000000);
+	ratelearn_sent(&l, t);
+	EXPECT(l.run_start_us == t);
+	ratelearn_confirmed(&l, 1, t - 1);
+	EXPECT(l.run_confirmed == 0);
+}
+
 static void t_pacer_rate(void)
 {
 	struct canbits f8 = canbits_frame(0x123, 8, 0, 0);
@@ -2309,6 +2365,7 @@ static const struct test tests[] = {
 	{ "txwin: a queue behind the server does not grow the window", t_txwin_queue },
 	{ "pacer: bursts of half the remote queue, spaced by their bus time", t_pacer },
 	{ "pacer: --tx-rate, bursts of half the queue at 1/N s a frame", t_pacer_rate },
+	{ "ratelearn: a pace below what a closing socketcand's bus took", t_ratelearn },
 	{ "nlerr: a refused FRAMES_RX's frames counted from the kernel's echo", t_nlerr },
 	{ "runstate: what rcand list reads is what the daemon wrote", t_runstate },
 	{ "server: the daemon's element reader", t_cmd_next },
