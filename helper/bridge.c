@@ -16,6 +16,9 @@
 /* A session that ends this soon after sends were written may have been
  * closed by the server for a full CAN queue. */
 #define HINT_AFTER_TX_US 1000000ULL
+/* After such a close, how long the carrier stays while rcand reconnects
+ * (the first retry comes after 100-300 ms). */
+#define HOLD_US 2000000ULL
 
 /* Every frame up to seq is settled, done or failed: tell the kernel. */
 static void report(void *arg, uint32_t seq, uint32_t nframes, int err)
@@ -36,6 +39,14 @@ static void report(void *arg, uint32_t seq, uint32_t nframes, int err)
 	if (rc < 0)
 		log_err("%s: %s %u: %s", b->cfg.name,
 			err ? "TX_FAIL" : "TX_DONE", seq, rnl_strerror(rc));
+}
+
+static void carrier_off(struct bridge *b)
+{
+	int rc = rnl_link_set(b->nl, b->ifindex, 0, NULL);
+
+	if (rc < 0)
+		log_err("%s: LINK_SET: %s", b->cfg.name, rnl_strerror(rc));
 }
 
 void bridge_init(struct bridge *b, struct session *s, struct rnl *nl,
@@ -155,13 +166,40 @@ void bridge_refused(struct bridge *b, int cmd, uint32_t frames)
 	b->rx_dropped += frames;
 }
 
+void bridge_hold_check(struct bridge *b)
+{
+	uint32_t n;
+
+	if (!b->hold_until_us || session_is_up(b->s) ||
+	    now_us() < b->hold_until_us)
+		return;
+	b->hold_until_us = 0;
+	n = bridge_fail_all(b, ENOTCONN);
+	carrier_off(b);
+	log_warn(
+		"%s: not reconnected within %llu ms: carrier off, %u frames failed",
+		b->cfg.name, HOLD_US / 1000, n);
+}
+
+static long min_wait(long a, long b)
+{
+	if (a < 0)
+		return b;
+	return b >= 0 && b < a ? b : a;
+}
+
 long bridge_timeout_us(struct bridge *b)
 {
-	long tx = bridge_tx_wait_us(b), rx = bridge_rx_wait_us(b);
+	long t = min_wait(bridge_tx_wait_us(b), bridge_rx_wait_us(b));
+	uint64_t now;
 
-	if (tx < 0)
-		return rx;
-	return rx >= 0 && rx < tx ? rx : tx;
+	if (b->hold_until_us && !session_is_up(b->s)) {
+		now = now_us();
+		t = min_wait(t, now >= b->hold_until_us ?
+					0 :
+					(long)(b->hold_until_us - now));
+	}
+	return t;
 }
 
 uint64_t bridge_clock_us(struct bridge *b)
@@ -182,6 +220,8 @@ void bridge_up(struct bridge *b)
 {
 	int rc = rnl_link_set(b->nl, b->ifindex, 1, b->cfg.url);
 
+	b->hold_until_us = 0;
+
 	if (rc < 0)
 		log_err("%s: LINK_SET: %s", b->cfg.name, rnl_strerror(rc));
 	/* one line per kind and session */
@@ -194,36 +234,47 @@ void bridge_up(struct bridge *b)
  * unpaced (or paced by a guess), a run of sends is the likely cause: pace
  * below what the remote took (ratelearn.h). Never when the user or the
  * server gave a rate. */
-static void learn_rate(struct bridge *b, uint32_t failed)
+static int learn_rate(struct bridge *b, uint32_t failed)
 {
+	char at[40] = "before a rate could be measured";
 	uint32_t pace;
 
 	if (!failed || b->cfg.tx_rate || b->pacer.bitrate || !b->last_tx_us ||
 	    now_us() - b->last_tx_us > HINT_AFTER_TX_US)
-		return;
+		return 0;
 	pace = ratelearn_drop(&b->learn);
 	pacer_set_rate(&b->pacer, pace);
+	if (b->learn.overflowed_at)
+		snprintf(at, sizeof(at), "at %u frames/s",
+			 b->learn.overflowed_at);
 	if (b->learn.drops == 1)
 		log_warn(
-			"%s: remote queue overflowed at %u frames/s; pacing at %u; set the bitrate to stop guessing (ip link set %s type can bitrate N, or --bitrate N)",
-			b->cfg.name, b->learn.overflowed_at, pace, b->cfg.name);
+			"%s: remote queue overflowed %s; pacing at %u; set the bitrate to stop guessing (ip link set %s type can bitrate N, or --bitrate N)",
+			b->cfg.name, at, pace, b->cfg.name);
 	else
-		log_info(
-			"%s: remote queue overflowed again at %u frames/s; pacing at %u",
-			b->cfg.name, b->learn.overflowed_at, pace);
+		log_info("%s: remote queue overflowed again %s; pacing at %u",
+			 b->cfg.name, at, pace);
+	return 1;
 }
 
 void bridge_down(struct bridge *b)
 {
 	uint32_t failed;
-	int rc;
 
 	bridge_rx_flush(b);
 	failed = bridge_fail_all(b, ECONNRESET);
-	learn_rate(b, failed);
-	rc = rnl_link_set(b->nl, b->ifindex, 0, NULL);
-	if (rc < 0)
-		log_err("%s: LINK_SET: %s", b->cfg.name, rnl_strerror(rc));
+	/* A close for a full remote queue: what was in flight failed, but
+	 * the carrier stays and later frames wait for the reconnect, as on a
+	 * busy bus; otherwise Linux drops every frame sent while it is off
+	 * (the noop qdisc), and a sender going flat out loses them all. */
+	if (learn_rate(b, failed)) {
+		b->hold_until_us = now_us() + HOLD_US;
+		log_info(
+			"%s: carrier kept for up to %llu ms while reconnecting: frames sent meanwhile wait",
+			b->cfg.name, HOLD_US / 1000);
+	} else {
+		carrier_off(b);
+	}
 	log_info(
 		"%s: disconnected from %s (rx %llu, tx %llu, tx failed %llu, rx dropped %llu frames so far)",
 		b->cfg.name, b->cfg.url, (unsigned long long)b->rx_frames,

@@ -62,6 +62,10 @@ struct bridge {
 	int win_auto; /* the window follows the round trip */
 	struct pacer pacer;
 	struct ratelearn learn; /* no bit rate known: the pace guessed */
+	/* a plain socketcand closed the session for a full queue: the
+	 * carrier stays and TX waits for the reconnect until then (0: not
+	 * holding) */
+	uint64_t hold_until_us;
 	uint64_t last_tx_us; /* when sends were last written */
 	uint64_t tx_ready_ns; /* when the oldest unwritten frame was queued */
 	uint32_t unechoed; /* frames written, their echo not back yet */
@@ -134,5 +138,8 @@ void bridge_up(struct bridge *b);
 /* the rcan extension: its answer at each handshake, then its elements */
 void bridge_ext(struct bridge *b, const struct proto_event *ev);
 void bridge_down(struct bridge *b);
+/* On the loop's timer: a hold the reconnect did not end in time ends:
+ * frames failed, carrier off. */
+void bridge_hold_check(struct bridge *b);
 
 #endif

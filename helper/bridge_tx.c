@@ -36,8 +36,10 @@ void bridge_tx_frame(struct bridge *b, const struct rnl_frame *f)
 	 * machines whose clock has no vDSO, so only when it counts) */
 	if (pacer_on(&b->pacer) && !txring_head(&b->tx))
 		b->tx_ready_ns = now_us() * 1000ULL;
-	/* no session: the frame cannot reach the bus */
-	txring_add(&b->tx, f->seq, &pf, session_is_up(b->s) ? 0 : ENOTCONN);
+	/* no session: the frame cannot reach the bus, unless the carrier is
+	 * kept for a reconnect (bridge.c) */
+	txring_add(&b->tx, f->seq, &pf,
+		   session_is_up(b->s) || b->hold_until_us ? 0 : ENOTCONN);
 }
 
 /* Paced bursts wait for echoes: see pacer.h. */

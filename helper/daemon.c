@@ -357,6 +357,7 @@ static int run_loop(struct daemon *d)
 		if (d->quit)
 			break;
 		session_on_timer(&d->session);
+		bridge_hold_check(&d->bridge);
 		bridge_rx_deliver(&d->bridge);
 		bridge_tx_fill(&d->bridge);
 		if (session_is_up(&d->session) &&

@@ -2,7 +2,8 @@
 # matrix: server
 # Clients that work with socketcand work with rcand serve, unchanged:
 # python-can's socketcand interface (Debian's python3-can) both ways,
-# rcand discover reading its beacon, rcand attach --discover to it; and
+# rcand discover and python-can's detect_beacon() reading its beacon,
+# rcand attach --discover to it; and
 # `rcand list` on the server shows its clients and their counters.
 . tests/lib/ktap.sh
 . tests/helper/guest-lib.sh
@@ -10,7 +11,7 @@ SERVER=tests/helper/rcand-serve
 
 PY=/usr/bin/python3
 BDEST=${RCAND_BEACON_DEST:-127.0.0.1}
-ktap_plan 8
+ktap_plan 9
 
 setup() {
 	load_rcan && add_vcan rscl0 &&
@@ -31,6 +32,12 @@ ktap_check "without -l it listens on loopback only" \
 $RCAND discover -t 1500 >"$T/disc.txt" 2>&1
 ktap_check "rcand discover finds rcand serve by its beacon, with its bus" \
 	grep -q '^servebox (.*) at 127.0.0.1:29570, buses: rscl0$' "$T/disc.txt"
+
+# python-can's detect_beacon(), or what it does where Debian's python-can
+# has none (detect_beacon.py says which)
+$PY tests/helper/detect_beacon.py >"$T/detect.txt" 2>&1
+ktap_check "detect_beacon(): one socketcand config, 127.0.0.1 port 29570 channel rscl0 ($(head -n 1 "$T/detect.txt" | sed 's/^# //'))" \
+	grep -qx 'socketcand 127.0.0.1 29570 rscl0' "$T/detect.txt"
 
 # python-can's socketcand interface, as a socketcand user runs it
 cat >"$T/pyc.py" <<'PYEOF'
