@@ -2277,6 +2277,100 @@ static void t_proto_lex(void)
 	       !proto_lex_fd_len_valid(9) && !proto_lex_fd_len_valid(65));
 }
 
+/* The decimal and timestamp lexer both ends' parsers share: a verdict's
+ * SEC.USEC has exactly 6 fraction digits, a frame's 1 to 9; neither
+ * takes a sign, a space, a second dot, nor seconds past the year 2540. */
+static void t_proto_lex_numbers(void)
+{
+	static const struct {
+		const char *s;
+		enum proto_lex_ts kind;
+		int ok;
+		uint64_t ns;
+	} ts[] = {
+		{ "1764851234.000123", PROTO_LEX_TS_VERDICT, 1, 1764851234000123000ULL },
+		{ "0.000000", PROTO_LEX_TS_VERDICT, 1, 0 },
+		{ "18000000000.999999", PROTO_LEX_TS_VERDICT, 1, 18000000000999999000ULL },
+		{ "1.5", PROTO_LEX_TS_VERDICT, 0, 0 },
+		{ "1.00000", PROTO_LEX_TS_VERDICT, 0, 0 },
+		{ "1.0000001", PROTO_LEX_TS_VERDICT, 0, 0 },
+		{ "1.", PROTO_LEX_TS_VERDICT, 0, 0 },
+		{ ".000001", PROTO_LEX_TS_VERDICT, 0, 0 },
+		{ "1", PROTO_LEX_TS_VERDICT, 0, 0 },
+		{ "", PROTO_LEX_TS_VERDICT, 0, 0 },
+		{ "1.00000a", PROTO_LEX_TS_VERDICT, 0, 0 },
+		{ "-1.000000", PROTO_LEX_TS_VERDICT, 0, 0 },
+		{ "+1.000000", PROTO_LEX_TS_VERDICT, 0, 0 },
+		{ "1.-00001", PROTO_LEX_TS_VERDICT, 0, 0 },
+		{ "1.000000.0", PROTO_LEX_TS_VERDICT, 0, 0 },
+		{ "1,000000", PROTO_LEX_TS_VERDICT, 0, 0 },
+		{ " 1.000000", PROTO_LEX_TS_VERDICT, 0, 0 },
+		{ "18000000001.000000", PROTO_LEX_TS_VERDICT, 0, 0 },
+		{ "99999999999.000000", PROTO_LEX_TS_VERDICT, 0, 0 },
+		{ "000000000001.000000", PROTO_LEX_TS_VERDICT, 0, 0 },
+		{ "1.5", PROTO_LEX_TS_FRAME, 1, 1500000000ULL },
+		{ "1764851234.000123", PROTO_LEX_TS_FRAME, 1, 1764851234000123000ULL },
+		{ "2.123456789", PROTO_LEX_TS_FRAME, 1, 2123456789ULL },
+		{ "0.0", PROTO_LEX_TS_FRAME, 1, 0 },
+		{ "2.1234567890", PROTO_LEX_TS_FRAME, 0, 0 },
+		{ "2.", PROTO_LEX_TS_FRAME, 0, 0 },
+		{ ".5", PROTO_LEX_TS_FRAME, 0, 0 },
+		{ "2", PROTO_LEX_TS_FRAME, 0, 0 },
+		{ "2.5x", PROTO_LEX_TS_FRAME, 0, 0 },
+		{ "2.5.1", PROTO_LEX_TS_FRAME, 0, 0 },
+		{ "-2.5", PROTO_LEX_TS_FRAME, 0, 0 },
+		{ "18000000001.0", PROTO_LEX_TS_FRAME, 0, 0 },
+		{ "99999999999999999999.0", PROTO_LEX_TS_FRAME, 0, 0 },
+	};
+	struct proto_event ev;
+	uint64_t v;
+	size_t i;
+
+	for (i = 0; i < sizeof(ts) / sizeof(ts[0]); i++) {
+		int rc;
+
+		v = 77;
+		rc = proto_lex_ts(ts[i].s, strlen(ts[i].s), ts[i].kind, &v);
+		if ((rc == 0) != ts[i].ok || (ts[i].ok && v != ts[i].ns))
+			printf("# ts \"%s\" kind %d: rc %d, %llu\n", ts[i].s,
+			       (int)ts[i].kind, rc, (unsigned long long)v);
+		EXPECT((rc == 0) == ts[i].ok);
+		EXPECT(!ts[i].ok || v == ts[i].ns);
+		EXPECT(ts[i].ok || v == 77); /* untouched when refused */
+	}
+	EXPECT(!proto_lex_dec("0", 1, 10, UINT32_MAX, &v) && v == 0);
+	EXPECT(!proto_lex_dec("4294967295", 10, 10, UINT32_MAX, &v) &&
+	       v == 4294967295ULL);
+	EXPECT(proto_lex_dec("4294967296", 10, 10, UINT32_MAX, &v) < 0);
+	EXPECT(proto_lex_dec("00000000001", 11, 10, UINT32_MAX, &v) < 0);
+	EXPECT(proto_lex_dec("", 0, 10, UINT32_MAX, &v) < 0);
+	EXPECT(proto_lex_dec("12a", 3, 10, UINT32_MAX, &v) < 0);
+	EXPECT(proto_lex_dec("+1", 2, 10, UINT32_MAX, &v) < 0);
+	EXPECT(proto_lex_dec("0x1", 3, 10, UINT32_MAX, &v) < 0);
+	EXPECT(proto_lex_dec("65536", 5, 5, 65535, &v) < 0);
+	EXPECT(!proto_lex_dec("9999999999999999999", 19, 19, UINT64_MAX, &v) &&
+	       v == 9999999999999999999ULL);
+	EXPECT(proto_lex_dec("99999999999999999999", 20, 20, UINT64_MAX, &v) < 0);
+	/* both parsers take them from here */
+	ext_event("< frame 123 1.5 11 >", &ev);
+	EXPECT(ev.type == PROTO_EV_FRAME && ev.ts_ns == 1500000000ULL);
+	ext_event("< frame 123 1.1234567891 11 >", &ev);
+	EXPECT(ev.type == PROTO_EV_GARBAGE);
+	ext_event("< frame 123 -1.5 11 >", &ev);
+	EXPECT(ev.type == PROTO_EV_GARBAGE);
+	ext_event("< sent 2 17.000001 >", &ev);
+	EXPECT(ev.type == PROTO_EV_SENT && ev.ts_ns == 17000001000ULL);
+	ext_event("< sent 2 17.0000010 >", &ev);
+	EXPECT(ev.type == PROTO_EV_GARBAGE);
+	ext_event("< sent 2 017.000001 >", &ev);
+	EXPECT(ev.type == PROTO_EV_SENT && ev.ts_ns == 17000001000ULL);
+	ext_event("< stat 1 2 3 18446744073709551615 >", &ev);
+	EXPECT(ev.type == PROTO_EV_GARBAGE); /* 20 digits */
+	ext_event("< stat 1 2 3 9999999999999999999 >", &ev);
+	EXPECT(ev.type == PROTO_EV_STAT &&
+	       ev.stat[3] == 9999999999999999999ULL);
+}
+
 static const struct test tests[] = {
 	{ "parser: every example of the protocol reference", t_reference_examples },
 	{ "parser: the three FD receive forms, told apart by shape", t_fd_proposals },
@@ -2324,6 +2418,7 @@ static const struct test tests[] = {
 	{ "rcan extension: the server reads < rcan >, malformed is unknown", t_ext_cmd },
 	{ "txring: confirm mode, verdicts in order, heartbeats, session lost", t_ring_confirm },
 	{ "proto_lex: hex digits and FD lengths, one for client and server", t_proto_lex },
+	{ "proto_lex: decimals and timestamps, verdict 6 digits, frame 1 to 9", t_proto_lex_numbers },
 };
 
 int main(void)
