@@ -561,6 +561,44 @@ static void test_keepalive(void)
 	close(a);
 }
 
+/* L3: a client dribbling a long element a byte at a time: each byte is
+ * looked at once (the scan resumes at c->inscan), and the element, and
+ * the one behind it, still run as the daemon would run them. */
+static void test_dribbled_element(void)
+{
+	static char text[6000];
+	char buf[4096];
+	struct serve s;
+	struct serve_client *c;
+	size_t i, n, looked = 0;
+	int peer;
+
+	serve_init(&s);
+	c = client(&s, &peer);
+	n = (size_t)snprintf(text, sizeof(text), "zz< ");
+	memset(text + n, 'a', 5000);
+	n += 5000;
+	n += (size_t)snprintf(text + n, sizeof(text) - n, " >< echo >");
+	for (i = 0; i < n; i++) {
+		size_t before = c->inscan;
+
+		EXPECT(write(peer, text + i, 1) == 1);
+		serve_client_input(&s, c);
+		if (c->inlen)
+			looked += c->inlen - before;
+		EXPECT(c->inscan == c->inlen);
+	}
+	EXPECT(c->inlen == 0 && c->inscan == 0);
+	EXPECT(looked < n); /* linear: ~one look a byte, not n * n / 2 */
+	drain(&s, c, peer, buf, sizeof(buf));
+	/* NO_BUS knows neither: two elements, two answers */
+	EXPECT(!strcmp(buf,
+		       "< error unknown command >< error unknown command >"));
+	EXPECT(c->mode == SERVE_NO_BUS && !c->end_reason);
+	serve_fini(&s);
+	close(peer);
+}
+
 static const struct {
 	const char *name;
 	void (*fn)(void);
@@ -577,6 +615,7 @@ static const struct {
 	{ "serve_isotp_long_pdu", test_isotp_long_pdu },
 	{ "serve_state_refresh_coalesced", test_state_refresh_coalesced },
 	{ "serve_keepalive", test_keepalive },
+	{ "serve_dribbled_element", test_dribbled_element },
 };
 
 int main(void)

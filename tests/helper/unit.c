@@ -1671,16 +1671,65 @@ static void parse_cmd(const char *el, struct proto_cmd *c)
 	proto_cmd_parse(el, c);
 }
 
+/* The daemon's element reader, resuming where it stopped: *scan says how
+ * much of the kept bytes was looked at already. */
+static int cmd_next(const char *buf, size_t len, size_t *st, size_t *end)
+{
+	size_t scan = 0;
+
+	return proto_cmd_next(buf, len, &scan, st, end);
+}
+
 static void t_cmd_next(void)
 {
-	size_t st, end;
+	static char in[PROTO_ELEM_MAX];
+	size_t st, end, scan, len, looked = 0, i;
 
-	EXPECT(proto_cmd_next("xx< echo >< ok", 14, &st, &end) == 1);
+	EXPECT(cmd_next("xx< echo >< ok", 14, &st, &end) == 1);
 	EXPECT(st == 2 && end == 9);
-	EXPECT(proto_cmd_next("< send 12", 9, &st, &end) == 0 && st == 0);
-	EXPECT(proto_cmd_next("garbage", 7, &st, &end) == 0 && st == 7);
-	EXPECT(proto_cmd_next("ab<", 3, &st, &end) == 0 && st == 2);
-	EXPECT(proto_cmd_next("", 0, &st, &end) == 0 && st == 0);
+	EXPECT(cmd_next("< send 12", 9, &st, &end) == 0 && st == 0);
+	EXPECT(cmd_next("garbage", 7, &st, &end) == 0 && st == 7);
+	EXPECT(cmd_next("ab<", 3, &st, &end) == 0 && st == 2);
+	EXPECT(cmd_next("", 0, &st, &end) == 0 && st == 0);
+
+	/* L3: a long element dribbled one byte at a time is scanned once,
+	 * not from its start at each byte (quadratic) */
+	len = 0;
+	scan = 0;
+	in[len++] = 'x'; /* dropped: no '<' yet */
+	EXPECT(proto_cmd_next(in, len, &scan, &st, &end) == 0 && st == 1 &&
+	       scan == 0);
+	len = 0;
+	for (i = 0; i + 1 < sizeof(in); i++) {
+		in[len++] = i ? 'a' : '<';
+		looked += len - scan;
+		EXPECT(proto_cmd_next(in, len, &scan, &st, &end) == 0);
+		EXPECT(st == 0 && scan == len);
+		memmove(in, in + st, len - st);
+		len -= st;
+	}
+	EXPECT(looked == sizeof(in) - 1);
+	in[len++] = '>';
+	EXPECT(proto_cmd_next(in, len, &scan, &st, &end) == 1);
+	EXPECT(st == 0 && end == len - 1 && scan == 0);
+	/* it resumes where it stopped: a '>' in the bytes it says it looked
+	 * at is not looked at again (the caller keeps them unchanged) */
+	memcpy(in, "< a > b", 7);
+	scan = 6;
+	EXPECT(proto_cmd_next(in, 7, &scan, &st, &end) == 0 && st == 0 &&
+	       scan == 7);
+	/* bytes before the '<' dropped: scan counts from the '<' */
+	memcpy(in, "zz< ab", 6);
+	scan = 0;
+	EXPECT(proto_cmd_next(in, 6, &scan, &st, &end) == 0 && st == 2 &&
+	       scan == 4);
+	memmove(in, in + 2, 4);
+	memcpy(in + 4, " >< c", 5);
+	EXPECT(proto_cmd_next(in, 9, &scan, &st, &end) == 1 && st == 0 &&
+	       end == 5 && scan == 0);
+	/* the rest after the element, from its start again */
+	EXPECT(proto_cmd_next(in + 6, 3, &scan, &st, &end) == 0 && st == 0 &&
+	       scan == 3);
 }
 
 static void t_cmd_send(void)
