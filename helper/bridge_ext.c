@@ -31,6 +31,8 @@ static int reason_errno(unsigned int reason)
 		return EINVAL;
 	case PROTO_EXT_R_CLOSED:
 		return ECONNABORTED;
+	case PROTO_EXT_R_LOST:
+		return ETIMEDOUT; /* no loop-back in time: not known sent */
 	default:
 		return EIO;
 	}

@@ -27,7 +27,7 @@ static const char *const feature_names[] = { "confirm", "state" };
 static const char *const reason_names[PROTO_EXT_R_COUNT] = {
 	[PROTO_EXT_R_BUSY] = "busy",	   [PROTO_EXT_R_DOWN] = "down",
 	[PROTO_EXT_R_INVALID] = "invalid", [PROTO_EXT_R_CLOSED] = "closed",
-	[PROTO_EXT_R_OTHER] = "other",
+	[PROTO_EXT_R_LOST] = "lost",	   [PROTO_EXT_R_OTHER] = "other",
 };
 
 /* enum can_state's order (<linux/can/netlink.h>) */

@@ -2074,6 +2074,10 @@ static void t_ext_parse(void)
 	       ev.ext.reason == PROTO_EXT_R_INVALID);
 	ext_event("< failed 4 closed >", &ev);
 	EXPECT(ev.type == PROTO_EV_FAILED && ev.ext.reason == PROTO_EXT_R_CLOSED);
+	ext_event("< failed 3 lost >", &ev);
+	EXPECT(ev.type == PROTO_EV_FAILED && ev.ext.count == 3 &&
+	       ev.ext.reason == PROTO_EXT_R_LOST);
+	EXPECT(!strcmp(proto_ext_reason_name(PROTO_EXT_R_LOST), "lost"));
 	/* a reason of a newer version still fails the frames */
 	ext_event("< failed 7 no-ack >", &ev);
 	EXPECT(ev.type == PROTO_EV_FAILED && ev.ext.count == 7 &&
