@@ -148,13 +148,17 @@ void bridge_refused(struct bridge *b, int cmd, uint32_t frames)
 	b->rx_dropped += frames;
 }
 
+static long earlier(long a, long b)
+{
+	if (a < 0)
+		return b;
+	return b >= 0 && b < a ? b : a;
+}
+
 long bridge_timeout_us(struct bridge *b)
 {
-	long tx = bridge_tx_wait_us(b), rx = bridge_rx_wait_us(b);
-
-	if (tx < 0)
-		return rx;
-	return rx >= 0 && rx < tx ? rx : tx;
+	return earlier(earlier(bridge_tx_wait_us(b), bridge_rx_wait_us(b)),
+		       bridge_ext_wait_us(b));
 }
 
 uint64_t bridge_clock_us(struct bridge *b)

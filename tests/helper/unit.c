@@ -2310,6 +2310,55 @@ static void t_ring_confirm(void)
 	EXPECT(reported(&R, "done 13/1;"));
 }
 
+/* M4a, rcand's side: in confirm mode a frame written must have its
+ * verdict within a deadline; the oldest batch still waiting is the one
+ * that decides (txring_verdict_due), and frames written longer ago than
+ * the limit fail with ETIMEDOUT, oldest first, in their place. */
+static void t_ring_verdict_deadline(void)
+{
+	uint64_t s = 1000000, lim = TXRING_VERDICT_US;
+
+	ring_start(1);
+	/* echo mode has no verdict to wait for */
+	add(1);
+	send_batch(1);
+	EXPECT(txring_verdict_due(&T) == 0);
+	EXPECT(txring_echo(&T, NULL) == 0);
+	EXPECT(reported(&R, "done 1/1;"));
+	txring_set_confirm(&T, 1);
+	EXPECT(txring_verdict_due(&T) == 0);
+	add(2);
+	add(3);
+	EXPECT(txring_head(&T) != NULL);
+	txring_sent(&T);
+	txring_sent(&T);
+	txring_close_batch(&T, s); /* 2, 3 written at s */
+	add(4);
+	txring_sent(&T);
+	txring_close_batch(&T, s + 500000); /* 4 half a second later */
+	EXPECT(txring_verdict_due(&T) == s + lim);
+	/* one verdict: the rest of the batch still decides */
+	EXPECT(txring_verdict(&T, 1, 0) == 0);
+	EXPECT(reported(&R, "done 2/1;"));
+	EXPECT(txring_verdict_due(&T) == s + lim);
+	/* not yet */
+	EXPECT(txring_expire(&T, s + lim - 1, ETIMEDOUT) == 0U);
+	EXPECT(reported(&R, ""));
+	/* past it: 3 fails, 4 (written later) not yet */
+	EXPECT(txring_expire(&T, s + lim, ETIMEDOUT) == 1U);
+	EXPECT(reported(&R, "fail 3/1 110;"));
+	EXPECT(txring_verdict_due(&T) == s + 500000 + lim);
+	EXPECT(txring_expire(&T, s + 2 * lim, ETIMEDOUT) == 1U);
+	EXPECT(reported(&R, "fail 4/1 110;"));
+	EXPECT(txring_verdict_due(&T) == 0);
+	/* the echoes' replies take the batches out */
+	EXPECT(txring_echo(&T, NULL) == 0);
+	EXPECT(txring_echo(&T, NULL) == 0);
+	EXPECT(T.c_len == 0);
+	EXPECT(txring_fail_all(&T, ECONNRESET) == 0);
+	EXPECT(reported(&R, ""));
+}
+
 struct test {
 	const char *name;
 	void (*fn)(void);
@@ -2470,6 +2519,7 @@ static const struct test tests[] = {
 	{ "rcan extension: elements formatted byte for byte, read back the same", t_ext_format },
 	{ "rcan extension: the server reads < rcan >, malformed is unknown", t_ext_cmd },
 	{ "txring: confirm mode, verdicts in order, heartbeats, session lost", t_ring_confirm },
+	{ "txring: confirm mode, frames with no verdict in time fail ETIMEDOUT", t_ring_verdict_deadline },
 	{ "proto_lex: hex digits and FD lengths, one for client and server", t_proto_lex },
 	{ "proto_lex: decimals and timestamps, verdict 6 digits, frame 1 to 9", t_proto_lex_numbers },
 };
