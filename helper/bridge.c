@@ -181,7 +181,7 @@ void bridge_hold_check(struct bridge *b)
 		b->cfg.name, HOLD_US / 1000, n);
 }
 
-static long min_wait(long a, long b)
+static long earlier(long a, long b)
 {
 	if (a < 0)
 		return b;
@@ -190,14 +190,15 @@ static long min_wait(long a, long b)
 
 long bridge_timeout_us(struct bridge *b)
 {
-	long t = min_wait(bridge_tx_wait_us(b), bridge_rx_wait_us(b));
+	long t = earlier(earlier(bridge_tx_wait_us(b), bridge_rx_wait_us(b)),
+			 bridge_ext_wait_us(b));
 	uint64_t now;
 
 	if (b->hold_until_us && !session_is_up(b->s)) {
 		now = now_us();
-		t = min_wait(t, now >= b->hold_until_us ?
-					0 :
-					(long)(b->hold_until_us - now));
+		t = earlier(t, now >= b->hold_until_us ?
+				       0 :
+				       (long)(b->hold_until_us - now));
 	}
 	return t;
 }

@@ -137,6 +137,10 @@ void bridge_clock_done(struct bridge *b);
 void bridge_up(struct bridge *b);
 /* the rcan extension: its answer at each handshake, then its elements */
 void bridge_ext(struct bridge *b, const struct proto_event *ev);
+/* confirm: frames with no verdict in time fail (ETIMEDOUT), and the
+ * session restarts; us until that may be due, or -1 */
+void bridge_ext_expire(struct bridge *b);
+long bridge_ext_wait_us(struct bridge *b);
 void bridge_down(struct bridge *b);
 /* On the loop's timer: a hold the reconnect did not end in time ends:
  * frames failed, carrier off. */

@@ -19,6 +19,7 @@
 #include "bridge.h"
 #include "genl_state.h"
 #include "log.h"
+#include "now.h"
 
 static int reason_errno(unsigned int reason)
 {
@@ -31,6 +32,8 @@ static int reason_errno(unsigned int reason)
 		return EINVAL;
 	case PROTO_EXT_R_CLOSED:
 		return ECONNABORTED;
+	case PROTO_EXT_R_LOST:
+		return ETIMEDOUT; /* no loop-back in time: not known sent */
 	default:
 		return EIO;
 	}
@@ -79,6 +82,39 @@ static void bittiming(struct bridge *b, const struct proto_event *ev)
 	bridge_set_bitrate(b, ev->ext.bitrate,
 			   ev->ext.bitrate ? ev->ext.dbitrate : 0,
 			   "the server's interface");
+}
+
+/* A server that gives no verdict for a frame within TXRING_VERDICT_US is
+ * broken (rcand serve fails a frame it cannot confirm `lost` well before
+ * that): the frames past it fail with ETIMEDOUT, the session restarts
+ * (and fails the rest), and the TX window is not held by them for good. */
+void bridge_ext_expire(struct bridge *b)
+{
+	uint64_t due = txring_verdict_due(&b->tx), now;
+	uint32_t n;
+
+	if (!due)
+		return;
+	/* the coarse clock (always the vDSO's): a 10 s limit needs no more */
+	now = (uint64_t)now_ms() * 1000ULL;
+	if (now < due)
+		return;
+	n = txring_expire(&b->tx, now, ETIMEDOUT);
+	log_warn(
+		"%s: the server gave no verdict on %u frames in %llu s: they failed; reconnecting",
+		b->cfg.name, n,
+		(unsigned long long)(TXRING_VERDICT_US / 1000000ULL));
+	session_restart(b->s);
+}
+
+long bridge_ext_wait_us(struct bridge *b)
+{
+	uint64_t due = txring_verdict_due(&b->tx), now;
+
+	if (!due)
+		return -1;
+	now = (uint64_t)now_ms() * 1000ULL;
+	return due > now ? (long)(due - now) : 0;
 }
 
 void bridge_ext(struct bridge *b, const struct proto_event *ev)

@@ -173,6 +173,9 @@ void bridge_tx_fill(struct bridge *b)
 	if (!session_is_up(b->s))
 		return;
 	bridge_clock_done(b);
+	bridge_ext_expire(b); /* a server that gives no verdict */
+	if (!session_is_up(b->s))
+		return;
 	if (!txring_head(&b->tx) || probe_holds(b)) {
 		/* nothing to write now (and no clock to read) */
 	} else if (pacer_on(&b->pacer)) {

@@ -18,19 +18,33 @@
 #include "proto_lex.h"
 #include "proto_server.h"
 
-int proto_cmd_next(const char *buf, size_t len, size_t *start, size_t *end)
+int proto_cmd_next(const char *buf, size_t len, size_t *scan, size_t *start,
+		   size_t *end)
 {
-	const char *lt = memchr(buf, '<', len), *gt;
+	const char *lt, *gt;
+	size_t from;
 
-	if (!lt) {
-		*start = len;
-		return 0;
+	/* bytes looked at before: the caller kept them from the '<' on */
+	if (*scan && *scan <= len && buf[0] == '<') {
+		lt = buf;
+		from = *scan;
+	} else {
+		lt = memchr(buf, '<', len);
+		if (!lt) {
+			*start = len;
+			*scan = 0;
+			return 0;
+		}
+		from = (size_t)(lt - buf) + 1;
 	}
 	*start = (size_t)(lt - buf);
-	gt = memchr(lt, '>', len - *start);
-	if (!gt)
+	gt = memchr(buf + from, '>', len - from);
+	if (!gt) {
+		*scan = len - *start;
 		return 0;
+	}
 	*end = (size_t)(gt - buf);
+	*scan = 0;
 	return 1;
 }
 

@@ -13,6 +13,7 @@
 #include <string.h>
 
 #include "proto.h"
+#include "proto_lex.h"
 
 #define MAX_WORDS 16 /* rcan + version + the features, with room */
 
@@ -26,7 +27,7 @@ static const char *const feature_names[] = { "confirm", "state" };
 static const char *const reason_names[PROTO_EXT_R_COUNT] = {
 	[PROTO_EXT_R_BUSY] = "busy",	   [PROTO_EXT_R_DOWN] = "down",
 	[PROTO_EXT_R_INVALID] = "invalid", [PROTO_EXT_R_CLOSED] = "closed",
-	[PROTO_EXT_R_OTHER] = "other",
+	[PROTO_EXT_R_LOST] = "lost",	   [PROTO_EXT_R_OTHER] = "other",
 };
 
 /* enum can_state's order (<linux/can/netlink.h>) */
@@ -71,50 +72,14 @@ static int is(const struct xword *w, const char *lit)
 	return w->n == n && !memcmp(w->s, lit, n);
 }
 
-/* Decimal digits only (no sign, no 0x), at most max. */
+/* Decimal digits only (no sign, no 0x), at most max (proto_lex.c). */
 static int dec32(const struct xword *w, uint32_t max, uint32_t *out)
 {
-	uint64_t v = 0;
-	size_t i;
+	uint64_t v;
 
-	if (!w->n || w->n > 10)
-		return -1;
-	for (i = 0; i < w->n; i++) {
-		if (w->s[i] < '0' || w->s[i] > '9')
-			return -1;
-		v = v * 10 + (uint64_t)(w->s[i] - '0');
-	}
-	if (v > max)
+	if (proto_lex_dec(w->s, w->n, 10, max, &v) < 0)
 		return -1;
 	*out = (uint32_t)v;
-	return 0;
-}
-
-/* SEC.USEC exactly as the server writes it: 6 digits after the dot. */
-static int sec_usec(const struct xword *w, uint64_t *ns)
-{
-	const char *dot = memchr(w->s, '.', w->n);
-	struct xword sec, usec;
-	uint32_t u;
-	uint64_t sv = 0;
-	size_t i;
-
-	if (!dot)
-		return -1;
-	sec.s = w->s;
-	sec.n = (size_t)(dot - w->s);
-	usec.s = dot + 1;
-	usec.n = w->n - sec.n - 1;
-	if (usec.n != 6 || dec32(&usec, 999999, &u) < 0 || !sec.n || sec.n > 11)
-		return -1;
-	for (i = 0; i < sec.n; i++) {
-		if (sec.s[i] < '0' || sec.s[i] > '9')
-			return -1;
-		sv = sv * 10 + (uint64_t)(sec.s[i] - '0');
-	}
-	if (sv > 18000000000ULL) /* ns in a u64 end in the year 2540 */
-		return -1;
-	*ns = sv * 1000000000ULL + (uint64_t)u * 1000;
 	return 0;
 }
 
@@ -184,7 +149,8 @@ static enum proto_ev_type parse(const struct xword *w, int nw,
 			       PROTO_EV_RCAN;
 	if (is(&w[0], "sent")) {
 		if (nw != 3 || parse_count(&w[1], &x->count) ||
-		    sec_usec(&w[2], &ev->ts_ns))
+		    proto_lex_ts(w[2].s, w[2].n, PROTO_LEX_TS_VERDICT,
+				 &ev->ts_ns))
 			return PROTO_EV_GARBAGE;
 		return PROTO_EV_SENT;
 	}

@@ -27,6 +27,9 @@ enum proto_ext_reason {
 	PROTO_EXT_R_INVALID, /* malformed, or refused by the kernel */
 	/* the client left RAW mode before they were confirmed */
 	PROTO_EXT_R_CLOSED,
+	/* written, but no loop-back came in time: the server's CAN socket
+	 * dropped it, or the driver confirms nothing */
+	PROTO_EXT_R_LOST,
 	PROTO_EXT_R_OTHER, /* a word of a newer version */
 	PROTO_EXT_R_COUNT
 };

@@ -57,45 +57,11 @@ static int parse_hex32(const struct word *w, uint32_t *out)
 	return 0;
 }
 
-static int parse_dec64(const char *s, size_t n, uint64_t *out)
-{
-	uint64_t v = 0;
-	size_t i;
-
-	if (n == 0 || n > 19)
-		return -1;
-	for (i = 0; i < n; i++) {
-		if (s[i] < '0' || s[i] > '9')
-			return -1;
-		v = v * 10 + (uint64_t)(s[i] - '0');
-	}
-	*out = v;
-	return 0;
-}
-
-/* "SEC.FRACTION" (the daemon prints %lld.%06lld) into ns since the epoch. */
+/* "SEC.FRACTION" (the daemon prints %lld.%06lld; forks print up to 9
+ * digits) into ns since the epoch. */
 static int parse_ts(const struct word *w, uint64_t *ns)
 {
-	const char *dot = memchr(w->s, '.', w->n);
-	uint64_t sec, frac = 0;
-	size_t fn, i;
-
-	if (!dot)
-		return -1;
-	if (parse_dec64(w->s, (size_t)(dot - w->s), &sec) < 0)
-		return -1;
-	fn = w->n - (size_t)(dot - w->s) - 1;
-	if (fn == 0 || fn > 9)
-		return -1;
-	if (parse_dec64(dot + 1, fn, &frac) < 0)
-		return -1;
-	for (i = fn; i < 9; i++)
-		frac *= 10;
-	/* Seconds beyond year 2540 would overflow ns in a u64. */
-	if (sec > 18000000000ULL)
-		return -1;
-	*ns = sec * 1000000000ULL + frac;
-	return 0;
+	return proto_lex_ts(w->s, w->n, PROTO_LEX_TS_FRAME, ns);
 }
 
 /* One word of 2*k hex digits into bytes, appended at ev->data[ev->len]. */
@@ -286,7 +252,8 @@ void proto_parse_element(const char *s, size_t n, struct proto_event *ev)
 		if (nw != 5)
 			ev->type = PROTO_EV_GARBAGE;
 		for (i = 1; i < nw && ev->type == PROTO_EV_STAT; i++)
-			if (parse_dec64(w[i].s, w[i].n, &ev->stat[i - 1]) < 0)
+			if (proto_lex_dec(w[i].s, w[i].n, 19, UINT64_MAX,
+					  &ev->stat[i - 1]) < 0)
 				ev->type = PROTO_EV_GARBAGE;
 	} else if (!proto_ext_parse_event(s, n, ev)) {
 		ev->type = PROTO_EV_UNKNOWN;

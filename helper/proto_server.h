@@ -27,8 +27,14 @@
  * sets *start and *end (the '>' index) when one is complete; 0 when not,
  * with *start the bytes that can be dropped (all of them when there is
  * no '<', the ones before it otherwise).
+ * *scan makes a client that sends an element a byte at a time cost
+ * linear time, not quadratic: 0 for bytes never looked at; on return,
+ * how many of the bytes the caller keeps (from *start on when 0 is
+ * returned, from *end + 1 on when 1 is) were looked at. Passed back with
+ * those bytes unchanged and more appended, the scan resumes there.
  */
-int proto_cmd_next(const char *buf, size_t len, size_t *start, size_t *end);
+int proto_cmd_next(const char *buf, size_t len, size_t *scan, size_t *start,
+		   size_t *end);
 
 enum proto_cmd_type {
 	PROTO_CMD_UNKNOWN, /* answered < error unknown command > */

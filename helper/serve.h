@@ -126,6 +126,7 @@ struct serve_client {
 	/* input: at most one element's worth, as the daemon's reader */
 	char in[PROTO_ELEM_MAX];
 	size_t inlen;
+	size_t inscan; /* of in, looked at for a '>' already (L3) */
 	int eof;
 
 	/* the one output queue (serve_client.c) */

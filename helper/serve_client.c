@@ -199,24 +199,30 @@ void serve_close(struct serve *s, struct serve_client *c, const char *why)
 	mark_dirty(s, c);
 }
 
-/* Run every complete element in the input, while commands may run. */
+/* Run every complete element in the input, while commands may run. Each
+ * byte is looked at once (c->inscan) and moved once, at the end: a client
+ * dribbling a long element, or sending many short ones in one read, costs
+ * linear time. */
 static void run_input(struct serve *s, struct serve_client *c)
 {
 	char el[PROTO_ELEM_MAX + 1];
-	size_t start, end;
+	size_t off = 0, start, end;
 
-	while (c->inlen && !serve_client_blocked(s, c)) {
-		if (!proto_cmd_next(c->in, c->inlen, &start, &end)) {
+	while (off < c->inlen && !serve_client_blocked(s, c)) {
+		if (!proto_cmd_next(c->in + off, c->inlen - off, &c->inscan,
+				    &start, &end)) {
 			/* bytes before '<' can never be part of a command */
-			memmove(c->in, c->in + start, c->inlen - start);
-			c->inlen -= start;
+			off += start;
 			break;
 		}
-		memcpy(el, c->in + start, end - start + 1);
+		memcpy(el, c->in + off + start, end - start + 1);
 		el[end - start + 1] = '\0';
-		c->inlen -= end + 1;
-		memmove(c->in, c->in + end + 1, c->inlen);
+		off += end + 1;
 		serve_command(s, c, el);
+	}
+	if (off) {
+		c->inlen -= off;
+		memmove(c->in, c->in + off, c->inlen);
 	}
 }
 

@@ -13,6 +13,11 @@
  * outcomes are kept as runs, [3 waiting][1 failed invalid][2 waiting],
  * and told in that order, each run of one kind coalesced into one element
  * per wake-up.
+ *
+ * A loop-back may never come: the socket overflowed and dropped it, or
+ * the driver confirms nothing. Each waiting frame has a deadline and
+ * fails `lost` past it; after such a loss, loop-backs are matched to the
+ * waiting frames by content, not counted (serve_ext_wait.c).
  */
 #include <errno.h>
 #include <stdlib.h>
@@ -140,10 +145,26 @@ static void push(struct serve *s, struct serve_client *c, int failed,
 	t->reason = (uint8_t)reason;
 }
 
-void serve_ext_written(struct serve *s, struct serve_client *c)
+void serve_ext_written(struct serve *s, struct serve_client *c,
+		       const void *frame, size_t mtu)
 {
-	if (serve_ext_on(c, PROTO_EXT_F_CONFIRM))
-		push(s, c, 0, PROTO_EXT_R_BUSY);
+	struct serve_ext *x = c->ext;
+
+	if (!serve_ext_on(c, PROTO_EXT_F_CONFIRM))
+		return;
+	/* serve_ext_room() was asked before the write: there is room */
+	if (serve_ext_wait_push(x, frame, mtu == CANFD_MTU, c->bitrate,
+				serve_now()) < 0) {
+		serve_close(s, c, "too-many-outcomes");
+		return;
+	}
+	push(s, c, 0, PROTO_EXT_R_BUSY);
+}
+
+int serve_ext_room(const struct serve_client *c)
+{
+	return !serve_ext_on(c, PROTO_EXT_F_CONFIRM) ||
+	       c->ext->w_len < SERVE_EXT_WAIT_MAX;
 }
 
 void serve_ext_failed(struct serve *s, struct serve_client *c,
@@ -170,7 +191,38 @@ static void fail_waiting(struct serve *s, struct serve_client *c,
 			r->reason = (uint8_t)reason;
 		}
 	}
+	serve_ext_wait_clear(x);
 	tell_failed(s, c);
+}
+
+/* The n oldest waiting frames will never be confirmed: `failed lost`, in
+ * their place (after what was confirmed before them). */
+static void lose(struct serve *s, struct serve_client *c, unsigned int n)
+{
+	struct serve_ext *x = c->ext;
+
+	while (n && x->nruns && !run_at(x, 0)->failed) {
+		struct serve_ext_run *r = run_at(x, 0);
+		uint32_t k = n < r->n ? n : r->n;
+		char buf[PROTO_EXT_ELEM_MAX];
+		int len;
+
+		r->n -= k;
+		n -= k;
+		if (!r->n) {
+			x->head = (x->head + 1) % SERVE_EXT_RUNS;
+			x->nruns--;
+		}
+		serve_ext_wait_pop(x, k);
+		tell_sent(s, c, 1);
+		len = proto_ext_format_failed(buf, sizeof(buf), k,
+					      PROTO_EXT_R_LOST);
+		if (len > 0)
+			serve_reply(s, c, buf, (size_t)len);
+		x->failed += k;
+		x->lost += k;
+		tell_failed(s, c);
+	}
 }
 
 int serve_ext_rx(struct serve *s, struct serve_client *c,
@@ -200,7 +252,25 @@ int serve_ext_rx(struct serve *s, struct serve_client *c,
 		log_debug("serve: client %lu: a confirmation too many", c->id);
 		return 1;
 	}
+	if (x->by_content) {
+		int i = serve_ext_wait_find(x, serve_ext_hash(f));
+
+		if (i < 0) {
+			/* a frame given up for lost came after all, or
+			 * one dropped ahead of it was: not ours to count */
+			log_debug(
+				"serve: client %lu: a loop-back of no frame waiting",
+				c->id);
+			return 1;
+		}
+		/* one socket's loop-backs come in order: those of the
+		 * frames before it were dropped */
+		lose(s, c, (unsigned int)i);
+		if (!x->nruns || run_at(x, 0)->failed)
+			return 1; /* lose() closed the client */
+	}
 	r = run_at(x, 0);
+	serve_ext_wait_pop(x, 1);
 	x->sent_acc++;
 	x->sent_tv = *tv;
 	if (!--r->n) {
@@ -290,6 +360,48 @@ int serve_ext_busy(struct serve *s, struct serve_client *c,
 	return 1;
 }
 
+void serve_ext_overflow(struct serve *s, struct serve_client *c)
+{
+	(void)s;
+	if (!serve_ext_on(c, PROTO_EXT_F_CONFIRM) || c->ext->by_content)
+		return;
+	log_debug(
+		"serve: client %lu: the CAN socket dropped frames: loop-backs matched by content",
+		c->id);
+	c->ext->by_content = 1;
+}
+
+uint64_t serve_ext_deadline(const struct serve_client *c)
+{
+	if (!serve_ext_on(c, PROTO_EXT_F_CONFIRM) || c->mode != SERVE_RAW)
+		return UINT64_MAX;
+	return serve_ext_wait_deadline(c->ext);
+}
+
+void serve_ext_tick(struct serve *s, struct serve_client *c, uint64_t now)
+{
+	unsigned int n;
+	int i;
+
+	if (serve_ext_deadline(c) > now)
+		return;
+	/* loop-backs that came and were not read yet are no loss */
+	for (i = 0; i < 64 && c->can >= 0 && !socket_empty(c->can); i++)
+		serve_raw_readable(s, c);
+	if (!c->ext || c->mode != SERVE_RAW)
+		return;
+	n = serve_ext_wait_expired(c->ext, now);
+	if (!n)
+		return;
+	log_info(
+		"serve: client %lu: %u frames not looped back by %s in time: failed lost",
+		c->id, n, s->cfg.buses[c->bus]);
+	/* their loop-backs may still come, late: not to be counted */
+	c->ext->by_content = 1;
+	tell_sent(s, c, 0);
+	lose(s, c, n);
+}
+
 void serve_ext_down(struct serve *s, struct serve_client *c)
 {
 	if (!serve_ext_on(c, PROTO_EXT_F_CONFIRM))
@@ -317,6 +429,8 @@ void serve_ext_leave(struct serve *s, struct serve_client *c)
 		fail_waiting(s, c, PROTO_EXT_R_CLOSED);
 	}
 	c->ext->down_seen = 0;
+	c->ext->by_content = 0;
+	serve_ext_wait_clear(c->ext);
 }
 
 void serve_ext_free(struct serve_client *c)

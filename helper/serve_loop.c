@@ -272,7 +272,8 @@ static void on_event(struct serve *s, struct epoll_event *e)
 	}
 }
 
-/* The earliest deadline of the beacon, retries and statistics. */
+/* The earliest deadline of the beacon, retries, statistics and the
+ * extension's waiting frames. */
 static uint64_t next_deadline(struct serve *s)
 {
 	uint64_t next = s->beacon_fd >= 0 ? s->beacon_next : UINT64_MAX;
@@ -286,6 +287,8 @@ static uint64_t next_deadline(struct serve *s)
 
 		if (c->retry_at && c->retry_at < next)
 			next = c->retry_at;
+		if (serve_ext_deadline(c) < next)
+			next = serve_ext_deadline(c);
 		if (c->mode == SERVE_NO_BUS &&
 		    c->since + SERVE_NOBUS_MAX_NS < next)
 			next = c->since + SERVE_NOBUS_MAX_NS;
@@ -323,6 +326,7 @@ static void run_timers(struct serve *s, uint64_t now)
 		}
 		if (c->mode == SERVE_CONTROL)
 			serve_control_tick(s, c, now);
+		serve_ext_tick(s, c, now);
 	}
 }
 

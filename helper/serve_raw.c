@@ -144,6 +144,8 @@ void serve_raw_readable(struct serve *s, struct serve_client *c)
 			/* the counter of this socket since it was opened */
 			c->n.can_drops += (uint32_t)(ovfl - c->ovfl);
 			c->ovfl = ovfl;
+			/* maybe loop-backs: they can no longer be counted */
+			serve_ext_overflow(s, c);
 		}
 		if (m[i].msg_len != CAN_MTU && m[i].msg_len != CANFD_MTU)
 			continue;
@@ -222,13 +224,18 @@ int serve_can_retry(struct serve *s, struct serve_client *c)
 	c->retry_at = 0;
 	if (!c->pend || c->can < 0)
 		return 1;
+	if (raw && !serve_ext_room(c)) {
+		/* as many frames wait for their loop-back as it keeps */
+		serve_can_pend(s, c, c->pend, c->pend_len);
+		return 0;
+	}
 	n = write(c->can, c->pend, c->pend_len);
 	if (n == (ssize_t)c->pend_len) {
-		free(c->pend);
-		c->pend = NULL;
 		c->n.sends_written++;
 		if (raw) /* the extension counts RAW sends only */
-			serve_ext_written(s, c);
+			serve_ext_written(s, c, c->pend, c->pend_len);
+		free(c->pend);
+		c->pend = NULL;
 		return 1;
 	}
 	if (raw &&
@@ -286,10 +293,14 @@ void serve_raw_send(struct serve *s, struct serve_client *c,
 	f.can_id = cmd->can_id;
 	f.len = cmd->len;
 	memcpy(f.data, cmd->data, cmd->len);
+	if (!serve_ext_room(c)) {
+		serve_can_pend(s, c, &f, mtu);
+		return;
+	}
 	n = write(c->can, &f, mtu);
 	if (n == (ssize_t)mtu) {
 		c->n.sends_written++;
-		serve_ext_written(s, c);
+		serve_ext_written(s, c, &f, mtu);
 		return;
 	}
 	if (n < 0 && queue_full(errno)) {

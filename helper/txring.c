@@ -317,3 +317,49 @@ int txring_verdict(struct txring *t, uint32_t n, int err)
 	/* more verdicts than frames written: what fitted was told */
 	return n > open ? -1 : 0;
 }
+
+/* The batches whose echo was written, oldest first: the frames of each
+ * not settled yet, and when they were written. Sends of a batch still
+ * open (its echo is written in the same fill) are not due yet. */
+static const struct tx_comp *waiting_batch(const struct txring *t,
+					   unsigned int *from)
+{
+	for (; *from < t->c_len; (*from)++) {
+		const struct tx_comp *c =
+			&t->c[(t->c_head + *from) % TXRING_COMP];
+
+		if (c->is_echo && c->has_seq && c->done < c->nframes)
+			return c;
+	}
+	return NULL;
+}
+
+uint64_t txring_verdict_due(const struct txring *t)
+{
+	unsigned int i = 0;
+	const struct tx_comp *c;
+
+	if (!t->confirm)
+		return 0;
+	c = waiting_batch(t, &i);
+	return c ? c->sent_us + TXRING_VERDICT_US : 0;
+}
+
+uint32_t txring_expire(struct txring *t, uint64_t now_us, int err)
+{
+	const struct tx_comp *c;
+	unsigned int i = 0;
+	uint32_t n = 0;
+
+	if (!t->confirm)
+		return 0;
+	/* verdicts come in order: the due frames are the oldest ones */
+	for (; (c = waiting_batch(t, &i)); i++) {
+		if (c->sent_us + TXRING_VERDICT_US > now_us)
+			break;
+		n += c->nframes - c->done;
+	}
+	if (n)
+		txring_verdict(t, n, err);
+	return n;
+}

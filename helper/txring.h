@@ -109,11 +109,22 @@ void txring_flush(struct txring *t);
 uint32_t txring_fail_all(struct txring *t, int err);
 unsigned int txring_queued(const struct txring *t);
 
+/* Confirm mode: a frame written has its verdict within this, or the
+ * server is broken (a live one fails a frame it cannot confirm, `lost`,
+ * within 3 s past the frame's bus time). */
+#define TXRING_VERDICT_US (10ULL * 1000000ULL)
+
 /* Confirm mode on or off; only with nothing in flight (at a handshake). */
 void txring_set_confirm(struct txring *t, int on);
 /* Confirm mode: the next n frames written were sent on the remote bus
  * (err 0) or failed (err). Reported at once, in order. -1 when fewer
  * frames wait for a verdict (the server counts wrong: reset it). */
 int txring_verdict(struct txring *t, uint32_t n, int err);
+/* Confirm mode: when the oldest frame waiting for a verdict is due (its
+ * batch's write time + TXRING_VERDICT_US); 0 when none waits. */
+uint64_t txring_verdict_due(const struct txring *t);
+/* Confirm mode: frames due by now_us fail with err, oldest first, as a
+ * verdict would fail them. Returns how many. */
+uint32_t txring_expire(struct txring *t, uint64_t now_us, int err);
 
 #endif

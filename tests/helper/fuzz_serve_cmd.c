@@ -61,7 +61,7 @@ static void check(const struct proto_cmd *c)
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
-	size_t len = 0, step, off = 1, start, end;
+	size_t len = 0, step, off = 1, start, end, scan = 0;
 
 	if (size < 1)
 		return 0;
@@ -74,7 +74,19 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		memcpy(in + len, data + off, n);
 		len += n;
 		off += n;
-		while (proto_cmd_next(in, len, &start, &end)) {
+		for (;;) {
+			size_t scan0 = 0, start0 = 0, end0 = 0;
+			int found0 =
+				proto_cmd_next(in, len, &scan0, &start0, &end0);
+			int found =
+				proto_cmd_next(in, len, &scan, &start, &end);
+
+			/* resuming finds what a scan from the start finds */
+			if (found != found0 || start != start0 ||
+			    (found && end != end0) || scan != scan0)
+				abort();
+			if (!found)
+				break;
 			memcpy(el, in + start, end - start + 1);
 			el[end - start + 1] = '\0';
 			len -= end + 1;
@@ -85,7 +97,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		memmove(in, in + start, len - start);
 		len -= start;
 		if (len == sizeof(in))
-			len = 0; /* the server closes such a client */
+			len = scan = 0; /* the server closes such a client */
 	}
 	return 0;
 }

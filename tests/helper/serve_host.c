@@ -82,8 +82,11 @@ static void ext_confirm(struct serve *s, struct serve_client *c, unsigned n)
 	c->ext->nl = -1;
 	c->mode = SERVE_RAW;
 	c->bus = 0;
-	while (n--)
-		serve_ext_written(s, c);
+	while (n--) {
+		struct canfd_frame f = { .can_id = 0x123 };
+
+		serve_ext_written(s, c, &f, CAN_MTU);
+	}
 }
 
 /* Fill the client's queue with replies up to `room` bytes short of the
@@ -159,9 +162,9 @@ static void test_outcomes_held_while_full(void)
 
 	serve_init(&s);
 	c = client(&s, &peer);
-	ext_confirm(&s, c, 600);
+	ext_confirm(&s, c, 500);
 	fill_queue(&s, c, SERVE_OUT_REPLY_ROOM - 1); /* out_max + 1 */
-	for (i = 0; i < 600; i++) { /* one wake-up each */
+	for (i = 0; i < 500; i++) { /* one wake-up each */
 		serve_ext_rx(&s, c, &f, MSG_CONFIRM, &tv);
 		serve_ext_rx_end(&s, c, 1, 0);
 	}
@@ -171,7 +174,7 @@ static void test_outcomes_held_while_full(void)
 	EXPECT(c->outlen == 0);
 	serve_client_resume(&s, c);
 	drain(&s, c, peer, buf, sizeof(buf));
-	EXPECT(strstr(buf, "< sent 600 1.000002 >") != NULL);
+	EXPECT(strstr(buf, "< sent 500 1.000002 >") != NULL);
 	serve_fini(&s);
 	close(peer);
 }
@@ -561,6 +564,154 @@ static void test_keepalive(void)
 	close(a);
 }
 
+/* L3: a client dribbling a long element a byte at a time: each byte is
+ * looked at once (the scan resumes at c->inscan), and the element, and
+ * the one behind it, still run as the daemon would run them. */
+static void test_dribbled_element(void)
+{
+	static char text[6000];
+	char buf[4096];
+	struct serve s;
+	struct serve_client *c;
+	size_t i, n, looked = 0;
+	int peer;
+
+	serve_init(&s);
+	c = client(&s, &peer);
+	n = (size_t)snprintf(text, sizeof(text), "zz< ");
+	memset(text + n, 'a', 5000);
+	n += 5000;
+	n += (size_t)snprintf(text + n, sizeof(text) - n, " >< echo >");
+	for (i = 0; i < n; i++) {
+		size_t before = c->inscan;
+
+		EXPECT(write(peer, text + i, 1) == 1);
+		serve_client_input(&s, c);
+		if (c->inlen)
+			looked += c->inlen - before;
+		EXPECT(c->inscan == c->inlen);
+	}
+	EXPECT(c->inlen == 0 && c->inscan == 0);
+	EXPECT(looked < n); /* linear: ~one look a byte, not n * n / 2 */
+	drain(&s, c, peer, buf, sizeof(buf));
+	/* NO_BUS knows neither: two elements, two answers */
+	EXPECT(!strcmp(buf,
+		       "< error unknown command >< error unknown command >"));
+	EXPECT(c->mode == SERVE_NO_BUS && !c->end_reason);
+	serve_fini(&s);
+	close(peer);
+}
+
+/* M4a: a client on `confirm` with a RAW "CAN socket" (a datagram pair:
+ * *bus is its far end, where the frames written arrive). */
+static struct serve_client *confirm_client(struct serve *s, int *peer,
+					   int *bus)
+{
+	struct serve_client *c = client(s, peer);
+	int sv[2];
+
+	ext_confirm(s, c, 0);
+	if (socketpair(AF_UNIX, SOCK_SEQPACKET | SOCK_NONBLOCK, 0, sv) < 0)
+		abort();
+	c->can = sv[0];
+	*bus = sv[1];
+	return c;
+}
+
+/* The loop-back of one of the client's frames: id 123, one byte. */
+static void loop_back(struct serve *s, struct serve_client *c, uint8_t byte,
+		      long usec)
+{
+	struct canfd_frame f = { .can_id = 0x123, .len = 1 };
+	struct timeval tv = { 7, usec };
+
+	f.data[0] = byte;
+	EXPECT(serve_ext_rx(s, c, &f, MSG_CONFIRM, &tv) == 1);
+	serve_ext_rx_end(s, c, 1, 0);
+}
+
+/* M4a: a frame whose loop-back never comes (a driver that confirms
+ * nothing, or the socket dropped it) fails `lost` at its deadline: its
+ * write time, plus the bus time of the frames before it, plus 3 s. The
+ * ordered confirmation does not stall behind it for ever. */
+static void test_confirm_lost_deadline(void)
+{
+	char buf[4096];
+	struct serve s;
+	struct serve_client *c;
+	uint64_t t0, next;
+	int peer, bus;
+
+	serve_init(&s);
+	c = confirm_client(&s, &peer, &bus);
+	c->bitrate = 500000;
+	t0 = serve_now();
+	serve_command(&s, c, "< send 123 1 01 >");
+	serve_command(&s, c, "< send 123 1 02 >");
+	serve_command(&s, c, "< send 123 1 03 >");
+	loop_back(&s, c, 0x01, 1);
+	next = next_deadline(&s);
+	EXPECT(next != UINT64_MAX);
+	EXPECT(next >= t0 + 3000000000ULL && next < t0 + 3500000000ULL);
+	run_timers(&s, t0 + 2000000000ULL); /* not yet */
+	drain(&s, c, peer, buf, sizeof(buf));
+	EXPECT(!strcmp(buf, "< sent 1 7.000001 >"));
+	run_timers(&s, t0 + 4000000000ULL);
+	drain(&s, c, peer, buf, sizeof(buf));
+	EXPECT(!strcmp(buf, "< failed 2 lost >"));
+	EXPECT(next_deadline(&s) == UINT64_MAX);
+	/* a late loop-back confirms nothing (it was given up for lost) */
+	loop_back(&s, c, 0x02, 2);
+	serve_command(&s, c, "< send 123 1 04 >");
+	loop_back(&s, c, 0x04, 4);
+	drain(&s, c, peer, buf, sizeof(buf));
+	EXPECT(!strcmp(buf, "< sent 1 7.000004 >"));
+	EXPECT(!c->end_reason);
+	close(bus);
+	serve_fini(&s);
+	close(peer);
+}
+
+/* M4a: the CAN socket overflowed (SO_RXQ_OVFL went up): a loop-back was
+ * dropped, so counting loop-backs would confirm the wrong frames. Each
+ * loop-back then confirms the frame of its content; the frames before it
+ * whose loop-back never came (one socket's loop-backs come in order) fail
+ * `lost`, and only they. */
+static void test_confirm_lost_overflow(void)
+{
+	char buf[4096];
+	struct serve s;
+	struct serve_client *c;
+	int peer, bus;
+
+	serve_init(&s);
+	c = confirm_client(&s, &peer, &bus);
+	serve_command(&s, c, "< send 123 1 01 >");
+	serve_command(&s, c, "< send 123 1 02 >");
+	serve_command(&s, c, "< send 123 1 03 >");
+	serve_command(&s, c, "< send 123 1 04 >");
+	loop_back(&s, c, 0x01, 1);
+	serve_ext_overflow(&s, c); /* the loop-back of 02 was dropped */
+	loop_back(&s, c, 0x03, 3);
+	drain(&s, c, peer, buf, sizeof(buf));
+	EXPECT(!strcmp(buf, "< sent 1 7.000001 >< failed 1 lost >< sent 1 7.000003 >"));
+	loop_back(&s, c, 0x04, 4);
+	drain(&s, c, peer, buf, sizeof(buf));
+	EXPECT(!strcmp(buf, "< sent 1 7.000004 >"));
+	EXPECT(next_deadline(&s) == UINT64_MAX);
+	/* identical frames: the oldest of that content first */
+	serve_command(&s, c, "< send 123 1 05 >");
+	serve_command(&s, c, "< send 123 1 05 >");
+	loop_back(&s, c, 0x05, 5);
+	loop_back(&s, c, 0x05, 6);
+	drain(&s, c, peer, buf, sizeof(buf));
+	EXPECT(!strcmp(buf, "< sent 1 7.000005 >< sent 1 7.000006 >"));
+	EXPECT(!c->end_reason);
+	close(bus);
+	serve_fini(&s);
+	close(peer);
+}
+
 static const struct {
 	const char *name;
 	void (*fn)(void);
@@ -577,6 +728,9 @@ static const struct {
 	{ "serve_isotp_long_pdu", test_isotp_long_pdu },
 	{ "serve_state_refresh_coalesced", test_state_refresh_coalesced },
 	{ "serve_keepalive", test_keepalive },
+	{ "serve_dribbled_element", test_dribbled_element },
+	{ "serve_confirm_lost_deadline", test_confirm_lost_deadline },
+	{ "serve_confirm_lost_overflow", test_confirm_lost_overflow },
 };
 
 int main(void)

@@ -1727,16 +1727,65 @@ static void parse_cmd(const char *el, struct proto_cmd *c)
 	proto_cmd_parse(el, c);
 }
 
+/* The daemon's element reader, resuming where it stopped: *scan says how
+ * much of the kept bytes was looked at already. */
+static int cmd_next(const char *buf, size_t len, size_t *st, size_t *end)
+{
+	size_t scan = 0;
+
+	return proto_cmd_next(buf, len, &scan, st, end);
+}
+
 static void t_cmd_next(void)
 {
-	size_t st, end;
+	static char in[PROTO_ELEM_MAX];
+	size_t st, end, scan, len, looked = 0, i;
 
-	EXPECT(proto_cmd_next("xx< echo >< ok", 14, &st, &end) == 1);
+	EXPECT(cmd_next("xx< echo >< ok", 14, &st, &end) == 1);
 	EXPECT(st == 2 && end == 9);
-	EXPECT(proto_cmd_next("< send 12", 9, &st, &end) == 0 && st == 0);
-	EXPECT(proto_cmd_next("garbage", 7, &st, &end) == 0 && st == 7);
-	EXPECT(proto_cmd_next("ab<", 3, &st, &end) == 0 && st == 2);
-	EXPECT(proto_cmd_next("", 0, &st, &end) == 0 && st == 0);
+	EXPECT(cmd_next("< send 12", 9, &st, &end) == 0 && st == 0);
+	EXPECT(cmd_next("garbage", 7, &st, &end) == 0 && st == 7);
+	EXPECT(cmd_next("ab<", 3, &st, &end) == 0 && st == 2);
+	EXPECT(cmd_next("", 0, &st, &end) == 0 && st == 0);
+
+	/* L3: a long element dribbled one byte at a time is scanned once,
+	 * not from its start at each byte (quadratic) */
+	len = 0;
+	scan = 0;
+	in[len++] = 'x'; /* dropped: no '<' yet */
+	EXPECT(proto_cmd_next(in, len, &scan, &st, &end) == 0 && st == 1 &&
+	       scan == 0);
+	len = 0;
+	for (i = 0; i + 1 < sizeof(in); i++) {
+		in[len++] = i ? 'a' : '<';
+		looked += len - scan;
+		EXPECT(proto_cmd_next(in, len, &scan, &st, &end) == 0);
+		EXPECT(st == 0 && scan == len);
+		memmove(in, in + st, len - st);
+		len -= st;
+	}
+	EXPECT(looked == sizeof(in) - 1);
+	in[len++] = '>';
+	EXPECT(proto_cmd_next(in, len, &scan, &st, &end) == 1);
+	EXPECT(st == 0 && end == len - 1 && scan == 0);
+	/* it resumes where it stopped: a '>' in the bytes it says it looked
+	 * at is not looked at again (the caller keeps them unchanged) */
+	memcpy(in, "< a > b", 7);
+	scan = 6;
+	EXPECT(proto_cmd_next(in, 7, &scan, &st, &end) == 0 && st == 0 &&
+	       scan == 7);
+	/* bytes before the '<' dropped: scan counts from the '<' */
+	memcpy(in, "zz< ab", 6);
+	scan = 0;
+	EXPECT(proto_cmd_next(in, 6, &scan, &st, &end) == 0 && st == 2 &&
+	       scan == 4);
+	memmove(in, in + 2, 4);
+	memcpy(in + 4, " >< c", 5);
+	EXPECT(proto_cmd_next(in, 9, &scan, &st, &end) == 1 && st == 0 &&
+	       end == 5 && scan == 0);
+	/* the rest after the element, from its start again */
+	EXPECT(proto_cmd_next(in + 6, 3, &scan, &st, &end) == 0 && st == 0 &&
+	       scan == 3);
 }
 
 static void t_cmd_send(void)
@@ -2081,6 +2130,10 @@ static void t_ext_parse(void)
 	       ev.ext.reason == PROTO_EXT_R_INVALID);
 	ext_event("< failed 4 closed >", &ev);
 	EXPECT(ev.type == PROTO_EV_FAILED && ev.ext.reason == PROTO_EXT_R_CLOSED);
+	ext_event("< failed 3 lost >", &ev);
+	EXPECT(ev.type == PROTO_EV_FAILED && ev.ext.count == 3 &&
+	       ev.ext.reason == PROTO_EXT_R_LOST);
+	EXPECT(!strcmp(proto_ext_reason_name(PROTO_EXT_R_LOST), "lost"));
 	/* a reason of a newer version still fails the frames */
 	ext_event("< failed 7 no-ack >", &ev);
 	EXPECT(ev.type == PROTO_EV_FAILED && ev.ext.count == 7 &&
@@ -2313,6 +2366,55 @@ static void t_ring_confirm(void)
 	EXPECT(reported(&R, "done 13/1;"));
 }
 
+/* M4a, rcand's side: in confirm mode a frame written must have its
+ * verdict within a deadline; the oldest batch still waiting is the one
+ * that decides (txring_verdict_due), and frames written longer ago than
+ * the limit fail with ETIMEDOUT, oldest first, in their place. */
+static void t_ring_verdict_deadline(void)
+{
+	uint64_t s = 1000000, lim = TXRING_VERDICT_US;
+
+	ring_start(1);
+	/* echo mode has no verdict to wait for */
+	add(1);
+	send_batch(1);
+	EXPECT(txring_verdict_due(&T) == 0);
+	EXPECT(txring_echo(&T, NULL) == 0);
+	EXPECT(reported(&R, "done 1/1;"));
+	txring_set_confirm(&T, 1);
+	EXPECT(txring_verdict_due(&T) == 0);
+	add(2);
+	add(3);
+	EXPECT(txring_head(&T) != NULL);
+	txring_sent(&T);
+	txring_sent(&T);
+	txring_close_batch(&T, s); /* 2, 3 written at s */
+	add(4);
+	txring_sent(&T);
+	txring_close_batch(&T, s + 500000); /* 4 half a second later */
+	EXPECT(txring_verdict_due(&T) == s + lim);
+	/* one verdict: the rest of the batch still decides */
+	EXPECT(txring_verdict(&T, 1, 0) == 0);
+	EXPECT(reported(&R, "done 2/1;"));
+	EXPECT(txring_verdict_due(&T) == s + lim);
+	/* not yet */
+	EXPECT(txring_expire(&T, s + lim - 1, ETIMEDOUT) == 0U);
+	EXPECT(reported(&R, ""));
+	/* past it: 3 fails, 4 (written later) not yet */
+	EXPECT(txring_expire(&T, s + lim, ETIMEDOUT) == 1U);
+	EXPECT(reported(&R, "fail 3/1 110;"));
+	EXPECT(txring_verdict_due(&T) == s + 500000 + lim);
+	EXPECT(txring_expire(&T, s + 2 * lim, ETIMEDOUT) == 1U);
+	EXPECT(reported(&R, "fail 4/1 110;"));
+	EXPECT(txring_verdict_due(&T) == 0);
+	/* the echoes' replies take the batches out */
+	EXPECT(txring_echo(&T, NULL) == 0);
+	EXPECT(txring_echo(&T, NULL) == 0);
+	EXPECT(T.c_len == 0);
+	EXPECT(txring_fail_all(&T, ECONNRESET) == 0);
+	EXPECT(reported(&R, ""));
+}
+
 struct test {
 	const char *name;
 	void (*fn)(void);
@@ -2331,6 +2433,100 @@ static void t_proto_lex(void)
 		n += (unsigned int)proto_lex_fd_len_valid(len);
 	EXPECT(n == 16 && proto_lex_fd_len_valid(64) &&
 	       !proto_lex_fd_len_valid(9) && !proto_lex_fd_len_valid(65));
+}
+
+/* The decimal and timestamp lexer both ends' parsers share: a verdict's
+ * SEC.USEC has exactly 6 fraction digits, a frame's 1 to 9; neither
+ * takes a sign, a space, a second dot, nor seconds past the year 2540. */
+static void t_proto_lex_numbers(void)
+{
+	static const struct {
+		const char *s;
+		enum proto_lex_ts kind;
+		int ok;
+		uint64_t ns;
+	} ts[] = {
+		{ "1764851234.000123", PROTO_LEX_TS_VERDICT, 1, 1764851234000123000ULL },
+		{ "0.000000", PROTO_LEX_TS_VERDICT, 1, 0 },
+		{ "18000000000.999999", PROTO_LEX_TS_VERDICT, 1, 18000000000999999000ULL },
+		{ "1.5", PROTO_LEX_TS_VERDICT, 0, 0 },
+		{ "1.00000", PROTO_LEX_TS_VERDICT, 0, 0 },
+		{ "1.0000001", PROTO_LEX_TS_VERDICT, 0, 0 },
+		{ "1.", PROTO_LEX_TS_VERDICT, 0, 0 },
+		{ ".000001", PROTO_LEX_TS_VERDICT, 0, 0 },
+		{ "1", PROTO_LEX_TS_VERDICT, 0, 0 },
+		{ "", PROTO_LEX_TS_VERDICT, 0, 0 },
+		{ "1.00000a", PROTO_LEX_TS_VERDICT, 0, 0 },
+		{ "-1.000000", PROTO_LEX_TS_VERDICT, 0, 0 },
+		{ "+1.000000", PROTO_LEX_TS_VERDICT, 0, 0 },
+		{ "1.-00001", PROTO_LEX_TS_VERDICT, 0, 0 },
+		{ "1.000000.0", PROTO_LEX_TS_VERDICT, 0, 0 },
+		{ "1,000000", PROTO_LEX_TS_VERDICT, 0, 0 },
+		{ " 1.000000", PROTO_LEX_TS_VERDICT, 0, 0 },
+		{ "18000000001.000000", PROTO_LEX_TS_VERDICT, 0, 0 },
+		{ "99999999999.000000", PROTO_LEX_TS_VERDICT, 0, 0 },
+		{ "000000000001.000000", PROTO_LEX_TS_VERDICT, 0, 0 },
+		{ "1.5", PROTO_LEX_TS_FRAME, 1, 1500000000ULL },
+		{ "1764851234.000123", PROTO_LEX_TS_FRAME, 1, 1764851234000123000ULL },
+		{ "2.123456789", PROTO_LEX_TS_FRAME, 1, 2123456789ULL },
+		{ "0.0", PROTO_LEX_TS_FRAME, 1, 0 },
+		{ "2.1234567890", PROTO_LEX_TS_FRAME, 0, 0 },
+		{ "2.", PROTO_LEX_TS_FRAME, 0, 0 },
+		{ ".5", PROTO_LEX_TS_FRAME, 0, 0 },
+		{ "2", PROTO_LEX_TS_FRAME, 0, 0 },
+		{ "2.5x", PROTO_LEX_TS_FRAME, 0, 0 },
+		{ "2.5.1", PROTO_LEX_TS_FRAME, 0, 0 },
+		{ "-2.5", PROTO_LEX_TS_FRAME, 0, 0 },
+		{ "18000000001.0", PROTO_LEX_TS_FRAME, 0, 0 },
+		{ "99999999999999999999.0", PROTO_LEX_TS_FRAME, 0, 0 },
+	};
+	struct proto_event ev;
+	uint64_t v;
+	size_t i;
+
+	for (i = 0; i < sizeof(ts) / sizeof(ts[0]); i++) {
+		int rc;
+
+		v = 77;
+		rc = proto_lex_ts(ts[i].s, strlen(ts[i].s), ts[i].kind, &v);
+		if ((rc == 0) != ts[i].ok || (ts[i].ok && v != ts[i].ns))
+			printf("# ts \"%s\" kind %d: rc %d, %llu\n", ts[i].s,
+			       (int)ts[i].kind, rc, (unsigned long long)v);
+		EXPECT((rc == 0) == ts[i].ok);
+		EXPECT(!ts[i].ok || v == ts[i].ns);
+		EXPECT(ts[i].ok || v == 77); /* untouched when refused */
+	}
+	EXPECT(!proto_lex_dec("0", 1, 10, UINT32_MAX, &v) && v == 0);
+	EXPECT(!proto_lex_dec("4294967295", 10, 10, UINT32_MAX, &v) &&
+	       v == 4294967295ULL);
+	EXPECT(proto_lex_dec("4294967296", 10, 10, UINT32_MAX, &v) < 0);
+	EXPECT(proto_lex_dec("00000000001", 11, 10, UINT32_MAX, &v) < 0);
+	EXPECT(proto_lex_dec("", 0, 10, UINT32_MAX, &v) < 0);
+	EXPECT(proto_lex_dec("12a", 3, 10, UINT32_MAX, &v) < 0);
+	EXPECT(proto_lex_dec("+1", 2, 10, UINT32_MAX, &v) < 0);
+	EXPECT(proto_lex_dec("0x1", 3, 10, UINT32_MAX, &v) < 0);
+	EXPECT(proto_lex_dec("65536", 5, 5, 65535, &v) < 0);
+	EXPECT(!proto_lex_dec("9999999999999999999", 19, 19, UINT64_MAX, &v) &&
+	       v == 9999999999999999999ULL);
+	EXPECT(proto_lex_dec("99999999999999999999", 20, 20, UINT64_MAX, &v) < 0);
+	/* both parsers take them from here */
+	ext_event("< frame 123 1.5 11 >", &ev);
+	EXPECT(ev.type == PROTO_EV_FRAME && ev.ts_ns == 1500000000ULL);
+	ext_event("< frame 123 1.1234567891 11 >", &ev);
+	EXPECT(ev.type == PROTO_EV_GARBAGE);
+	ext_event("< frame 123 -1.5 11 >", &ev);
+	EXPECT(ev.type == PROTO_EV_GARBAGE);
+	ext_event("< sent 2 17.000001 >", &ev);
+	EXPECT(ev.type == PROTO_EV_SENT && ev.ts_ns == 17000001000ULL);
+	ext_event("< sent 2 17.0000010 >", &ev);
+	EXPECT(ev.type == PROTO_EV_GARBAGE);
+	ext_event("< sent 2 017.000001 >", &ev);
+	EXPECT(ev.type == PROTO_EV_SENT && ev.ts_ns == 17000001000ULL);
+	ext_event("< stat 1 2 3 18446744073709551615 >", &ev);
+	EXPECT(ev.type == PROTO_EV_GARBAGE); /* 20 digits */
+	ext_event("< stat 1 2 3 9999999999999999999 >", &ev);
+	EXPECT(ev.type == PROTO_EV_STAT &&
+	       ev.stat[3] == 9999999999999999999ULL);
 }
 
 static const struct test tests[] = {
@@ -2380,7 +2576,9 @@ static const struct test tests[] = {
 	{ "rcan extension: elements formatted byte for byte, read back the same", t_ext_format },
 	{ "rcan extension: the server reads < rcan >, malformed is unknown", t_ext_cmd },
 	{ "txring: confirm mode, verdicts in order, heartbeats, session lost", t_ring_confirm },
+	{ "txring: confirm mode, frames with no verdict in time fail ETIMEDOUT", t_ring_verdict_deadline },
 	{ "proto_lex: hex digits and FD lengths, one for client and server", t_proto_lex },
+	{ "proto_lex: decimals and timestamps, verdict 6 digits, frame 1 to 9", t_proto_lex_numbers },
 };
 
 int main(void)
