@@ -95,6 +95,7 @@ int rcan_net_reserve(struct net *net, u32 window,
 void rcan_net_unreserve(struct net *net, u32 window);
 int rcan_net_window_change(struct net *net, u32 old, u32 window,
 			   struct netlink_ext_ack *extack);
+void rcan_net_window_restore(struct net *net, u32 from, u32 to);
 void rcan_net_add(struct rcan_link *link);
 void rcan_net_del(struct rcan_link *link);
 void rcan_net_owner_add_locked(struct rcan_link *link);

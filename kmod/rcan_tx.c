@@ -293,7 +293,12 @@ static int rcan_tx_grow_slots(struct rcan_link *link, u32 window)
 /*
  * The owner sizes the window to its round trip (LINK_SET TX_WINDOW).
  * Frames in flight stay: a smaller window only holds the queue until
- * enough are confirmed, a larger one may wake it now.
+ * enough are confirmed, a larger one may wake it now. The namespace's
+ * budget is changed exactly as the window is: a larger window's frames
+ * are reserved first and given back if the change fails (the owner
+ * detached meanwhile, no memory), a smaller one's given back once it is
+ * the link's. Under rtnl throughout, so ndo_uninit, which gives back the
+ * link's window, cannot come in between.
  */
 int rcan_tx_set_window(struct rcan_link *link, const struct sock *sk,
 		       u32 window, struct netlink_ext_ack *extack)
@@ -333,11 +338,14 @@ int rcan_tx_set_window(struct rcan_link *link, const struct sock *sk,
 		rcan_tx_maybe_wake_locked(link);
 	}
 	spin_unlock_bh(&link->tx_lock);
+	if (window < old)
+		rcan_net_window_restore(net, old, window);
 	return 0;
 
 unwind:
-	/* Giving the frames back cannot fail. */
-	rcan_net_window_change(net, window, old, NULL);
+	/* What was reserved for a larger window, back; a smaller took none. */
+	if (window > old)
+		rcan_net_window_restore(net, window, old);
 	return err;
 
 not_owner:
