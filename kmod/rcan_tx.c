@@ -97,6 +97,25 @@ static void rcan_tx_fail_range_locked(struct rcan_link *link, u32 first,
 static void rcan_tx_push_locked(struct rcan_link *link);
 
 /*
+ * A finished message for the owner, carrying @frames frames, after the
+ * others. As netlink_unicast() does, a message more than half empty (a
+ * batch that ended early) is cut to what it holds, so it costs the
+ * owner's buffer no more; once, here: every try to deliver it offers the
+ * socket a clone sharing this data. Failing that, it goes as it is.
+ */
+static void rcan_tx_queue_locked(struct rcan_link *link, struct sk_buff *msg,
+				 u32 frames)
+{
+	int room = skb_tailroom(msg);
+
+	lockdep_assert_held(&link->tx_lock);
+	if (room * 2 >= (int)msg->truesize)
+		pskb_expand_head(msg, 0, -room, GFP_ATOMIC | __GFP_NOWARN);
+	RCAN_TX_CB(msg)->frames = frames;
+	__skb_queue_tail(&link->tx_unsent, msg);
+}
+
+/*
  * Tell the owner the kernel failed its frames up to @last: a verdict on
  * them comes too late, and those it has not sent to the remote yet need
  * not go. After the FRAMES_TX that carried them, and as they are: kept
@@ -112,8 +131,7 @@ static void rcan_tx_tell_failed_locked(struct rcan_link *link, u32 last)
 	msg = rcan_tx_failed_msg(link, last);
 	if (!msg)
 		return;
-	RCAN_TX_CB(msg)->frames = 0;
-	__skb_queue_tail(&link->tx_unsent, msg);
+	rcan_tx_queue_locked(link, msg, 0);
 	rcan_tx_push_locked(link);
 }
 
@@ -157,31 +175,34 @@ static void rcan_tx_retry_later(struct rcan_link *link)
  * the receiver by port id, and netlink frees a closing socket's port id
  * (netlink_remove()) before it marks the socket dead (sock_orphan()):
  * another socket that binds the port id in between would get the owner's
- * frames. A module cannot send to a socket through netlink, so the
- * message is queued on the held socket as netlink queues it, receive
+ * frames. A module cannot send to a socket through netlink, so a clone of
+ * the message is queued on the held socket as netlink queues it, receive
  * buffer limit and socket filter included; netlink taps (nlmon) do not
  * see it. A full socket refuses without the ENOBUFS a netlink overrun
- * reports: the message is kept, nothing is lost. Consumes @skb.
+ * reports: the message is kept, nothing is lost.
  */
-static int rcan_tx_deliver(struct sock *sk, struct sk_buff *skb)
+static int rcan_tx_deliver(struct sock *sk, struct sk_buff *msg)
 {
-	int room = skb_tailroom(skb);
+	struct sk_buff *clone;
 	int err;
 
-	if (sock_flag(sk, SOCK_DEAD)) {
-		kfree_skb(skb);
+	if (sock_flag(sk, SOCK_DEAD))
 		return -ECONNREFUSED;
-	}
 	/*
-	 * As netlink_unicast() does: a message more than half empty (a batch
-	 * that ended early) costs the owner's buffer only what it holds.
-	 * Failing that, it goes as it is.
+	 * Full: refused here, as sock_queue_rcv_skb() would refuse it, but
+	 * without counting it in the socket's drops (sk_drops, the Drops of
+	 * /proc/net/netlink): it waits in tx_unsent. Only a message that
+	 * fills the socket in the instant between the two checks (a reply
+	 * to the owner's own command) still makes it count one.
 	 */
-	if (room * 2 >= (int)skb->truesize)
-		pskb_expand_head(skb, 0, -room, GFP_ATOMIC | __GFP_NOWARN);
-	err = sock_queue_rcv_skb(sk, skb);
+	if (atomic_read(&sk->sk_rmem_alloc) >= READ_ONCE(sk->sk_rcvbuf))
+		return -ENOBUFS;
+	clone = skb_clone(msg, GFP_ATOMIC);
+	if (!clone)
+		return -ENOMEM;
+	err = sock_queue_rcv_skb(sk, clone);
 	if (err)
-		kfree_skb(skb);
+		kfree_skb(clone);
 	return err;
 }
 
@@ -196,13 +217,12 @@ static int rcan_tx_deliver(struct sock *sk, struct sk_buff *skb)
  */
 static void rcan_tx_push_locked(struct rcan_link *link)
 {
-	struct sk_buff *msg, *clone;
+	struct sk_buff *msg;
 	int err;
 
 	lockdep_assert_held(&link->tx_lock);
 	while ((msg = skb_peek(&link->tx_unsent))) {
-		clone = skb_clone(msg, GFP_ATOMIC);
-		err = clone ? rcan_tx_deliver(link->owner_sk, clone) : -ENOMEM;
+		err = rcan_tx_deliver(link->owner_sk, msg);
 		if (err == -ECONNREFUSED) {
 			/* The owner's socket is gone; the notifier may not
 			 * know yet.
@@ -234,8 +254,7 @@ static void rcan_tx_flush_locked(struct rcan_link *link)
 		return;
 	rcan_frames_tx_end(link);
 	link->tx_msg = NULL;
-	RCAN_TX_CB(msg)->frames = link->tx_msg_frames;
-	__skb_queue_tail(&link->tx_unsent, msg);
+	rcan_tx_queue_locked(link, msg, link->tx_msg_frames);
 	rcan_tx_push_locked(link);
 }
 

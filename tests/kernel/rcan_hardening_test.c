@@ -1220,6 +1220,58 @@ TEST_F_TIMEOUT(slow, owner_closed_with_a_dump_running_is_detached, 120)
 	tnl_close(&nl);
 }
 
+/*
+ * An owner that does not read for a while, with a small receive buffer:
+ * frames it has no room for wait in rcan.ko (the sender is slowed), and
+ * its socket never counts a drop: nothing was lost. Then it reads, and
+ * every frame arrives once, in order.
+ */
+TEST_F_TIMEOUT(slow, full_owner_socket_counts_no_drop, 120)
+{
+	static struct tnl_frame out[64];
+	uint32_t sent = 0, got = 0;
+	int small = 4096, big = 4 << 20, s;
+	long dump = -1, drops = -1, end, progress;
+	struct tnl_link l;
+	struct tnl nl;
+
+	ASSERT_EQ(0, tnl_open(&nl));
+	ASSERT_EQ(0, new_link_seq(&nl, 256, 0, &l));
+	ASSERT_EQ(0, setsockopt(nl.fd, SOL_SOCKET, SO_RCVBUFFORCE, &small,
+				sizeof(small)));
+	s = tnl_can_open(l.ifindex, false);
+	ASSERT_GE(s, 0);
+	/* Until the queue stops and the qdisc is full (ENOBUFS). */
+	while (sent < 256 && !send_classic(s, sent & 0x7ff))
+		sent++;
+	/* Not read for 0.5 s: rcan.ko tries again and again meanwhile. */
+	usleep(500000);
+	ASSERT_EQ(0, netlink_sock_info(nl.portid, &dump, &drops));
+	EXPECT_EQ(0, drops);
+	end = now_ms() + 60000;
+	progress = now_ms();
+	while (got < sent && now_ms() < end && now_ms() < progress + 5000) {
+		int n = tnl_read_tx(&nl, out, 64, 100), i;
+
+		for (i = 0; i < n; i++, got++)
+			ASSERT_EQ(l.seq + got, out[i].seq);
+		if (n > 0) {
+			progress = now_ms();
+			ASSERT_EQ(0, seq_done(&nl, l.ifindex, out[n - 1].seq));
+		}
+	}
+	ktap_diag("%u frames sent before the writer was refused, %u read; the owner's socket dropped %ld",
+		  sent, got, drops);
+	EXPECT_LT(0u, sent);
+	EXPECT_EQ(sent, got);
+	setsockopt(nl.fd, SOL_SOCKET, SO_RCVBUFFORCE, &big, sizeof(big));
+	ASSERT_EQ(0, netlink_sock_info(nl.portid, &dump, &drops));
+	EXPECT_EQ(0, drops);
+	close(s);
+	tnl_ifindex_cmd(&nl, RCAN_CMD_LINK_DEL, l.ifindex, NULL);
+	tnl_close(&nl);
+}
+
 /* NOLINTEND(bugprone-suspicious-semicolon) */
 
 TEST_HARNESS_MAIN
