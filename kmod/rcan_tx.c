@@ -70,9 +70,14 @@ static int rcan_tx_msg_start(struct rcan_link *link, bool more)
 	return rcan_frames_tx_start(link, more ? room : 1);
 }
 
-/* Free and count frames that will never be confirmed. */
+/*
+ * Free and count frames in flight that will never be confirmed: the
+ * carrier went (owner gone, remote down or bus-off, link down). As a
+ * hardware driver counts the frames its controller aborts: tx_errors and
+ * tx_aborted_errors; and tx_dropped, as every frame that was not sent.
+ */
 static void rcan_tx_fail_range_locked(struct rcan_link *link, u32 first,
-				      u32 count, bool error)
+				      u32 count)
 {
 	struct net_device *dev = link->dev;
 	u32 seq;
@@ -85,8 +90,8 @@ static void rcan_tx_fail_range_locked(struct rcan_link *link, u32 first,
 			continue;
 		can_free_echo_skb(dev, idx, NULL);
 		DEV_STATS_INC(dev, tx_dropped);
-		if (error)
-			DEV_STATS_INC(dev, tx_errors);
+		DEV_STATS_INC(dev, tx_errors);
+		DEV_STATS_INC(dev, tx_aborted_errors);
 	}
 	/* Failed frames at the head no longer count against the window. */
 	while (link->tx_oldest != link->tx_next &&
@@ -151,7 +156,7 @@ void rcan_tx_fail_all_locked(struct rcan_link *link)
 	link->tx_retry_shift = 0;
 	if (n)
 		netdev_dbg(link->dev, "%u frames in flight failed\n", n);
-	rcan_tx_fail_range_locked(link, link->tx_oldest, n, false);
+	rcan_tx_fail_range_locked(link, link->tx_oldest, n);
 	link->tx_oldest = link->tx_next;
 	link->tx_sent = link->tx_next;
 	/* Only frames the owner was sent are its to forget. */

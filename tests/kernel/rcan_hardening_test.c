@@ -1272,6 +1272,67 @@ TEST_F_TIMEOUT(slow, full_owner_socket_counts_no_drop, 120)
 	tnl_close(&nl);
 }
 
+/* A counter of /sys/class/net/@ifname/statistics, or -1. */
+static long net_stat(const char *ifname, const char *name)
+{
+	char path[128], buf[32] = "";
+	FILE *f;
+
+	snprintf(path, sizeof(path), "/sys/class/net/%s/statistics/%s", ifname,
+		 name);
+	f = fopen(path, "r");
+	if (!f)
+		return -1;
+	if (!fgets(buf, sizeof(buf), f))
+		buf[0] = '\0';
+	fclose(f);
+	return buf[0] ? strtol(buf, NULL, 10) : -1;
+}
+
+#define IN_FLIGHT 5
+
+/*
+ * Frames in flight when the remote goes bus-off failed on the bus, as a
+ * hardware driver counts them: tx_errors and tx_aborted_errors, besides
+ * tx_dropped (never sent); a late verdict on them counts nothing more.
+ */
+TEST(bus_off_counts_frames_in_flight_as_tx_errors)
+{
+	struct tnl_frame out[IN_FLIGHT];
+	struct tnl_link l, before, after;
+	long aborted;
+	struct tnl nl;
+	int s, i;
+
+	ASSERT_EQ(0, tnl_open(&nl));
+	ASSERT_EQ(0, new_link(&nl, 0, &l));
+	s = tnl_can_open(l.ifindex, false);
+	ASSERT_GE(s, 0);
+	before = tnl_get_link(&nl, l.ifindex);
+	aborted = net_stat(l.ifname, "tx_aborted_errors");
+	ASSERT_LE(0, aborted);
+	for (i = 0; i < IN_FLIGHT; i++)
+		ASSERT_EQ(0, send_classic(s, 0x100 + (uint32_t)i));
+	ASSERT_EQ(IN_FLIGHT, tnl_read_tx(&nl, out, IN_FLIGHT, 1000));
+	ASSERT_EQ(0, set_state(&nl, l.ifindex, 3)); /* bus-off */
+	after = tnl_get_link(&nl, l.ifindex);
+	EXPECT_EQ(0u, after.inflight);
+	EXPECT_EQ(before.stats[RCAN_STATS_TX_ERRORS] + IN_FLIGHT,
+		  after.stats[RCAN_STATS_TX_ERRORS]);
+	EXPECT_EQ(before.stats[RCAN_STATS_TX_DROPPED] + IN_FLIGHT,
+		  after.stats[RCAN_STATS_TX_DROPPED]);
+	EXPECT_EQ(aborted + IN_FLIGHT,
+		  net_stat(l.ifname, "tx_aborted_errors"));
+	EXPECT_EQ(0, tnl_verdict(&nl, RCAN_CMD_TX_FAIL, l.ifindex,
+				 out[IN_FLIGHT - 1].seq));
+	before = tnl_get_link(&nl, l.ifindex);
+	EXPECT_EQ(after.stats[RCAN_STATS_TX_ERRORS],
+		  before.stats[RCAN_STATS_TX_ERRORS]);
+	close(s);
+	tnl_ifindex_cmd(&nl, RCAN_CMD_LINK_DEL, l.ifindex, NULL);
+	tnl_close(&nl);
+}
+
 /* NOLINTEND(bugprone-suspicious-semicolon) */
 
 TEST_HARNESS_MAIN
