@@ -253,12 +253,14 @@ struct rcan_link *rcan_net_dead_owner_link(struct net *net, u32 portid)
  * starts. By ifindex, not by place on the list: links coming and going
  * between the parts neither hide nor repeat the others. A namespace has
  * max_links links at most, so each part walks the short list again.
+ * Returns what @fill returned for the link that did not fit, else 0.
  */
-void rcan_net_dump(struct net *net, unsigned long *next_ifindex,
-		   int (*fill)(struct rcan_link *link, void *arg), void *arg)
+int rcan_net_dump(struct net *net, unsigned long *next_ifindex,
+		  int (*fill)(struct rcan_link *link, void *arg), void *arg)
 {
 	struct rcan_net *rn = rcan_net(net);
 	struct rcan_link *link, *best;
+	int err = 0;
 
 	spin_lock_bh(&rn->lock);
 	for (;;) {
@@ -267,11 +269,15 @@ void rcan_net_dump(struct net *net, unsigned long *next_ifindex,
 			if (link->dev->ifindex >= *next_ifindex &&
 			    (!best || link->dev->ifindex < best->dev->ifindex))
 				best = link;
-		if (!best || fill(best, arg))
+		if (!best)
+			break;
+		err = fill(best, arg);
+		if (err)
 			break;
 		*next_ifindex = (unsigned long)best->dev->ifindex + 1;
 	}
 	spin_unlock_bh(&rn->lock);
+	return err;
 }
 
 /*

@@ -101,8 +101,8 @@ void rcan_net_del(struct rcan_link *link);
 void rcan_net_owner_add_locked(struct rcan_link *link);
 void rcan_net_owner_del_locked(struct rcan_link *link);
 struct rcan_link *rcan_net_dead_owner_link(struct net *net, u32 portid);
-void rcan_net_dump(struct net *net, unsigned long *next_ifindex,
-		   int (*fill)(struct rcan_link *link, void *arg), void *arg);
+int rcan_net_dump(struct net *net, unsigned long *next_ifindex,
+		  int (*fill)(struct rcan_link *link, void *arg), void *arg);
 int rcan_net_register(void);
 void rcan_net_unregister(void);
 
