@@ -1333,6 +1333,52 @@ TEST(bus_off_counts_frames_in_flight_as_tx_errors)
 	tnl_close(&nl);
 }
 
+/* "ip ..." with the link's name in it; the command's exit status. */
+static int ip_cmd(const char *fmt, const char *ifname)
+{
+	char cmd[256];
+
+	snprintf(cmd, sizeof(cmd), fmt, ifname);
+	return system(cmd);
+}
+
+/*
+ * The bit timing is the remote controller's: rcan.ko offers the CAN core
+ * a list of bit rates (as slcan does), not a made-up clock and timing
+ * limits. A bit rate of the list is taken, any other refused; the link
+ * shows no clock and comes up with no bit rate set.
+ */
+TEST(bitrates_from_a_list_no_made_up_clock)
+{
+	struct tnl_link l, fd, up;
+	struct tnl nl;
+
+	ASSERT_EQ(0, tnl_open(&nl));
+	ASSERT_EQ(0, tnl_link_new(&nl, "rtbr%d", 0, 0, false, &l));
+	ASSERT_EQ(0, tnl_link_new(&nl, "rtbr%d", RCAN_LINK_F_FD, 0, false,
+				  &fd));
+	EXPECT_NE(0, ip_cmd("ip -details link show %s | grep -q 'clock 80000000'",
+			    l.ifname));
+	EXPECT_NE(0, ip_cmd("ip link set %s type can bitrate 123456 2>/dev/null",
+			    l.ifname));
+	EXPECT_EQ(0, ip_cmd("ip link set %s type can bitrate 83333",
+			    l.ifname));
+	EXPECT_EQ(83333u, tnl_get_link(&nl, l.ifindex).bitrate);
+	EXPECT_NE(0, ip_cmd("ip link set %s type can bitrate 500000 dbitrate 3000000 fd on 2>/dev/null",
+			    fd.ifname));
+	EXPECT_EQ(0, ip_cmd("ip link set %s type can bitrate 500000 dbitrate 5000000 fd on",
+			    fd.ifname));
+	EXPECT_EQ(5000000u, tnl_get_link(&nl, fd.ifindex).dbitrate);
+	/* Up without a bit rate: the remote's is unknown, not missing. */
+	ASSERT_EQ(0, tnl_link_new(&nl, "rtbr%d", RCAN_LINK_F_FD, 0, false,
+				  &up));
+	EXPECT_EQ(0, tnl_if_set_up(up.ifname, true));
+	tnl_ifindex_cmd(&nl, RCAN_CMD_LINK_DEL, up.ifindex, NULL);
+	tnl_ifindex_cmd(&nl, RCAN_CMD_LINK_DEL, l.ifindex, NULL);
+	tnl_ifindex_cmd(&nl, RCAN_CMD_LINK_DEL, fd.ifindex, NULL);
+	tnl_close(&nl);
+}
+
 /* NOLINTEND(bugprone-suspicious-semicolon) */
 
 TEST_HARNESS_MAIN
