@@ -57,19 +57,29 @@ void rcan_update_carrier_locked(struct rcan_link *link)
 	rcan_tx_maybe_wake_locked(link);
 }
 
+/*
+ * Up and down through the CAN core, as a hardware driver goes:
+ * open_candev() checks the bit rates (an unknown one is a bit rate, see
+ * rcan_bitrates) and turns a carrier that is off on, which rcan takes
+ * back when the link cannot send: the carrier follows the link's state,
+ * and the CAN state is the one the helper reported. close_candev() stops
+ * the CAN core's restart work and flushes the echo slots.
+ */
 static int rcan_open(struct net_device *dev)
 {
 	struct rcan_link *link = rcan_link(dev);
+	int err;
 
-	/*
-	 * No open_candev(): it insists on a local bit rate, and the bit rate
-	 * is the remote's. The CAN state is the one the helper reported.
-	 */
+	err = open_candev(dev);
+	if (err)
+		return err;
 	spin_lock_bh(&link->tx_lock);
-	if (rcan_tx_ready_locked(link))
+	if (rcan_tx_ready_locked(link)) {
 		netif_start_queue(dev);
-	else
+	} else {
 		netif_stop_queue(dev);
+		netif_carrier_off(dev);
+	}
 	spin_unlock_bh(&link->tx_lock);
 	return 0;
 }
@@ -80,9 +90,15 @@ static int rcan_stop(struct net_device *dev)
 
 	spin_lock_bh(&link->tx_lock);
 	netif_stop_queue(dev);
-	/* Like close_candev(): what is not confirmed by now never will be. */
+	/*
+	 * What is not confirmed by now never will be: failed and counted
+	 * here (rcan_tx.c), the owner told, so close_candev() finds the echo
+	 * slots empty.
+	 */
 	rcan_tx_fail_all_locked(link);
 	spin_unlock_bh(&link->tx_lock);
+	/* It may sleep (it waits for the restart work). */
+	close_candev(dev);
 	return 0;
 }
 

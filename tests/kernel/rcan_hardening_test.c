@@ -1379,6 +1379,42 @@ TEST(bitrates_from_a_list_no_made_up_clock)
 	tnl_close(&nl);
 }
 
+/*
+ * Up and down go through the CAN core (open_candev(), close_candev()), as
+ * in a hardware driver. open_candev() turns the carrier on: a link that
+ * cannot send (no owner, or the owner's remote not connected) must get
+ * it back off; a connected one keeps it across down and up, and frames go.
+ */
+TEST(up_through_open_candev_carrier_follows_the_owner)
+{
+	struct tnl_frame out[1];
+	struct tnl_link l, lone;
+	struct tnl nl;
+	int s;
+
+	ASSERT_EQ(0, tnl_open(&nl));
+	ASSERT_EQ(0, tnl_link_new(&nl, "rtup%d", 0, 0, false, &lone));
+	ASSERT_EQ(0, tnl_if_set_up(lone.ifname, true));
+	EXPECT_EQ(0, tnl_get_link(&nl, lone.ifindex).carrier);
+	ASSERT_EQ(0, tnl_link_new(&nl, "rtup%d", 0, 0, true, &l));
+	ASSERT_EQ(0, tnl_if_set_up(l.ifname, true));
+	EXPECT_EQ(0, tnl_get_link(&nl, l.ifindex).carrier);
+	ASSERT_EQ(0, tnl_connect_wait(&nl, &l));
+	EXPECT_EQ(1, tnl_get_link(&nl, l.ifindex).carrier);
+	ASSERT_EQ(0, tnl_if_set_up(l.ifname, false));
+	ASSERT_EQ(0, tnl_if_set_up(l.ifname, true));
+	ASSERT_TRUE(tnl_wait_operstate_up(l.ifname));
+	EXPECT_EQ(1, tnl_get_link(&nl, l.ifindex).carrier);
+	s = tnl_can_open(l.ifindex, false);
+	ASSERT_GE(s, 0);
+	EXPECT_EQ(0, send_classic(s, 0x42));
+	EXPECT_EQ(1, tnl_read_tx(&nl, out, 1, 1000));
+	close(s);
+	tnl_ifindex_cmd(&nl, RCAN_CMD_LINK_DEL, l.ifindex, NULL);
+	tnl_ifindex_cmd(&nl, RCAN_CMD_LINK_DEL, lone.ifindex, NULL);
+	tnl_close(&nl);
+}
+
 /* NOLINTEND(bugprone-suspicious-semicolon) */
 
 TEST_HARNESS_MAIN
