@@ -88,17 +88,25 @@ static inline void rcan_set_netns_local(struct net_device *dev)
 #endif
 }
 
-static inline void
-rcan_set_data_bittiming_ops(struct can_priv *priv,
-			    const struct can_bittiming_const *btc,
-			    int (*set)(struct net_device *dev))
+/*
+ * The CAN FD data phase: the bit rates "dbitrate" takes, the op that
+ * hears of one, and the bit rate it starts with, wherever this kernel
+ * keeps them.
+ */
+static inline void rcan_set_data_bitrates(struct can_priv *priv,
+					  const u32 *rates, unsigned int n,
+					  int (*set)(struct net_device *dev))
 {
 #if defined(RCAN_HAVE_CAN_PRIV_FD)
-	priv->fd.data_bittiming_const = btc;
+	priv->fd.data_bitrate_const = rates;
+	priv->fd.data_bitrate_const_cnt = n;
 	priv->fd.do_set_data_bittiming = set;
+	priv->fd.data_bittiming.bitrate = CAN_BITRATE_UNKNOWN;
 #elif defined(RCAN_HAVE_CAN_PRIV_DATA_BITTIMING)
-	priv->data_bittiming_const = btc;
+	priv->data_bitrate_const = rates;
+	priv->data_bitrate_const_cnt = n;
 	priv->do_set_data_bittiming = set;
+	priv->data_bittiming.bitrate = CAN_BITRATE_UNKNOWN;
 #else
 #error "rcan: unknown place of the CAN FD data bit timing in can_priv"
 #endif

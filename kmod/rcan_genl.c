@@ -283,12 +283,20 @@ static int rcan_dump_links(struct sk_buff *skb, struct netlink_callback *cb)
 {
 	struct rcan_dump d = { .skb = skb, .cb = cb };
 	unsigned long next = cb->args[0];
+	int err;
 
 	if (!rcan_version_ok(nlmsg_data(cb->nlh), cb->extack))
 		return -EPROTO;
 	/* A full skb ends this part of the dump; the next one resumes. */
-	rcan_net_dump(sock_net(skb->sk), &next, rcan_dump_one, &d);
+	err = rcan_net_dump(sock_net(skb->sk), &next, rcan_dump_one, &d);
 	cb->args[0] = next;
+	/*
+	 * A link that does not fit even in an empty part never will: the
+	 * dump ends with the error, rather than with that link left out
+	 * (returning 0 would end it as complete) or asked for again.
+	 */
+	if (err && !skb->len)
+		return err;
 	return skb->len;
 }
 

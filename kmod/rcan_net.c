@@ -128,7 +128,13 @@ void rcan_net_unreserve(struct net *net, u32 window)
 	spin_unlock_bh(&rn->lock);
 }
 
-/* A link's TX window goes from @old to @window (rtnl held), or is refused. */
+/*
+ * A link's TX window is to go from @old to @window (rtnl held): a larger
+ * one reserves the frames it adds, or is refused. A smaller one changes
+ * nothing yet: the frames it frees are given back by
+ * rcan_net_window_restore() once the link's window is the smaller one, so
+ * no other link can take them while the change may still be undone.
+ */
 int rcan_net_window_change(struct net *net, u32 old, u32 window,
 			   struct netlink_ext_ack *extack)
 {
@@ -136,8 +142,10 @@ int rcan_net_window_change(struct net *net, u32 old, u32 window,
 	int err = 0;
 
 	ASSERT_RTNL();
+	if (window <= old)
+		return 0;
 	spin_lock_bh(&rn->lock);
-	if (window > old && !rcan_net_frames_fit(net, rn, window - old)) {
+	if (!rcan_net_frames_fit(net, rn, window - old)) {
 		NL_SET_ERR_MSG(extack, RCAN_TX_FRAMES_MSG);
 		err = -ENOSPC;
 	} else {
@@ -145,6 +153,22 @@ int rcan_net_window_change(struct net *net, u32 old, u32 window,
 	}
 	spin_unlock_bh(&rn->lock);
 	return err;
+}
+
+/*
+ * The namespace's frames follow a link's window from @from to @to, never
+ * refused (rtnl held): a reservation undone (from the larger window back
+ * to the link's), or the frames a smaller window freed given back. The
+ * budget stays the sum of the live links' windows on every path.
+ */
+void rcan_net_window_restore(struct net *net, u32 from, u32 to)
+{
+	struct rcan_net *rn = rcan_net(net);
+
+	ASSERT_RTNL();
+	spin_lock_bh(&rn->lock);
+	rn->tx_frames = rn->tx_frames - from + to;
+	spin_unlock_bh(&rn->lock);
 }
 
 /* ndo_init: the link is listed in its namespace. */
@@ -229,12 +253,14 @@ struct rcan_link *rcan_net_dead_owner_link(struct net *net, u32 portid)
  * starts. By ifindex, not by place on the list: links coming and going
  * between the parts neither hide nor repeat the others. A namespace has
  * max_links links at most, so each part walks the short list again.
+ * Returns what @fill returned for the link that did not fit, else 0.
  */
-void rcan_net_dump(struct net *net, unsigned long *next_ifindex,
-		   int (*fill)(struct rcan_link *link, void *arg), void *arg)
+int rcan_net_dump(struct net *net, unsigned long *next_ifindex,
+		  int (*fill)(struct rcan_link *link, void *arg), void *arg)
 {
 	struct rcan_net *rn = rcan_net(net);
 	struct rcan_link *link, *best;
+	int err = 0;
 
 	spin_lock_bh(&rn->lock);
 	for (;;) {
@@ -243,11 +269,15 @@ void rcan_net_dump(struct net *net, unsigned long *next_ifindex,
 			if (link->dev->ifindex >= *next_ifindex &&
 			    (!best || link->dev->ifindex < best->dev->ifindex))
 				best = link;
-		if (!best || fill(best, arg))
+		if (!best)
+			break;
+		err = fill(best, arg);
+		if (err)
 			break;
 		*next_ifindex = (unsigned long)best->dev->ifindex + 1;
 	}
 	spin_unlock_bh(&rn->lock);
+	return err;
 }
 
 /*

@@ -3,8 +3,9 @@
  * The canX netdev: a CAN device built with the CAN device helpers, so that
  * "ip -details link show" reports its state, bit timing and counters, and
  * "ip link set canX type can bitrate N" works. The remote bus's bit rate
- * belongs to the remote: the netdev comes up without one, and a bit rate
- * set here is only passed on to the helper as an event.
+ * belongs to the remote: the netdev comes up with it unknown, and a bit
+ * rate set here (one of a list) is only passed on to the helper as an
+ * event.
  */
 #include <linux/can/skb.h>
 #include <linux/ethtool.h>
@@ -13,31 +14,20 @@
 
 #include "rcan_priv.h"
 
-/* A nominal clock and generous limits: any usual bit rate computes. */
-#define RCAN_CLOCK_HZ 80000000
-
-static const struct can_bittiming_const rcan_bittiming_const = {
-	.name = RCAN_DRV_NAME,
-	.tseg1_min = 2,
-	.tseg1_max = 256,
-	.tseg2_min = 2,
-	.tseg2_max = 128,
-	.sjw_max = 128,
-	.brp_min = 1,
-	.brp_max = 512,
-	.brp_inc = 1,
+/*
+ * The bit rates "ip link set canX type can bitrate N [dbitrate M]" takes:
+ * those of the usual CAN buses. The bit timing itself (clock, segments,
+ * sample point) is the remote controller's and unknown here, so rcan
+ * gives the CAN core a list of bit rates instead of a made-up clock and
+ * timing limits, as slcan does, and starts with CAN_BITRATE_UNKNOWN.
+ */
+static const u32 rcan_bitrates[] = {
+	5000,  10000,  20000,  33333,  47619,  50000,  62500,	83333,
+	95238, 100000, 125000, 250000, 500000, 800000, 1000000,
 };
 
-static const struct can_bittiming_const rcan_data_bittiming_const = {
-	.name = RCAN_DRV_NAME,
-	.tseg1_min = 1,
-	.tseg1_max = 32,
-	.tseg2_min = 1,
-	.tseg2_max = 16,
-	.sjw_max = 16,
-	.brp_min = 1,
-	.brp_max = 32,
-	.brp_inc = 1,
+static const u32 rcan_data_bitrates[] = {
+	1000000, 2000000, 4000000, 5000000, 8000000, 10000000, 12000000,
 };
 
 /* Frames can go to the remote: owned, connected, not bus-off. */
@@ -67,19 +57,29 @@ void rcan_update_carrier_locked(struct rcan_link *link)
 	rcan_tx_maybe_wake_locked(link);
 }
 
+/*
+ * Up and down through the CAN core, as a hardware driver goes:
+ * open_candev() checks the bit rates (an unknown one is a bit rate, see
+ * rcan_bitrates) and turns a carrier that is off on, which rcan takes
+ * back when the link cannot send: the carrier follows the link's state,
+ * and the CAN state is the one the helper reported. close_candev() stops
+ * the CAN core's restart work and flushes the echo slots.
+ */
 static int rcan_open(struct net_device *dev)
 {
 	struct rcan_link *link = rcan_link(dev);
+	int err;
 
-	/*
-	 * No open_candev(): it insists on a local bit rate, and the bit rate
-	 * is the remote's. The CAN state is the one the helper reported.
-	 */
+	err = open_candev(dev);
+	if (err)
+		return err;
 	spin_lock_bh(&link->tx_lock);
-	if (rcan_tx_ready_locked(link))
+	if (rcan_tx_ready_locked(link)) {
 		netif_start_queue(dev);
-	else
+	} else {
 		netif_stop_queue(dev);
+		netif_carrier_off(dev);
+	}
 	spin_unlock_bh(&link->tx_lock);
 	return 0;
 }
@@ -90,9 +90,15 @@ static int rcan_stop(struct net_device *dev)
 
 	spin_lock_bh(&link->tx_lock);
 	netif_stop_queue(dev);
-	/* Like close_candev(): what is not confirmed by now never will be. */
+	/*
+	 * What is not confirmed by now never will be: failed and counted
+	 * here (rcan_tx.c), the owner told, so close_candev() finds the echo
+	 * slots empty.
+	 */
 	rcan_tx_fail_all_locked(link);
 	spin_unlock_bh(&link->tx_lock);
+	/* It may sleep (it waits for the restart work). */
+	close_candev(dev);
 	return 0;
 }
 
@@ -117,6 +123,8 @@ static void rcan_uninit(struct net_device *dev)
 	rcan_owner_clear_locked(link);
 	rcan_update_carrier_locked(link);
 	spin_unlock_bh(&link->tx_lock);
+	/* Dead: no attach puts it, and no detach work will. */
+	rcan_owner_put(link);
 
 	rcan_tx_uninit(link);
 	rcan_detach_forget(link);
@@ -259,6 +267,8 @@ static void rcan_destructor(struct net_device *dev)
 	struct rcan_link *link = rcan_link(dev);
 
 	mutex_destroy(&link->rx_mutex);
+	/* ndo_uninit put it; a link that never got that far has none. */
+	WARN_ON_ONCE(link->put_sk);
 	rcan_tx_free(link);
 }
 
@@ -300,16 +310,17 @@ struct net_device *rcan_link_create(struct net *net, const char *name,
 	dev->needs_free_netdev = true;
 	dev->priv_destructor = rcan_destructor;
 
-	link->can.clock.freq = RCAN_CLOCK_HZ;
-	link->can.bittiming_const = &rcan_bittiming_const;
+	link->can.bitrate_const = rcan_bitrates;
+	link->can.bitrate_const_cnt = ARRAY_SIZE(rcan_bitrates);
+	link->can.bittiming.bitrate = CAN_BITRATE_UNKNOWN;
 	link->can.do_set_bittiming = rcan_set_bittiming;
 	link->can.do_get_berr_counter = rcan_get_berr_counter;
 	link->can.do_set_mode = rcan_set_mode;
 	link->can.state = CAN_STATE_ERROR_ACTIVE;
 	if (flags & RCAN_LINK_F_FD) {
-		rcan_set_data_bittiming_ops(&link->can,
-					    &rcan_data_bittiming_const,
-					    rcan_set_data_bittiming);
+		rcan_set_data_bitrates(&link->can, rcan_data_bitrates,
+				       ARRAY_SIZE(rcan_data_bitrates),
+				       rcan_set_data_bittiming);
 		err = can_set_static_ctrlmode(dev, CAN_CTRLMODE_FD);
 		if (err)
 			goto free;

@@ -13,7 +13,8 @@
  *   rcan_net.owners_lock, rcan_detach_lock   innermost: the owner hash of
  *                   a namespace, the links whose detach is to be told
  * Nothing is called with tx_lock held that could transmit on the link
- * again: echoes and error frames are delivered after it is dropped.
+ * again: echoes and error frames are delivered after it is dropped. Nor
+ * is a former owner's socket put under it (rcan_owner_put()).
  */
 #ifndef RCAN_PRIV_H
 #define RCAN_PRIV_H
@@ -56,6 +57,12 @@ struct rcan_link {
 	 * is where FRAMES_TX go while owner_sk is alive.
 	 */
 	struct sock *owner_sk; /* NULL: no helper attached */
+	/*
+	 * The reference to a former owner's socket, to drop where sleeping is
+	 * allowed (rcan_owner_put()): the last put of a netlink socket with a
+	 * dump running calls the dump's done callback, which may sleep.
+	 */
+	struct sock *put_sk;
 	u32 owner_portid;
 	bool connected; /* the helper reports its remote session up */
 	u32 tx_next; /* sequence number of the next frame */
@@ -88,13 +95,14 @@ int rcan_net_reserve(struct net *net, u32 window,
 void rcan_net_unreserve(struct net *net, u32 window);
 int rcan_net_window_change(struct net *net, u32 old, u32 window,
 			   struct netlink_ext_ack *extack);
+void rcan_net_window_restore(struct net *net, u32 from, u32 to);
 void rcan_net_add(struct rcan_link *link);
 void rcan_net_del(struct rcan_link *link);
 void rcan_net_owner_add_locked(struct rcan_link *link);
 void rcan_net_owner_del_locked(struct rcan_link *link);
 struct rcan_link *rcan_net_dead_owner_link(struct net *net, u32 portid);
-void rcan_net_dump(struct net *net, unsigned long *next_ifindex,
-		   int (*fill)(struct rcan_link *link, void *arg), void *arg);
+int rcan_net_dump(struct net *net, unsigned long *next_ifindex,
+		  int (*fill)(struct rcan_link *link, void *arg), void *arg);
 int rcan_net_register(void);
 void rcan_net_unregister(void);
 
@@ -117,6 +125,7 @@ int rcan_attach(struct rcan_link *link, struct sock *sk, u32 portid,
 int rcan_detach(struct rcan_link *link, struct netlink_ext_ack *extack);
 void rcan_detach_locked(struct rcan_link *link);
 void rcan_owner_clear_locked(struct rcan_link *link);
+void rcan_owner_put(struct rcan_link *link);
 void rcan_detach_forget(struct rcan_link *link);
 void rcan_set_connected(struct rcan_link *link, const struct sock *sk,
 			bool connected);

@@ -70,9 +70,14 @@ static int rcan_tx_msg_start(struct rcan_link *link, bool more)
 	return rcan_frames_tx_start(link, more ? room : 1);
 }
 
-/* Free and count frames that will never be confirmed. */
+/*
+ * Free and count frames in flight that will never be confirmed: the
+ * carrier went (owner gone, remote down or bus-off, link down). As a
+ * hardware driver counts the frames its controller aborts: tx_errors and
+ * tx_aborted_errors; and tx_dropped, as every frame that was not sent.
+ */
 static void rcan_tx_fail_range_locked(struct rcan_link *link, u32 first,
-				      u32 count, bool error)
+				      u32 count)
 {
 	struct net_device *dev = link->dev;
 	u32 seq;
@@ -85,8 +90,8 @@ static void rcan_tx_fail_range_locked(struct rcan_link *link, u32 first,
 			continue;
 		can_free_echo_skb(dev, idx, NULL);
 		DEV_STATS_INC(dev, tx_dropped);
-		if (error)
-			DEV_STATS_INC(dev, tx_errors);
+		DEV_STATS_INC(dev, tx_errors);
+		DEV_STATS_INC(dev, tx_aborted_errors);
 	}
 	/* Failed frames at the head no longer count against the window. */
 	while (link->tx_oldest != link->tx_next &&
@@ -95,6 +100,25 @@ static void rcan_tx_fail_range_locked(struct rcan_link *link, u32 first,
 }
 
 static void rcan_tx_push_locked(struct rcan_link *link);
+
+/*
+ * A finished message for the owner, carrying @frames frames, after the
+ * others. As netlink_unicast() does, a message more than half empty (a
+ * batch that ended early) is cut to what it holds, so it costs the
+ * owner's buffer no more; once, here: every try to deliver it offers the
+ * socket a clone sharing this data. Failing that, it goes as it is.
+ */
+static void rcan_tx_queue_locked(struct rcan_link *link, struct sk_buff *msg,
+				 u32 frames)
+{
+	int room = skb_tailroom(msg);
+
+	lockdep_assert_held(&link->tx_lock);
+	if (room * 2 >= (int)msg->truesize)
+		pskb_expand_head(msg, 0, -room, GFP_ATOMIC | __GFP_NOWARN);
+	RCAN_TX_CB(msg)->frames = frames;
+	__skb_queue_tail(&link->tx_unsent, msg);
+}
 
 /*
  * Tell the owner the kernel failed its frames up to @last: a verdict on
@@ -112,8 +136,7 @@ static void rcan_tx_tell_failed_locked(struct rcan_link *link, u32 last)
 	msg = rcan_tx_failed_msg(link, last);
 	if (!msg)
 		return;
-	RCAN_TX_CB(msg)->frames = 0;
-	__skb_queue_tail(&link->tx_unsent, msg);
+	rcan_tx_queue_locked(link, msg, 0);
 	rcan_tx_push_locked(link);
 }
 
@@ -133,7 +156,7 @@ void rcan_tx_fail_all_locked(struct rcan_link *link)
 	link->tx_retry_shift = 0;
 	if (n)
 		netdev_dbg(link->dev, "%u frames in flight failed\n", n);
-	rcan_tx_fail_range_locked(link, link->tx_oldest, n, false);
+	rcan_tx_fail_range_locked(link, link->tx_oldest, n);
 	link->tx_oldest = link->tx_next;
 	link->tx_sent = link->tx_next;
 	/* Only frames the owner was sent are its to forget. */
@@ -157,31 +180,34 @@ static void rcan_tx_retry_later(struct rcan_link *link)
  * the receiver by port id, and netlink frees a closing socket's port id
  * (netlink_remove()) before it marks the socket dead (sock_orphan()):
  * another socket that binds the port id in between would get the owner's
- * frames. A module cannot send to a socket through netlink, so the
- * message is queued on the held socket as netlink queues it, receive
+ * frames. A module cannot send to a socket through netlink, so a clone of
+ * the message is queued on the held socket as netlink queues it, receive
  * buffer limit and socket filter included; netlink taps (nlmon) do not
  * see it. A full socket refuses without the ENOBUFS a netlink overrun
- * reports: the message is kept, nothing is lost. Consumes @skb.
+ * reports: the message is kept, nothing is lost.
  */
-static int rcan_tx_deliver(struct sock *sk, struct sk_buff *skb)
+static int rcan_tx_deliver(struct sock *sk, struct sk_buff *msg)
 {
-	int room = skb_tailroom(skb);
+	struct sk_buff *clone;
 	int err;
 
-	if (sock_flag(sk, SOCK_DEAD)) {
-		kfree_skb(skb);
+	if (sock_flag(sk, SOCK_DEAD))
 		return -ECONNREFUSED;
-	}
 	/*
-	 * As netlink_unicast() does: a message more than half empty (a batch
-	 * that ended early) costs the owner's buffer only what it holds.
-	 * Failing that, it goes as it is.
+	 * Full: refused here, as sock_queue_rcv_skb() would refuse it, but
+	 * without counting it in the socket's drops (sk_drops, the Drops of
+	 * /proc/net/netlink): it waits in tx_unsent. Only a message that
+	 * fills the socket in the instant between the two checks (a reply
+	 * to the owner's own command) still makes it count one.
 	 */
-	if (room * 2 >= (int)skb->truesize)
-		pskb_expand_head(skb, 0, -room, GFP_ATOMIC | __GFP_NOWARN);
-	err = sock_queue_rcv_skb(sk, skb);
+	if (atomic_read(&sk->sk_rmem_alloc) >= READ_ONCE(sk->sk_rcvbuf))
+		return -ENOBUFS;
+	clone = skb_clone(msg, GFP_ATOMIC);
+	if (!clone)
+		return -ENOMEM;
+	err = sock_queue_rcv_skb(sk, clone);
 	if (err)
-		kfree_skb(skb);
+		kfree_skb(clone);
 	return err;
 }
 
@@ -196,13 +222,12 @@ static int rcan_tx_deliver(struct sock *sk, struct sk_buff *skb)
  */
 static void rcan_tx_push_locked(struct rcan_link *link)
 {
-	struct sk_buff *msg, *clone;
+	struct sk_buff *msg;
 	int err;
 
 	lockdep_assert_held(&link->tx_lock);
 	while ((msg = skb_peek(&link->tx_unsent))) {
-		clone = skb_clone(msg, GFP_ATOMIC);
-		err = clone ? rcan_tx_deliver(link->owner_sk, clone) : -ENOMEM;
+		err = rcan_tx_deliver(link->owner_sk, msg);
 		if (err == -ECONNREFUSED) {
 			/* The owner's socket is gone; the notifier may not
 			 * know yet.
@@ -234,8 +259,7 @@ static void rcan_tx_flush_locked(struct rcan_link *link)
 		return;
 	rcan_frames_tx_end(link);
 	link->tx_msg = NULL;
-	RCAN_TX_CB(msg)->frames = link->tx_msg_frames;
-	__skb_queue_tail(&link->tx_unsent, msg);
+	rcan_tx_queue_locked(link, msg, link->tx_msg_frames);
 	rcan_tx_push_locked(link);
 }
 
@@ -293,7 +317,12 @@ static int rcan_tx_grow_slots(struct rcan_link *link, u32 window)
 /*
  * The owner sizes the window to its round trip (LINK_SET TX_WINDOW).
  * Frames in flight stay: a smaller window only holds the queue until
- * enough are confirmed, a larger one may wake it now.
+ * enough are confirmed, a larger one may wake it now. The namespace's
+ * budget is changed exactly as the window is: a larger window's frames
+ * are reserved first and given back if the change fails (the owner
+ * detached meanwhile, no memory), a smaller one's given back once it is
+ * the link's. Under rtnl throughout, so ndo_uninit, which gives back the
+ * link's window, cannot come in between.
  */
 int rcan_tx_set_window(struct rcan_link *link, const struct sock *sk,
 		       u32 window, struct netlink_ext_ack *extack)
@@ -333,11 +362,14 @@ int rcan_tx_set_window(struct rcan_link *link, const struct sock *sk,
 		rcan_tx_maybe_wake_locked(link);
 	}
 	spin_unlock_bh(&link->tx_lock);
+	if (window < old)
+		rcan_net_window_restore(net, old, window);
 	return 0;
 
 unwind:
-	/* Giving the frames back cannot fail. */
-	rcan_net_window_change(net, window, old, NULL);
+	/* What was reserved for a larger window, back; a smaller took none. */
+	if (window > old)
+		rcan_net_window_restore(net, window, old);
 	return err;
 
 not_owner:

@@ -351,6 +351,138 @@ TEST_F_TIMEOUT(slow, userns_tx_frames_is_a_budget_of_windows, 120)
 	EXPECT_EQ(0, WEXITSTATUS(status));
 }
 
+#define WINDOW_RACE_SECONDS 20
+#define WINDOW_RACE_ROUNDS 3000
+
+struct window_race {
+	volatile int stop;
+	unsigned int rounds, shrunk, refused, detached, created;
+	int full_err, over_err; /* LINK_NEW of the whole budget, then of 1 */
+};
+
+/* LINK_SET TX_WINDOW; 0 or -errno. */
+static int set_window(struct tnl *nl, uint32_t ifindex, uint32_t window)
+{
+	static struct tnl_msg m;
+
+	tnl_req_init(&m, nl->family, RCAN_CMD_LINK_SET, 0);
+	tnl_put_u32(&m, RCAN_ATTR_IFINDEX, ifindex);
+	tnl_put_u32(&m, RCAN_ATTR_TX_WINDOW, window);
+	return tnl_request(nl, &m, NULL, NULL);
+}
+
+/* An admin's LINK_DETACH of @ifindex, over and over. */
+static void window_race_detacher(struct window_race *r, uint32_t ifindex)
+{
+	struct tnl d;
+
+	if (tnl_open(&d))
+		return;
+	while (!r->stop)
+		if (!tnl_ifindex_cmd(&d, RCAN_CMD_LINK_DETACH, ifindex, NULL))
+			__atomic_add_fetch(&r->detached, 1, __ATOMIC_RELAXED);
+	tnl_close(&d);
+}
+
+/* A link of @window frames made (and deleted) whenever the budget has room. */
+static void window_race_creator(struct window_race *r, uint32_t window)
+{
+	struct tnl_link b;
+	struct tnl c;
+
+	if (tnl_open(&c))
+		return;
+	while (!r->stop)
+		if (!tnl_link_new(&c, "rwnb%d", 0, window, false, &b)) {
+			__atomic_add_fetch(&r->created, 1, __ATOMIC_RELAXED);
+			tnl_ifindex_cmd(&c, RCAN_CMD_LINK_DEL, b.ifindex, NULL);
+		}
+	tnl_close(&c);
+}
+
+/*
+ * In a user namespace with a budget of @cap frames: a link takes it all;
+ * its owner shrinks the window to 1 and grows it back, round after round,
+ * while an admin detaches the link (a window change overtaken by it is
+ * undone) and another socket makes a link of what a shrink frees. Then,
+ * with every link gone, the budget must admit exactly @cap frames again.
+ * Exit status: 0, or how many checks failed.
+ */
+static int window_race_child(long cap, struct window_race *r)
+{
+	long end = now_ms() + WINDOW_RACE_SECONDS * 1000L;
+	struct tnl_link a, x;
+	pid_t pid[2];
+	struct tnl nl;
+	int i, err;
+
+	if (!KTAP_CHECK_EQ(0, become_userns_nobody()) ||
+	    !KTAP_CHECK_EQ(0, tnl_open(&nl)) ||
+	    !KTAP_CHECK_EQ(0, tnl_link_new(&nl, "rwin%d", 0, (uint32_t)cap,
+					   true, &a)))
+		return ktap_check_status();
+	for (i = 0; i < 2; i++) {
+		pid[i] = fork();
+		if (!pid[i]) {
+			if (i)
+				window_race_creator(r, (uint32_t)cap - 1);
+			else
+				window_race_detacher(r, a.ifindex);
+			_exit(0);
+		}
+	}
+	while (r->rounds < WINDOW_RACE_ROUNDS && now_ms() < end) {
+		r->rounds++;
+		tnl_ifindex_cmd(&nl, RCAN_CMD_LINK_ATTACH, a.ifindex, NULL);
+		err = set_window(&nl, a.ifindex, 1);
+		r->shrunk += !err;
+		r->refused += err == -EPERM;
+		set_window(&nl, a.ifindex, (uint32_t)cap);
+	}
+	r->stop = 1;
+	for (i = 0; i < 2; i++)
+		if (pid[i] > 0)
+			waitpid(pid[i], NULL, 0);
+	KTAP_CHECK_EQ(0, tnl_ifindex_cmd(&nl, RCAN_CMD_LINK_DEL, a.ifindex,
+					 NULL));
+	r->full_err = tnl_link_new(&nl, "rwfull%d", 0, (uint32_t)cap, false,
+				   &x);
+	r->over_err = tnl_link_new(&nl, "rwover%d", 0, 1, false, &a);
+	tnl_close(&nl);
+	return ktap_check_status();
+}
+
+TEST_F_TIMEOUT(slow, window_change_overtaken_by_a_detach_keeps_the_budget,
+	       120)
+{
+	struct window_race *r = mmap(NULL, sizeof(*r), PROT_READ | PROT_WRITE,
+				     MAP_SHARED | MAP_ANONYMOUS, -1, 0);
+	long old = read_param(USERNS_LINKS, -1);
+	long cap = read_param(USERNS_TX_FRAMES, -1);
+	int status;
+	pid_t pid;
+
+	ASSERT_NE(MAP_FAILED, r);
+	ASSERT_LE(0, old);
+	ASSERT_LE(8, cap);
+	ASSERT_EQ(0, write_file(USERNS_LINKS, "1"));
+	pid = fork();
+	ASSERT_GE(pid, 0);
+	if (!pid)
+		_exit(window_race_child(cap, r));
+	ASSERT_EQ(pid, waitpid(pid, &status, 0));
+	write_file(USERNS_LINKS, old ? "1" : "0");
+	ktap_diag("%u rounds: %u shrinks, %u refused (not the owner), %u detaches, %u links made of a shrink's frames; then a link of %ld frames: %d, one more: %d",
+		  r->rounds, r->shrunk, r->refused, r->detached, r->created,
+		  cap, r->full_err, r->over_err);
+	ASSERT_TRUE(WIFEXITED(status));
+	EXPECT_EQ(0, WEXITSTATUS(status));
+	EXPECT_LT(0u, r->rounds);
+	EXPECT_EQ(0, r->full_err);
+	EXPECT_EQ(-ENOSPC, r->over_err);
+	munmap(r, sizeof(*r));
+}
+
 /* The initial namespace's root is not bound by the user namespace cap. */
 TEST(init_ns_root_keeps_the_largest_window)
 {
