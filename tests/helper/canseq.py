@@ -4,7 +4,7 @@
   canseq.py send IFACE COUNT [--eff] [--rate N]
       COUNT frames, id 0x100 + (i % 0x100) (or EFF 0x1000000 + ...), 8 data
       bytes: the big-endian 32-bit sequence number i, then ~i. ENOBUFS (a full
-      queue) is waited out, never skipped.
+      queue) is waited out, never skipped. Prints "sent COUNT" at the end.
   canseq.py check LOG COUNT [--one-gap]
       a candump -L log holds exactly frames 0..COUNT-1, in order, once each.
       --one-gap: or all but one run of consecutive frames, the rest in
@@ -46,6 +46,7 @@ def send(iface, count, eff=False, rate=0):
                 if e.errno != errno.ENOBUFS:
                     raise
                 time.sleep(0.001)
+    print("sent %d" % count, flush=True)
     return 0
 
 

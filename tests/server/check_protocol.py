@@ -55,7 +55,16 @@ KIND = "testserver"
 
 
 def case(name, ok, diag=""):
+    """Print each result as it comes (the plan follows at the end, as TAP
+    allows), so that the suite runner times every case and a timeout
+    shows how far the checks got."""
+    if not results:
+        print("TAP version 13")
     results.append((name, bool(ok), diag))
+    if not ok:
+        print("# %s" % (diag,))
+    print("%s %d %s" % ("ok" if ok else "not ok", len(results), name),
+          flush=True)
 
 
 class Client:
@@ -1194,12 +1203,9 @@ def main():
 
 
 def report():
-    print("TAP version 13")
+    if not results:
+        print("TAP version 13")
     print("1..%d" % len(results))
-    for i, (name, ok, diag) in enumerate(results, 1):
-        if not ok:
-            print("# %s" % (diag,))
-        print("%s %d %s" % ("ok" if ok else "not ok", i, name))
     return 0 if all(ok for _, ok, _ in results) else 1
 
 
