@@ -20,8 +20,10 @@
  * (the first retry comes after 100-300 ms). */
 #define HOLD_US 2000000ULL
 
-/* Every frame up to seq is settled, done or failed: tell the kernel. */
-static void report(void *arg, uint32_t seq, uint32_t nframes, int err)
+/* Every frame up to seq is settled, done or failed: tell the kernel (with
+ * the remote's time of a confirmation, when it gave one). */
+static void report(void *arg, uint32_t seq, uint32_t nframes, int err,
+		   uint64_t ts_ns)
 {
 	struct bridge *b = arg;
 	int rc;
@@ -30,7 +32,7 @@ static void report(void *arg, uint32_t seq, uint32_t nframes, int err)
 		rc = rnl_tx_fail(b->nl, b->ifindex, seq, err);
 		b->tx_failed += nframes;
 	} else {
-		rc = rnl_tx_done(b->nl, b->ifindex, seq);
+		rc = rnl_tx_done(b->nl, b->ifindex, seq, ts_ns);
 		b->tx_frames += nframes;
 		ratelearn_confirmed(&b->learn, nframes, bridge_clock_us(b));
 		b->unechoed -= nframes < b->unechoed ? nframes : b->unechoed;

@@ -5,8 +5,9 @@
  * - confirm: `< sent N >` and `< failed N REASON >` settle the oldest
  *   frames written (the TX ring's confirm mode), so an echo, tx_packets
  *   and tx_errors mean the frame did or did not leave the remote
- *   controller, as on a hardware driver; echoes only measure the round
- *   trip then.
+ *   controller, as on a hardware driver, and the hardware TX timestamp
+ *   is the remote's time of `< sent N SEC.USEC >`; echoes only measure
+ *   the round trip then.
  * - state: the remote controller's state becomes the netdev's (LINK_SET
  *   CAN_STATE; a remote interface that is down, `stopped`, is shown as
  *   bus-off: the kernel's CAN states have nothing else that stops TX);
@@ -39,13 +40,16 @@ static int reason_errno(unsigned int reason)
 	}
 }
 
+/* A `< sent >`'s time (ev->ts_ns) goes with its frames' TX_DONE: their
+ * hardware TX timestamp is when the remote controller sent them. */
 static void verdict(struct bridge *b, const struct proto_event *ev, int err)
 {
 	if (err && !b->ext_logged_fail++)
 		log_warn("%s: the server could not send %u frames: %s (%s)",
 			 b->cfg.name, ev->ext.count,
 			 proto_ext_reason_name(ev->ext.reason), strerror(err));
-	if (txring_verdict(&b->tx, ev->ext.count, err) < 0) {
+	if (txring_verdict(&b->tx, ev->ext.count, err, err ? 0 : ev->ts_ns) <
+	    0) {
 		log_warn(
 			"%s: the server told of %u frames more than were sent: resetting the connection",
 			b->cfg.name, ev->ext.count);

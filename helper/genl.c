@@ -164,20 +164,23 @@ static int err_cb(struct sockaddr_nl *nla, struct nlmsgerr *e, void *arg)
 /*
  * The module's ABI must be the one rcand was built for: both come from
  * one release (the module refuses requests of another version too).
+ * Attributes added within a version are sent only when the module's
+ * maxattr has them: it refuses any past its own.
  */
-static int check_version(struct nl_sock *sk)
+static int check_version(struct rnl *n)
 {
 	struct nl_cache *families = NULL;
 	struct genl_family *fam;
 	unsigned int v;
 
-	if (genl_ctrl_alloc_cache(sk, &families) < 0)
+	if (genl_ctrl_alloc_cache(n->sk, &families) < 0)
 		return -ENOMEM;
 	fam = genl_ctrl_search_by_name(families, RCAN_GENL_NAME);
 	nl_cache_free(families);
 	if (!fam)
 		return -ENOENT;
 	v = (unsigned int)genl_family_get_version(fam);
+	n->tx_tstamp = genl_family_get_maxattr(fam) >= RCAN_ATTR_TSTAMP;
 	genl_family_put(fam);
 	if (v == RCAN_GENL_VERSION)
 		return 0;
@@ -196,7 +199,7 @@ static int connect_family(struct rnl *n)
 	n->family = genl_ctrl_resolve(n->sk, RCAN_GENL_NAME);
 	if (n->family < 0)
 		return -ENOENT;
-	rc = check_version(n->sk);
+	rc = check_version(n);
 	if (rc < 0)
 		return rc;
 	n->mcgrp = genl_ctrl_resolve_grp(n->sk, RCAN_GENL_NAME,

@@ -91,6 +91,9 @@ struct rnl {
 	struct nl_cb *cb;
 	int family;
 	int mcgrp;
+	/* the module takes RCAN_ATTR_TSTAMP on TX_DONE (its maxattr has it:
+	 * an older one refuses attributes past its own, strictly) */
+	int tx_tstamp;
 	uint32_t portid;
 	const struct rnl_handlers *h;
 	void *arg;
@@ -133,7 +136,10 @@ int rnl_link_set(struct rnl *n, uint32_t ifindex, int connected,
  * (0 or -errno), else sent without an ack like the other LINK_SETs. */
 int rnl_link_set_window(struct rnl *n, uint32_t ifindex, uint32_t window,
 			int wait);
-int rnl_tx_done(struct rnl *n, uint32_t ifindex, uint32_t seq);
+/* ts_ns: the remote's time of the confirmation (ns since the epoch), the
+ * frames' hardware TX timestamp; 0, or a module that does not take it
+ * (RCAN_ATTR_TSTAMP past its maxattr): the kernel's arrival time. */
+int rnl_tx_done(struct rnl *n, uint32_t ifindex, uint32_t seq, uint64_t ts_ns);
 int rnl_tx_fail(struct rnl *n, uint32_t ifindex, uint32_t seq, int err);
 
 /* Many received frames in one FRAMES_RX message. */

@@ -11,7 +11,7 @@
 #include "genl_internal.h"
 
 static int tx_confirm(struct rnl *n, int cmd, uint32_t ifindex, uint32_t seq,
-		      int err)
+		      int err, uint64_t ts_ns)
 {
 	struct nl_msg *msg = rnl_new_msg(n, cmd, 0, 0);
 
@@ -19,21 +19,23 @@ static int tx_confirm(struct rnl *n, int cmd, uint32_t ifindex, uint32_t seq,
 		return -ENOMEM;
 	if (nla_put_u32(msg, RCAN_ATTR_IFINDEX, ifindex) < 0 ||
 	    nla_put_u32(msg, RCAN_ATTR_SEQ, seq) < 0 ||
-	    (err && nla_put_u32(msg, RCAN_ATTR_ERRNO, (uint32_t)err) < 0)) {
+	    (err && nla_put_u32(msg, RCAN_ATTR_ERRNO, (uint32_t)err) < 0) ||
+	    (ts_ns && nla_put_u64(msg, RCAN_ATTR_TSTAMP, ts_ns) < 0)) {
 		nlmsg_free(msg);
 		return -EMSGSIZE;
 	}
 	return rnl_send(n, msg, NULL);
 }
 
-int rnl_tx_done(struct rnl *n, uint32_t ifindex, uint32_t seq)
+int rnl_tx_done(struct rnl *n, uint32_t ifindex, uint32_t seq, uint64_t ts_ns)
 {
-	return tx_confirm(n, RCAN_CMD_TX_DONE, ifindex, seq, 0);
+	return tx_confirm(n, RCAN_CMD_TX_DONE, ifindex, seq, 0,
+			  n->tx_tstamp ? ts_ns : 0);
 }
 
 int rnl_tx_fail(struct rnl *n, uint32_t ifindex, uint32_t seq, int err)
 {
-	return tx_confirm(n, RCAN_CMD_TX_FAIL, ifindex, seq, err);
+	return tx_confirm(n, RCAN_CMD_TX_FAIL, ifindex, seq, err, 0);
 }
 
 /* A fresh message per batch, RNL_RX_MSG_SIZE: a page or two holds the

@@ -47,7 +47,7 @@ static void fail_frame(struct txring *t, uint32_t seq, int err)
 	c = comp_push(t);
 	if (!c) {
 		/* the ring is larger than any window; never reached */
-		t->report(t->arg, seq, 1, err);
+		t->report(t->arg, seq, 1, err, 0);
 		return;
 	}
 	c->err = err;
@@ -73,7 +73,7 @@ static void flush_confirm(struct txring *t)
 		}
 		if (!c->reported) {
 			c->reported = 1;
-			t->report(t->arg, c->seq, c->nframes, c->err);
+			t->report(t->arg, c->seq, c->nframes, c->err, 0);
 		}
 	}
 	while (t->c_len) {
@@ -109,16 +109,16 @@ void txring_flush(struct txring *t)
 			}
 		} else {
 			if (have_done)
-				t->report(t->arg, done, done_n, 0);
+				t->report(t->arg, done, done_n, 0, 0);
 			have_done = 0;
 			done_n = 0;
-			t->report(t->arg, c->seq, c->nframes, c->err);
+			t->report(t->arg, c->seq, c->nframes, c->err, 0);
 		}
 		t->c_head = (t->c_head + 1) % TXRING_COMP;
 		t->c_len--;
 	}
 	if (have_done)
-		t->report(t->arg, done, done_n, 0);
+		t->report(t->arg, done, done_n, 0, 0);
 }
 
 void txring_add(struct txring *t, uint32_t seq, const struct proto_frame *f,
@@ -252,7 +252,7 @@ uint32_t txring_fail_all(struct txring *t, int err)
 	t->echoes_out = 0;
 	t->batch_done = 0;
 	if (n && t->have_last_seq)
-		t->report(t->arg, t->last_seq, n, err);
+		t->report(t->arg, t->last_seq, n, err, 0);
 	return t->have_last_seq ? n : 0;
 }
 
@@ -277,13 +277,15 @@ void txring_set_confirm(struct txring *t, int on)
 	t->batch_done = 0;
 }
 
-int txring_verdict(struct txring *t, uint32_t n, int err)
+int txring_verdict(struct txring *t, uint32_t n, int err, uint64_t ts_ns)
 {
 	unsigned int i;
 	uint32_t open, k;
 
 	if (!t->confirm)
 		return -1;
+	if (err)
+		ts_ns = 0; /* failed frames are never echoed: no TX time */
 	flush_confirm(t);
 	/* the first batch not settled holds the oldest frames the server
 	 * has not told of; every failure before it was told by the flush */
@@ -301,7 +303,8 @@ int txring_verdict(struct txring *t, uint32_t n, int err)
 		k = n < c->nframes - c->done ? n : c->nframes - c->done;
 		c->done += k;
 		n -= k;
-		t->report(t->arg, c->seq - (c->nframes - c->done), k, err);
+		t->report(t->arg, c->seq - (c->nframes - c->done), k, err,
+			  ts_ns);
 		flush_confirm(t);
 	}
 	if (!n)
@@ -312,7 +315,7 @@ int txring_verdict(struct txring *t, uint32_t n, int err)
 	if (k) {
 		t->batch_done += k;
 		t->report(t->arg, t->batch_last - (t->batch_n - t->batch_done),
-			  k, err);
+			  k, err, ts_ns);
 	}
 	/* more verdicts than frames written: what fitted was told */
 	return n > open ? -1 : 0;
@@ -360,6 +363,6 @@ uint32_t txring_expire(struct txring *t, uint64_t now_us, int err)
 		n += c->nframes - c->done;
 	}
 	if (n)
-		txring_verdict(t, n, err);
+		txring_verdict(t, n, err, 0);
 	return n;
 }

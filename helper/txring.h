@@ -46,9 +46,12 @@ struct tx_comp {
 	uint64_t sent_us; /* echoes: when written, for the round trip */
 };
 
-/* Every frame up to seq is settled: done (err == 0) or failed (err). */
+/* Every frame up to seq is settled: done (err == 0) or failed (err).
+ * ts_ns: done only, the remote's time of the verdict that settled them
+ * (`< sent N SEC.USEC >`, ns since the epoch) for their hardware TX
+ * timestamp; 0 when there is none (echo mode, failures). */
 typedef void (*txring_report_fn)(void *arg, uint32_t seq, uint32_t nframes,
-				 int err);
+				 int err, uint64_t ts_ns);
 
 struct txring {
 	struct tx_pending q[TXRING_QUEUE];
@@ -117,9 +120,11 @@ unsigned int txring_queued(const struct txring *t);
 /* Confirm mode on or off; only with nothing in flight (at a handshake). */
 void txring_set_confirm(struct txring *t, int on);
 /* Confirm mode: the next n frames written were sent on the remote bus
- * (err 0) or failed (err). Reported at once, in order. -1 when fewer
- * frames wait for a verdict (the server counts wrong: reset it). */
-int txring_verdict(struct txring *t, uint32_t n, int err);
+ * (err 0) or failed (err). Reported at once, in order; sent ones with
+ * ts_ns (when the last of them was, 0 when not known), in each report
+ * they take, whichever batches they span. -1 when fewer frames wait for
+ * a verdict (the server counts wrong: reset it). */
+int txring_verdict(struct txring *t, uint32_t n, int err, uint64_t ts_ns);
 /* Confirm mode: when the oldest frame waiting for a verdict is due (its
  * batch's write time + TXRING_VERDICT_US); 0 when none waits. */
 uint64_t txring_verdict_due(const struct txring *t);

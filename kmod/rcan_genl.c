@@ -56,8 +56,16 @@ static const struct nla_policy rcan_frames_rx_policy[RCAN_ATTR_MAX + 1] = {
 	[RCAN_ATTR_FRAMES] = { .type = NLA_NESTED },
 };
 
-/* TX_DONE, TX_FAIL */
-static const struct nla_policy rcan_verdict_policy[RCAN_ATTR_MAX + 1] = {
+/* TX_DONE: TSTAMP is the remote's time of the frames it confirms. */
+static const struct nla_policy rcan_tx_done_policy[RCAN_ATTR_MAX + 1] = {
+	[RCAN_ATTR_IFINDEX] = { .type = NLA_U32 },
+	[RCAN_ATTR_SEQ] = { .type = NLA_U32 },
+	[RCAN_ATTR_ERRNO] = NLA_POLICY_MAX(NLA_U32, MAX_ERRNO),
+	[RCAN_ATTR_TSTAMP] = { .type = NLA_U64 },
+};
+
+/* TX_FAIL: failed frames are never echoed, so no time. */
+static const struct nla_policy rcan_tx_fail_policy[RCAN_ATTR_MAX + 1] = {
 	[RCAN_ATTR_IFINDEX] = { .type = NLA_U32 },
 	[RCAN_ATTR_SEQ] = { .type = NLA_U32 },
 	[RCAN_ATTR_ERRNO] = NLA_POLICY_MAX(NLA_U32, MAX_ERRNO),
@@ -400,7 +408,11 @@ static int rcan_tx_verdict(struct sk_buff *skb, struct genl_info *info, bool ok)
 		.seq = nla_get_u32(a[RCAN_ATTR_SEQ]),
 		.ok = ok,
 		.why = a[RCAN_ATTR_ERRNO] ? nla_get_u32(a[RCAN_ATTR_ERRNO]) : 0,
+		/* only TX_DONE's policy takes it */
+		.has_tstamp = !!a[RCAN_ATTR_TSTAMP],
 	};
+	if (v.has_tstamp)
+		v.tstamp = ns_to_ktime(nla_get_u64(a[RCAN_ATTR_TSTAMP]));
 	ret = rcan_tx_complete(rcan_link(info->user_ptr[0]), &v, info->extack);
 	return ret < 0 ? ret : 0;
 }
@@ -443,9 +455,9 @@ static const struct genl_ops rcan_ops[] = {
 		RCAN_NEEDS_LINK),
 	RCAN_OP(RCAN_CMD_FRAMES_RX, rcan_cmd_frames_rx, rcan_frames_rx_policy,
 		RCAN_NEEDS_LINK | RCAN_NEEDS_OWNER),
-	RCAN_OP(RCAN_CMD_TX_DONE, rcan_cmd_tx_done, rcan_verdict_policy,
+	RCAN_OP(RCAN_CMD_TX_DONE, rcan_cmd_tx_done, rcan_tx_done_policy,
 		RCAN_NEEDS_LINK | RCAN_NEEDS_OWNER),
-	RCAN_OP(RCAN_CMD_TX_FAIL, rcan_cmd_tx_fail, rcan_verdict_policy,
+	RCAN_OP(RCAN_CMD_TX_FAIL, rcan_cmd_tx_fail, rcan_tx_fail_policy,
 		RCAN_NEEDS_LINK | RCAN_NEEDS_OWNER),
 };
 

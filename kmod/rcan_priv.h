@@ -143,6 +143,8 @@ struct rcan_tx_verdict {
 	u32 seq; /* the last frame it is about */
 	bool ok; /* confirmed, else failed */
 	int why; /* errno of a failure, for the log */
+	bool has_tstamp; /* TX_DONE: the remote gave its time ... */
+	ktime_t tstamp; /* ... for every frame it confirms (RCAN_ATTR_TSTAMP) */
 };
 
 int rcan_tx_complete(struct rcan_link *link, const struct rcan_tx_verdict *v,

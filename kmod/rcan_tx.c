@@ -502,20 +502,20 @@ drop:
  * netif_rx(), so a whole window of echoes cannot overflow the backlog.
  */
 static struct sk_buff *rcan_take_echo_skb(struct rcan_link *link,
-					  unsigned int idx, const ktime_t *now,
+					  unsigned int idx, ktime_t when,
 					  unsigned int *len)
 {
 	struct sk_buff *skb = link->can.echo_skb[idx];
 
 	link->can.echo_skb[idx] = NULL;
 	/*
-	 * socketcand's echo says when the remote took the frame, not when the
-	 * bus carried it, and carries no time: the "hardware" TX timestamp
-	 * is when that confirmation reached this host, as exact as rcan can
-	 * be (see ABI-NOTES.md). The echo up the stack carries it too, as a
-	 * driver's echo carries the controller's TX time.
+	 * The "hardware" TX timestamp: the remote controller's confirmation
+	 * time when the helper gave one (rcand serve's "< sent N SEC.USEC >",
+	 * RCAN_ATTR_TSTAMP), else when the confirmation reached this host
+	 * (socketcand's echo carries no time). The echo up the stack carries
+	 * it too, as a driver's echo carries the controller's TX time.
 	 */
-	skb_hwtstamps(skb)->hwtstamp = *now;
+	skb_hwtstamps(skb)->hwtstamp = when;
 	if (skb_shinfo(skb)->tx_flags & SKBTX_IN_PROGRESS)
 		skb_tstamp_tx(skb, skb_hwtstamps(skb));
 	*len = can_skb_get_data_len(skb);
@@ -543,7 +543,8 @@ int rcan_tx_complete(struct rcan_link *link, const struct rcan_tx_verdict *v,
 	bool ok = v->ok;
 	struct net_device *dev = link->dev;
 	struct sk_buff_head echoes;
-	ktime_t now = ktime_get_real();
+	/* All the frames it confirms get the remote's time: see rcan.h. */
+	ktime_t when = v->has_tstamp ? v->tstamp : ktime_get_real();
 	struct sk_buff *skb;
 	unsigned int done = 0;
 	u32 upto;
@@ -577,7 +578,7 @@ int rcan_tx_complete(struct rcan_link *link, const struct rcan_tx_verdict *v,
 			DEV_STATS_INC(dev, tx_errors);
 			continue;
 		}
-		skb = rcan_take_echo_skb(link, idx, &now, &len);
+		skb = rcan_take_echo_skb(link, idx, when, &len);
 		DEV_STATS_INC(dev, tx_packets);
 		DEV_STATS_ADD(dev, tx_bytes, len);
 		if (skb)

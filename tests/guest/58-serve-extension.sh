@@ -20,6 +20,12 @@
 #   served vcans are made with `echo=1` (IFF_ECHO: the driver loops a frame
 #   back when it leaves the qdisc, as hardware does on TX completion) behind
 #   a tbf of 20 frames/s; against socketcand the echoes come before.
+# - The hardware TX timestamp of a frame sent through rcand serve is the
+#   time the remote bus had it (rcand serve's `< sent N SEC.USEC >`, the
+#   SO_TIMESTAMP of the copy that came back): equal, to the microsecond, to
+#   what a socket on the served vcan timestamps that same copy with, and no
+#   later than the local echo. Against the plain server it is the local
+#   time the echo reply came (the contrast: never the remote bus's).
 # - The served interface set down mid-stream: frames not on the remote bus
 #   fail (tx_errors), are never echoed; `ip -d link show` shows the remote's
 #   state (BUS-OFF while it is down, ERROR-ACTIVE again after).
@@ -50,7 +56,7 @@ else
 fi
 SERVER=tests/helper/rcand-serve
 N=${RCAND_EXT_FRAMES:-3000}
-ktap_plan 17
+ktap_plan 19
 
 VCAN_ECHO=0
 cleanup_ext() {
@@ -157,6 +163,33 @@ if $PY $WHEN before "$T/plain.local" "$T/plain.remote" >"$T/plain.txt" 2>&1; the
 	ktap_ok "$PLAIN (the contrast): echoes before the remote bus had the frames ($(cat "$T/plain.txt"))"
 else
 	ktap_fail "$PLAIN (the contrast): echoes before the remote bus had the frames" "$(cat "$T/plain.txt" "$T/plain.local" "$T/plain.remote"; tail -n 20 "$T/plain.log")"
+fi
+
+# ---- the hardware TX timestamp is the remote's ----
+# txstamps SEQ_IF REMOTE_IF NAME: 8 frames with their hardware TX
+# timestamps, when each was echoed locally and when the remote bus had it
+txstamps() {
+	whenlog "$3-l" "$1" "$T/$3.local"
+	whenlog "$3-r" "$2" "$T/$3.remote"
+	$PY $WHEN txstamp "$1" 8 "$T/$3.tx" >"$T/$3-tx.log" 2>&1
+	lines "$T/$3.local" 8 30
+	lines "$T/$3.remote" 8 30
+	stop "$3-l"
+	stop "$3-r"
+}
+txstamps rcant1 rxe0 tsx
+if $PY $WHEN remote-time "$T/tsx.tx" "$T/tsx.remote" "$T/tsx.local" >"$T/tsx.txt" 2>&1 &&
+	[ "$(wc -l <"$T/tsx.tx")" = 8 ]; then
+	ktap_ok "rcand serve: each frame's hardware TX timestamp is the remote bus's time to the microsecond ($(tail -n 1 "$T/tsx.txt"))"
+else
+	ktap_fail "rcand serve: each frame's hardware TX timestamp is the remote bus's time to the microsecond" "$(cat "$T/tsx-tx.log" "$T/tsx.txt"; tail -n 20 "$T/ext.log")"
+fi
+txstamps rcant0 rxe1 tsp
+if $PY $WHEN local-time "$T/tsp.tx" "$T/tsp.remote" >"$T/tsp.txt" 2>&1 &&
+	[ "$(wc -l <"$T/tsp.tx")" = 8 ]; then
+	ktap_ok "$PLAIN (the contrast): no hardware TX timestamp is the remote bus's time ($(tail -n 1 "$T/tsp.txt"))"
+else
+	ktap_fail "$PLAIN (the contrast): no hardware TX timestamp is the remote bus's time" "$(cat "$T/tsp-tx.log" "$T/tsp.txt")"
 fi
 
 # ---- the served interface goes down mid-stream ----

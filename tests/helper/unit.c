@@ -910,21 +910,28 @@ static void t_backoff(void)
 
 /* ---- the TX completion ring ---- */
 
-/* The reports, as text: "done SEQ/N" or "fail SEQ/N errno". */
+/* The reports, as text: "done SEQ/N", "done SEQ/N @TS_NS" (the remote's
+ * time) or "fail SEQ/N errno". */
 struct reports {
 	char text[4096];
 	size_t len;
 	uint32_t frames;
 };
 
-static void on_report(void *arg, uint32_t seq, uint32_t nframes, int err)
+static void on_report(void *arg, uint32_t seq, uint32_t nframes, int err,
+		      uint64_t ts_ns)
 {
 	struct reports *r = arg;
 	int n;
 
 	if (err)
 		n = snprintf(r->text + r->len, sizeof(r->text) - r->len,
-			     "fail %u/%u %d;", seq, nframes, err);
+			     "fail %u/%u %d%s;", seq, nframes, err,
+			     ts_ns ? " @time" : "");
+	else if (ts_ns)
+		n = snprintf(r->text + r->len, sizeof(r->text) - r->len,
+			     "done %u/%u @%llu;", seq, nframes,
+			     (unsigned long long)ts_ns);
 	else
 		n = snprintf(r->text + r->len, sizeof(r->text) - r->len,
 			     "done %u/%u;", seq, nframes);
@@ -2315,28 +2322,28 @@ static void t_ring_confirm(void)
 	EXPECT(txring_echo(&T, NULL) == 0);
 	EXPECT(reported(&R, ""));
 	/* verdicts settle the oldest frames written, at once */
-	EXPECT(txring_verdict(&T, 2, 0) == 0);
+	EXPECT(txring_verdict(&T, 2, 0, 0) == 0);
 	EXPECT(reported(&R, "done 2/2;"));
 	/* 4 cannot be written: it fails after 3 is settled */
 	txring_refused(&T, EINVAL);
 	txring_flush(&T);
 	EXPECT(reported(&R, ""));
-	EXPECT(txring_verdict(&T, 1, ENETDOWN) == 0);
+	EXPECT(txring_verdict(&T, 1, ENETDOWN, 0) == 0);
 	EXPECT(reported(&R, "fail 3/1 100;fail 4/1 22;"));
 	/* sends of a batch with no echo yet are settled too */
 	txring_sent(&T);
 	txring_sent(&T);
-	EXPECT(txring_verdict(&T, 1, 0) == 0);
+	EXPECT(txring_verdict(&T, 1, 0, 0) == 0);
 	EXPECT(reported(&R, "done 5/1;"));
 	txring_close_batch(&T, 0);
-	EXPECT(txring_verdict(&T, 1, ENOBUFS) == 0);
+	EXPECT(txring_verdict(&T, 1, ENOBUFS, 0) == 0);
 	EXPECT(reported(&R, "fail 6/1 105;"));
 	/* the batch leaves once its echo is answered too */
 	EXPECT(T.c_len == 1);
 	EXPECT(txring_echo(&T, NULL) == 0);
 	EXPECT(T.c_len == 0);
 	/* a verdict too many is refused (the server counts wrong) */
-	EXPECT(txring_verdict(&T, 1, 0) < 0);
+	EXPECT(txring_verdict(&T, 1, 0, 0) < 0);
 	EXPECT(reported(&R, ""));
 	/* a heartbeat between batches does not hold the frames back */
 	add(7);
@@ -2345,15 +2352,15 @@ static void t_ring_confirm(void)
 	add(8);
 	add(9);
 	send_batch(2);
-	EXPECT(txring_verdict(&T, 3, 0) == 0);
+	EXPECT(txring_verdict(&T, 3, 0, 0) == 0);
 	EXPECT(reported(&R, "done 7/1;done 9/2;"));
-	EXPECT(txring_verdict(&T, 1, 0) < 0);
+	EXPECT(txring_verdict(&T, 1, 0, 0) < 0);
 	/* the session ends: only what was not told fails */
 	add(10);
 	add(11);
 	add(12);
 	send_batch(2);
-	EXPECT(txring_verdict(&T, 1, 0) == 0);
+	EXPECT(txring_verdict(&T, 1, 0, 0) == 0);
 	EXPECT(reported(&R, "done 10/1;"));
 	EXPECT(txring_fail_all(&T, ECONNRESET) == 2);
 	EXPECT(reported(&R, "fail 12/2 104;"));
@@ -2361,9 +2368,59 @@ static void t_ring_confirm(void)
 	txring_set_confirm(&T, 0);
 	add(13);
 	send_batch(1);
-	EXPECT(txring_verdict(&T, 1, 0) < 0);
+	EXPECT(txring_verdict(&T, 1, 0, 0) < 0);
 	EXPECT(txring_echo(&T, NULL) == 0);
 	EXPECT(reported(&R, "done 13/1;"));
+}
+
+/* Issue 29: `< sent N SEC.USEC >` hands its time to every report of its
+ * N frames, however many batches they span (each a TX_DONE of its own):
+ * it becomes their hardware TX timestamp. Failures, expiries, a session
+ * lost and echo mode carry none. */
+static void t_ring_verdict_time(void)
+{
+	const uint64_t ts = 1764851234000123000ULL;
+
+	ring_start(1);
+	txring_set_confirm(&T, 1);
+	add(1);
+	add(2);
+	add(3);
+	add(4);
+	add(5);
+	add(6);
+	send_batch(3);
+	txring_sent(&T);
+	txring_sent(&T);
+	/* 1..3 in the echoed batch, 4 in the open one */
+	EXPECT(txring_verdict(&T, 4, 0, ts) == 0);
+	EXPECT(reported(&R, "done 3/3 @1764851234000123000;"
+			    "done 4/1 @1764851234000123000;"));
+	/* a failure has no time, whatever it is given */
+	EXPECT(txring_verdict(&T, 1, EINVAL, ts) == 0);
+	EXPECT(reported(&R, "fail 5/1 22;"));
+	/* a verdict without one (0): TX_DONE without a time */
+	txring_sent(&T);
+	EXPECT(txring_verdict(&T, 1, 0, 0) == 0);
+	EXPECT(reported(&R, "done 6/1;"));
+	txring_close_batch(&T, 0);
+	EXPECT(txring_echo(&T, NULL) == 0);
+	EXPECT(txring_echo(&T, NULL) == 0);
+	/* expired and lost frames fail without a time */
+	add(7);
+	send_batch(1);
+	EXPECT(txring_expire(&T, TXRING_VERDICT_US, ETIMEDOUT) == 1U);
+	EXPECT(reported(&R, "fail 7/1 110;"));
+	add(8);
+	send_batch(1);
+	EXPECT(txring_fail_all(&T, ECONNRESET) == 1);
+	EXPECT(reported(&R, "fail 8/1 104;"));
+	/* echo mode: the echo's reply settles, with no remote time */
+	txring_set_confirm(&T, 0);
+	add(9);
+	send_batch(1);
+	EXPECT(txring_echo(&T, NULL) == 0);
+	EXPECT(reported(&R, "done 9/1;"));
 }
 
 /* M4a, rcand's side: in confirm mode a frame written must have its
@@ -2394,7 +2451,7 @@ static void t_ring_verdict_deadline(void)
 	txring_close_batch(&T, s + 500000); /* 4 half a second later */
 	EXPECT(txring_verdict_due(&T) == s + lim);
 	/* one verdict: the rest of the batch still decides */
-	EXPECT(txring_verdict(&T, 1, 0) == 0);
+	EXPECT(txring_verdict(&T, 1, 0, 0) == 0);
 	EXPECT(reported(&R, "done 2/1;"));
 	EXPECT(txring_verdict_due(&T) == s + lim);
 	/* not yet */
@@ -2576,6 +2633,7 @@ static const struct test tests[] = {
 	{ "rcan extension: elements formatted byte for byte, read back the same", t_ext_format },
 	{ "rcan extension: the server reads < rcan >, malformed is unknown", t_ext_cmd },
 	{ "txring: confirm mode, verdicts in order, heartbeats, session lost", t_ring_confirm },
+	{ "txring: a < sent >'s remote time goes with each TX_DONE of its frames", t_ring_verdict_time },
 	{ "txring: confirm mode, frames with no verdict in time fail ETIMEDOUT", t_ring_verdict_deadline },
 	{ "proto_lex: hex digits and FD lengths, one for client and server", t_proto_lex },
 	{ "proto_lex: decimals and timestamps, verdict 6 digits, frame 1 to 9", t_proto_lex_numbers },

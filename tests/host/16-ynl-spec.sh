@@ -31,7 +31,7 @@ must_fail() {
 	fi
 }
 
-ktap_plan 7
+ktap_plan 9
 # shellcheck disable=SC2086 # a list of paths
 if check $real; then
 	ktap_ok "the spec matches the header, the policies and the op table"
@@ -58,3 +58,9 @@ plant genl5 kmod/rcan_genl.c 's/\.flags = GENL_UNS_ADMIN_PERM,/.flags = 0,/' &&
 plant rx6 kmod/rcan_rx.c 's/NLA_POLICY_MAX(NLA_U8, CAN_MAX_DLEN)/NLA_POLICY_MAX(NLA_U8, CANFD_MAX_DLEN)/' &&
 	must_fail "found: a frame check that differs" \
 		kmod/rcan.yaml include/uapi/linux/rcan.h kmod/rcan_genl.c "$d/rx6"
+plant spec8 kmod/rcan.yaml 's/attributes: \[ifindex, seq, errno, tstamp\]/attributes: [ifindex, seq, errno]/' &&
+	must_fail "found: TX_DONE's tstamp left out of the spec" \
+		"$d/spec8" include/uapi/linux/rcan.h kmod/rcan_genl.c kmod/rcan_rx.c
+plant genl9 kmod/rcan_genl.c 's/rcan_cmd_tx_fail, rcan_tx_fail_policy/rcan_cmd_tx_fail, rcan_tx_done_policy/' &&
+	must_fail "found: TX_FAIL taking a tstamp the spec does not give it" \
+		kmod/rcan.yaml include/uapi/linux/rcan.h "$d/genl9" kmod/rcan_rx.c

@@ -446,6 +446,108 @@ TEST_F(tune, tx_hardware_timestamp_is_the_confirmation_time)
 	close(s);
 }
 
+/* A verdict with RCAN_ATTR_TSTAMP; 0 or -errno. */
+static int verdict_at(struct tnl *n, uint8_t cmd, uint32_t ifindex,
+		      uint32_t seq, uint64_t ns)
+{
+	struct tnl_msg m;
+
+	tnl_req_init(&m, n->family, cmd, 0);
+	tnl_put_u32(&m, RCAN_ATTR_IFINDEX, ifindex);
+	tnl_put_u32(&m, RCAN_ATTR_SEQ, seq);
+	tnl_put_u64(&m, RCAN_ATTR_TSTAMP, ns);
+	return tnl_request(n, &m, NULL, NULL);
+}
+
+/*
+ * A time no clock of this run reads: 2001-09-09, 01:46:40.123456 UTC.
+ * Neither the local confirmation time nor zero can pass for it.
+ */
+#define REMOTE_NS 1000000000123456000LL
+
+/*
+ * TX_DONE with the remote controller's confirmation time (rcand serve's
+ * "< sent N SEC.USEC >"): that is the sender's hardware TX timestamp and
+ * the echo's, not the time the confirmation reached this host.
+ */
+TEST_F(tune, tx_hardware_timestamp_is_the_remote_time)
+{
+	int flags = SOF_TIMESTAMPING_TX_HARDWARE |
+		    SOF_TIMESTAMPING_RAW_HARDWARE | SOF_TIMESTAMPING_OPT_TSONLY;
+	int rxflags = SOF_TIMESTAMPING_RX_HARDWARE |
+		      SOF_TIMESTAMPING_RAW_HARDWARE;
+	int s = tnl_can_open(self->l.ifindex, false);
+	struct can_frame cf;
+	struct tnl_frame out;
+	int64_t tx, rx;
+
+	ASSERT_GE(s, 0);
+	ASSERT_EQ(0, setsockopt(s, SOL_SOCKET, SO_TIMESTAMPING, &flags,
+				sizeof(flags)));
+	ASSERT_EQ(0, setsockopt(self->can, SOL_SOCKET, SO_TIMESTAMPING,
+				&rxflags, sizeof(rxflags)));
+	ASSERT_EQ(0, send_frame(s, 0x322, 0x78));
+	ASSERT_EQ(1, tnl_read_tx(&self->nl, &out, 1, 1000));
+	ASSERT_EQ(0, verdict_at(&self->nl, RCAN_CMD_TX_DONE, self->l.ifindex,
+				out.seq, REMOTE_NS));
+	ASSERT_TRUE(tnl_wait_readable(self->can, 1000));
+	tx = read_hw_time(s, MSG_ERRQUEUE | MSG_DONTWAIT, &cf);
+	TH_LOG("TX hardware time %lld, the remote's %lld", (long long)tx,
+	       (long long)REMOTE_NS);
+	EXPECT_EQ(REMOTE_NS, tx);
+	rx = read_hw_time(self->can, 0, &cf);
+	EXPECT_EQ(0x322u, cf.can_id);
+	EXPECT_EQ(REMOTE_NS, rx);
+	close(s);
+}
+
+/*
+ * One TX_DONE for three frames (a "< sent 3 T >"): T is when the last
+ * came back, and every one of them gets it (see RCAN_ATTR_TSTAMP); the
+ * next TX_DONE's time is the next frame's.
+ */
+TEST_F(tune, tx_remote_time_is_every_settled_frames)
+{
+	int flags = SOF_TIMESTAMPING_TX_HARDWARE |
+		    SOF_TIMESTAMPING_RAW_HARDWARE | SOF_TIMESTAMPING_OPT_TSONLY;
+	int s = tnl_can_open(self->l.ifindex, false);
+	struct tnl_frame out[4];
+	struct can_frame cf;
+	int i;
+
+	ASSERT_GE(s, 0);
+	ASSERT_EQ(0, setsockopt(s, SOL_SOCKET, SO_TIMESTAMPING, &flags,
+				sizeof(flags)));
+	for (i = 0; i < 4; i++)
+		ASSERT_EQ(0, send_frame(s, 0x330 + i, (uint8_t)i));
+	ASSERT_EQ(4, tnl_read_tx(&self->nl, out, 4, 1000));
+	ASSERT_EQ(0, verdict_at(&self->nl, RCAN_CMD_TX_DONE, self->l.ifindex,
+				out[2].seq, REMOTE_NS));
+	ASSERT_EQ(0, verdict_at(&self->nl, RCAN_CMD_TX_DONE, self->l.ifindex,
+				out[3].seq, REMOTE_NS + 5000));
+	usleep(100000);
+	for (i = 0; i < 3; i++)
+		EXPECT_EQ(REMOTE_NS,
+			  read_hw_time(s, MSG_ERRQUEUE | MSG_DONTWAIT, &cf));
+	EXPECT_EQ(REMOTE_NS + 5000,
+		  read_hw_time(s, MSG_ERRQUEUE | MSG_DONTWAIT, &cf));
+	EXPECT_EQ(-1, read_hw_time(s, MSG_ERRQUEUE | MSG_DONTWAIT, &cf));
+	close(s);
+}
+
+/* Failed frames are never echoed: TX_FAIL takes no time (strict policy). */
+TEST_F(tune, tx_fail_takes_no_time)
+{
+	struct tnl_frame out;
+
+	ASSERT_EQ(0, send_frame(self->can, 0x340, 1));
+	ASSERT_EQ(1, tnl_read_tx(&self->nl, &out, 1, 1000));
+	EXPECT_EQ(-EINVAL, verdict_at(&self->nl, RCAN_CMD_TX_FAIL,
+				      self->l.ifindex, out.seq, REMOTE_NS));
+	EXPECT_EQ(0, tnl_verdict(&self->nl, RCAN_CMD_TX_FAIL, self->l.ifindex,
+				 out.seq));
+}
+
 /* NOLINTEND(bugprone-suspicious-semicolon) */
 
 TEST_HARNESS_MAIN

@@ -34,7 +34,8 @@
  *                         up to and including RCAN_ATTR_SEQ; their echo is
  *                         released (a SEQ of frames already failed, say
  *                         on detach or when the link went down, is a
- *                         no-op)
+ *                         no-op). Optional RCAN_ATTR_TSTAMP: when the
+ *                         remote controller confirmed them (see there)
  *   RCAN_CMD_TX_FAIL      helper -> kernel: the same range is dropped and
  *                         counted, never echoed
  *   RCAN_CMD_TX_FAILED_NTF kernel -> helper (unicast to the owner): the
@@ -157,6 +158,18 @@ enum rcan_attr {
 	 */
 	RCAN_ATTR_RX_USECS,
 	RCAN_ATTR_RX_FRAMES,
+	/*
+	 * u64, TX_DONE only: ns since the epoch, when the remote controller
+	 * confirmed the last of the frames this TX_DONE settles (rcand serve's
+	 * "< sent N SEC.USEC >"). Every frame it settles gets this time as its
+	 * hardware TX timestamp (SOF_TIMESTAMPING_TX_HARDWARE) and on its echo:
+	 * for the others it is a bound (they were confirmed no later), in the
+	 * remote's clock like the last one's, rather than the local arrival
+	 * time, a later time of another clock. Without it, the time the
+	 * TX_DONE reached the kernel, as before. A helper sends it only when
+	 * the family's maxattr includes it: an older rcan.ko refuses it.
+	 */
+	RCAN_ATTR_TSTAMP,
 
 	__RCAN_ATTR_MAX,
 	RCAN_ATTR_MAX = __RCAN_ATTR_MAX - 1
