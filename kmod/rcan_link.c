@@ -1,8 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * Who owns a link: the netlink socket of the helper that attached it,
- * held (sock_hold()) until it is detached, and put after that where
- * sleeping is allowed (rcan_owner_put()). Commands are the owner's when
+ * held (sock_hold()) until it is detached. Commands are the owner's when
  * they come from that very socket, not from its port id: a socket that
  * binds the port id of one just closed is another. A link without an
  * owner, or whose owner reports the remote down, has no carrier; frames
@@ -45,39 +44,10 @@ bool rcan_is_owner(struct rcan_link *link, const struct sock *sk)
 	return owner;
 }
 
-/*
- * Drop a reference to a socket that was an owner: never under a spinlock,
- * as its last put may run the socket's destructor (see put_sk).
- */
-static void rcan_sk_put(struct sock *sk)
-{
-	might_sleep();
-	if (sk)
-		sock_put(sk);
-}
-
-/*
- * The former owner's socket the link still holds, put. Called without
- * tx_lock in process context wherever a detach may have left one: after
- * LINK_DETACH and the release notifier, by the detach work (a detach in
- * the transmit path queues it) and in ndo_uninit.
- */
-void rcan_owner_put(struct rcan_link *link)
-{
-	struct sock *sk;
-
-	spin_lock_bh(&link->tx_lock);
-	sk = link->put_sk;
-	link->put_sk = NULL;
-	spin_unlock_bh(&link->tx_lock);
-	rcan_sk_put(sk);
-}
-
 /* @sk and @portid: the socket a command came from and its port id. */
 int rcan_attach(struct rcan_link *link, struct sock *sk, u32 portid,
 		struct netlink_ext_ack *extack)
 {
-	struct sock *old;
 	int err = 0;
 
 	if (!portid || !sk) {
@@ -85,11 +55,6 @@ int rcan_attach(struct rcan_link *link, struct sock *sk, u32 portid,
 		return -EINVAL;
 	}
 	spin_lock_bh(&link->tx_lock);
-	/* A put left by a detach in the transmit path: done here, so a
-	 * link has one former owner to put at most.
-	 */
-	old = link->put_sk;
-	link->put_sk = NULL;
 	if (link->dead) {
 		NL_SET_ERR_MSG(extack, "link is being removed");
 		err = -ENODEV;
@@ -110,7 +75,6 @@ int rcan_attach(struct rcan_link *link, struct sock *sk, u32 portid,
 		rcan_update_carrier_locked(link);
 	}
 	spin_unlock_bh(&link->tx_lock);
-	rcan_sk_put(old);
 	return err;
 }
 
@@ -137,9 +101,8 @@ void rcan_detach_locked(struct rcan_link *link)
 }
 
 /*
- * No owner any more (detach, or the link going away). Its socket's
- * reference is kept in put_sk for rcan_owner_put() after tx_lock: every
- * caller holds it, some in atomic context.
+ * No owner any more (detach, or the link going away). The last reference
+ * to a closed socket may go here: netlink frees a socket in any context.
  */
 void rcan_owner_clear_locked(struct rcan_link *link)
 {
@@ -152,9 +115,7 @@ void rcan_owner_clear_locked(struct rcan_link *link)
 	link->owner_sk = NULL;
 	link->owner_portid = 0;
 	link->connected = false;
-	/* rcan_attach() took any older one before this owner came. */
-	WARN_ON_ONCE(link->put_sk);
-	link->put_sk = sk;
+	sock_put(sk);
 }
 
 /* ndo_uninit (rtnl held): the link will not be told about any more. */
@@ -207,8 +168,6 @@ static void rcan_detach_work_fn(struct work_struct *work)
 		if (remove)
 			link->dead = true;
 		spin_unlock_bh(&link->tx_lock);
-		/* What a detach in the transmit path could not put. */
-		rcan_owner_put(link);
 		rcan_notify_link(link->dev, RCAN_CMD_LINK_DETACH);
 		if (remove)
 			unregister_netdevice_queue(link->dev, &kill);
@@ -233,7 +192,6 @@ int rcan_detach(struct rcan_link *link, struct netlink_ext_ack *extack)
 		rcan_detach_locked(link);
 	}
 	spin_unlock_bh(&link->tx_lock);
-	rcan_owner_put(link);
 	return err;
 }
 
@@ -283,7 +241,6 @@ static int rcan_netlink_event(struct notifier_block *nb, unsigned long event,
 		    sock_flag(sk, SOCK_DEAD))
 			rcan_detach_locked(link);
 		spin_unlock_bh(&link->tx_lock);
-		rcan_owner_put(link);
 		dev_put(link->dev);
 	}
 	return NOTIFY_DONE;

@@ -123,8 +123,6 @@ static void rcan_uninit(struct net_device *dev)
 	rcan_owner_clear_locked(link);
 	rcan_update_carrier_locked(link);
 	spin_unlock_bh(&link->tx_lock);
-	/* Dead: no attach puts it, and no detach work will. */
-	rcan_owner_put(link);
 
 	rcan_tx_uninit(link);
 	rcan_detach_forget(link);
@@ -267,8 +265,6 @@ static void rcan_destructor(struct net_device *dev)
 	struct rcan_link *link = rcan_link(dev);
 
 	mutex_destroy(&link->rx_mutex);
-	/* ndo_uninit put it; a link that never got that far has none. */
-	WARN_ON_ONCE(link->put_sk);
 	rcan_tx_free(link);
 }
 

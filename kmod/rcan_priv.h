@@ -13,8 +13,7 @@
  *   rcan_net.owners_lock, rcan_detach_lock   innermost: the owner hash of
  *                   a namespace, the links whose detach is to be told
  * Nothing is called with tx_lock held that could transmit on the link
- * again: echoes and error frames are delivered after it is dropped. Nor
- * is a former owner's socket put under it (rcan_owner_put()).
+ * again: echoes and error frames are delivered after it is dropped.
  */
 #ifndef RCAN_PRIV_H
 #define RCAN_PRIV_H
@@ -57,12 +56,6 @@ struct rcan_link {
 	 * is where FRAMES_TX go while owner_sk is alive.
 	 */
 	struct sock *owner_sk; /* NULL: no helper attached */
-	/*
-	 * The reference to a former owner's socket, to drop where sleeping is
-	 * allowed (rcan_owner_put()): the last put of a netlink socket with a
-	 * dump running calls the dump's done callback, which may sleep.
-	 */
-	struct sock *put_sk;
 	u32 owner_portid;
 	bool connected; /* the helper reports its remote session up */
 	u32 tx_next; /* sequence number of the next frame */
@@ -125,7 +118,6 @@ int rcan_attach(struct rcan_link *link, struct sock *sk, u32 portid,
 int rcan_detach(struct rcan_link *link, struct netlink_ext_ack *extack);
 void rcan_detach_locked(struct rcan_link *link);
 void rcan_owner_clear_locked(struct rcan_link *link);
-void rcan_owner_put(struct rcan_link *link);
 void rcan_detach_forget(struct rcan_link *link);
 void rcan_set_connected(struct rcan_link *link, const struct sock *sk,
 			bool connected);

@@ -1165,14 +1165,12 @@ static int netlink_sock_info(uint32_t portid, long *dump, long *drops)
 #define DUMP_RUNNING_ROUNDS 30
 
 /*
- * The owner's socket goes while a dump it asked for is still running:
- * the socket's last reference can run the dump's done callback, which
- * may sleep, so rcan.ko must not drop its reference with a spinlock held.
+ * The owner's socket goes while a dump it asked for is still running.
  * Closed, or first detached by an admin then closed: each time the link
- * is left without owner and the kernel does not complain. On a kernel
- * without lockdep and might_sleep() checks this passes either way (and
- * netlink's release keeps a reference of its own past the notifier, so
- * rcan's put is not the last today); the debug kernel checks the context.
+ * is left without owner and the kernel does not complain. (netlink's
+ * release ends the dump itself, upstream 1904fb9ebf91, in 6.1.y too, so
+ * rcan's put of the socket under tx_lock never runs the dump's done
+ * callback; the debug kernel checks the context all the same.)
  */
 TEST_F_TIMEOUT(slow, owner_closed_with_a_dump_running_is_detached, 120)
 {
