@@ -101,12 +101,10 @@ static inline void rcan_set_data_bitrates(struct can_priv *priv,
 	priv->fd.data_bitrate_const = rates;
 	priv->fd.data_bitrate_const_cnt = n;
 	priv->fd.do_set_data_bittiming = set;
-	priv->fd.data_bittiming.bitrate = CAN_BITRATE_UNKNOWN;
 #elif defined(RCAN_HAVE_CAN_PRIV_DATA_BITTIMING)
 	priv->data_bitrate_const = rates;
 	priv->data_bitrate_const_cnt = n;
 	priv->do_set_data_bittiming = set;
-	priv->data_bittiming.bitrate = CAN_BITRATE_UNKNOWN;
 #else
 #error "rcan: unknown place of the CAN FD data bit timing in can_priv"
 #endif
@@ -120,6 +118,15 @@ rcan_data_bittiming(const struct can_priv *priv)
 	return &priv->fd.data_bittiming;
 #else
 	return &priv->data_bittiming;
+#endif
+}
+
+static inline u32 *rcan_data_bitrate(struct can_priv *priv)
+{
+#if defined(RCAN_HAVE_CAN_PRIV_FD)
+	return &priv->fd.data_bittiming.bitrate;
+#else
+	return &priv->data_bittiming.bitrate;
 #endif
 }
 

@@ -47,9 +47,9 @@ block() {
 }
 
 # Each probe compiles with its feature, and only when that fails also
-# without it (to tell a missing feature from broken headers), all probes
-# at once: a build runs them for every kernel and configuration (DKMS,
-# the lint, the tests), and one at a time they took half of it.
+# without it (to tell a missing feature from broken headers), several at
+# once: a build runs them for every kernel and configuration (DKMS, the
+# lint, the tests), and one at a time they took half of it.
 probe() { # SRC NAME: leaves NAME.res, "ok" or the base compile's status
 	if compile "$1" "$tmp/$2.o" -DRCAN_PROBE; then
 		echo ok >"$tmp/$2.res"
@@ -60,13 +60,19 @@ probe() { # SRC NAME: leaves NAME.res, "ok" or the base compile's status
 }
 
 for src in "$@"; do
-	name=$(basename "$src" .c)
 	read -r first last <<-EOF2
 	$(block "$src")
 	EOF2
 	[ "$first" -gt 0 ] && [ "$last" -gt "$first" ] ||
 		fail "$src has no #ifdef RCAN_PROBE ... #endif block"
-	probe "$src" "$name" &
+done
+# As many compilers at once as there are CPUs, in rounds.
+jobs=$(nproc 2>/dev/null || echo 2)
+n=0
+for src in "$@"; do
+	probe "$src" "$(basename "$src" .c)" &
+	n=$((n + 1))
+	[ $((n % jobs)) -ne 0 ] || wait
 done
 wait
 

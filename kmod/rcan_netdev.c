@@ -68,9 +68,24 @@ void rcan_update_carrier_locked(struct rcan_link *link)
 static int rcan_open(struct net_device *dev)
 {
 	struct rcan_link *link = rcan_link(dev);
+	u32 *dbitrate = rcan_data_bitrate(&link->can);
+	bool unset = !*dbitrate;
 	int err;
 
+	/*
+	 * An FD link with no data bit rate set is one whose rate is the
+	 * remote's: open_candev() wants a rate, and CAN_BITRATE_UNKNOWN is
+	 * one. It is that only here: the CAN core reports a data bit rate
+	 * whenever it is not 0, and "dbitrate 4294967295" is no rate. rtnl
+	 * is held, and can_changelink() (also under rtnl) cannot come
+	 * between.
+	 */
+	ASSERT_RTNL();
+	if (unset && (link->can.ctrlmode & CAN_CTRLMODE_FD))
+		*dbitrate = CAN_BITRATE_UNKNOWN;
 	err = open_candev(dev);
+	if (unset)
+		*dbitrate = 0;
 	if (err)
 		return err;
 	spin_lock_bh(&link->tx_lock);

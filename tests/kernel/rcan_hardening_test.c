@@ -1370,7 +1370,15 @@ TEST(bitrates_from_a_list_no_made_up_clock)
 	/* Up without a bit rate: the remote's is unknown, not missing. */
 	ASSERT_EQ(0, tnl_link_new(&nl, "rtbr%d", RCAN_LINK_F_FD, 0, false,
 				  &up));
+	EXPECT_NE(0, ip_cmd("ip -details link show %s | grep -q 4294967295",
+			    up.ifname));
 	EXPECT_EQ(0, tnl_if_set_up(up.ifname, true));
+	/* no "dbitrate 4294967295": an unknown rate is not shown, up or down */
+	EXPECT_NE(0, ip_cmd("ip -details link show %s | grep -q 4294967295",
+			    up.ifname));
+	EXPECT_EQ(0, tnl_if_set_up(up.ifname, false));
+	EXPECT_NE(0, ip_cmd("ip -details link show %s | grep -q 4294967295",
+			    up.ifname));
 	tnl_ifindex_cmd(&nl, RCAN_CMD_LINK_DEL, up.ifindex, NULL);
 	tnl_ifindex_cmd(&nl, RCAN_CMD_LINK_DEL, l.ifindex, NULL);
 	tnl_ifindex_cmd(&nl, RCAN_CMD_LINK_DEL, fd.ifindex, NULL);
