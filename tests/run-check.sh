@@ -145,13 +145,18 @@ if [ "${RCAN_SKIP_GUEST:-0}" != 1 ]; then
 	newest=$(printf '%s\n' $kernels | sort -V | tail -n 1)
 	[ "${RCAN_QUICK:-0}" = 1 ] && kernels=$newest
 	echo "# booting the Debian kernels' guests side by side: $(echo $kernels)"
+	# (waits for these boots by pid: the debug kernel's build goes on)
+	boots=
 	for k in $kernels; do
 		m="kernel server"
 		[ "$k" = "$newest" ] && m=all
 		guest_boot "$k" "${RCAN_MATRIX:-$m}" &
-		[ "${RCAN_GUEST_PARALLEL:-1}" = 0 ] && wait
+		boots="$boots $!"
+		[ "${RCAN_GUEST_PARALLEL:-1}" = 0 ] && wait $!
 	done
-	wait
+	for b in $boots; do
+		wait "$b"
+	done
 	for k in $kernels; do
 		guest_tally "$k"
 		totals+=("$(section_end)")
