@@ -2307,17 +2307,21 @@ static void t_ext_cmd(void)
 	}
 }
 
-static void t_ring_confirm(void)
+/* A confirm-mode ring with frames 1..6 added, 1..3 sent in one batch. */
+static void confirm_ring_of_six(void)
 {
+	int i;
+
 	ring_start(1);
 	txring_set_confirm(&T, 1);
-	add(1);
-	add(2);
-	add(3);
-	add(4);
-	add(5);
-	add(6);
+	for (i = 1; i <= 6; i++)
+		add(i);
 	send_batch(3);
+}
+
+static void t_ring_confirm(void)
+{
+	confirm_ring_of_six();
 	/* the echo's reply settles nothing in confirm mode */
 	EXPECT(txring_echo(&T, NULL) == 0);
 	EXPECT(reported(&R, ""));
@@ -2381,15 +2385,7 @@ static void t_ring_verdict_time(void)
 {
 	const uint64_t ts = 1764851234000123000ULL;
 
-	ring_start(1);
-	txring_set_confirm(&T, 1);
-	add(1);
-	add(2);
-	add(3);
-	add(4);
-	add(5);
-	add(6);
-	send_batch(3);
+	confirm_ring_of_six();
 	txring_sent(&T);
 	txring_sent(&T);
 	/* 1..3 in the echoed batch, 4 in the open one */
