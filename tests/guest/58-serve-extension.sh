@@ -202,9 +202,14 @@ fi
 
 # ---- the served interface goes down mid-stream ----
 # 60 frames at once, fewer than the TX window (64): all of them are with
-# rcan.ko (in flight to rcand, or waiting in rcand serve behind the 20
-# frames/s remote queue) and none in the qdisc when the interface goes
-# down at the first frame, so each must end as sent or failed
+# rcan.ko (in flight to rcand, or waiting in rcand serve behind a 10
+# frames/s remote queue of 10 frames) and none in the qdisc when the
+# interface goes down soon after the first frame, so each must end as sent
+# or failed. At 10 frames/s the 60 take 6 s to drain, so a guest slowed by
+# a second guest beside it still goes down with frames left (at 20
+# frames/s, 3 s, a 6.1 guest in CI once had all 60 out before the down);
+# the queue stays at 1 s, well inside rcand serve's 3 s loop-back deadline.
+tc qdisc replace dev rxe0 root tbf rate 1280bit burst 32 limit 160
 tx0=$(stat_of rcant1 tx_packets)
 err0=$(stat_of rcant1 tx_errors)
 whenlog down-l rcant1 "$T/down.local"
