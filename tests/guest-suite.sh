@@ -70,7 +70,7 @@ for t in tests/guest/*.sh; do
 	# Leftovers: processes started from the tree, test links, the module.
 	# (tests start them by relative path; comm names are cut at 15 bytes)
 	pkill -9 -x rcand 2>/dev/null
-	pkill -9 -f 'rcan-testserver|rcan-nlfuzz|canseq.py|fake-socketcand.py' 2>/dev/null
+	pkill -9 -f 'rcan-testserver|rcan-nlfuzz|canseq.py|fake-socketcand.py|verdict-relay.py' 2>/dev/null
 	for ns in $(ip netns list 2>/dev/null | awk '{print $1}'); do
 		ip netns del "$ns"
 	done

@@ -34,6 +34,14 @@
 # - The served interface's bit rate paces rcand with no bitrate typed on
 #   the client, and `rcand list` shows it: the served interface is a CAN
 #   device with a bit rate (an rcan netdev, rcant9, attached to the plain server).
+# - A server that gives no verdict (rcand serve behind
+#   tests/helper/verdict-relay.py, which holds back `< sent >`/`< failed >`
+#   in the first session): 3 frames on the remote bus are never echoed and
+#   not counted before rcand's deadline (TXRING_VERDICT_US, 10 s, a
+#   constant), fail as tx_errors at 10 s, rcand logs it and reconnects,
+#   and a frame sent then is confirmed and echoed.
+# - A remote queue that holds frames 15 s (netem): rcand serve fails them
+#   `lost` at about 3 s itself; tx_errors, no echo, no reconnect.
 . tests/lib/ktap.sh
 . tests/helper/guest-lib.sh
 
@@ -56,7 +64,7 @@ else
 fi
 SERVER=tests/helper/rcand-serve
 N=${RCAND_EXT_FRAMES:-3000}
-ktap_plan 19
+ktap_plan 24
 
 VCAN_ECHO=0
 cleanup_ext() {
@@ -194,9 +202,14 @@ fi
 
 # ---- the served interface goes down mid-stream ----
 # 60 frames at once, fewer than the TX window (64): all of them are with
-# rcan.ko (in flight to rcand, or waiting in rcand serve behind the 20
-# frames/s remote queue) and none in the qdisc when the interface goes
-# down at the first frame, so each must end as sent or failed
+# rcan.ko (in flight to rcand, or waiting in rcand serve behind a 10
+# frames/s remote queue of 10 frames) and none in the qdisc when the
+# interface goes down soon after the first frame, so each must end as sent
+# or failed. At 10 frames/s the 60 take 6 s to drain, so a guest slowed by
+# a second guest beside it still goes down with frames left (at 20
+# frames/s, 3 s, a 6.1 guest in CI once had all 60 out before the down);
+# the queue stays at 1 s, well inside rcand serve's 3 s loop-back deadline.
+tc qdisc replace dev rxe0 root tbf rate 1280bit burst 32 limit 160
 tx0=$(stat_of rcant1 tx_packets)
 err0=$(stat_of rcant1 tx_errors)
 whenlog down-l rcant1 "$T/down.local"
@@ -220,7 +233,10 @@ else
 	ktap_fail "the remote interface up again: ip -d link show says ERROR-ACTIVE" "$(ip -d link show rcant1; tail -n 20 "$T/ext.log")"
 fi
 # every frame settled: sent or failed
-wait_for 20 sh -c "[ \$((\$(stat_of rcant1 tx_packets) - $tx0 + \$(stat_of rcant1 tx_errors) - $err0)) -ge 60 ]"
+# (a function, not sh -c: a child shell has no stat_of, and this waited
+# the whole 20 s every time)
+settled() { [ $(($(stat_of rcant1 tx_packets) - tx0 + $(stat_of rcant1 tx_errors) - err0)) -ge 60 ]; }
+wait_for 20 settled
 sleep 0.5
 stop down-send
 stop down-l
@@ -276,4 +292,114 @@ fi
 wait_for 5 sh -c "$RCAND list --json rcant2 | grep -q '\"bitrate\": 250000'"
 ktap_check "rcand list shows the server's bitrate" \
 	sh -c "$RCAND list --json rcant2 | grep -q '\"bitrate\": 250000'"
+
+# ---- a server that gives no verdict: rcand's deadline ----
+# rcand serve behind a relay that holds back its verdicts in the first
+# session (tests/helper/verdict-relay.py says why not netem: rcand serve
+# fails such frames itself, the next case). TXRING_VERDICT_US, a constant:
+# no option shortens it, so this is the default path, 10 s of wall time.
+DEADLINE_MS=10000
+# ms: CLOCK_BOOTTIME in ms (10 ms steps), not the wall clock
+ms() { awk '{ printf "%d\n", $1 * 1000 }' /proc/uptime; }
+# held N: the relay held verdicts of N frames or more (`< sent N T >`)
+held() { awk -v n="$1" '$1 == "held" && $4 == "sent" { s += $5 } END { exit !(s >= n) }' "$T/relay.wire"; }
+sessions() { grep -c '^session ' "$T/relay.wire"; }
+ups() { grep -c ': connected to ' "$T/mute.log"; }
+# failed_since N: rcant3's tx_errors grew by N or more since err0
+failed_since() { [ $(($(stat_of rcant3 tx_errors) - err0)) -ge "$1" ]; }
+restarted() { [ "$(sessions)" -ge 2 ] && [ "$(ups)" -ge 2 ] && [ "$(carrier rcant3)" = 1 ]; }
+rm -f "$T/relay.wire.ready"
+bg relay $PY tests/helper/verdict-relay.py 29622 29620 "$T/relay.wire"
+if wait_for 10 test -e "$T/relay.wire.ready" &&
+	rcand_up mute -n rcant3 127.0.0.1:29622 rxe0 && ip link set rcant3 up &&
+	grep -q 'the server speaks the rcan extension 1: confirm' "$T/mute.log"; then
+	:
+else
+	ktap_fail "rcand through the verdict relay: up, with the extension" "$(cat "$T/mute.log" "$T/relay.log")"
+	ktap_finish
+fi
+tx0=$(stat_of rcant3 tx_packets)
+err0=$(stat_of rcant3 tx_errors)
+whenlog mute-l rcant3 "$T/mute.local"
+whenlog mute-r rxe0 "$T/mute.remote"
+t0=$(ms)
+$PY $SEQ send rcant3 3 >"$T/mute-send.log" 2>&1
+# rcand serve confirmed all 3 (the remote bus had them): rcand would have
+# echoed them by now, were the verdicts not held
+lines "$T/mute.remote" 3 10
+wait_for 10 held 3
+e_loc=$(wc -l <"$T/mute.local")
+e_tx=$(($(stat_of rcant3 tx_packets) - tx0))
+e_err=$(($(stat_of rcant3 tx_errors) - err0))
+early="local echoes $e_loc, tx_packets +$e_tx, tx_errors +$e_err at $(($(ms) - t0)) ms"
+if held 3 && [ "$(wc -l <"$T/mute.remote")" = 3 ] &&
+	[ "$e_loc" = 0 ] && [ "$e_tx" = 0 ] && [ "$e_err" = 0 ]; then
+	ktap_ok "no verdict: the remote bus had the 3 frames, their < sent > held back; before the deadline $early"
+else
+	ktap_fail "no verdict: the remote bus had the 3 frames, their < sent > held back; nothing settled before the deadline" "$early; remote $(wc -l <"$T/mute.remote"); $(cat "$T/relay.wire" "$T/mute-send.log")"
+fi
+wait_for $((DEADLINE_MS / 1000 + 10)) failed_since 3
+el=$(($(ms) - t0))
+tx=$(($(stat_of rcant3 tx_packets) - tx0))
+err=$(($(stat_of rcant3 tx_errors) - err0))
+# written after t0: never failed before t0 + 10 s; the loop's timer wakes
+# at the deadline, the wait polls every 0.1 s (forks are slow in TCG)
+if [ "$err" = 3 ] && [ "$tx" = 0 ] && [ "$(wc -l <"$T/mute.local")" = 0 ] &&
+	[ "$el" -ge $((DEADLINE_MS - 100)) ] &&
+	[ "$el" -le $((DEADLINE_MS + $(slow 3) * 1000)) ]; then
+	ktap_ok "the verdict deadline: the 3 frames failed (tx_errors) ${el} ms after the send, never echoed, no tx_packets"
+else
+	ktap_fail "the verdict deadline: the 3 frames fail (tx_errors) after 10 s, never echoed, no tx_packets" "tx_errors +$err tx_packets +$tx echoes $(wc -l <"$T/mute.local") after $el ms; $(ip -s -s link show rcant3; tail -n 20 "$T/mute.log")"
+fi
+ktap_check "rcand logs it: no verdict in 10 s, the frames failed, reconnecting" \
+	grep -q 'rcant3: the server gave no verdict on [1-3] frames in 10 s: they failed; reconnecting' "$T/mute.log"
+# a new session (the relay holds nothing in it), carrier back on
+wait_for 15 restarted
+tx0=$(stat_of rcant3 tx_packets)
+$PY $SEQ send rcant3 1 >>"$T/mute-send.log" 2>&1
+lines "$T/mute.local" 1 10
+wait_for 5 sh -c "[ \$(cat /sys/class/net/rcant3/statistics/tx_packets) -gt $tx0 ]"
+stop mute-l
+stop mute-r
+tx=$(($(stat_of rcant3 tx_packets) - tx0))
+err=$(($(stat_of rcant3 tx_errors) - err0))
+if [ "$(sessions)" = 2 ] && [ "$(ups)" = 2 ] && [ "$tx" = 1 ] && [ "$err" = 3 ] &&
+	[ "$(wc -l <"$T/mute.local")" = 1 ] && [ "$(wc -l <"$T/mute.remote")" = 4 ]; then
+	ktap_ok "the session restarted, and a frame sent then is confirmed and echoed"
+else
+	ktap_fail "the session restarts, and a frame sent then is confirmed and echoed" "sessions $(sessions), up $(ups), tx_packets +$tx, tx_errors +$err (3 before), echoes $(wc -l <"$T/mute.local"), remote $(wc -l <"$T/mute.remote"); $(cat "$T/relay.wire"; tail -n 20 "$T/mute.log")"
+fi
+
+# ---- a remote queue that holds the frames: rcand serve's deadline ----
+# netem holds them 15 s on the served vcan (echo=1: no copy comes back
+# before the driver sent the frame). rcand serve fails them `lost` 3 s
+# past their bus time, well before rcand's 10 s: tx_errors, no echo, the
+# session stays (docs/RCAN-EXTENSION.md). rcant1: straight to rcand serve.
+# failed1 N: rcant1's tx_errors grew by N or more since err0
+failed1() { [ $(($(stat_of rcant1 tx_errors) - err0)) -ge "$1" ]; }
+lost() { grep -c 'frames not looped back by rxe0 in time: failed lost' "$T/srv.log"; }
+if modprobe sch_netem 2>/dev/null && tc qdisc replace dev rxe0 root netem delay 15s; then
+	tx0=$(stat_of rcant1 tx_packets)
+	err0=$(stat_of rcant1 tx_errors)
+	lost0=$(lost)
+	whenlog held-l rcant1 "$T/held.local"
+	t0=$(ms)
+	$PY $SEQ send rcant1 2 >"$T/held-send.log" 2>&1
+	wait_for 10 failed1 2
+	el=$(($(ms) - t0))
+	# the held frames go with the qdisc: they never reach the bus
+	tc qdisc replace dev rxe0 root tbf rate 500kbit burst 160 limit 160
+	stop held-l
+	tx=$(($(stat_of rcant1 tx_packets) - tx0))
+	err=$(($(stat_of rcant1 tx_errors) - err0))
+	if [ "$err" = 2 ] && [ "$tx" = 0 ] && [ "$(wc -l <"$T/held.local")" = 0 ] &&
+		[ "$el" -ge 2900 ] && [ "$el" -lt "$DEADLINE_MS" ] && [ "$(drops ext)" = 0 ] &&
+		[ "$(lost)" -gt "$lost0" ]; then
+		ktap_ok "a remote queue that holds frames 15 s: rcand serve fails them lost, tx_errors after ${el} ms, no echo, the session stays"
+	else
+		ktap_fail "a remote queue that holds frames 15 s: rcand serve fails them lost, tx_errors, no echo, the session stays" "tx_errors +$err tx_packets +$tx echoes $(wc -l <"$T/held.local") after $el ms, drops $(drops ext); $(tail -n 5 "$T/srv.log"; tail -n 10 "$T/ext.log")"
+	fi
+else
+	ktap_skip "a remote queue that holds frames 15 s: rcand serve fails them lost" "no netem qdisc"
+fi
 ktap_finish
