@@ -305,8 +305,8 @@ ms() { awk '{ printf "%d\n", $1 * 1000 }' /proc/uptime; }
 held() { awk -v n="$1" '$1 == "held" && $4 == "sent" { s += $5 } END { exit !(s >= n) }' "$T/relay.wire"; }
 sessions() { grep -c '^session ' "$T/relay.wire"; }
 ups() { grep -c ': connected to ' "$T/mute.log"; }
-# failed_since N: rcant3's tx_errors grew by N or more since err0
-failed_since() { [ $(($(stat_of rcant3 tx_errors) - err0)) -ge "$1" ]; }
+# errors_grew LINK N: LINK's tx_errors grew by N or more since err0
+errors_grew() { [ $(($(stat_of "$1" tx_errors) - err0)) -ge "$2" ]; }
 restarted() { [ "$(sessions)" -ge 2 ] && [ "$(ups)" -ge 2 ] && [ "$(carrier rcant3)" = 1 ]; }
 rm -f "$T/relay.wire.ready"
 bg relay $PY tests/helper/verdict-relay.py 29622 29620 "$T/relay.wire"
@@ -338,7 +338,7 @@ if held 3 && [ "$(wc -l <"$T/mute.remote")" = 3 ] &&
 else
 	ktap_fail "no verdict: the remote bus had the 3 frames, their < sent > held back; nothing settled before the deadline" "$early; remote $(wc -l <"$T/mute.remote"); $(cat "$T/relay.wire" "$T/mute-send.log")"
 fi
-wait_for $((DEADLINE_MS / 1000 + 10)) failed_since 3
+wait_for $((DEADLINE_MS / 1000 + 10)) errors_grew rcant3 3
 el=$(($(ms) - t0))
 tx=$(($(stat_of rcant3 tx_packets) - tx0))
 err=$(($(stat_of rcant3 tx_errors) - err0))
@@ -375,8 +375,6 @@ fi
 # before the driver sent the frame). rcand serve fails them `lost` 3 s
 # past their bus time, well before rcand's 10 s: tx_errors, no echo, the
 # session stays (docs/RCAN-EXTENSION.md). rcant1: straight to rcand serve.
-# failed1 N: rcant1's tx_errors grew by N or more since err0
-failed1() { [ $(($(stat_of rcant1 tx_errors) - err0)) -ge "$1" ]; }
 lost() { grep -c 'frames not looped back by rxe0 in time: failed lost' "$T/srv.log"; }
 if modprobe sch_netem 2>/dev/null && tc qdisc replace dev rxe0 root netem delay 15s; then
 	tx0=$(stat_of rcant1 tx_packets)
@@ -385,7 +383,7 @@ if modprobe sch_netem 2>/dev/null && tc qdisc replace dev rxe0 root netem delay 
 	whenlog held-l rcant1 "$T/held.local"
 	t0=$(ms)
 	$PY $SEQ send rcant1 2 >"$T/held-send.log" 2>&1
-	wait_for 10 failed1 2
+	wait_for 10 errors_grew rcant1 2
 	el=$(($(ms) - t0))
 	# the held frames go with the qdisc: they never reach the bus
 	tc qdisc replace dev rxe0 root tbf rate 500kbit burst 160 limit 160

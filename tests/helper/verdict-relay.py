@@ -36,6 +36,15 @@ def log(line):
             f.write(line + "\n")
 
 
+def shut_both(srv, cli):
+    """Either side's end ends the other direction too."""
+    for s in (srv, cli):
+        try:
+            s.shutdown(socket.SHUT_RDWR)
+        except OSError:
+            pass
+
+
 def up(cli, srv):
     """The client's bytes, as they are."""
     try:
@@ -46,11 +55,7 @@ def up(cli, srv):
             srv.sendall(d)
     except OSError:
         pass
-    for s in (srv, cli):
-        try:
-            s.shutdown(socket.SHUT_RDWR)
-        except OSError:
-            pass
+    shut_both(srv, cli)
 
 
 def down(srv, cli, n, hold):
@@ -78,11 +83,7 @@ def down(srv, cli, n, hold):
                 cli.sendall(b"".join(out))
     except OSError:
         pass
-    for s in (srv, cli):
-        try:
-            s.shutdown(socket.SHUT_RDWR)
-        except OSError:
-            pass
+    shut_both(srv, cli)
 
 
 def relay(cli, n):
