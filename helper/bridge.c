@@ -118,6 +118,14 @@ void bridge_setup_window(struct bridge *b)
 	b->win_auto = !b->cfg.tx_window;
 }
 
+void bridge_forget_learned_rate(struct bridge *b)
+{
+	if (!b->learn.rate)
+		return;
+	ratelearn_forget(&b->learn);
+	pacer_set_rate(&b->pacer, b->cfg.tx_rate);
+}
+
 void bridge_set_bitrate(struct bridge *b, uint32_t bitrate, uint32_t dbitrate,
 			const char *how)
 {
@@ -126,11 +134,8 @@ void bridge_set_bitrate(struct bridge *b, uint32_t bitrate, uint32_t dbitrate,
 	if (bitrate == b->pacer.bitrate && dbitrate == b->pacer.dbitrate)
 		return;
 	pacer_set_bitrate(&b->pacer, bitrate, dbitrate);
-	if (bitrate && b->learn.rate) {
-		/* a known rate: the guess goes */
-		ratelearn_forget(&b->learn);
-		pacer_set_rate(&b->pacer, b->cfg.tx_rate);
-	}
+	if (bitrate) /* a known rate: the guess goes */
+		bridge_forget_learned_rate(b);
 	if (!bitrate) {
 		log_info("%s: no bitrate: TX is %s", b->cfg.name,
 			 b->cfg.tx_rate ? "paced at --tx-rate only" :
@@ -236,14 +241,16 @@ void bridge_up(struct bridge *b)
 /* socketcand closes the session at the first ENOBUFS of its CAN socket;
  * unpaced (or paced by a guess), a run of sends is the likely cause: pace
  * below what the remote took (ratelearn.h). Never when the user or the
- * server gave a rate. */
+ * server gave a rate, nor when the server spoke the rcan extension:
+ * rcand serve waits on ENOBUFS and never closes for it, so its lost
+ * session says nothing of the remote queue. */
 static int learn_rate(struct bridge *b, uint32_t failed)
 {
 	char at[40] = "before a rate could be measured";
 	uint32_t pace;
 
-	if (!failed || b->cfg.tx_rate || b->pacer.bitrate || !b->last_tx_us ||
-	    now_us() - b->last_tx_us > HINT_AFTER_TX_US)
+	if (!failed || b->cfg.tx_rate || b->pacer.bitrate || b->ext_features ||
+	    !b->last_tx_us || now_us() - b->last_tx_us > HINT_AFTER_TX_US)
 		return 0;
 	pace = ratelearn_drop(&b->learn);
 	pacer_set_rate(&b->pacer, pace);

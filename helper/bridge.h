@@ -98,6 +98,9 @@ void bridge_setup_window(struct bridge *b);
 /* The bus's bit rates (0: unknown, not paced); how: for the log line. */
 void bridge_set_bitrate(struct bridge *b, uint32_t bitrate, uint32_t dbitrate,
 			const char *how);
+/* A pace guessed from a plain server's closes (ratelearn.h) goes: a bit
+ * rate is known, or the server never closes for a full queue. */
+void bridge_forget_learned_rate(struct bridge *b);
 /* ethtool -C rx-usecs, rx-frames */
 void bridge_set_coalesce(struct bridge *b, uint32_t usecs, uint32_t frames);
 /* Once a second or so: the window follows the rate; the status. */

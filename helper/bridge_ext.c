@@ -128,6 +128,10 @@ void bridge_ext(struct bridge *b, const struct proto_event *ev)
 		/* at each handshake, with nothing in flight */
 		b->ext_features = ev->ext.features;
 		b->ext_logged_fail = 0;
+		/* a guess from a plain server's closes (bridge.c): this
+		 * server waits on a full queue instead */
+		if (ev->ext.features)
+			bridge_forget_learned_rate(b);
 		txring_set_confirm(&b->tx,
 				   !!(ev->ext.features & PROTO_EXT_F_CONFIRM));
 		break;

@@ -42,6 +42,10 @@
 #   and a frame sent then is confirmed and echoed.
 # - A remote queue that holds frames 15 s (netem): rcand serve fails them
 #   `lost` at about 3 s itself; tx_errors, no echo, no reconnect.
+# - rcand serve killed with frames in flight, no bitrate anywhere: rcand
+#   does not take the lost session for a full remote queue (rcand serve
+#   waits on ENOBUFS, it never closes for it): no rate is learned, and
+#   the carrier goes off while it reconnects, as for any lost session.
 . tests/lib/ktap.sh
 . tests/helper/guest-lib.sh
 
@@ -64,7 +68,7 @@ else
 fi
 SERVER=tests/helper/rcand-serve
 N=${RCAND_EXT_FRAMES:-3000}
-ktap_plan 24
+ktap_plan 25
 
 VCAN_ECHO=0
 cleanup_ext() {
@@ -399,5 +403,33 @@ if modprobe sch_netem 2>/dev/null && tc qdisc replace dev rxe0 root netem delay 
 	fi
 else
 	ktap_skip "a remote queue that holds frames 15 s: rcand serve fails them lost" "no netem qdisc"
+fi
+
+# ---- a lost session to rcand serve teaches no rate ----
+# 30 frames behind a 10 frames/s remote queue: most of them are in flight
+# when rcand serve is killed, right after the sends (what learn_rate in
+# helper/bridge.c reads as a plain socketcand's close for ENOBUFS). The
+# other links on rcand serve lose their sessions too: nothing after this
+# looks at them.
+tc qdisc replace dev rxe0 root tbf rate 1280bit burst 32 limit 160
+err0=$(stat_of rcant1 tx_errors)
+whenlog kill-r rxe0 "$T/kill.remote"
+bg kill-send $PY $SEQ send rcant1 30
+lines "$T/kill.remote" 1 30
+stop srv KILL
+server srv2 29620 -i rxe0,rxe1,rcant9 --no-beacon -v
+ups_ext() { grep -c ': connected to ' "$T/ext.log"; }
+wait_for 20 sh -c "[ \$(grep -c ': connected to ' '$T/ext.log') -ge 2 ]"
+stop kill-send
+stop kill-r
+err=$(($(stat_of rcant1 tx_errors) - err0))
+# the state file is written once a second
+sleep 1.5
+if [ "$(ups_ext)" -ge 2 ] && [ "$err" -gt 0 ] &&
+	! grep -q 'remote queue overflowed' "$T/ext.log" &&
+	$RCAND list --json rcant1 | grep -q '"learned_rate": null'; then
+	ktap_ok "rcand serve killed mid-stream ($err frames failed): no rate learned, the session back"
+else
+	ktap_fail "rcand serve killed mid-stream: no rate learned, the session back" "sessions $(ups_ext), tx_errors +$err; $($RCAND list --json rcant1; tail -n 20 "$T/ext.log")"
 fi
 ktap_finish
