@@ -42,15 +42,17 @@ TALLY_TIMES=$out/times.tsv
 TALLY_CASES=
 budget=${RCAN_CHECK_BUDGET:-2400}
 not_budgeted=0 # seconds spent building the debug kernel: not the run's own
+debug_wanted=0
 
 # The debug kernel (a first build takes 12 minutes or more) builds in the
 # background from the start, under nice, on the CPU time the host suites
 # leave; $out/debug-build.rc says when it is done (a pid cannot: the lane
 # that waits for it is not its parent).
-want_debug=0
+want_debug=0 # the second lane clears it once it has run the debug guest
 if [ "${RCAN_SKIP_GUEST:-0}" != 1 ] && [ "${RCAN_DEBUG:-1}" != 0 ] &&
 	[ "${RCAN_QUICK:-0}" != 1 ]; then
 	want_debug=1
+	debug_wanted=1
 	{
 		scripts/debug-kernel.sh >/dev/null 2>"$out/debug-kernel.err"
 		echo $? >"$out/debug-build.rc"
@@ -99,8 +101,8 @@ guest_tally() {
 	section_start "kernel $k"
 	cat "$out/boot-$k.log" >&2
 	vrc=$(cat "$out/boot-$k.rc" 2>/dev/null || echo none)
-	if [ "$vrc" = kmod ]; then
-		case_result "rcan.ko for $k" fail
+	if [ "$vrc" = kmod ] || [ "$vrc" = none ]; then
+		case_result "rcan.ko for $k$([ "$vrc" = none ] && echo " (no result: its lane did not finish)")" fail
 		section_end
 		return
 	fi
@@ -135,7 +137,7 @@ debug_run() {
 debug_tally() {
 	local drc last p f s
 	section_start "debug kernel"
-	echo "# the debug kernel was ready for its guest after a wait of $not_budgeted s"
+	echo "# the second lane waited $debug_wait s for the debug kernel's build, with nothing else to run"
 	echo "# the guest suites on the debug kernel (scripts/check-debug.sh)"
 	[ -s "$out/debug-kernel.err" ] && [ "$(cat "$out/debug-build.rc" 2>/dev/null)" != 0 ] &&
 		tail -n 20 "$out/debug-kernel.err" | sed 's/^/#    /'
@@ -196,6 +198,16 @@ fi
 # about even: the debug guest plus 6.1 against the host suites plus 6.12.
 lane=
 kernels=
+# kill_tree PID: a lane and everything it started (its QEMU too), so that
+# an interrupted run leaves nothing behind to race the next one's rm -rf
+kill_tree() {
+	local c
+	for c in $(pgrep -P "$1"); do
+		kill_tree "$c"
+	done
+	kill "$1" 2>/dev/null
+}
+trap '[ -n "$lane" ] && kill_tree "$lane"; exit 130' INT TERM
 if [ "${RCAN_SKIP_GUEST:-0}" != 1 ]; then
 	kernels=${RCAN_KERNELS:-$(scripts/kver.sh --all)}
 	newest=$(printf '%s\n' $kernels | sort -V | tail -n 1)
@@ -228,25 +240,30 @@ totals=("$(section_end)")
 
 if [ "${RCAN_SKIP_GUEST:-0}" != 1 ]; then
 	guest_boot "$newest" "${RCAN_MATRIX:-all}"
+	lane1_end=$SECONDS
 	# RCAN_GUEST_PARALLEL=0: the second lane's work after this one's
 	if [ -n "$lane" ]; then
 		wait "$lane"
 	else
 		second_lane $older
 	fi
-	not_budgeted=$(cat "$out/debug-wait" 2>/dev/null || echo 0)
+	# The wait for the debug kernel's build made the run longer only by
+	# as much as the second lane ended after this one.
+	debug_wait=$(cat "$out/debug-wait" 2>/dev/null || echo 0)
+	not_budgeted=$((SECONDS - lane1_end))
+	[ "$debug_wait" -lt "$not_budgeted" ] && not_budgeted=$debug_wait
 	for k in $kernels; do
 		guest_tally "$k"
 		totals+=("$(section_end)")
 	done
-	if [ -e "$out/debug.time" ]; then
+	if [ "$debug_wanted" = 1 ]; then
 		debug_tally
 		totals+=("$(section_end)")
 	fi
 fi
 
 for f in build/check-debug/guest/ktap/*.time; do
-	[ -e "$f" ] && [ -e "$out/debug.time" ] || continue
+	[ -e "$f" ] && [ "$debug_wanted" = 1 ] || continue
 	time_add debug "$(basename "$f" .time)" "$(cat "$f")"
 	TALLY_CASES="$TALLY_CASES ${f%.time}.cases"
 done
