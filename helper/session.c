@@ -150,6 +150,7 @@ static void sess_connect(struct session *s)
 	s->out_len = s->out_off = 0;
 	s->want_out = 0;
 	s->hb_outstanding = 0;
+	s->late_excused = 0;
 	proto_init(&s->parser);
 	s->probing = 0;
 	if (s->dialect_src != DIALECT_SRC_USER) {
@@ -250,6 +251,7 @@ static void sess_on_readable(struct session *s)
 		}
 		s->last_rx = now_ms();
 		s->hb_outstanding = 0;
+		s->late_excused = 0;
 		/* Only our own writes turn delayed ACKs (pingpong mode) back
 		 * on, so once after them is as good as after every read, and
 		 * a stream of RX alone costs no call. */
@@ -305,13 +307,17 @@ static void on_timer_up(struct session *s, long now)
 	}
 	/* Past the deadline by a heartbeat's time: the loop was away when it
 	 * passed (its wait ends at the deadline), so a quiet server was never
-	 * asked. It gets a heartbeat now and the rest of the timeout. */
-	if (silence >= (long)s->cfg->timeout_ms + hb) {
+	 * asked. It gets a heartbeat now and the rest of the timeout, once per
+	 * silence: a loop that is late again (a loaded machine, stopped over
+	 * and over) has asked by then, and a server that let that heartbeat go
+	 * unanswered for a whole timeout of wall time is dead. */
+	if (silence >= (long)s->cfg->timeout_ms + hb && !s->late_excused) {
 		log_info(
 			"%s: no read for %ld ms (rcand was stopped?): asking the server before judging it",
 			s->url, silence);
 		s->last_rx = now - hb;
 		s->hb_outstanding = 0;
+		s->late_excused = 1;
 		silence = hb;
 	}
 	if (silence >= (long)s->cfg->timeout_ms) {

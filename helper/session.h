@@ -98,6 +98,7 @@ struct session {
 	long retry_at;
 	int first_attempt; /* no session has come up yet */
 	int hb_outstanding;
+	int late_excused; /* this silence already had its late look excused */
 	int quickack_due; /* wrote since TCP_QUICKACK was last set */
 	int stopping; /* rcand exits: no reconnect */
 	int logged_unknown;
