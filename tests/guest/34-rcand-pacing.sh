@@ -82,7 +82,8 @@ tc qdisc replace dev rcvcan0 root tbf rate 500kbit burst 160 limit 160
 # Pacing keeps the queue short only if the server writes what arrives as
 # it arrives. A vCPU the host deschedules for 6 ms while the other runs
 # rcand hands the server 20 frames at once, more than the queue and the
-# bucket hold (make check failed so, its two guests on two cores). A
+# bucket hold (the likely cause of one make check failure here, its two
+# guests on two cores; not reproduced). A
 # loaded socketcand box does that too, but the outcome must not hang on
 # the host's load: rcand and rcand's session in the server (a child the
 # server forked for it) share CPU 0, so one stall stops both, and the
